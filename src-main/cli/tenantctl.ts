@@ -1,0 +1,1 @@
+console.log("hello from tenantctl", process.argv.slice(2))

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import {
+  createTenantInputSchema,
+  planCodeSchema,
+  reasonSchema,
+  tenantRefSchema,
+} from '../domain/tenant-fields';
+import { subdomainSchema } from '../domain/subdomain';
+import {
+  appInfoSchema,
+  planSchema,
+  reconcileReportSchema,
+  settingsSchema,
+  tenantCredentialsSchema,
+  tenantDetailSchema,
+  tenantStatusSchema,
+  tenantSummarySchema,
+  TENANT_SORT_FIELDS,
+} from './models';
+
+export interface ChannelDefinition {
+  readonly input: z.ZodType;
+  readonly output: z.ZodType;
+  /** Changes state: audited, and refused while the platform database is unreachable. */
+  readonly mutates: boolean;
+}
+
+const empty = z.object({}).strict();
+const expectedVersion = z.number().int().min(1, 'expectedVersion is the tenant version you last saw.');
+
+/**
+ * The whole contract between the renderer (or host-mode browser, or CLI) and the core.
+ * Adding a channel is one entry here plus its handler in src-main/core/handlers.
+ */
+export const channels = {
+  'app:info': { input: empty, output: appInfoSchema, mutates: false },
+
+  'plans:list': { input: empty, output: z.array(planSchema), mutates: false },
+
+  'settings:get': { input: empty, output: settingsSchema, mutates: false },
+  'settings:update': {
+    input: z
+      .object({
+        baseDomain: z
+          .string()
+          .trim()
+          .toLowerCase()
+          .max(253)
+          .regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/, 'Base domain must be a domain name such as example.com.')
+          .optional(),
+        cancellationRetentionDays: z.number().int().min(1).max(3650).optional(),
+      })
+      .strict(),
+    output: settingsSchema,
+    mutates: true,
+  },
+
+  'tenants:list': {
+    input: z
+      .object({
+        search: z.string().trim().max(200).optional(),
+        status: z.array(tenantStatusSchema).max(10).optional(),
+        plan: z.array(planCodeSchema).max(20).optional(),
+        sort: z.enum(TENANT_SORT_FIELDS).default('createdAt'),
+        direction: z.enum(['asc', 'desc']).default('desc'),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(500).default(50),
+      })
+      .strict(),
+    output: z.object({ rows: z.array(tenantSummarySchema), total: z.number().int() }),
+    mutates: false,
+  },
+  'tenants:get': {
+    input: z.object({ ref: tenantRefSchema }).strict(),
+    output: tenantDetailSchema,
+    mutates: false,
+  },
+  'tenants:checkSubdomain': {
+    input: z.object({ subdomain: z.string().max(200) }).strict(),
+    output: z.object({ available: z.boolean(), problem: z.string().nullable() }),
+    mutates: false,
+  },
+  'tenants:create': {
+    input: createTenantInputSchema.strict(),
+    output: z.object({ tenant: tenantDetailSchema, credentials: tenantCredentialsSchema }),
+    mutates: true,
+  },
+  'tenants:suspend': {
+    input: z.object({ ref: tenantRefSchema, reason: reasonSchema, expectedVersion }).strict(),
+    output: tenantDetailSchema,
+    mutates: true,
+  },
+  'tenants:activate': {
+    input: z.object({ ref: tenantRefSchema, expectedVersion }).strict(),
+    output: tenantDetailSchema,
+    mutates: true,
+  },
+  'tenants:cancel': {
+    input: z.object({ ref: tenantRefSchema, reason: reasonSchema.optional(), expectedVersion }).strict(),
+    output: tenantDetailSchema,
+    mutates: true,
+  },
+  'tenants:reconcile': { input: empty, output: reconcileReportSchema, mutates: true },
+} as const satisfies Record<string, ChannelDefinition>;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+/** What a caller sends (before defaults and transforms). */
+export type ChannelInput<C extends ChannelName> = z.input<Channels[C]['input']>;
+/** What a handler receives (after validation, defaults and transforms). */
+export type ChannelParsedInput<C extends ChannelName> = z.output<Channels[C]['input']>;
+export type ChannelOutput<C extends ChannelName> = z.output<Channels[C]['output']>;
+
+export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
+
+export function isChannelName(name: unknown): name is ChannelName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name);
+}
+
+// Keep subdomainSchema referenced for consumers that validate a single field inline.
+export { subdomainSchema };

@@ -1,0 +1,20 @@
+/** Error codes that cross the process boundary. The message is always fit to show an operator. */
+export const ERROR_CODES = [
+  'VALIDATION',
+  'NOT_FOUND',
+  'CONFLICT',
+  'ALREADY_EXISTS',
+  'INVALID_STATE',
+  'DATABASE_UNAVAILABLE',
+  'UNKNOWN_CHANNEL',
+  'FORBIDDEN',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ContractError {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ContractError };

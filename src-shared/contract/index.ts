@@ -1,0 +1,6 @@
+export * from './channels';
+export * from './events';
+export * from './errors';
+export * from './models';
+export * from './bridge';
+export * from './host-protocol';

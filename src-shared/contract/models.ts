@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { TENANT_STATUSES } from '../domain/status';
+
+export const tenantStatusSchema = z.enum(TENANT_STATUSES);
+
+const isoTime = z.string();
+
+export const planLimitsSchema = z.object({
+  companies: z.number().int().nullable(),
+  usersPerCompany: z.number().int().nullable(),
+  transactionsPerMonth: z.number().int().nullable(),
+});
+export type PlanLimits = z.infer<typeof planLimitsSchema>;
+
+export const planSchema = z.object({
+  code: z.string(),
+  version: z.number().int(),
+  name: z.string(),
+  /** Minor units (cents); null for "custom" pricing. */
+  priceCents: z.number().int().nullable(),
+  currency: z.string(),
+  interval: z.enum(['month', 'year', 'none']),
+  trialDays: z.number().int().nullable(),
+  limits: planLimitsSchema,
+  supportLevel: z.string(),
+});
+export type Plan = z.infer<typeof planSchema>;
+
+export const tenantSummarySchema = z.object({
+  id: z.string(),
+  tenantCode: z.string(),
+  companyName: z.string(),
+  subdomain: z.string(),
+  plan: z.string(),
+  status: tenantStatusSchema,
+  createdAt: isoTime,
+  version: z.number().int(),
+});
+export type TenantSummary = z.infer<typeof tenantSummarySchema>;
+
+export const tenantDetailSchema = tenantSummarySchema.extend({
+  adminEmail: z.string(),
+  planVersion: z.number().int(),
+  planName: z.string(),
+  limits: planLimitsSchema,
+  statusReason: z.string().nullable(),
+  trialEndsAt: isoTime.nullable(),
+  deletionScheduledAt: isoTime.nullable(),
+  server: z.object({ id: z.string(), name: z.string(), host: z.string(), port: z.number().int() }),
+  databaseName: z.string(),
+  dbRole: z.string(),
+  updatedAt: isoTime,
+  statusChangedAt: isoTime.nullable(),
+});
+export type TenantDetail = z.infer<typeof tenantDetailSchema>;
+
+export const tenantCredentialsSchema = z.object({
+  host: z.string(),
+  port: z.number().int(),
+  database: z.string(),
+  user: z.string(),
+  password: z.string(),
+});
+export type TenantCredentials = z.infer<typeof tenantCredentialsSchema>;
+
+export const TENANT_SORT_FIELDS = ['companyName', 'subdomain', 'plan', 'status', 'createdAt', 'tenantCode'] as const;
+export type TenantSortField = (typeof TENANT_SORT_FIELDS)[number];
+
+export const settingsSchema = z.object({
+  baseDomain: z.string(),
+  cancellationRetentionDays: z.number().int(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const reconcileReportSchema = z.object({
+  examined: z.number().int(),
+  resumed: z.array(z.object({ operationId: z.string(), kind: z.string(), tenantCode: z.string() })),
+  rolledBack: z.array(z.object({ operationId: z.string(), kind: z.string(), tenantCode: z.string() })),
+  failed: z.array(z.object({ operationId: z.string(), kind: z.string(), tenantCode: z.string(), message: z.string() })),
+  skippedInProgress: z.number().int(),
+});
+export type ReconcileReport = z.infer<typeof reconcileReportSchema>;
+
+export const appInfoSchema = z.object({
+  version: z.string(),
+  mode: z.enum(['electron', 'host', 'cli']),
+  server: z.object({
+    kind: z.enum(['embedded', 'external']),
+    host: z.string(),
+    port: z.number().int(),
+    serverVersion: z.string(),
+  }),
+  platformDatabase: z.string(),
+  tenantSchemaVersion: z.number().int(),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
