@@ -1,0 +1,39 @@
+import type { ConsoleBridge } from '../../src-shared/contract/bridge';
+import type { ChannelInput, ChannelName, ChannelOutput } from '../../src-shared/contract/channels';
+import type { EventName, EventPayload } from '../../src-shared/contract';
+import type { Result } from '../../src-shared/contract/errors';
+import { unwrap } from './api-error';
+import { findPreloadBridge } from './bridge-transport';
+import { HttpTransport } from './http-transport';
+
+/**
+ * The renderer's one way to reach main: typed from the contract, whichever transport carries it
+ * (the Electron preload bridge, or host-mode HTTP in a browser).
+ */
+export interface ApiClient {
+  readonly transport: 'preload' | 'http';
+  /** The raw Result, for callers that treat a failure as data. */
+  invoke<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<Result<ChannelOutput<C>>>;
+  /** The value, or throws an ApiError carrying main's code and message. */
+  call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>>;
+  subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+export function createApiClient(bridge: ConsoleBridge, transport: ApiClient['transport']): ApiClient {
+  return {
+    transport,
+    invoke: (channel, input) => bridge.invoke(channel, input),
+    call: async (channel, input) => unwrap(await bridge.invoke(channel, input)),
+    subscribe: (event, listener) => bridge.subscribe(event, listener),
+  };
+}
+
+let current: ApiClient | null = null;
+
+export function api(): ApiClient {
+  if (!current) {
+    const preload = findPreloadBridge();
+    current = preload ? createApiClient(preload, 'preload') : createApiClient(new HttpTransport(), 'http');
+  }
+  return current;
+}

@@ -1,0 +1,96 @@
+import type { ConsoleBridge } from '../../src-shared/contract/bridge';
+import type { ChannelInput, ChannelName, ChannelOutput } from '../../src-shared/contract/channels';
+import { ERROR_CODES, type ContractError, type Result } from '../../src-shared/contract/errors';
+// Event types come through the contract index: the lint rule against the Node builtin 'events'
+// also matches the path contract/events.
+import { events, type EventName, type EventPayload } from '../../src-shared/contract';
+import { HOST_EVENTS_PATH, HOST_INVOKE_PATH } from '../../src-shared/contract/host-protocol';
+
+type AnyListener = (payload: unknown) => void;
+
+function isContractError(value: unknown): value is ContractError {
+  if (typeof value !== 'object' || value === null) return false;
+  const { code, message } = value as Record<string, unknown>;
+  return typeof message === 'string' && (ERROR_CODES as readonly unknown[]).includes(code);
+}
+
+function isResult(value: unknown): value is Result<unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  if (record.ok === true) return 'value' in record;
+  return record.ok === false && isContractError(record.error);
+}
+
+function transportFailure(channel: string, detail: string): Result<never> {
+  return { ok: false, error: { code: 'INTERNAL', message: `${channel}: ${detail}` } };
+}
+
+/**
+ * Host mode: the same contract over same-origin HTTP. The session is an HttpOnly cookie the
+ * server set when the page was opened with its one-time token, so calls only need
+ * `credentials: 'same-origin'`.
+ */
+export class HttpTransport implements ConsoleBridge {
+  readonly #listeners = new Map<EventName, Set<AnyListener>>();
+  #source: EventSource | null = null;
+
+  async invoke<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<Result<ChannelOutput<C>>> {
+    let response: Response;
+    try {
+      response = await fetch(`${HOST_INVOKE_PATH}/${channel}`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(input ?? {}),
+      });
+    } catch {
+      return transportFailure(channel, 'the console host is not answering. Is `tenantctl serve` still running?');
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      if (response.status === 401 || response.status === 403) {
+        return { ok: false, error: { code: 'FORBIDDEN', message: 'This browser session is not signed in to the console host. Open the URL that `tenantctl serve` printed.' } };
+      }
+      return transportFailure(channel, `the console host answered HTTP ${response.status} without a result.`);
+    }
+    if (!isResult(body)) return transportFailure(channel, `the console host answered HTTP ${response.status} with an unexpected body.`);
+    return body as Result<ChannelOutput<C>>;
+  }
+
+  subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+    let set = this.#listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(event, set);
+      this.#ensureSource().addEventListener(event, (message) => this.#deliver(event, message));
+    } else {
+      this.#ensureSource();
+    }
+    const wrapped = listener as AnyListener;
+    set.add(wrapped);
+    return () => {
+      set.delete(wrapped);
+    };
+  }
+
+  #ensureSource(): EventSource {
+    // One stream for every event; EventSource reconnects by itself after a drop.
+    this.#source ??= new EventSource(HOST_EVENTS_PATH);
+    return this.#source;
+  }
+
+  #deliver(event: EventName, message: Event): void {
+    let data: unknown;
+    try {
+      data = JSON.parse((message as MessageEvent<string>).data);
+    } catch {
+      return;
+    }
+    // Checked against the contract: a malformed event is dropped, never half-applied.
+    const parsed = events[event].safeParse(data);
+    if (!parsed.success) return;
+    for (const listener of [...(this.#listeners.get(event) ?? [])]) listener(parsed.data);
+  }
+}

@@ -1,0 +1,139 @@
+import type { ReactNode } from 'react';
+import { AppShell, Badge, Box, Burger, Group, NavLink, Stack, Text, ThemeIcon, Tooltip } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import {
+  IconBuildingSkyscraper,
+  IconChartBar,
+  IconDatabase,
+  IconReceipt2,
+  IconSettings,
+  IconShieldCheck,
+  IconStack2,
+  type Icon,
+} from '@tabler/icons-react';
+import { useReferenceStore } from '../store/reference-store';
+import { ColorSchemeToggle } from './ColorSchemeToggle';
+import classes from './AppLayout.module.css';
+
+interface Section {
+  readonly label: string;
+  readonly icon: Icon;
+  readonly description: string;
+}
+
+const COMING_SOON: readonly Section[] = [
+  { label: 'Usage', icon: IconChartBar, description: 'Usage dashboards per tenant and plan' },
+  { label: 'Audit', icon: IconShieldCheck, description: 'The tamper-evident log of operator actions' },
+  { label: 'Billing', icon: IconReceipt2, description: 'Trials, subscriptions and invoices' },
+  { label: 'Settings', icon: IconSettings, description: 'Servers, base domain and retention' },
+];
+
+export function AppLayout({ children }: { children: ReactNode }) {
+  const [opened, { toggle }] = useDisclosure();
+
+  return (
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 248, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="xl"
+      classNames={{ main: classes.main, navbar: classes.navbar, header: classes.header }}
+    >
+      <AppShell.Header>
+        <Group h="100%" px="lg" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <ThemeIcon size={34} radius="md" variant="gradient" gradient={{ from: 'brand.5', to: 'violet.6', deg: 135 }}>
+              <IconStack2 size={20} stroke={1.8} />
+            </ThemeIcon>
+            <Box>
+              <Text fw={700} size="md" lh={1.15} data-testid="product-name">
+                Tenant Console
+              </Text>
+              <Text size="xs" c="dimmed" lh={1.2} visibleFrom="xs">
+                ERP SaaS operations
+              </Text>
+            </Box>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <ServerBadge />
+            <ColorSchemeToggle />
+          </Group>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="md" aria-label="Main navigation">
+        <AppShell.Section grow>
+          <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mb={6} className={classes.sectionLabel}>
+            Operations
+          </Text>
+          <NavLink
+            active
+            label="Tenants"
+            description="Clients and their databases"
+            leftSection={<IconBuildingSkyscraper size={18} stroke={1.6} />}
+            variant="light"
+            aria-current="page"
+            className={classes.link}
+            data-testid="nav-tenants"
+          />
+          {COMING_SOON.map((section) => (
+            <Tooltip key={section.label} label={`${section.description} — coming soon`} position="right">
+              <Box data-testid={`nav-${section.label.toLowerCase()}`}>
+                <NavLink
+                  disabled
+                  label={section.label}
+                  leftSection={<section.icon size={18} stroke={1.6} />}
+                  rightSection={
+                    <Badge size="xs" variant="default" radius="sm">
+                      Soon
+                    </Badge>
+                  }
+                  className={classes.link}
+                  aria-disabled
+                />
+              </Box>
+            </Tooltip>
+          ))}
+        </AppShell.Section>
+        <AppShell.Section>
+          <ServerCard />
+        </AppShell.Section>
+      </AppShell.Navbar>
+
+      <AppShell.Main>{children}</AppShell.Main>
+    </AppShell>
+  );
+}
+
+function ServerBadge() {
+  const info = useReferenceStore((state) => state.appInfo);
+  if (!info) return null;
+  return (
+    <Badge variant="dot" color="teal" size="lg" radius="md" tt="none" fw={500} visibleFrom="md" data-testid="mode-badge">
+      {info.mode === 'host' ? 'Host mode' : info.mode === 'electron' ? 'Desktop' : 'CLI'} · connected
+    </Badge>
+  );
+}
+
+function ServerCard() {
+  const info = useReferenceStore((state) => state.appInfo);
+  if (!info) return null;
+  return (
+    <Box className={classes.serverCard} p="sm">
+      <Group gap={8} wrap="nowrap" mb={4}>
+        <IconDatabase size={16} stroke={1.6} />
+        <Text size="xs" fw={600}>
+          {info.server.kind === 'embedded' ? 'Embedded PostgreSQL' : 'PostgreSQL server'}
+        </Text>
+      </Group>
+      <Stack gap={0}>
+        <Text size="xs" c="dimmed" ff="monospace" truncate>
+          {info.server.host}:{info.server.port}
+        </Text>
+        <Text size="xs" c="dimmed" truncate>
+          {info.server.serverVersion ? `Version ${info.server.serverVersion} · ` : ''}console {info.version}
+        </Text>
+      </Stack>
+    </Box>
+  );
+}

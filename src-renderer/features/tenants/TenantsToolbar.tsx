@@ -1,0 +1,71 @@
+import { useEffect, useState } from 'react';
+import { ActionIcon, Button, CloseButton, Group, Loader, TextInput, Tooltip } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconRefresh, IconSearch } from '@tabler/icons-react';
+import { TENANT_STATUSES, type TenantStatus } from '../../../src-shared/domain/status';
+import { useReferenceStore } from '../../store/reference-store';
+import { isFiltered, useTenantsStore } from '../../store/tenants-store';
+import { planColor, STATUS_COLORS, STATUS_LABELS } from './badges';
+import { FilterMenu, type FilterOption } from './FilterMenu';
+
+const STATUS_OPTIONS: readonly FilterOption<TenantStatus>[] = TENANT_STATUSES.map((status) => ({
+  value: status,
+  label: STATUS_LABELS[status],
+  color: STATUS_COLORS[status],
+}));
+
+export function TenantsToolbar() {
+  const query = useTenantsStore((state) => state.query);
+  const loading = useTenantsStore((state) => state.status === 'loading');
+  const { setSearch, setStatusFilter, setPlanFilter, clearFilters, load } = useTenantsStore.getState();
+  const plans = useReferenceStore((state) => state.plans);
+
+  const [text, setText] = useState(query.search);
+  const [debounced] = useDebouncedValue(text, 300);
+  useEffect(() => setSearch(debounced), [debounced, setSearch]);
+  // "Clear filters" elsewhere empties the store's search: mirror it in the box.
+  useEffect(() => {
+    if (query.search === '') setText('');
+  }, [query.search]);
+
+  const planOptions: FilterOption<string>[] = plans.map((plan) => ({
+    value: plan.code,
+    label: plan.name,
+    color: planColor(plan.code),
+  }));
+
+  return (
+    <Group gap="sm" p="md" wrap="wrap">
+      <TextInput
+        value={text}
+        onChange={(event) => setText(event.currentTarget.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') setSearch(text);
+        }}
+        placeholder="Search company, subdomain or code"
+        aria-label="Search tenants"
+        data-testid="tenant-search"
+        leftSection={<IconSearch size={16} stroke={1.6} />}
+        rightSection={
+          text ? <CloseButton size="sm" aria-label="Clear search" onClick={() => setText('')} /> : null
+        }
+        style={{ flex: '1 1 280px', maxWidth: 420 }}
+      />
+      <FilterMenu label="Status" options={STATUS_OPTIONS} value={query.status} onChange={setStatusFilter} testId="status-filter" />
+      <FilterMenu label="Plan" options={planOptions} value={query.plan} onChange={setPlanFilter} testId="plan-filter" />
+      {isFiltered(query) && (
+        <Button variant="subtle" color="gray" onClick={clearFilters} data-testid="clear-filters">
+          Clear filters
+        </Button>
+      )}
+      <Group gap="xs" ml="auto">
+        {loading && <Loader size="xs" type="dots" aria-label="Loading tenants" />}
+        <Tooltip label="Reload">
+          <ActionIcon variant="default" size="lg" aria-label="Reload tenants" onClick={() => void load()}>
+            <IconRefresh size={16} stroke={1.6} />
+          </ActionIcon>
+        </Tooltip>
+      </Group>
+    </Group>
+  );
+}

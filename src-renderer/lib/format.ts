@@ -1,0 +1,69 @@
+import type { Plan } from '../../src-shared/contract/models';
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
+});
+const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const integerFormat = new Intl.NumberFormat();
+
+function parse(iso: string | null | undefined): Date | null {
+  if (!iso) return null;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export function formatDate(iso: string | null | undefined): string {
+  const date = parse(iso);
+  return date ? dateFormat.format(date) : '—';
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  const date = parse(iso);
+  return date ? dateTimeFormat.format(date) : '—';
+}
+
+const UNITS: ReadonlyArray<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/** "3 days ago", "in 2 weeks", "just now". */
+export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
+  const date = parse(iso);
+  if (!date) return '—';
+  const seconds = (date.getTime() - now) / 1000;
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return relativeFormat.format(Math.round(seconds / size), unit);
+  }
+  return 'just now';
+}
+
+export function formatCount(value: number): string {
+  return integerFormat.format(value);
+}
+
+/** A plan limit; null means the plan sets none. */
+export function formatLimit(value: number | null): string {
+  return value === null ? 'Unlimited' : integerFormat.format(value);
+}
+
+export function formatPrice(plan: Pick<Plan, 'priceCents' | 'currency' | 'interval'>): string {
+  if (plan.priceCents === null) return 'Custom pricing';
+  if (plan.priceCents === 0) return 'Free';
+  let amount: string;
+  try {
+    amount = new Intl.NumberFormat(undefined, {
+      style: 'currency',
+      currency: plan.currency.toUpperCase(),
+      minimumFractionDigits: plan.priceCents % 100 === 0 ? 0 : 2,
+    }).format(plan.priceCents / 100);
+  } catch {
+    amount = `${(plan.priceCents / 100).toFixed(2)} ${plan.currency.toUpperCase()}`;
+  }
+  return plan.interval === 'none' ? amount : `${amount} / ${plan.interval}`;
+}

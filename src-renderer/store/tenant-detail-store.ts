@@ -1,0 +1,122 @@
+import { create } from 'zustand';
+import type { EventPayload } from '../../src-shared/contract';
+import type { TenantDetail } from '../../src-shared/contract/models';
+import type { StatusAction } from '../../src-shared/domain/status';
+import { api } from '../api/client';
+import { errorMessage, isApiError } from '../api/api-error';
+import { notifyError, notifySuccess } from '../lib/notify';
+import type { LoadStatus } from './reference-store';
+import { useTenantsStore } from './tenants-store';
+
+/** How a status action ended: the modal closes on 'done' and 'conflict', stays open on 'failed'. */
+export type ActionOutcome = 'done' | 'conflict' | 'failed';
+
+interface TenantDetailState {
+  readonly selectedCode: string | null;
+  readonly detail: TenantDetail | null;
+  readonly status: LoadStatus;
+  readonly error: string | null;
+  readonly busyAction: StatusAction | null;
+
+  open(tenantCode: string): void;
+  close(): void;
+  reload(): Promise<void>;
+  suspend(reason: string): Promise<ActionOutcome>;
+  activate(): Promise<ActionOutcome>;
+  cancel(reason: string | undefined): Promise<ActionOutcome>;
+  onTenantChanged(event: EventPayload<'tenant:changed'>): void;
+}
+
+const PAST: Readonly<Record<StatusAction, string>> = {
+  suspend: 'suspended',
+  activate: 'activated',
+  cancel: 'cancelled',
+};
+
+let latestRequest = 0;
+
+export const useTenantDetailStore = create<TenantDetailState>()((set, get) => {
+  async function fetchDetail(code: string, quiet: boolean): Promise<void> {
+    const request = ++latestRequest;
+    if (!quiet) set({ status: 'loading', error: null });
+    try {
+      const detail = await api().call('tenants:get', { ref: code });
+      if (request !== latestRequest || get().selectedCode !== code) return;
+      set({ detail, status: 'ready', error: null });
+    } catch (error) {
+      if (request !== latestRequest || get().selectedCode !== code) return;
+      set({ status: 'error', error: errorMessage(error) });
+    }
+  }
+
+  async function runAction(action: StatusAction, call: (tenant: TenantDetail) => Promise<TenantDetail>): Promise<ActionOutcome> {
+    const tenant = get().detail;
+    if (!tenant || get().busyAction) return 'failed';
+    set({ busyAction: action });
+    try {
+      const updated = await call(tenant);
+      if (get().selectedCode === tenant.tenantCode) set({ detail: updated, status: 'ready' });
+      notifySuccess(`Tenant ${PAST[action]}`, `${updated.companyName} (${updated.tenantCode}) is now ${updated.status}.`);
+      useTenantsStore.getState().refreshSoon();
+      return 'done';
+    } catch (error) {
+      if (isApiError(error) && error.code === 'CONFLICT') {
+        // Someone else changed the tenant: show main's message and the tenant as it is now.
+        notifyError(`Could not ${action} ${tenant.tenantCode}`, error);
+        await fetchDetail(tenant.tenantCode, true);
+        useTenantsStore.getState().refreshSoon();
+        return 'conflict';
+      }
+      notifyError(`Could not ${action} ${tenant.tenantCode}`, error);
+      return 'failed';
+    } finally {
+      set({ busyAction: null });
+    }
+  }
+
+  return {
+    selectedCode: null,
+    detail: null,
+    status: 'idle',
+    error: null,
+    busyAction: null,
+
+    open(tenantCode) {
+      const current = get().detail;
+      set({ selectedCode: tenantCode, detail: current?.tenantCode === tenantCode ? current : null });
+      void fetchDetail(tenantCode, false);
+    },
+    close() {
+      latestRequest++;
+      set({ selectedCode: null, status: 'idle', error: null });
+    },
+    async reload() {
+      const code = get().selectedCode;
+      if (code) await fetchDetail(code, false);
+    },
+
+    suspend: (reason) =>
+      runAction('suspend', (tenant) =>
+        api().call('tenants:suspend', { ref: tenant.tenantCode, reason, expectedVersion: tenant.version }),
+      ),
+    activate: () =>
+      runAction('activate', (tenant) =>
+        api().call('tenants:activate', { ref: tenant.tenantCode, expectedVersion: tenant.version }),
+      ),
+    cancel: (reason) =>
+      runAction('cancel', (tenant) =>
+        api().call('tenants:cancel', {
+          ref: tenant.tenantCode,
+          ...(reason ? { reason } : {}),
+          expectedVersion: tenant.version,
+        }),
+      ),
+
+    onTenantChanged(event) {
+      const { selectedCode, detail, busyAction } = get();
+      if (selectedCode !== event.tenantCode || busyAction) return;
+      if (detail && detail.version >= event.version) return;
+      void fetchDetail(event.tenantCode, true);
+    },
+  };
+});

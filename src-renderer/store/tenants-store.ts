@@ -1,0 +1,130 @@
+import { create } from 'zustand';
+import type { TenantSortField, TenantSummary } from '../../src-shared/contract/models';
+import type { TenantStatus } from '../../src-shared/domain/status';
+import { api } from '../api/client';
+import { errorMessage } from '../api/api-error';
+import type { LoadStatus } from './reference-store';
+
+export const PAGE_SIZE = 50;
+
+export interface TenantQuery {
+  readonly search: string;
+  readonly status: readonly TenantStatus[];
+  readonly plan: readonly string[];
+  readonly sort: TenantSortField;
+  readonly direction: 'asc' | 'desc';
+  /** 1-based, as Pagination shows it. */
+  readonly page: number;
+}
+
+export const DEFAULT_QUERY: TenantQuery = {
+  search: '',
+  status: [],
+  plan: [],
+  sort: 'createdAt',
+  direction: 'desc',
+  page: 1,
+};
+
+export function isFiltered(query: TenantQuery): boolean {
+  return query.search.trim() !== '' || query.status.length > 0 || query.plan.length > 0;
+}
+
+export function pageCount(total: number): number {
+  return Math.max(1, Math.ceil(total / PAGE_SIZE));
+}
+
+interface TenantsState {
+  readonly query: TenantQuery;
+  readonly rows: readonly TenantSummary[];
+  readonly total: number;
+  /** The query the shown rows answer (the filters may have moved on while a load runs). */
+  readonly shownQuery: TenantQuery | null;
+  readonly status: LoadStatus;
+  readonly error: string | null;
+
+  setSearch(search: string): void;
+  setStatusFilter(status: TenantStatus[]): void;
+  setPlanFilter(plan: string[]): void;
+  clearFilters(): void;
+  /** Clicking a header: a new column sorts ascending (dates newest first); the same column flips. */
+  sortBy(field: TenantSortField): void;
+  setPage(page: number): void;
+  load(): Promise<void>;
+  /** Reload in the background, coalescing bursts (e.g. many tenant:changed events). */
+  refreshSoon(): void;
+}
+
+// Only the answer to the latest request is applied: typing fast never shows stale rows.
+let latestRequest = 0;
+let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+
+export const useTenantsStore = create<TenantsState>()((set, get) => {
+  const update = (patch: Partial<TenantQuery>) => {
+    set((state) => ({ query: { ...state.query, page: 1, ...patch } }));
+    void get().load();
+  };
+
+  return {
+    query: DEFAULT_QUERY,
+    rows: [],
+    total: 0,
+    shownQuery: null,
+    status: 'idle',
+    error: null,
+
+    setSearch: (search) => {
+      if (search.trim() === get().query.search.trim()) return;
+      update({ search });
+    },
+    setStatusFilter: (status) => update({ status }),
+    setPlanFilter: (plan) => update({ plan }),
+    clearFilters: () => update({ search: '', status: [], plan: [] }),
+    sortBy: (field) => {
+      const { sort, direction } = get().query;
+      if (sort === field) update({ direction: direction === 'asc' ? 'desc' : 'asc' });
+      else update({ sort: field, direction: field === 'createdAt' ? 'desc' : 'asc' });
+    },
+    setPage: (page) => {
+      set((state) => ({ query: { ...state.query, page } }));
+      void get().load();
+    },
+
+    async load() {
+      const request = ++latestRequest;
+      const query = get().query;
+      set({ status: 'loading', error: null });
+      try {
+        const search = query.search.trim();
+        const result = await api().call('tenants:list', {
+          ...(search ? { search } : {}),
+          ...(query.status.length > 0 ? { status: [...query.status] } : {}),
+          ...(query.plan.length > 0 ? { plan: [...query.plan] } : {}),
+          sort: query.sort,
+          direction: query.direction,
+          offset: (query.page - 1) * PAGE_SIZE,
+          limit: PAGE_SIZE,
+        });
+        if (request !== latestRequest) return;
+        // The last page can vanish under us (tenants cancelled elsewhere): step back to one that exists.
+        if (result.rows.length === 0 && result.total > 0 && query.page > pageCount(result.total)) {
+          set((state) => ({ query: { ...state.query, page: pageCount(result.total) } }));
+          void get().load();
+          return;
+        }
+        set({ rows: result.rows, total: result.total, shownQuery: query, status: 'ready' });
+      } catch (error) {
+        if (request !== latestRequest) return;
+        set({ status: 'error', error: errorMessage(error) });
+      }
+    },
+
+    refreshSoon() {
+      if (refreshTimer) return;
+      refreshTimer = setTimeout(() => {
+        refreshTimer = null;
+        void get().load();
+      }, 250);
+    },
+  };
+});
