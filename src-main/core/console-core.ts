@@ -1,7 +1,18 @@
+import { join } from 'node:path';
 import type { AppInfo } from '../../src-shared/contract/models';
+import { resolveDataDir, resolveDatabaseUrl, resolvePlatformDatabase } from '../config/environment';
+import { createFileLogger, type Logger } from '../logging/logger';
+import { closePlatform, openPlatform } from '../platform/bootstrap';
+import { EmbeddedCluster } from '../postgres/embedded-cluster';
+import { endpointFromUrl, type ServerEndpoint } from '../postgres/server-endpoint';
+import { FileSecretStore } from '../secrets/file-secret-store';
 import type { SecretStore } from '../secrets/secret-store';
-import type { Dispatch } from './dispatch';
-import type { EventBus } from './event-bus';
+import { TENANT_SCHEMA_VERSION } from '../tenant-schema/template';
+import { reconcile } from '../tenants/reconcile';
+import { createDispatch, type Dispatch } from './dispatch';
+import { EventBus } from './event-bus';
+import { createHandlers } from './handlers';
+import type { PlatformContext } from '../platform/platform-context';
 
 export interface ConsoleCoreOptions {
   readonly mode: AppInfo['mode'];
@@ -12,6 +23,9 @@ export interface ConsoleCoreOptions {
   /** Defaults to a mode-0600 file in the data folder; the desktop app passes safeStorage. */
   readonly secretStore?: SecretStore;
   readonly appVersion?: string;
+  readonly logger?: Logger;
+  /** Reconcile unfinished operations at start-up (default true). */
+  readonly reconcileOnStart?: boolean;
 }
 
 export interface ConsoleCore {
@@ -19,9 +33,70 @@ export interface ConsoleCore {
   readonly events: EventBus;
   readonly info: AppInfo;
   readonly dataDir: string;
+  readonly logger: Logger;
+  /** For tests and benchmarks that need the platform's pools directly. */
+  readonly platform: PlatformContext;
   close(): Promise<void>;
 }
 
-export async function openConsoleCore(_options: ConsoleCoreOptions): Promise<ConsoleCore> {
-  throw new Error('not yet implemented');
+export const CONSOLE_VERSION = '0.1.0';
+
+/**
+ * Opens the console's core: the server (embedded, or the configured external one — the
+ * same code path afterwards), the platform database and its migrations, the handler
+ * registry. Used unchanged by the desktop app, host mode, the CLI and the tests.
+ */
+export async function openConsoleCore(options: ConsoleCoreOptions): Promise<ConsoleCore> {
+  const dataDir = resolveDataDir(options.dataDir);
+  const logger = options.logger ?? createFileLogger(dataDir, options.mode);
+  const secretStore = options.secretStore ?? new FileSecretStore(join(dataDir, 'secrets.json'));
+  const databaseUrl = resolveDatabaseUrl(options.databaseUrl);
+  const events = new EventBus();
+
+  let cluster: EmbeddedCluster | null = null;
+  let endpoint: ServerEndpoint;
+  if (databaseUrl) {
+    endpoint = endpointFromUrl(databaseUrl);
+  } else {
+    cluster = new EmbeddedCluster({ dataDir, secretStore, logger });
+    endpoint = await cluster.acquire();
+  }
+
+  let platform: PlatformContext;
+  try {
+    platform = await openPlatform({ endpoint, platformDatabase: resolvePlatformDatabase(), logger, events });
+  } catch (error) {
+    await cluster?.release().catch(() => undefined);
+    throw error;
+  }
+
+  const { rows } = await platform.pool.query<{ server_version: string }>('SHOW server_version');
+  const info: AppInfo = {
+    version: options.appVersion ?? CONSOLE_VERSION,
+    mode: options.mode,
+    server: { kind: endpoint.kind, host: endpoint.publicHost, port: endpoint.port, serverVersion: rows[0]?.server_version ?? 'unknown' },
+    platformDatabase: platform.platformDatabase,
+    tenantSchemaVersion: TENANT_SCHEMA_VERSION,
+  };
+
+  if (options.reconcileOnStart ?? true) {
+    await reconcile(platform).catch((error) => logger.error({ err: error }, 'start-up reconcile failed'));
+  }
+
+  let closed = false;
+  return {
+    dispatch: createDispatch(createHandlers(platform, info), logger),
+    events,
+    info,
+    dataDir,
+    logger,
+    platform,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await closePlatform(platform);
+      await cluster?.release().catch((error) => logger.error({ err: error }, 'releasing the embedded server failed'));
+      logger.flush?.();
+    },
+  };
 }

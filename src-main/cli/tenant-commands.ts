@@ -1,0 +1,165 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { TENANT_STATUSES, type TenantStatus } from '../../src-shared/domain/status';
+import type { TenantDetail, TenantSummary } from '../../src-shared/contract/models';
+import { printFields, printJson, printTable } from './output';
+import { withCliSession } from './session';
+
+function statusOption(value: string): TenantStatus {
+  if (!(TENANT_STATUSES as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`Status must be one of ${TENANT_STATUSES.join(', ')}.`);
+  }
+  return value as TenantStatus;
+}
+
+function printTenant(tenant: TenantDetail): void {
+  const limit = (value: number | null) => (value === null ? 'unlimited' : value);
+  printFields([
+    ['Tenant', `${tenant.tenantCode}  ${tenant.companyName}`],
+    ['Subdomain', tenant.subdomain],
+    ['Status', tenant.statusReason ? `${tenant.status} (${tenant.statusReason})` : tenant.status],
+    ['Plan', `${tenant.planName} (${tenant.plan} v${tenant.planVersion})`],
+    ['Limits', `companies ${limit(tenant.limits.companies)}, users/company ${limit(tenant.limits.usersPerCompany)}, transactions/month ${limit(tenant.limits.transactionsPerMonth)}`],
+    ['Admin email', tenant.adminEmail],
+    ['Database', `${tenant.databaseName} on ${tenant.server.host}:${tenant.server.port}`],
+    ['Role', tenant.dbRole],
+    ['Trial ends', tenant.trialEndsAt],
+    ['Deletion scheduled', tenant.deletionScheduledAt],
+    ['Created', tenant.createdAt],
+    ['Updated', tenant.updatedAt],
+    ['Version', tenant.version],
+  ]);
+}
+
+const json = { flags: '--json', description: 'print JSON (snake_case) instead of text' } as const;
+
+export function registerTenantCommands(program: Command): void {
+  program
+    .command('create')
+    .description('provision a tenant: its own database, login role and privileges')
+    .requiredOption('--company <name>', 'company name')
+    .requiredOption('--subdomain <label>', 'subdomain (a DNS label)')
+    .requiredOption('--plan <code>', 'plan code (trial, starter, professional, enterprise)')
+    .requiredOption('--email <address>', "the tenant admin's email")
+    .option(json.flags, json.description)
+    .action(async (options: { company: string; subdomain: string; plan: string; email: string; json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const requestId = crypto.randomUUID();
+        const showProgress = !options.json && process.stderr.isTTY;
+        const off = session.core.events.on('job:progress', (event) => {
+          if (showProgress && event.requestId === requestId) process.stderr.write(`  [${event.stepIndex}/${event.stepCount}] ${event.message}\n`);
+        });
+        try {
+          const { tenant, credentials } = await session.call('tenants:create', {
+            companyName: options.company,
+            subdomain: options.subdomain,
+            plan: options.plan,
+            adminEmail: options.email,
+            requestId,
+          });
+          if (options.json) {
+            printJson({ ...tenant, credentials });
+            return;
+          }
+          process.stdout.write(`Created ${tenant.tenantCode} (${tenant.companyName}), status ${tenant.status}.\n\n`);
+          process.stdout.write('Database credentials — shown once, store them now:\n');
+          printFields([
+            ['host', credentials.host],
+            ['port', credentials.port],
+            ['database', credentials.database],
+            ['user', credentials.user],
+            ['password', credentials.password],
+          ]);
+        } finally {
+          off();
+        }
+      });
+    });
+
+  program
+    .command('list')
+    .description('list tenants')
+    .option('--status <status>', 'only tenants with this status', statusOption)
+    .option('--plan <code>', 'only tenants on this plan')
+    .option('--search <text>', 'match company, subdomain, code or email')
+    .option(json.flags, json.description)
+    .action(async (options: { status?: TenantStatus; plan?: string; search?: string; json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const tenants: TenantSummary[] = [];
+        let total = 0;
+        for (let offset = 0; ; offset += 500) {
+          const page = await session.call('tenants:list', {
+            ...(options.status ? { status: [options.status] } : {}),
+            ...(options.plan ? { plan: [options.plan] } : {}),
+            ...(options.search ? { search: options.search } : {}),
+            sort: 'tenantCode',
+            direction: 'asc',
+            offset,
+            limit: 500,
+          });
+          tenants.push(...page.rows);
+          total = page.total;
+          if (page.rows.length < 500) break;
+        }
+        if (options.json) return printJson({ tenants, total });
+        if (tenants.length === 0) return void process.stdout.write('No tenants match.\n');
+        printTable(
+          ['CODE', 'COMPANY', 'SUBDOMAIN', 'PLAN', 'STATUS', 'CREATED'],
+          tenants.map((t) => [t.tenantCode, t.companyName, t.subdomain, t.plan, t.status, t.createdAt.slice(0, 10)]),
+        );
+        process.stdout.write(`\n${total} tenant${total === 1 ? '' : 's'}\n`);
+      });
+    });
+
+  program
+    .command('show')
+    .description('show one tenant')
+    .argument('<ref>', 'tenant code (ACME001) or subdomain')
+    .option(json.flags, json.description)
+    .action(async (ref: string, options: { json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const tenant = await session.call('tenants:get', { ref });
+        if (options.json) printJson(tenant);
+        else printTenant(tenant);
+      });
+    });
+
+  const statusCommand = (name: 'suspend' | 'activate' | 'cancel', description: string) => {
+    const command = program.command(name).description(description).argument('<ref>', 'tenant code or subdomain').option(json.flags, json.description);
+    if (name === 'suspend') command.requiredOption('--reason <text>', 'why (recorded, shown to operators)');
+    if (name === 'cancel') command.option('--reason <text>', 'why (recorded)');
+    command.action(async (ref: string, options: { reason?: string; json?: boolean }) => {
+      await withCliSession(async (session) => {
+        // The CLI acts on what it just read: a change made in between is still refused.
+        const current = await session.call('tenants:get', { ref });
+        const base = { ref, expectedVersion: current.version };
+        const tenant =
+          name === 'suspend'
+            ? await session.call('tenants:suspend', { ...base, reason: options.reason ?? '' })
+            : name === 'cancel'
+              ? await session.call('tenants:cancel', { ...base, ...(options.reason !== undefined ? { reason: options.reason } : {}) })
+              : await session.call('tenants:activate', base);
+        if (options.json) printJson(tenant);
+        else process.stdout.write(`${tenant.tenantCode} is now ${tenant.status}${tenant.deletionScheduledAt ? ` (deletion scheduled ${tenant.deletionScheduledAt})` : ''}.\n`);
+      });
+    });
+  };
+  statusCommand('suspend', 'suspend a tenant: its role cannot log in, open sessions are terminated');
+  statusCommand('activate', 'reactivate a suspended or cancelled tenant');
+  statusCommand('cancel', 'cancel a tenant: suspended now, deletion scheduled after the retention period');
+
+  program
+    .command('reconcile')
+    .description('resume or roll back operations interrupted by a crash')
+    .option(json.flags, json.description)
+    .action(async (options: { json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const report = await session.call('tenants:reconcile', {});
+        if (options.json) return printJson(report);
+        process.stdout.write(
+          `Examined ${report.examined}: ${report.rolledBack.length} rolled back, ${report.resumed.length} resumed, ` +
+            `${report.failed.length} failed, ${report.skippedInProgress} still in progress.\n`,
+        );
+        for (const failure of report.failed) process.stdout.write(`  failed: ${failure.kind} ${failure.tenantCode}: ${failure.message}\n`);
+      });
+    });
+}

@@ -1,0 +1,23 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { ENV } from '../config/environment';
+
+export type { Logger };
+
+/**
+ * Logs go to a file in the data folder, never to stdout: the CLI's stdout is for its
+ * output (and --json consumers), the renderer never sees stacks.
+ */
+export function createFileLogger(dataDir: string, name: string): Logger {
+  const folder = join(dataDir, 'logs');
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  return pino(
+    { name, level: process.env[ENV.logLevel] ?? 'info', redact: ['password', '*.password', 'credentials.password'] },
+    pino.destination({ dest: join(folder, 'console.log'), sync: false, mkdir: true }),
+  );
+}
+
+export function createSilentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,90 @@
+import { userInfo } from 'node:os';
+import type { Logger } from 'pino';
+import type { EventBus } from '../core/event-bus';
+import { quoteIdent } from '../postgres/identifiers';
+import { createPool } from '../postgres/pools';
+import { pgErrorCode } from '../postgres/errors';
+import type { ServerEndpoint } from '../postgres/server-endpoint';
+import { ensureTemplate } from '../tenant-schema/template';
+import { applyMigrations } from './migrate';
+import { PLATFORM_MIGRATIONS } from './migrations';
+import type { PlatformContext, TenantServer } from './platform-context';
+
+/**
+ * Opens the platform on a server — embedded or external, one code path: creates the
+ * platform database if missing (closed to PUBLIC), applies its migrations, registers the
+ * server, and prepares the tenant template.
+ */
+export async function openPlatform(options: {
+  endpoint: ServerEndpoint;
+  platformDatabase: string;
+  logger: Logger;
+  events: EventBus;
+}): Promise<PlatformContext> {
+  const { endpoint, platformDatabase, logger, events } = options;
+  const adminPool = createPool(endpoint, endpoint.maintenanceDatabase, logger, 6);
+  let pool: ReturnType<typeof createPool> | null = null;
+  try {
+    const admin = await adminPool.connect();
+    let templateDatabase: string;
+    try {
+      const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [platformDatabase]);
+      if (exists.rowCount === 0) {
+        try {
+          await admin.query(`CREATE DATABASE ${quoteIdent(platformDatabase, 'platform database name')} ENCODING 'UTF8' TEMPLATE template0`);
+        } catch (error) {
+          // Another console created it a moment ago: fine.
+          if (pgErrorCode(error) !== '42P04') throw error;
+        }
+      }
+      // Tenant roles must never reach the platform database.
+      await admin.query(`REVOKE ALL ON DATABASE ${quoteIdent(platformDatabase)} FROM PUBLIC`);
+      templateDatabase = await ensureTemplate(endpoint, admin);
+    } finally {
+      admin.release();
+    }
+
+    pool = createPool(endpoint, platformDatabase, logger, 10);
+    const migrator = await pool.connect();
+    try {
+      const applied = await applyMigrations(migrator, PLATFORM_MIGRATIONS);
+      if (applied.length > 0) logger.info({ applied }, 'platform migrations applied');
+      await migrator.query('REVOKE ALL ON SCHEMA public FROM PUBLIC');
+    } finally {
+      migrator.release();
+    }
+
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO servers (name, kind, host, port, admin_user, is_primary)
+       VALUES ($1, $2, $3, $4, $5, true)
+       ON CONFLICT (is_primary) WHERE is_primary
+       DO UPDATE SET host = EXCLUDED.host, port = EXCLUDED.port, admin_user = EXCLUDED.admin_user,
+                     kind = EXCLUDED.kind, name = EXCLUDED.name, updated_at = now()
+       RETURNING id`,
+      [endpoint.name, endpoint.kind, endpoint.publicHost, endpoint.port, endpoint.adminUser],
+    );
+    const primary: TenantServer = { id: rows[0]!.id, endpoint, adminPool, templateDatabase };
+    const platformPool = pool;
+    return {
+      platformDatabase,
+      pool: platformPool,
+      primary,
+      logger,
+      events,
+      operator: `${endpoint.adminUser} (${userInfo().username})`,
+      serverById(id) {
+        if (id === primary.id) return primary;
+        throw new Error(`Server ${id} is not connected to this console.`);
+      },
+    };
+  } catch (error) {
+    await pool?.end().catch(() => undefined);
+    await adminPool.end().catch(() => undefined);
+    throw error;
+  }
+}
+
+export async function closePlatform(context: PlatformContext): Promise<void> {
+  await context.pool.end().catch(() => undefined);
+  await context.primary.adminPool.end().catch(() => undefined);
+}

@@ -1,0 +1,10 @@
+import { sql as registry } from './001-registry';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Platform database migrations, in order. Never edit a shipped one: add the next. */
+export const PLATFORM_MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'registry', sql: registry }];

@@ -1,0 +1,27 @@
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { EventBus } from '../core/event-bus';
+import type { ServerEndpoint } from '../postgres/server-endpoint';
+
+/** One PostgreSQL server tenants live on, with the console's admin pool for it. */
+export interface TenantServer {
+  readonly id: string;
+  readonly endpoint: ServerEndpoint;
+  /** Admin connections to the server's maintenance database (CREATE DATABASE / ROLE …). */
+  readonly adminPool: pg.Pool;
+  /** The prepared template database on this server. */
+  readonly templateDatabase: string;
+}
+
+/** Everything a capability needs from the core: passed explicitly, never global. */
+export interface PlatformContext {
+  readonly platformDatabase: string;
+  /** Pool on the platform database. */
+  readonly pool: pg.Pool;
+  readonly primary: TenantServer;
+  readonly logger: Logger;
+  readonly events: EventBus;
+  /** Who acts: the PostgreSQL user plus the OS user, recorded in the journal. */
+  readonly operator: string;
+  serverById(id: string): TenantServer;
+}

@@ -1,0 +1,39 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { clientConfig, type ServerEndpoint } from './server-endpoint';
+
+// Return int8 (counts, sizes) as numbers: the console's figures stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export function createPool(endpoint: ServerEndpoint, database: string, logger: Logger, max = 10): pg.Pool {
+  const pool = new pg.Pool({ ...clientConfig(endpoint, database), max, idleTimeoutMillis: 30_000 });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', (error) => logger.warn({ err: error, database }, 'idle postgres client error'));
+  return pool;
+}
+
+/** A short-lived connection to one database (a tenant's), closed whatever happens. */
+export async function withClient<T>(endpoint: ServerEndpoint, database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client(clientConfig(endpoint, database));
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

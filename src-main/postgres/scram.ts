@@ -1,0 +1,29 @@
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+
+const ITERATIONS = 4096;
+
+/**
+ * A SCRAM-SHA-256 verifier (RFC 5802 / 7677, PostgreSQL's stored format). The console sends
+ * the verifier, never the plain password, so the password cannot leak through the server's
+ * statement log or pg_stat_activity.
+ */
+export function scramSha256Verifier(password: string, salt: Buffer = randomBytes(16)): string {
+  const salted = pbkdf2Sync(password.normalize('NFKC'), salt, ITERATIONS, 32, 'sha256');
+  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+  const storedKey = createHash('sha256').update(clientKey).digest();
+  const serverKey = createHmac('sha256', salted).update('Server Key').digest();
+  return `SCRAM-SHA-256$${ITERATIONS}:${salt.toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
+}
+
+/** Letters and digits only: safe in connection strings, .pgpass files and shells. */
+export function generateTenantPassword(length = 32): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+  const bytes = randomBytes(length * 2);
+  let password = '';
+  for (const byte of bytes) {
+    // Rejection sampling keeps every character equally likely.
+    if (byte < 256 - (256 % alphabet.length)) password += alphabet[byte % alphabet.length];
+    if (password.length === length) break;
+  }
+  return password;
+}

@@ -1,0 +1,5 @@
+import type { Migration } from '../../platform/migrations';
+import { sql as erpBaseline } from './001-erp-baseline';
+
+/** Tenant database migrations, in order. Never edit a shipped one: add the next. */
+export const TENANT_MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'erp-baseline', sql: erpBaseline }];

@@ -1,0 +1,112 @@
+import type pg from 'pg';
+import { LOCK_OPERATIONS } from '../platform/migrate';
+import { ENV } from '../config/environment';
+
+export type OperationKind = 'provision' | 'suspend' | 'activate' | 'cancel';
+export type OperationState = 'running' | 'done' | 'rolled_back' | 'failed';
+
+export interface OperationRecord {
+  readonly id: string;
+  readonly lockKey: number;
+  readonly kind: OperationKind;
+  readonly tenantId: string | null;
+  readonly tenantCode: string;
+  readonly step: string;
+  readonly payload: Record<string, unknown>;
+}
+
+interface OperationRow {
+  id: string;
+  lock_key: number;
+  kind: OperationKind;
+  tenant_id: string | null;
+  tenant_code: string;
+  step: string;
+  payload: Record<string, unknown>;
+}
+
+const toRecord = (row: OperationRow): OperationRecord => ({
+  id: row.id,
+  lockKey: row.lock_key,
+  kind: row.kind,
+  tenantId: row.tenant_id,
+  tenantCode: row.tenant_code,
+  step: row.step,
+  payload: row.payload,
+});
+
+/**
+ * Records a new running operation and takes its advisory lock on the same session, inside
+ * the caller's transaction: by the time the row is visible, its owner already holds the
+ * lock, so reconcile can never mistake a live operation for a crashed one. The lock lives
+ * as long as `session` — keep that connection for the whole operation.
+ */
+export async function beginOperation(
+  session: pg.ClientBase,
+  entry: { kind: OperationKind; tenantId: string | null; tenantCode: string; step: string; payload?: Record<string, unknown>; startedBy: string },
+): Promise<OperationRecord> {
+  const { rows } = await session.query<OperationRow>(
+    `INSERT INTO operations (kind, tenant_id, tenant_code, state, step, payload, started_by)
+     VALUES ($1, $2, $3, 'running', $4, $5, $6)
+     RETURNING id, lock_key, kind, tenant_id, tenant_code, step, payload`,
+    [entry.kind, entry.tenantId, entry.tenantCode, entry.step, entry.payload ?? {}, entry.startedBy],
+  );
+  const record = toRecord(rows[0]!);
+  await session.query('SELECT pg_advisory_lock($1, $2)', [LOCK_OPERATIONS, record.lockKey]);
+  return record;
+}
+
+/** Moves the operation to `step` (written before the step's action when it is an intent). */
+export async function recordStep(db: Pick<pg.ClientBase, 'query'>, operation: OperationRecord, step: string): Promise<void> {
+  await db.query('UPDATE operations SET step = $2, updated_at = now() WHERE id = $1', [operation.id, step]);
+  crashIfInjected(step);
+}
+
+export async function finishOperation(
+  db: Pick<pg.ClientBase, 'query'>,
+  operation: OperationRecord,
+  state: Exclude<OperationState, 'running'>,
+  error?: string,
+): Promise<void> {
+  await db.query(
+    `UPDATE operations SET state = $2, error = $3, updated_at = now(), finished_at = now() WHERE id = $1`,
+    [operation.id, state, error ?? null],
+  );
+}
+
+export async function releaseOperationLock(session: pg.ClientBase, operation: OperationRecord): Promise<void> {
+  await session.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_OPERATIONS, operation.lockKey]).catch(() => undefined);
+}
+
+/** Running operations whose owner is gone: their lock can be taken. Returns them locked by `session`. */
+export async function claimAbandonedOperations(session: pg.ClientBase): Promise<{ claimed: OperationRecord[]; busy: number }> {
+  const { rows } = await session.query<OperationRow>(
+    `SELECT id, lock_key, kind, tenant_id, tenant_code, step, payload FROM operations WHERE state = 'running' ORDER BY started_at`,
+  );
+  const claimed: OperationRecord[] = [];
+  let busy = 0;
+  for (const row of rows) {
+    const { rows: lock } = await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_OPERATIONS, row.lock_key]);
+    if (!lock[0]?.ok) {
+      busy += 1;
+      continue;
+    }
+    // Re-read under the lock: the owner may have finished between the scan and the lock.
+    const { rows: fresh } = await session.query<OperationRow>(
+      `SELECT id, lock_key, kind, tenant_id, tenant_code, step, payload FROM operations WHERE id = $1 AND state = 'running'`,
+      [row.id],
+    );
+    if (fresh[0]) claimed.push(toRecord(fresh[0]));
+    else await session.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_OPERATIONS, row.lock_key]);
+  }
+  return { claimed, busy };
+}
+
+/**
+ * Fault injection for the crash tests: TENANT_CONSOLE_CRASH_AFTER_STEP=<step> kills this
+ * process with SIGKILL right after that step is journaled — no cleanup, no finally blocks,
+ * exactly like a power cut.
+ */
+export function crashIfInjected(step: string): void {
+  if (process.env[ENV.crashAfterStep] === step) process.kill(process.pid, 'SIGKILL');
+}

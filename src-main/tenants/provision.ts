@@ -1,0 +1,210 @@
+import type pg from 'pg';
+import type { ChannelParsedInput } from '../../src-shared/contract/channels';
+import type { TenantCredentials, TenantDetail } from '../../src-shared/contract/models';
+import { firstFreeTenantCode } from '../../src-shared/domain/tenant-code';
+import { AppError } from '../core/app-error';
+import { pgErrorCode } from '../postgres/errors';
+import { quoteIdent, quoteLiteral } from '../postgres/identifiers';
+import { inTransaction, withClient } from '../postgres/pools';
+import { generateTenantPassword, scramSha256Verifier } from '../postgres/scram';
+import type { PlatformContext } from '../platform/platform-context';
+import { grantTenantPrivileges } from '../tenant-schema/privileges';
+import { beginOperation, crashIfInjected, finishOperation, recordStep, releaseOperationLock, type OperationRecord } from './journal';
+import { namesFor, takenTenantCodes } from './name-availability';
+import { currentPlan, getTenant, isSubdomainTaken } from './tenant-queries';
+
+/**
+ * The journaled steps of provisioning. `creating_*` / `granting_*` are intents, written
+ * before the action, so reconcile knows the action may have happened.
+ */
+export const PROVISION_STEPS = [
+  'registered',
+  'creating_database',
+  'database_created',
+  'creating_role',
+  'role_created',
+  'granting_privileges',
+  'privileges_granted',
+  'activated',
+] as const;
+export type ProvisionStep = (typeof PROVISION_STEPS)[number];
+
+const MILESTONES: Readonly<Partial<Record<ProvisionStep, string>>> = {
+  registered: 'Registered the tenant',
+  database_created: 'Created its database from the template',
+  role_created: 'Created its login role',
+  privileges_granted: 'Granted privileges',
+  activated: 'Activated',
+};
+const MILESTONE_STEPS = Object.keys(MILESTONES) as ProvisionStep[];
+
+export type ProvisionProgress = (step: ProvisionStep, index: number, count: number, message: string) => void;
+
+export interface ProvisionResult {
+  readonly tenant: TenantDetail;
+  readonly credentials: TenantCredentials;
+}
+
+interface ProvisionPayload extends Record<string, unknown> {
+  serverId: string;
+  database: string;
+  role: string;
+}
+
+export async function provisionTenant(
+  ctx: PlatformContext,
+  input: ChannelParsedInput<'tenants:create'>,
+  onProgress: ProvisionProgress = () => undefined,
+): Promise<ProvisionResult> {
+  const plan = await currentPlan(ctx.pool, input.plan);
+  if (await isSubdomainTaken(ctx.pool, input.subdomain)) {
+    throw new AppError('ALREADY_EXISTS', `The subdomain "${input.subdomain}" is already used by another tenant.`);
+  }
+  const server = ctx.primary;
+  const milestone = (step: ProvisionStep) => {
+    const index = MILESTONE_STEPS.indexOf(step);
+    if (index >= 0) onProgress(step, index + 1, MILESTONE_STEPS.length, MILESTONES[step]!);
+  };
+
+  // The session that holds the operation's advisory lock until the end.
+  const session = await ctx.pool.connect();
+  let operation: OperationRecord | null = null;
+  try {
+    operation = await register(ctx, session, input, plan.version, plan.trialDays);
+    const { database, role } = operation.payload as ProvisionPayload;
+    milestone('registered');
+
+    await recordStep(ctx.pool, operation, 'creating_database');
+    await server.adminPool.query(`CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(server.templateDatabase)}`);
+    await recordStep(ctx.pool, operation, 'database_created');
+    milestone('database_created');
+
+    await recordStep(ctx.pool, operation, 'creating_role');
+    const password = generateTenantPassword();
+    await inTransaction(server.adminPool, async (client) => {
+      // Created NOLOGIN: a provisioning tenant cannot log in until it is active.
+      await client.query(
+        `CREATE ROLE ${quoteIdent(role)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS
+           CONNECTION LIMIT 100 PASSWORD ${quoteLiteral(scramSha256Verifier(password))}`,
+      );
+      await client.query(`ALTER ROLE ${quoteIdent(role)} IN DATABASE ${quoteIdent(database)} SET search_path = erp, public`);
+      await client.query(`REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
+      await client.query(`GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${quoteIdent(role)}`);
+    });
+    await recordStep(ctx.pool, operation, 'role_created');
+    milestone('role_created');
+
+    await recordStep(ctx.pool, operation, 'granting_privileges');
+    await withClient(server.endpoint, database, (client) => grantTenantPrivileges(client, role));
+    await recordStep(ctx.pool, operation, 'privileges_granted');
+    milestone('privileges_granted');
+
+    await server.adminPool.query(`ALTER ROLE ${quoteIdent(role)} LOGIN`);
+    await inTransaction(ctx.pool, async (client) => {
+      await client.query(
+        `UPDATE tenants SET status = 'active', status_changed_at = now(), updated_at = now() WHERE id = $1`,
+        [operation!.tenantId],
+      );
+      await client.query(`UPDATE operations SET step = 'activated', updated_at = now() WHERE id = $1`, [operation!.id]);
+      await finishOperation(client, operation!, 'done');
+    });
+    crashIfInjected('activated');
+    milestone('activated');
+
+    const tenant = await getTenant(ctx.pool, operation.tenantCode);
+    ctx.events.emit('tenant:changed', { tenantCode: tenant.tenantCode, status: tenant.status, version: tenant.version });
+    return {
+      tenant,
+      credentials: { host: server.endpoint.publicHost, port: server.endpoint.port, database, user: role, password },
+    };
+  } catch (error) {
+    if (operation) {
+      const failedStep = await currentStep(ctx, operation).catch(() => operation!.step);
+      try {
+        await undoProvision(ctx, operation, (error as Error).message);
+      } catch (undoError) {
+        // Left running: the next reconcile finishes the rollback.
+        ctx.logger.error({ err: undoError, operation: operation.id }, 'provisioning rollback failed; reconcile will retry');
+      }
+      if (error instanceof AppError) throw error;
+      throw new AppError('INTERNAL', `Provisioning ${operation.tenantCode} failed at step "${failedStep}": ${(error as Error).message}. Nothing was left behind.`, { cause: error });
+    }
+    throw error;
+  } finally {
+    if (operation) await releaseOperationLock(session, operation);
+    session.release();
+  }
+}
+
+/** Step 1, in one transaction: a free code, the registry row (provisioning) and the journal entry. */
+async function register(
+  ctx: PlatformContext,
+  session: pg.PoolClient,
+  input: ChannelParsedInput<'tenants:create'>,
+  planVersion: number,
+  trialDays: number | null,
+): Promise<OperationRecord> {
+  const server = ctx.primary;
+  for (let attempt = 1; ; attempt += 1) {
+    await session.query('BEGIN');
+    try {
+      const taken = await takenTenantCodes(session, server, input.companyName);
+      const code = await firstFreeTenantCode(input.companyName, (candidate) => taken.has(candidate));
+      const { database, role } = namesFor(code);
+      const { rows } = await session.query<{ id: string }>(
+        `INSERT INTO tenants (tenant_code, company_name, subdomain, admin_email, plan_code, plan_version, status,
+                              trial_ends_at, server_id, database_name, db_role)
+         VALUES ($1, $2, $3, $4, $5, $6, 'provisioning',
+                 CASE WHEN $7::int IS NULL THEN NULL ELSE now() + make_interval(days => $7::int) END, $8, $9, $10)
+         RETURNING id`,
+        [code, input.companyName, input.subdomain, input.adminEmail, input.plan, planVersion, trialDays, server.id, database, role],
+      );
+      const payload: ProvisionPayload = { serverId: server.id, database, role };
+      const operation = await beginOperation(session, {
+        kind: 'provision',
+        tenantId: rows[0]!.id,
+        tenantCode: code,
+        step: 'registered',
+        payload,
+        startedBy: ctx.operator,
+      });
+      await session.query('COMMIT');
+      crashIfInjected('registered');
+      return operation;
+    } catch (error) {
+      await session.query('ROLLBACK').catch(() => undefined);
+      if (pgErrorCode(error) === '23505') {
+        const constraint = (error as { constraint?: string }).constraint;
+        if (constraint === 'tenants_subdomain_ci') {
+          throw new AppError('ALREADY_EXISTS', `The subdomain "${input.subdomain}" is already used by another tenant.`);
+        }
+        // Another console took the same code a moment ago: pick again.
+        if (attempt < 5) continue;
+      }
+      throw error;
+    }
+  }
+}
+
+async function currentStep(ctx: PlatformContext, operation: OperationRecord): Promise<string> {
+  const { rows } = await ctx.pool.query<{ step: string }>('SELECT step FROM operations WHERE id = $1', [operation.id]);
+  return rows[0]?.step ?? operation.step;
+}
+
+/**
+ * Rolls a provisioning back, whatever step it reached: the database, the role and the
+ * registry row go, the journal says rolled_back. Idempotent — reconcile calls it after a
+ * crash. (Credentials were never shown, so rolling forward would make a tenant nobody can use.)
+ */
+export async function undoProvision(ctx: PlatformContext, operation: OperationRecord, reason: string): Promise<void> {
+  const { serverId, database, role } = operation.payload as ProvisionPayload;
+  const server = ctx.serverById(serverId);
+  await server.adminPool.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
+  await server.adminPool.query(`DROP ROLE IF EXISTS ${quoteIdent(role)}`);
+  await inTransaction(ctx.pool, async (client) => {
+    if (operation.tenantId) {
+      await client.query(`DELETE FROM tenants WHERE id = $1 AND status = 'provisioning'`, [operation.tenantId]);
+    }
+    await finishOperation(client, operation, 'rolled_back', reason.slice(0, 1000));
+  });
+}
