@@ -1,0 +1,160 @@
+/**
+ * The Electron main process: the thin shell around the plain-Node core. It owns the app
+ * lifecycle, the window, the app:// protocol and the IPC bridge; everything the console
+ * actually does happens in the core (openConsoleCore), which never imports electron.
+ */
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
+import { join } from 'node:path';
+import { IPC_EVENT_PREFIX } from '../../src-shared/contract/bridge';
+import { resolveDataDir } from '../config/environment';
+import { openConsoleCore, type ConsoleCore } from '../core/console-core';
+import type { Dispatch } from '../core/dispatch';
+import { isAppUrl } from './app-origin';
+import { registerAppSchemeAsPrivileged, serveRenderer } from './app-protocol';
+import { registerContractIpc } from './ipc-main';
+import { describeSenderFrame, isTrustedIpcSender } from './ipc-sender';
+import { SafeStorageSecretStore } from './safe-storage-secret-store';
+import { createConsoleWindow, guardWebContents, hardenSession } from './window';
+
+/** How long quitting waits for the core (embedded PostgreSQL shutdown) before giving up. */
+const CORE_CLOSE_TIMEOUT_MS = 30_000;
+
+// Bundled to out/main/main.cjs: the preload and the renderer sit next to it in out/.
+const PRELOAD_PATH = join(__dirname, '..', 'preload', 'preload.cjs');
+const RENDERER_DIR = join(__dirname, '..', 'renderer');
+
+// NODE_ENV is fixed at build time (scripts/build.mjs); a packaged app never gets DevTools.
+const devTools = !app.isPackaged && process.env.NODE_ENV === 'development';
+
+const dataDir = resolveDataDir();
+
+// Everything below must happen before `ready`.
+app.enableSandbox();
+registerAppSchemeAsPrivileged();
+// Chromium's profile (and with it the single-instance lock) lives in the data folder: one
+// console per data folder, and a test with its own TENANT_CONSOLE_DATA_DIR runs beside a
+// console the operator has open.
+app.setPath('userData', join(dataDir, 'electron-profile'));
+app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
+
+let corePromise: Promise<ConsoleCore> | null = null;
+let stopForwardingEvents: (() => void) | null = null;
+let removeIpcHandlers: (() => void) | null = null;
+let shutdown: 'running' | 'closing' | 'closed' = 'running';
+
+if (!app.requestSingleInstanceLock()) {
+  // Another console already owns this data folder; it is told through 'second-instance'.
+  console.log(`[tenant-console] already running for ${dataDir}; focusing that window.`);
+  app.quit();
+} else {
+  app.on('second-instance', () => focusOrCreateWindow());
+  app.on('activate', () => focusOrCreateWindow());
+  app.on('window-all-closed', () => {
+    // macOS keeps the app (and its core) alive without windows, as Mac apps do.
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('before-quit', onBeforeQuit);
+  app.whenReady().then(start, (error: unknown) => fail('Tenant Console could not start', error));
+}
+
+function start(): void {
+  hardenSession(session.defaultSession);
+  serveRenderer(session.defaultSession.protocol, RENDERER_DIR);
+
+  const secretStore = new SafeStorageSecretStore(join(dataDir, 'secrets.safe-storage.json'), safeStorage);
+  corePromise = openConsoleCore({ mode: 'electron', dataDir, secretStore, appVersion: app.getVersion() });
+
+  // The window opens at once; calls made while the core is still starting (the embedded
+  // PostgreSQL takes a few seconds) wait for it instead of failing.
+  removeIpcHandlers = registerContractIpc(ipcMain, deferredDispatch, {
+    isTrustedSender: isTrustedIpcSender,
+    onRefused: (channel, event) => {
+      const frame = describeSenderFrame(event);
+      console.warn(`[tenant-console] refused ${channel} from ${frame ? `${frame.isMainFrame ? 'main frame' : 'sub-frame'} ${frame.url}` : 'a destroyed frame'}`);
+    },
+  });
+  createConsoleWindow({ preloadPath: PRELOAD_PATH, devTools });
+
+  corePromise.then(
+    (core) => {
+      stopForwardingEvents = core.events.onAny((event, payload) => broadcast(IPC_EVENT_PREFIX + event, payload));
+    },
+    (error: unknown) => fail('Tenant Console could not open its database', error),
+  );
+}
+
+const deferredDispatch: Dispatch = async (channel, input, context) => {
+  if (!corePromise) return { ok: false, error: { code: 'INTERNAL', message: 'The console is not started yet.' } };
+  let core: ConsoleCore;
+  try {
+    core = await corePromise;
+  } catch {
+    return { ok: false, error: { code: 'DATABASE_UNAVAILABLE', message: 'The console core failed to start; see the error dialog.' } };
+  }
+  return core.dispatch(channel, input, context);
+};
+
+/** Core events go to every window showing our page (and nowhere else). */
+function broadcast(ipcChannel: string, payload: unknown): void {
+  for (const window of BrowserWindow.getAllWindows()) {
+    const contents = window.webContents;
+    if (contents.isDestroyed() || !isAppUrl(contents.getURL())) continue;
+    contents.send(ipcChannel, payload);
+  }
+}
+
+function focusOrCreateWindow(): void {
+  if (!app.isReady() || shutdown !== 'running') return;
+  const [existing] = BrowserWindow.getAllWindows();
+  if (!existing) {
+    createConsoleWindow({ preloadPath: PRELOAD_PATH, devTools });
+    return;
+  }
+  if (existing.isMinimized()) existing.restore();
+  existing.show();
+  existing.focus();
+}
+
+/** Quitting waits once for the core to close (stops the embedded PostgreSQL cleanly). */
+function onBeforeQuit(event: Electron.Event): void {
+  if (shutdown === 'closed') return;
+  event.preventDefault();
+  if (shutdown === 'closing') return;
+  shutdown = 'closing';
+  void closeCore().finally(() => {
+    shutdown = 'closed';
+    app.quit();
+  });
+}
+
+async function closeCore(): Promise<void> {
+  stopForwardingEvents?.();
+  removeIpcHandlers?.();
+  if (!corePromise) return;
+  const core = await corePromise.catch(() => null);
+  if (!core) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), CORE_CLOSE_TIMEOUT_MS);
+  });
+  try {
+    const outcome = await Promise.race([core.close().then(() => 'closed' as const), timeout]);
+    if (outcome === 'timeout') console.error(`[tenant-console] the core did not close within ${CORE_CLOSE_TIMEOUT_MS / 1000} s; quitting anyway.`);
+  } catch (error) {
+    console.error(`[tenant-console] closing the core failed: ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** One clear dialog, then exit: there is nothing useful the window can do without the core. */
+function fail(title: string, error: unknown): void {
+  const reason = error instanceof Error ? error.message : String(error);
+  const detail = `${reason}\n\nData folder: ${dataDir}\nLog: ${join(dataDir, 'logs', 'console.log')}`;
+  console.error(`[tenant-console] ${title}: ${detail}`);
+  if (shutdown === 'running') {
+    shutdown = 'closed';
+    dialog.showErrorBox(title, detail);
+  }
+  app.exit(1);
+}
