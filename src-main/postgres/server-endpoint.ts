@@ -35,7 +35,9 @@ export function endpointFromUrl(url: string): ServerEndpoint {
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new Error('TENANT_CONSOLE_DATABASE_URL must start with postgres:// or postgresql://.');
   }
-  const host = decodeURIComponent(parsed.hostname) || '127.0.0.1';
+  // libpq style: ?host=/path/to/socket/dir connects through a Unix socket.
+  const socketDir = parsed.searchParams.get('host');
+  const host = socketDir ?? (decodeURIComponent(parsed.hostname) || '127.0.0.1');
   const port = parsed.port ? Number(parsed.port) : 5432;
   const user = decodeURIComponent(parsed.username) || 'postgres';
   const password = parsed.password ? decodeURIComponent(parsed.password) : undefined;
@@ -44,8 +46,8 @@ export function endpointFromUrl(url: string): ServerEndpoint {
   const ssl = sslmode === 'require' || sslmode === 'verify-full' ? { rejectUnauthorized: sslmode === 'verify-full' } : undefined;
   return {
     kind: 'external',
-    name: `${host}:${port}`,
-    publicHost: host,
+    name: `${socketDir ? decodeURIComponent(parsed.hostname) || "127.0.0.1" : host}:${port}`,
+    publicHost: socketDir ? decodeURIComponent(parsed.hostname) || '127.0.0.1' : host,
     port,
     adminUser: user,
     maintenanceDatabase,

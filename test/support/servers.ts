@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { openConsoleCore, type ConsoleCore } from '../../src-main/core/console-core';
+import { createSilentLogger } from '../../src-main/logging/logger';
+import { endpointFromUrl } from '../../src-main/postgres/server-endpoint';
+import { clientConfig } from '../../src-main/postgres/server-endpoint';
+
+export const EXTERNAL_URL = process.env.TENANT_CONSOLE_TEST_EXTERNAL_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+export interface ServerTarget {
+  readonly name: string;
+  readonly url: string;
+}
+
+/** Is the external server (PostgreSQL 15 on 127.0.0.1:5432 here) reachable? Returns why not. */
+export async function externalServerProblem(): Promise<string | null> {
+  const client = new pg.Client({ ...clientConfig(endpointFromUrl(EXTERNAL_URL), 'postgres'), connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ superuser: string }>("SELECT current_setting('is_superuser') AS superuser");
+    if (rows[0]?.superuser !== 'on') return `${EXTERNAL_URL} is reachable but its user is not a superuser`;
+    return null;
+  } catch (error) {
+    return `${EXTERNAL_URL} is not reachable (${(error as Error).message})`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export function embeddedTarget(): ServerTarget {
+  return { name: 'embedded PostgreSQL', url: inject('embeddedUrl') };
+}
+
+export function externalTarget(): ServerTarget {
+  return { name: 'external PostgreSQL (127.0.0.1:5432)', url: EXTERNAL_URL };
+}
+
+export function uniquePlatformDatabase(label: string): string {
+  return `tc_test_${label.replace(/[^a-z0-9]/g, '').slice(0, 20)}_${randomBytes(4).toString('hex')}`;
+}
+
+/** A console core on `url` with its own platform database (set through the env the CLI reads too). */
+export async function openTestCore(url: string, platformDatabase: string, options: { reconcileOnStart?: boolean } = {}): Promise<ConsoleCore> {
+  process.env.TENANT_CONSOLE_PLATFORM_DATABASE = platformDatabase;
+  return openConsoleCore({
+    mode: 'cli',
+    databaseUrl: url,
+    dataDir: inject('embeddedDataDir'),
+    logger: createSilentLogger(),
+    reconcileOnStart: options.reconcileOnStart ?? false,
+  });
+}
+
+/** Admin client on a server's database. */
+export async function adminClient(url: string, database = 'postgres'): Promise<pg.Client> {
+  const client = new pg.Client(clientConfig(endpointFromUrl(url), database));
+  await client.connect();
+  return client;
+}
+
+/**
+ * Removes everything a test platform made on a shared server: every tenant database and
+ * role it registered (and any left by a rolled-back run), then the platform database.
+ */
+export async function dropTestPlatform(url: string, platformDatabase: string): Promise<void> {
+  const admin = await adminClient(url);
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [platformDatabase]);
+    if (exists.rowCount) {
+      const platform = await adminClient(url, platformDatabase);
+      let tenants: { database_name: string; db_role: string }[] = [];
+      try {
+        tenants = (await platform.query('SELECT database_name, db_role FROM tenants')).rows;
+      } catch {
+        // Migrations may not have run.
+      } finally {
+        await platform.end();
+      }
+      for (const tenant of tenants) {
+        await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(tenant.database_name)} WITH (FORCE)`);
+        await admin.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(tenant.db_role)}`);
+      }
+      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(platformDatabase)} WITH (FORCE)`);
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Database and role names on the server that look like tenants' (for orphan counting). */
+export async function tenantObjectsOnServer(url: string, code: string): Promise<{ databases: string[]; roles: string[] }> {
+  const admin = await adminClient(url);
+  try {
+    const lower = code.toLowerCase();
+    const databases = (await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname = $1', [`tenant_${lower}`])).rows.map((r) => r.datname);
+    const roles = (await admin.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname = $1', [`tenant_${lower}_app`])).rows.map((r) => r.rolname);
+    return { databases, roles };
+  } finally {
+    await admin.end();
+  }
+}
