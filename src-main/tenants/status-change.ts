@@ -5,7 +5,7 @@ import { pgErrorCode } from '../postgres/errors';
 import { inTransaction } from '../postgres/pools';
 import type { PlatformContext } from '../platform/platform-context';
 import { enforceTenantStatus } from './enforce-status';
-import { beginOperation, finishOperation, recordStep, releaseOperationLock, type OperationRecord } from './journal';
+import { beginOperation, crashIfInjected, finishOperation, recordStep, releaseOperationLock, type OperationRecord } from './journal';
 import { getTenant, getTenantRow, readSettings } from './tenant-queries';
 
 export interface StatusChangeRequest {
@@ -65,6 +65,7 @@ export async function changeTenantStatus(ctx: PlatformContext, action: StatusAct
         startedBy: ctx.operator,
       });
       await session.query('COMMIT');
+      crashIfInjected('registered');
     } catch (error) {
       await session.query('ROLLBACK').catch(() => undefined);
       if (pgErrorCode(error) === '23505') {

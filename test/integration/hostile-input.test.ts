@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConsoleCore } from '../../src-main/core/console-core';
+import { call, callError, uniqueTenantInput } from '../support/core-calls';
+import { adminClient, dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
+
+const INJECTIONS = [
+  "x'; DROP TABLE tenants; --",
+  '"; DROP DATABASE postgres; --',
+  "' OR '1'='1",
+  'acme); CREATE ROLE evil SUPERUSER; --',
+  '$$; SELECT pg_sleep(10); $$',
+  'tenant_acme001" WITH (FORCE); --',
+];
+const LOOK_ALIKES = ['аcme', 'ácme', 'ａｃｍｅ', 'acme\u200b', 'acme\u202e'];
+const OVER_LONG = 'a'.repeat(10_000);
+
+describe('hostile input is refused with a clear error and creates nothing', () => {
+  let core: ConsoleCore;
+  let url: string;
+  const platformDatabase = uniquePlatformDatabase('hostile');
+
+  beforeAll(async () => {
+    url = embeddedTarget().url;
+    core = await openTestCore(url, platformDatabase);
+  });
+  afterAll(async () => {
+    await core?.close();
+    await dropTestPlatform(url, platformDatabase);
+  });
+
+  async function serverFootprint() {
+    const admin = await adminClient(url);
+    try {
+      const { rows } = await admin.query<{ databases: number; roles: number }>(
+        'SELECT (SELECT count(*) FROM pg_database)::int AS databases, (SELECT count(*) FROM pg_roles)::int AS roles',
+      );
+      const tenants = (await call(core, 'tenants:list', { limit: 500, status: ['provisioning', 'active', 'suspended', 'cancelled', 'deleted'] })).total;
+      const { rows: ops } = await core.platform.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM operations');
+      return { ...rows[0]!, tenants, operations: ops[0]!.n };
+    } finally {
+      await admin.end();
+    }
+  }
+
+  const cases: { field: string; value: unknown }[] = [];
+  for (const field of ['companyName', 'subdomain', 'plan', 'adminEmail']) {
+    for (const value of [...INJECTIONS, ...LOOK_ALIKES, OVER_LONG, '', '   ', null, 42, ['acme'], { $gt: '' }]) {
+      // Unicode letters are legitimate in company names; everything else here is hostile.
+      if (field === 'companyName' && typeof value === 'string' && /^[\p{L}\p{M}]+$/u.test(value)) continue;
+      cases.push({ field, value });
+    }
+  }
+
+  it(`refuses ${cases.length} hostile create inputs without touching the server`, async () => {
+    const before = await serverFootprint();
+    for (const { field, value } of cases) {
+      const input = { ...uniqueTenantInput(), [field]: value };
+      const error = await callError(core, 'tenants:create', input);
+      expect(error.code, `${field}=${JSON.stringify(value).slice(0, 40)}`).toBe('VALIDATION');
+      expect(error.message, `${field} named in the message`).toContain(field);
+      expect(error.message.length).toBeLessThan(400);
+    }
+    expect(await serverFootprint()).toEqual(before);
+  });
+
+  it('refuses unknown fields and non-object input', async () => {
+    expect((await callError(core, 'tenants:create', { ...uniqueTenantInput(), status: 'active' })).code).toBe('VALIDATION');
+    expect((await callError(core, 'tenants:create', 'DROP TABLE tenants')).code).toBe('VALIDATION');
+    expect((await callError(core, 'tenants:list', { sort: 'company_name; DROP TABLE tenants' })).code).toBe('VALIDATION');
+    expect((await callError(core, 'tenants:list', { limit: -1 })).code).toBe('VALIDATION');
+  });
+
+  it('treats hostile references as validation errors or unknown tenants, changing nothing', async () => {
+    const { tenant } = await call(core, 'tenants:create', uniqueTenantInput());
+    const before = await serverFootprint();
+    for (const ref of [...INJECTIONS, ...LOOK_ALIKES, OVER_LONG, '']) {
+      const attempts = [
+        ['tenants:get', { ref }],
+        ['tenants:suspend', { ref, reason: 'x', expectedVersion: 1 }],
+        ['tenants:activate', { ref, expectedVersion: 1 }],
+        ['tenants:cancel', { ref, expectedVersion: 1 }],
+      ] as const;
+      for (const [channel, input] of attempts) {
+        const error = await callError(core, channel, input);
+        expect(['VALIDATION', 'NOT_FOUND'], `${channel} ${JSON.stringify(ref).slice(0, 30)}`).toContain(error.code);
+      }
+    }
+    for (const reason of ["'); DROP TABLE tenants; --", 'x'.repeat(501), '\u0000']) {
+      const result = await core.dispatch('tenants:suspend', { ref: tenant.tenantCode, reason, expectedVersion: tenant.version }, { origin: 'test' });
+      if (reason.startsWith("'")) {
+        // Free text in a reason is data: stored verbatim through a parameter, never executed.
+        expect(result.ok).toBe(true);
+        expect((await call(core, 'tenants:get', { ref: tenant.tenantCode })).statusReason).toBe(reason);
+        await call(core, 'tenants:activate', { ref: tenant.tenantCode, expectedVersion: tenant.version + 1 });
+      } else {
+        expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+      }
+    }
+    const after = await serverFootprint();
+    expect({ ...after, operations: 0 }).toEqual({ ...before, operations: 0 });
+  });
+
+  it('refuses hostile settings', async () => {
+    for (const baseDomain of ["evil.com'; --", 'no_underscores.com', '-x.com', 'localhost', 'x'.repeat(300)]) {
+      expect((await callError(core, 'settings:update', { baseDomain })).code).toBe('VALIDATION');
+    }
+    expect((await callError(core, 'settings:update', { cancellationRetentionDays: 0 })).code).toBe('VALIDATION');
+    expect((await call(core, 'settings:get', {})).baseDomain).toBe('yourerp.com');
+  });
+});
