@@ -69,7 +69,6 @@ export function AppLayout({ children }: { children: ReactNode }) {
           <NavLink
             active
             label="Tenants"
-            description="Clients and their databases"
             leftSection={<IconBuildingSkyscraper size={18} stroke={1.6} />}
             variant="light"
             aria-current="page"
@@ -108,10 +107,17 @@ export function AppLayout({ children }: { children: ReactNode }) {
 function ServerBadge() {
   const info = useReferenceStore((state) => state.appInfo);
   if (!info) return null;
+  const label = info.mode === 'host' ? 'Host mode' : info.mode === 'electron' ? 'Desktop' : 'CLI';
+  const detail =
+    info.mode === 'host'
+      ? 'Served by tenantctl serve on this machine; the page reaches the console core over HTTP.'
+      : 'The console core runs in this app.';
   return (
-    <Badge variant="dot" color="teal" size="lg" radius="md" tt="none" fw={500} visibleFrom="md" data-testid="mode-badge">
-      {info.mode === 'host' ? 'Host mode' : info.mode === 'electron' ? 'Desktop' : 'CLI'} · connected
-    </Badge>
+    <Tooltip label={detail} multiline w={260}>
+      <Badge variant="dot" color="teal" size="lg" radius="md" tt="none" fw={500} visibleFrom="md" data-testid="mode-badge">
+        {label}
+      </Badge>
+    </Tooltip>
   );
 }
 

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Modal, Text } from '@mantine/core';
 import type { TenantCredentials, TenantDetail } from '../../../../src-shared/contract/models';
 import { api } from '../../../api/client';
@@ -35,6 +35,9 @@ export function CreateTenantModal({ opened, onClose }: { opened: boolean; onClos
   // Bumped on every open so the form remounts with fresh state.
   const [formKey, setFormKey] = useState(0);
   const running = useRef(false);
+  const stopListening = useRef<(() => void) | null>(null);
+
+  useEffect(() => () => stopListening.current?.(), []);
 
   const close = () => {
     if (phase.kind === 'provisioning') return;
@@ -42,6 +45,8 @@ export function CreateTenantModal({ opened, onClose }: { opened: boolean; onClos
   };
 
   const reset = () => {
+    stopListening.current?.();
+    stopListening.current = null;
     setPhase(FRESH);
     setFormKey((key) => key + 1);
   };
@@ -53,11 +58,17 @@ export function CreateTenantModal({ opened, onClose }: { opened: boolean; onClos
     const started = performance.now();
     let events: ProgressEvent[] = [];
     setPhase({ kind: 'provisioning', values, events });
-    // Listen before asking, so no step of this request is missed.
-    const unsubscribe = api().subscribe('job:progress', (event) => {
+    // Listen before asking, so no step of this request is missed; keep listening until the
+    // modal closes, as events travel on another connection and may land after the answer.
+    stopListening.current?.();
+    stopListening.current = api().subscribe('job:progress', (event) => {
       if (event.requestId !== requestId) return;
       events = [...events, event];
-      setPhase((current) => (current.kind === 'provisioning' ? { ...current, events } : current));
+      setPhase((current) =>
+        current.kind === 'provisioning' || current.kind === 'done'
+          ? { ...current, events: current.kind === 'done' ? distinctSteps(events) : events }
+          : current,
+      );
     });
     try {
       const result = await api().invoke('tenants:create', { ...values, requestId });
@@ -75,7 +86,6 @@ export function CreateTenantModal({ opened, onClose }: { opened: boolean; onClos
       notifyError(`Could not create ${values.companyName}`, error);
       setPhase({ kind: 'form', values, error: error instanceof Error ? error.message : null });
     } finally {
-      unsubscribe();
       running.current = false;
     }
   };

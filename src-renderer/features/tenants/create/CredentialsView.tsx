@@ -49,11 +49,11 @@ export function CredentialsView({ tenant, credentials, steps, elapsedMs, onOpenT
           </Group>
         </Group>
         {steps.length > 0 && (
-          <Box mt="md">
+          <Box mt="sm" pt="sm" style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}>
             <Text size="xs" c="dimmed" mb={8} data-testid="provisioned-summary">
               Provisioned in {(elapsedMs / 1000).toFixed(1)} s · {steps.length} {steps.length === 1 ? 'step' : 'steps'}
             </Text>
-            <StepList steps={steps} finished />
+            <StepList steps={steps} compact />
           </Box>
         )}
       </Paper>

@@ -1,26 +1,20 @@
-import { Box, Group, Loader, Progress, Stack, Text, ThemeIcon, Timeline } from '@mantine/core';
+import { Box, Group, Loader, Progress, SimpleGrid, Stack, Text, ThemeIcon, Timeline } from '@mantine/core';
 import { IconCheck } from '@tabler/icons-react';
 import type { EventPayload } from '../../../../src-shared/contract';
 
 export type ProgressEvent = EventPayload<'job:progress'>;
 
-/** job:progress numbers steps from this value (see the core's job runner). */
-const STEP_INDEX_BASE = 0;
+// The core reports a step once it is done, numbering steps from 1 (stepIndex of stepCount).
 
-/** 1-based number of the step an event reports. */
-export function stepNumber(event: ProgressEvent): number {
-  return Math.min(Math.max(event.stepIndex - STEP_INDEX_BASE + 1, 1), Math.max(event.stepCount, 1));
-}
-
-/** Share of the work done: the reported step counts as half done while it runs. */
+/** Share of the work done. */
 export function progressPercent(latest: ProgressEvent | undefined, finished: boolean): number {
   if (finished) return 100;
   if (!latest || latest.stepCount <= 0) return 3;
-  return Math.max(3, Math.round(((stepNumber(latest) - 0.5) / latest.stepCount) * 100));
+  return Math.max(3, Math.min(100, Math.round((latest.stepIndex / latest.stepCount) * 100)));
 }
 
 export function stepLabel(event: ProgressEvent): string {
-  return `Step ${stepNumber(event)} of ${event.stepCount}`;
+  return `${Math.min(event.stepIndex, event.stepCount)} of ${event.stepCount} steps done`;
 }
 
 /** Distinct steps in order of arrival (a step may report more than once). */
@@ -65,26 +59,48 @@ export function ProvisioningView({ companyName, events }: { companyName: string;
           data-testid="provisioning-progress"
         />
       </Box>
-      {steps.length > 0 && <StepList steps={steps} finished={false} />}
+      {steps.length > 0 && <StepList steps={steps} />}
     </Stack>
   );
 }
 
-export function StepList({ steps, finished }: { steps: readonly ProgressEvent[]; finished: boolean }) {
-  const active = finished ? steps.length : steps.length - 1;
+function isComplete(steps: readonly ProgressEvent[]): boolean {
+  return steps.some((step) => step.stepIndex >= step.stepCount);
+}
+
+/** The steps done so far, each with a check; `compact` lays them out in two columns. */
+export function StepList({ steps, compact = false }: { steps: readonly ProgressEvent[]; compact?: boolean }) {
+  if (compact) {
+    return (
+      <SimpleGrid cols={2} spacing={4} verticalSpacing={4} data-testid="provisioning-steps" data-complete={isComplete(steps)}>
+        {steps.map((step, index) => (
+          <Group key={step.step} gap={6} wrap="nowrap" data-testid="provisioning-step-item" data-step={index + 1}>
+            <IconCheck size={14} stroke={2.5} color="var(--mantine-color-teal-filled)" />
+            <Text size="xs" c="dimmed" truncate>
+              {step.message}
+            </Text>
+          </Group>
+        ))}
+      </SimpleGrid>
+    );
+  }
+  const active = steps.length - 1;
   return (
-    <Timeline active={active} bulletSize={20} lineWidth={2} data-testid="provisioning-steps">
+    <Timeline
+      active={active}
+      bulletSize={20}
+      lineWidth={2}
+      data-testid="provisioning-steps"
+      data-complete={isComplete(steps)}
+    >
       {steps.map((step, index) => (
         <Timeline.Item
           key={step.step}
+          data-step={index + 1}
           bullet={
-            index < active ? (
-              <ThemeIcon size={20} radius="xl" color="teal">
-                <IconCheck size={12} stroke={3} />
-              </ThemeIcon>
-            ) : (
-              <Loader size={10} color="white" />
-            )
+            <ThemeIcon size={20} radius="xl" color="teal">
+              <IconCheck size={12} stroke={3} />
+            </ThemeIcon>
           }
           title={<Text size="sm">{step.message}</Text>}
           data-testid="provisioning-step-item"

@@ -55,7 +55,6 @@ export function TenantDrawer() {
         closeOnEscape={!action.opened}
         title={<DrawerTitle tenant={tenant} code={selectedCode} />}
         data-testid="tenant-drawer"
-        aria-label={tenant ? `Tenant ${tenant.tenantCode}` : 'Tenant'}
       >
         {tenant ? (
           <TenantDetailBody
@@ -126,16 +125,28 @@ function TenantDetailBody({
 
   return (
     <Stack gap="lg" data-testid="tenant-detail" data-status={tenant.status} data-version={tenant.version}>
-      <Group justify="space-between" align="center">
+      <Group justify="space-between" align="center" wrap="nowrap">
         <Group gap="xs">
           <StatusBadge status={tenant.status} size="lg" data-testid="detail-status" />
           <PlanBadge plan={tenant.plan} size="lg" />
         </Group>
-        <Group gap="xs">
+        <Group gap={6} wrap="nowrap">
+          <Text size="xs" c="dimmed">
+            Updated {formatRelative(tenant.updatedAt)}
+          </Text>
+          <Tooltip label="Reload">
+            <ActionIcon variant="subtle" color="gray" aria-label="Reload tenant" loading={refreshing} onClick={onReload}>
+              <IconRefresh size={16} />
+            </ActionIcon>
+          </Tooltip>
+        </Group>
+      </Group>
+
+      {available.length > 0 && (
+        <Group gap="xs" data-testid="detail-actions">
           {available.map((entry) => (
             <Button
               key={entry.kind}
-              size="sm"
               color={entry.color}
               variant={entry.variant}
               leftSection={entry.icon}
@@ -145,13 +156,8 @@ function TenantDetailBody({
               {entry.label}
             </Button>
           ))}
-          <Tooltip label="Reload">
-            <ActionIcon variant="default" size="lg" aria-label="Reload tenant" loading={refreshing} onClick={onReload}>
-              <IconRefresh size={16} />
-            </ActionIcon>
-          </Tooltip>
         </Group>
-      </Group>
+      )}
 
       {available.length === 0 && (
         <Text size="sm" c="dimmed">

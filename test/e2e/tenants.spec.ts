@@ -1,0 +1,267 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { REPO_ROOT, startHostMode, type HostMode } from './host-mode';
+
+const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
+
+// Tenants created through the contract before the form is used, so the table, search and
+// badges are exercised on more than one row.
+const SEED = [
+  { companyName: 'Acme Manufacturing Ltd', subdomain: 'acme', plan: 'enterprise', adminEmail: 'it@acme.example' },
+  { companyName: 'Blue River Foods', subdomain: 'blueriver', plan: 'starter', adminEmail: 'ops@blueriver.example' },
+  { companyName: 'Contoso Retail', subdomain: 'contoso', plan: 'professional', adminEmail: 'admin@contoso.example' },
+  { companyName: 'Globex Logistics', subdomain: 'globex', plan: 'trial', adminEmail: 'hello@globex.example' },
+  { companyName: 'Initech Software', subdomain: 'initech', plan: 'starter', adminEmail: 'bill@initech.example' },
+] as const;
+
+const NEW_TENANT = {
+  companyName: 'Northwind Traders',
+  subdomain: 'northwind',
+  planLabel: /^Professional/,
+  adminEmail: 'admin@northwind.example',
+};
+
+let host: HostMode;
+
+test.describe.configure({ mode: 'serial' });
+test.use({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+
+test.beforeAll(async () => {
+  // First start initialises the embedded PostgreSQL cluster: allow it time.
+  test.setTimeout(180_000);
+  await mkdir(SCREENSHOTS, { recursive: true });
+  host = await startHostMode();
+});
+
+test.afterAll(async () => {
+  test.setTimeout(60_000);
+  await host?.stop();
+});
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled' });
+}
+
+async function invoke(page: Page, channel: string, input: unknown): Promise<unknown> {
+  const response = await page.request.post(`${host.origin}/api/invoke/${channel}`, {
+    data: input,
+    headers: { Origin: host.origin },
+  });
+  const body = (await response.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
+  if (!body.ok) throw new Error(`${channel} failed: ${body.error?.code} ${body.error?.message}`);
+  return body.value;
+}
+
+function row(page: Page, company: string): Locator {
+  return page.getByTestId('tenant-row').filter({ has: page.getByTestId('tenant-company').getByText(company, { exact: true }) });
+}
+
+test('operator creates, finds, suspends and reactivates a tenant in the browser', async ({ page }) => {
+  const drawer = page.getByTestId('tenant-detail');
+  let tenantCode = '';
+
+  await test.step('open the printed URL: empty state', async () => {
+    await page.goto(host.url);
+    await expect(page).toHaveURL(`${host.origin}/`);
+    await expect(page.getByTestId('page-title')).toHaveText('Tenants');
+    await expect(page.getByTestId('tenants-empty')).toContainText('No tenants yet — create the first one');
+    await expect(page.getByTestId('mode-badge')).toBeVisible();
+    await shot(page, '01-empty');
+  });
+
+  await test.step('other tenants appear as they are created elsewhere', async () => {
+    for (const tenant of SEED) await invoke(page, 'tenants:create', tenant);
+    const globex = (await invoke(page, 'tenants:get', { ref: 'globex' })) as { version: number };
+    await invoke(page, 'tenants:suspend', { ref: 'globex', reason: 'Trial expired without payment', expectedVersion: globex.version });
+    // tenant:changed events refresh the list without a reload.
+    await expect(page.getByTestId('tenant-row')).toHaveCount(SEED.length);
+    await expect(row(page, 'Globex Logistics').getByTestId('status-badge')).toHaveAttribute('data-status', 'suspended');
+  });
+
+  await test.step('fill the create form with inline validation', async () => {
+    await page.getByTestId('new-tenant').click();
+    const form = page.getByTestId('create-tenant-form');
+    await expect(form).toBeVisible();
+    await expect(page.getByTestId('create-subdomain-suffix')).toHaveText('.yourerp.com');
+
+    // The shared rules answer while typing…
+    await page.getByTestId('create-subdomain').fill('ab');
+    await expect(form.getByText('Subdomain must be at least 3 characters.')).toBeVisible();
+    await page.getByTestId('create-subdomain').fill('www');
+    await expect(form.getByText('"www" is reserved; choose another subdomain.')).toBeVisible();
+    // …and main answers for availability.
+    await page.getByTestId('create-subdomain').fill('acme');
+    await expect(form.getByText(/already/i)).toBeVisible();
+    await page.getByTestId('create-email').fill('not-an-email');
+    await expect(form.getByText('Admin email is not a valid address.')).toBeVisible();
+
+    await page.getByTestId('create-company').fill(NEW_TENANT.companyName);
+    await page.getByTestId('create-subdomain').fill(NEW_TENANT.subdomain);
+    await page.getByTestId('create-plan').click();
+    await page.getByRole('option', { name: NEW_TENANT.planLabel }).click();
+    await page.getByTestId('create-email').fill(NEW_TENANT.adminEmail);
+    await expect(page.getByTestId('subdomain-available')).toHaveText('northwind.yourerp.com is available');
+    await expect(form.locator('[data-error]')).toHaveCount(0);
+    await shot(page, '02-create-form');
+  });
+
+  await test.step('submit: progress, then the one-time credentials', async () => {
+    // Hold main's answer until the progress view has shown every step, so it can be checked.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/invoke/tenants:create', async (route) => {
+      const response = await route.fetch();
+      await released;
+      await route.fulfill({ response });
+    });
+
+    await page.getByTestId('create-submit').click();
+    await expect(page.getByTestId('provisioning')).toBeVisible();
+    await expect(page.getByTestId('provisioning-steps')).toHaveAttribute('data-complete', 'true');
+    await expect(page.getByTestId('provisioning-step')).toHaveText(/^(\d+) of \1 steps done$/);
+    await expect(page.getByTestId('provisioning-progress').getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
+    await shot(page, '03-progress');
+    release();
+
+    await expect(page.getByTestId('credentials')).toBeVisible();
+    await page.unroute('**/api/invoke/tenants:create');
+    await expect(page.getByTestId('credentials-warning')).toContainText('shown only once');
+    tenantCode = (await page.getByTestId('created-code').textContent()) ?? '';
+    expect(tenantCode).toMatch(/^NORT\d{3}$/);
+    await expect(page.getByTestId('credential-database')).toHaveText(`tenant_${tenantCode.toLowerCase()}`);
+    await expect(page.getByTestId('credential-user')).toHaveText(`tenant_${tenantCode.toLowerCase()}_app`);
+    await expect(page.getByTestId('credential-host')).toHaveText('127.0.0.1');
+    expect(((await page.getByTestId('credential-password').textContent()) ?? '').length).toBeGreaterThanOrEqual(16);
+    await expect(page.getByTestId('provisioning-steps')).toHaveAttribute('data-complete', 'true');
+    await shot(page, '04-credentials');
+    await page.getByTestId('credentials-done').click();
+    await expect(page.getByTestId('credentials')).toBeHidden();
+  });
+
+  await test.step('find it in the table by searching', async () => {
+    await expect(page.getByTestId('tenant-row')).toHaveCount(SEED.length + 1);
+    await page.getByTestId('tenant-search').fill('northw');
+    await expect(page.getByTestId('tenant-row')).toHaveCount(1);
+    const found = row(page, NEW_TENANT.companyName);
+    await expect(found).toHaveAttribute('data-tenant-code', tenantCode);
+    await expect(found.getByTestId('tenant-domain')).toHaveText('northwind.yourerp.com');
+    await expect(found.getByTestId('plan-badge')).toHaveAttribute('data-plan', 'professional');
+    await expect(found.getByTestId('status-badge')).toHaveAttribute('data-status', 'active');
+    await expect(page.getByTestId('tenants-total')).toHaveText('Showing 1–1 of 1 tenant');
+
+    await page.getByTestId('tenant-search').fill('no such tenant');
+    await expect(page.getByTestId('tenants-no-matches')).toBeVisible();
+    await shot(page, '06-no-matches');
+    await page.getByTestId('tenant-search').fill('');
+    await expect(page.getByTestId('tenant-row')).toHaveCount(SEED.length + 1);
+    await shot(page, '05-table');
+    await page.getByTestId('tenant-search').fill(NEW_TENANT.subdomain);
+    await expect(page.getByTestId('tenant-row')).toHaveCount(1);
+  });
+
+  await test.step('open the tenant detail', async () => {
+    await row(page, NEW_TENANT.companyName).click();
+    await expect(drawer).toBeVisible();
+    const detail = page.getByTestId('tenant-detail');
+    await expect(detail).toHaveAttribute('data-status', 'active');
+    await expect(page.getByTestId('detail-plan-name')).toHaveText('Professional');
+    await expect(page.getByTestId('detail-database')).toHaveText(`tenant_${tenantCode.toLowerCase()}`);
+    await expect(page.getByTestId('detail-role')).toHaveText(`tenant_${tenantCode.toLowerCase()}_app`);
+    await expect(page.getByTestId('detail-email')).toHaveText(NEW_TENANT.adminEmail);
+    await expect(page.getByTestId('limit-companies')).not.toBeEmpty();
+    await shot(page, '07-detail');
+  });
+
+  await test.step('suspend it with a reason, typing the code', async () => {
+    await page.getByTestId('action-suspend').click();
+    const modal = page.getByRole('dialog', { name: 'Suspend tenant' });
+    await expect(modal).toBeVisible();
+    const confirm = modal.getByTestId('confirm-suspend');
+    await modal.getByTestId('action-reason').fill('Invoice INV-2041 unpaid for 30 days');
+    await expect(confirm).toBeDisabled();
+    await modal.getByTestId('confirm-code').fill('WRONG1');
+    await expect(confirm).toBeDisabled();
+    await modal.getByTestId('confirm-code').fill(tenantCode);
+    await expect(confirm).toBeEnabled();
+    await shot(page, '08-suspend-confirm');
+    await confirm.click();
+    await expect(modal).toBeHidden();
+    await expect(page.getByTestId('tenant-detail')).toHaveAttribute('data-status', 'suspended');
+    await expect(page.getByTestId('detail-status-reason')).toHaveText('Invoice INV-2041 unpaid for 30 days');
+    await expect(row(page, NEW_TENANT.companyName).getByTestId('status-badge')).toHaveAttribute('data-status', 'suspended');
+    await shot(page, '09-suspended');
+  });
+
+  await test.step('activate it again', async () => {
+    await page.getByTestId('action-activate').click();
+    const modal = page.getByRole('dialog', { name: 'Activate tenant' });
+    await expect(modal).toBeVisible();
+    await modal.getByTestId('confirm-activate').click();
+    await expect(modal).toBeHidden();
+    await expect(page.getByTestId('tenant-detail')).toHaveAttribute('data-status', 'active');
+    await expect(page.getByTestId('detail-status-alert')).toBeHidden();
+    await expect(row(page, NEW_TENANT.companyName).getByTestId('status-badge')).toHaveAttribute('data-status', 'active');
+    await shot(page, '10-active');
+  });
+
+  await test.step('a stale version is refused with main\'s message', async () => {
+    const detail = page.getByTestId('tenant-detail');
+    const seen = Number(await detail.getAttribute('data-version'));
+    // The request leaves as if the operator had been looking at the version before last:
+    // main must refuse it, and the screen must say so and show the tenant as it is.
+    await page.route('**/api/invoke/tenants:suspend', (route) => {
+      const body = route.request().postDataJSON() as Record<string, unknown>;
+      return route.continue({ postData: JSON.stringify({ ...body, expectedVersion: seen - 1 }) });
+    });
+    await page.getByTestId('action-suspend').click();
+    const modal = page.getByRole('dialog', { name: 'Suspend tenant' });
+    await modal.getByTestId('action-reason').fill('Suspended from a stale screen');
+    await modal.getByTestId('confirm-code').fill(tenantCode);
+    await modal.getByTestId('confirm-suspend').click();
+    await expect(page.getByRole('alert').filter({ hasText: 'changed by someone else' })).toBeVisible();
+    await expect(modal).toBeHidden();
+    await page.unroute('**/api/invoke/tenants:suspend');
+    await expect(detail).toHaveAttribute('data-status', 'active');
+    await expect(detail).toHaveAttribute('data-version', String(seen));
+  });
+
+  await test.step('dark theme, remembered across reloads', async () => {
+    await page.keyboard.press('Escape');
+    await expect(drawer).toBeHidden();
+    await page.getByTestId('tenant-search').fill('');
+    await expect(page.getByTestId('tenant-row')).toHaveCount(SEED.length + 1);
+
+    await page.getByTestId('color-scheme-toggle').click();
+    await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
+
+    // Reload with the list held back: the skeleton shows while main answers.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/invoke/tenants:list', async (route) => {
+      await released;
+      await route.continue();
+    });
+    await page.reload();
+    await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
+    await expect(page.getByTestId('tenant-skeleton-row').first()).toBeVisible();
+    await shot(page, '11-dark-loading');
+    release();
+    await expect(page.getByTestId('tenant-row')).toHaveCount(SEED.length + 1);
+    await page.unroute('**/api/invoke/tenants:list');
+    await shot(page, '12-dark-table');
+    await row(page, 'Globex Logistics').click();
+    await expect(page.getByTestId('tenant-detail')).toHaveAttribute('data-status', 'suspended');
+    await shot(page, '13-dark-detail');
+    await page.keyboard.press('Escape');
+    await expect(drawer).toBeHidden();
+
+    await page.getByTestId('new-tenant').click();
+    await page.getByTestId('create-company').fill('Umbrella Health');
+    await page.getByTestId('create-email').fill('admin@umbrella');
+    await page.getByTestId('create-email').blur();
+    await expect(page.getByTestId('subdomain-available')).toHaveText('umbrella-health.yourerp.com is available');
+    await expect(page.getByText('Admin email is not a valid address.')).toBeVisible();
+    await shot(page, '14-dark-create-form');
+  });
+});
