@@ -52,6 +52,12 @@ export function formatLimit(value: number | null): string {
   return value === null ? 'Unlimited' : integerFormat.format(value);
 }
 
+/** "1 company", "3 companies", "Unlimited companies". */
+export function formatLimitOf(value: number | null, singular: string, plural: string): string {
+  if (value === null) return `Unlimited ${plural}`;
+  return `${integerFormat.format(value)} ${value === 1 ? singular : plural}`;
+}
+
 export function formatPrice(plan: Pick<Plan, 'priceCents' | 'currency' | 'interval'>): string {
   if (plan.priceCents === null) return 'Custom pricing';
   if (plan.priceCents === 0) return 'Free';

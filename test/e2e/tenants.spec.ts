@@ -150,6 +150,27 @@ test('operator creates, finds, suspends and reactivates a tenant in the browser'
     await expect(found.getByTestId('status-badge')).toHaveAttribute('data-status', 'active');
     await expect(page.getByTestId('tenants-total')).toHaveText('Showing 1–1 of 1 tenant');
 
+    // Filters and sorting are done in main; the table shows its answer.
+    await page.getByTestId('tenant-search').fill('');
+    await expect(page.getByTestId('tenant-row')).toHaveCount(SEED.length + 1);
+    await page.getByTestId('status-filter').click();
+    await page.getByTestId('status-filter-suspended').click();
+    await expect(page.getByTestId('tenant-row')).toHaveCount(1);
+    await expect(row(page, 'Globex Logistics')).toBeVisible();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('clear-filters').click();
+    await page.getByTestId('plan-filter').click();
+    await page.getByTestId('plan-filter-starter').click();
+    await expect(page.getByTestId('tenant-row')).toHaveCount(2);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('clear-filters').click();
+    await expect(page.getByTestId('tenant-row')).toHaveCount(SEED.length + 1);
+    await page.getByTestId('sort-companyName').click();
+    await expect(page.getByTestId('tenant-company').first()).toHaveText('Acme Manufacturing Ltd');
+    await page.getByTestId('sort-companyName').click();
+    await expect(page.getByTestId('tenant-company').first()).toHaveText('Northwind Traders');
+    await page.getByTestId('sort-createdAt').click();
+
     await page.getByTestId('tenant-search').fill('no such tenant');
     await expect(page.getByTestId('tenants-no-matches')).toBeVisible();
     await shot(page, '06-no-matches');

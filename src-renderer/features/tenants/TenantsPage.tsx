@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Alert, Box, Button, Divider, EmptyState, Group, Pagination, Paper, Stack, Text, Title } from '@mantine/core';
 import { IconAlertTriangle, IconBuildingSkyscraper, IconFilterOff, IconPlus, IconSearch } from '@tabler/icons-react';
 import { formatCount } from '../../lib/format';
-import { isFiltered, PAGE_SIZE, pageCount, useTenantsStore } from '../../store/tenants-store';
+import { isFiltered, PAGE_SIZE, pageCount, useTenantsStore, type TenantQuery } from '../../store/tenants-store';
 import { useReferenceStore } from '../../store/reference-store';
 import { CreateTenantModal } from './create/CreateTenantModal';
 import { TenantDrawer } from './detail/TenantDrawer';
@@ -88,7 +88,7 @@ function TenantsBody({ onCreate }: { onCreate: () => void }) {
         variant="light"
         icon={<IconSearch size={28} />}
         title="No tenants match"
-        description="Nothing matches this search and these filters. Try other words or clear the filters."
+        description={noMatchDescription(shownQuery)}
         data-testid="tenants-no-matches"
       >
         <EmptyState.Actions>
@@ -150,4 +150,12 @@ function TenantsBody({ onCreate }: { onCreate: () => void }) {
       </Group>
     </>
   );
+}
+
+function noMatchDescription(query: TenantQuery): string {
+  const search = query.search.trim();
+  const filters = query.status.length + query.plan.length > 0;
+  if (search && !filters) return `No tenant's company, subdomain or code matches “${search}”.`;
+  if (!search) return 'No tenant has the statuses and plans selected.';
+  return `No tenant with the statuses and plans selected matches “${search}”.`;
 }

@@ -4,7 +4,7 @@ import { IconAlertCircle, IconCircleCheck } from '@tabler/icons-react';
 import { subdomainProblem } from '../../../../src-shared/domain/subdomain';
 import { companyNameProblem, emailProblem } from '../../../../src-shared/domain/tenant-fields';
 import type { Plan } from '../../../../src-shared/contract/models';
-import { formatLimit, formatPrice } from '../../../lib/format';
+import { formatLimitOf, formatPrice } from '../../../lib/format';
 import { planByCode, useReferenceStore } from '../../../store/reference-store';
 import { suggestSubdomain } from './slug';
 import { useSubdomainAvailability, type Availability } from './useSubdomainAvailability';
@@ -181,9 +181,9 @@ export function CreateTenantForm({ initialValues, submitError, onSubmit, onCance
 
 function planSummary(plan: Plan): string {
   const parts = [
-    `${formatLimit(plan.limits.companies)} companies`,
-    `${formatLimit(plan.limits.usersPerCompany)} users per company`,
-    `${formatLimit(plan.limits.transactionsPerMonth)} transactions / month`,
+    formatLimitOf(plan.limits.companies, 'company', 'companies'),
+    `${formatLimitOf(plan.limits.usersPerCompany, 'user', 'users')} per company`,
+    `${formatLimitOf(plan.limits.transactionsPerMonth, 'transaction', 'transactions')} / month`,
   ];
   if (plan.trialDays) parts.push(`${plan.trialDays}-day trial`);
   return parts.join(' · ');
