@@ -20,6 +20,8 @@ export interface ConsoleCoreOptions {
   readonly dataDir?: string;
   /** An external server's admin URL; defaults to TENANT_CONSOLE_DATABASE_URL; unset = embedded. */
   readonly databaseUrl?: string | null;
+  /** Defaults to TENANT_CONSOLE_PLATFORM_DATABASE, then tenant_platform. */
+  readonly platformDatabase?: string;
   /** Defaults to a mode-0600 file in the data folder; the desktop app passes safeStorage. */
   readonly secretStore?: SecretStore;
   readonly appVersion?: string;
@@ -64,7 +66,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
 
   let platform: PlatformContext;
   try {
-    platform = await openPlatform({ endpoint, platformDatabase: resolvePlatformDatabase(), logger, events });
+    platform = await openPlatform({ endpoint, platformDatabase: options.platformDatabase ?? resolvePlatformDatabase(), logger, events });
   } catch (error) {
     await cluster?.release().catch(() => undefined);
     throw error;

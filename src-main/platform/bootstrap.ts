@@ -3,10 +3,9 @@ import type { Logger } from 'pino';
 import type { EventBus } from '../core/event-bus';
 import { quoteIdent } from '../postgres/identifiers';
 import { createPool } from '../postgres/pools';
-import { pgErrorCode } from '../postgres/errors';
 import type { ServerEndpoint } from '../postgres/server-endpoint';
 import { ensureTemplate } from '../tenant-schema/template';
-import { applyMigrations } from './migrate';
+import { applyMigrations, LOCK_NAMESPACE, LOCK_PLATFORM_BOOTSTRAP } from './migrate';
 import { PLATFORM_MIGRATIONS } from './migrations';
 import type { PlatformContext, TenantServer } from './platform-context';
 
@@ -28,18 +27,20 @@ export async function openPlatform(options: {
     const admin = await adminPool.connect();
     let templateDatabase: string;
     try {
-      const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [platformDatabase]);
-      if (exists.rowCount === 0) {
-        try {
+      // Serialised across consoles: concurrent CREATE DATABASE / GRANT on one catalog row
+      // fail with "tuple concurrently updated" instead of waiting.
+      await admin.query('SELECT pg_advisory_lock($1, $2)', [LOCK_NAMESPACE, LOCK_PLATFORM_BOOTSTRAP]);
+      try {
+        const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [platformDatabase]);
+        if (exists.rowCount === 0) {
           await admin.query(`CREATE DATABASE ${quoteIdent(platformDatabase, 'platform database name')} ENCODING 'UTF8' TEMPLATE template0`);
-        } catch (error) {
-          // Another console created it a moment ago: fine.
-          if (pgErrorCode(error) !== '42P04') throw error;
+          // Tenant roles must never reach the platform database.
+          await admin.query(`REVOKE ALL ON DATABASE ${quoteIdent(platformDatabase)} FROM PUBLIC`);
         }
+        templateDatabase = await ensureTemplate(endpoint, admin);
+      } finally {
+        await admin.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_NAMESPACE, LOCK_PLATFORM_BOOTSTRAP]).catch(() => undefined);
       }
-      // Tenant roles must never reach the platform database.
-      await admin.query(`REVOKE ALL ON DATABASE ${quoteIdent(platformDatabase)} FROM PUBLIC`);
-      templateDatabase = await ensureTemplate(endpoint, admin);
     } finally {
       admin.release();
     }
@@ -49,7 +50,6 @@ export async function openPlatform(options: {
     try {
       const applied = await applyMigrations(migrator, PLATFORM_MIGRATIONS);
       if (applied.length > 0) logger.info({ applied }, 'platform migrations applied');
-      await migrator.query('REVOKE ALL ON SCHEMA public FROM PUBLIC');
     } finally {
       migrator.release();
     }

@@ -5,6 +5,7 @@ import type { Migration } from './migrations';
 export const LOCK_NAMESPACE = 0x7c01;
 export const LOCK_PLATFORM_MIGRATIONS = 1;
 export const LOCK_TEMPLATE_BUILD = 2;
+export const LOCK_PLATFORM_BOOTSTRAP = 3;
 export const LOCK_OPERATIONS = 0x7c02;
 
 /**

@@ -40,10 +40,10 @@ export function uniquePlatformDatabase(label: string): string {
   return `tc_test_${label.replace(/[^a-z0-9]/g, '').slice(0, 20)}_${randomBytes(4).toString('hex')}`;
 }
 
-/** A console core on `url` with its own platform database (set through the env the CLI reads too). */
+/** A console core on `url` with its own platform database. */
 export async function openTestCore(url: string, platformDatabase: string, options: { reconcileOnStart?: boolean } = {}): Promise<ConsoleCore> {
-  process.env.TENANT_CONSOLE_PLATFORM_DATABASE = platformDatabase;
   return openConsoleCore({
+    platformDatabase,
     mode: 'cli',
     databaseUrl: url,
     dataDir: inject('embeddedDataDir'),

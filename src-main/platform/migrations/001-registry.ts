@@ -1,5 +1,7 @@
 /** Servers, versioned plans, the tenant registry, the operations journal and settings. */
 export const sql = /* sql */ `
+REVOKE ALL ON SCHEMA public FROM PUBLIC;
+
 CREATE TABLE servers (
   id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   name        text NOT NULL UNIQUE,

@@ -1,0 +1,136 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConsoleCore } from '../../src-main/core/console-core';
+import { startHostServer, type HostServer } from '../../src-main/host/host-server';
+import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** Raw HTTP, so the test controls Host and Origin exactly (fetch would not let it). */
+function send(port: number, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    if (options.body) req.write(options.body);
+    req.end();
+  });
+}
+
+describe('host mode HTTP boundary', () => {
+  let core: ConsoleCore;
+  let host: HostServer;
+  let rendererDir: string;
+  let url: string;
+  const platformDatabase = uniquePlatformDatabase('host');
+
+  beforeAll(async () => {
+    url = embeddedTarget().url;
+    core = await openTestCore(url, platformDatabase);
+    rendererDir = await mkdtemp(join(tmpdir(), 'tc-renderer-'));
+    await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Tenant Console</title>');
+    host = await startHostServer(core, { port: 0, rendererDir });
+  });
+  afterAll(async () => {
+    await host?.close();
+    await core?.close();
+    await dropTestPlatform(url, platformDatabase);
+    await rm(rendererDir, { recursive: true, force: true });
+  });
+
+  const hostHeader = () => `127.0.0.1:${host.port}`;
+  const cookie = () => `tc_session=${host.token}`;
+  const invoke = (channel: string, body: unknown, headers: Record<string, string> = {}) =>
+    send(host.port, {
+      method: 'POST',
+      path: `/api/invoke/${channel}`,
+      headers: { host: hostHeader(), origin: `http://${hostHeader()}`, 'content-type': 'application/json', cookie: cookie(), ...headers },
+      body: JSON.stringify(body),
+    });
+
+  it('listens on loopback only and prints a token URL', () => {
+    expect(host.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${host.port}/\\?token=[A-Za-z0-9_-]{43}$`));
+  });
+
+  it('trades the token for an HttpOnly, SameSite=Strict cookie and drops it from the URL', async () => {
+    const reply = await send(host.port, { path: `/?token=${host.token}`, headers: { host: hostHeader() } });
+    expect(reply.status).toBe(303);
+    expect(reply.headers.location).toBe('/');
+    expect(String(reply.headers['set-cookie'])).toMatch(/^tc_session=[^;]+; HttpOnly; SameSite=Strict; Path=\/$/);
+    const wrong = await send(host.port, { path: '/?token=guess', headers: { host: hostHeader() } });
+    expect(wrong.status).toBe(401);
+  });
+
+  it('refuses every request without the cookie', async () => {
+    expect((await send(host.port, { path: '/', headers: { host: hostHeader() } })).status).toBe(401);
+    expect((await invoke('tenants:list', {}, { cookie: 'tc_session=nope' })).status).toBe(401);
+    expect((await send(host.port, { path: '/api/events', headers: { host: hostHeader() } })).status).toBe(401);
+  });
+
+  it('refuses a foreign Host (DNS rebinding) and a foreign Origin (CSRF)', async () => {
+    expect((await invoke('tenants:list', {}, { host: `evil.example:${host.port}` })).status).toBe(421);
+    expect((await invoke('tenants:list', {}, { origin: 'http://evil.example' })).status).toBe(403);
+    expect((await invoke('tenants:list', {}, { 'content-type': 'text/plain' })).status).toBe(415);
+  });
+
+  it('serves the page with a strict CSP and security headers', async () => {
+    const reply = await send(host.port, { path: '/', headers: { host: hostHeader(), cookie: cookie() } });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toContain('Tenant Console');
+    expect(reply.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(reply.headers['x-frame-options']).toBe('DENY');
+    expect(reply.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('answers exactly what IPC dispatch answers, validation included', async () => {
+    for (const [channel, input] of [
+      ['tenants:list', { limit: 5 }],
+      ['tenants:create', { companyName: '', subdomain: 'www', plan: 'x', adminEmail: 'y' }],
+      ['tenants:get', { ref: 'NOPE999' }],
+      ['tenants:drop', {}],
+      ['plans:list', {}],
+    ] as const) {
+      const reply = await invoke(channel, input);
+      expect(reply.status).toBe(200);
+      expect(JSON.parse(reply.body)).toEqual(await core.dispatch(channel, input, { origin: 'test' }));
+    }
+    const malformed = await send(host.port, {
+      method: 'POST',
+      path: '/api/invoke/tenants:list',
+      headers: { host: hostHeader(), 'content-type': 'application/json', cookie: cookie() },
+      body: '{not json',
+    });
+    expect(malformed.status).toBe(400);
+    expect(JSON.parse(malformed.body)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+  });
+
+  it('streams contract events to the browser', async () => {
+    const received = new Promise<string>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: host.port, path: '/api/events', headers: { host: hostHeader(), cookie: cookie() } }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes('event: tenant:changed')) {
+            req.destroy();
+            resolve(text);
+          } else if (text.includes(': connected')) {
+            core.events.emit('tenant:changed', { tenantCode: 'ACME001', status: 'suspended', version: 2 });
+          }
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(await received).toContain('data: {"tenantCode":"ACME001","status":"suspended","version":2}');
+  });
+});
