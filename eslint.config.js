@@ -11,10 +11,9 @@ const NODE_BUILTINS = [
   'v8', 'vm', 'worker_threads', 'zlib',
 ];
 
-const noNode = [
-  { group: ['node:*'], message: 'This runtime has no Node.js: keep Node code in src-main.' },
-  ...NODE_BUILTINS.map((name) => ({ group: [name, `${name}/*`], message: 'This runtime has no Node.js.' })),
-];
+// Exact module names (not patterns: a pattern "events" would also match "./events").
+const noNodePaths = NODE_BUILTINS.map((name) => ({ name, message: 'This runtime has no Node.js: keep Node code in src-main.' }));
+const noNode = [{ group: ['node:*'], message: 'This runtime has no Node.js: keep Node code in src-main.' }];
 const noElectron = { group: ['electron', 'electron/*'], message: 'Only src-main/electron may import electron.' };
 
 export default tseslint.config(
@@ -32,6 +31,7 @@ export default tseslint.config(
     files: ['src-shared/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
+        paths: noNodePaths,
         patterns: [
           noElectron,
           ...noNode,
@@ -46,6 +46,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': ['error', {
+        paths: noNodePaths,
         patterns: [
           noElectron,
           ...noNode,

@@ -26,7 +26,7 @@ export function subdomainProblem(raw: string): string | null {
   if (label.length < SUBDOMAIN_MIN) return `Subdomain must be at least ${SUBDOMAIN_MIN} characters.`;
   if (label.length > SUBDOMAIN_MAX) return `Subdomain must be at most ${SUBDOMAIN_MAX} characters.`;
   // Checked before the pattern so a Cyrillic "а" in "аcme" gets the precise reason.
-  if (/[^\x00-\x7f]/.test(label)) {
+  if (/[^\p{ASCII}]/u.test(label)) {
     return 'Subdomain may only use the letters a–z, digits and hyphens (no accents or look-alike characters).';
   }
   if (label.startsWith('-') || label.endsWith('-')) return 'Subdomain cannot start or end with a hyphen.';

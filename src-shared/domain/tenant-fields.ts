@@ -37,7 +37,7 @@ export function emailProblem(raw: string): string | null {
   const email = raw.trim();
   if (email.length === 0) return 'Admin email is required.';
   if (email.length > EMAIL_MAX) return `Admin email must be at most ${EMAIL_MAX} characters.`;
-  if (/[^\x00-\x7f]/.test(email)) return 'Admin email must use plain ASCII characters.';
+  if (/[^\p{ASCII}]/u.test(email)) return 'Admin email must use plain ASCII characters.';
   if (!EMAIL.test(email) || email.includes('..') || email.startsWith('.') || email.split('@')[0]!.endsWith('.')) {
     return 'Admin email is not a valid address.';
   }

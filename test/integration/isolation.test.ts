@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantCredentials } from '../../src-shared/contract/models';
 import type { ConsoleCore } from '../../src-main/core/console-core';
 import { call, uniqueTenantInput } from '../support/core-calls';
-import { dropTestPlatform, embeddedTarget, externalServerProblem, externalTarget, openTestCore, uniquePlatformDatabase, type ServerTarget } from '../support/servers';
+import { dropTestPlatform, embeddedTarget, externalServerProblem, externalTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
 import { tenantConnectError } from '../support/tenant-clients';
 
 const externalProblem = await externalServerProblem();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleCore } from '../../src-main/core/console-core';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
-import { adminClient, dropTestPlatform, embeddedTarget, externalServerProblem, externalTarget, openTestCore, uniquePlatformDatabase, type ServerTarget } from '../support/servers';
+import { adminClient, dropTestPlatform, embeddedTarget, externalServerProblem, externalTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
 import { connectAsTenant, tenantConnectError } from '../support/tenant-clients';
 
 const externalProblem = await externalServerProblem();
