@@ -58,6 +58,7 @@ function row(page: Page, company: string): Locator {
 }
 
 test('operator creates, finds, suspends and reactivates a tenant in the browser', async ({ page }) => {
+  test.setTimeout(240_000);
   const drawer = page.getByTestId('tenant-detail');
   let tenantCode = '';
 
@@ -247,11 +248,52 @@ test('operator creates, finds, suspends and reactivates a tenant in the browser'
     await expect(detail).toHaveAttribute('data-version', String(seen));
   });
 
-  await test.step('dark theme, remembered across reloads', async () => {
+  await test.step('cancel another tenant: deletion is scheduled after the retention period', async () => {
     await page.keyboard.press('Escape');
     await expect(drawer).toBeHidden();
     await page.getByTestId('tenant-search').fill('');
     await expect(page.getByTestId('tenant-row')).toHaveCount(SEED.length + 1);
+    await row(page, 'Initech Software').click();
+    await expect(drawer).toHaveAttribute('data-status', 'active');
+    await page.getByTestId('action-cancel').click();
+    const modal = page.getByRole('dialog', { name: 'Cancel tenant' });
+    await expect(modal.getByTestId('cancel-retention')).toContainText('30-day retention period');
+    await modal.getByTestId('confirm-code').fill('INIT001');
+    await shot(page, '11-cancel-confirm');
+    await modal.getByTestId('confirm-cancel').click();
+    await expect(modal).toBeHidden();
+    await expect(drawer).toHaveAttribute('data-status', 'cancelled');
+    await expect(page.getByTestId('detail-deletion')).not.toHaveText('—');
+    await expect(row(page, 'Initech Software').getByTestId('status-badge')).toHaveAttribute('data-status', 'cancelled');
+    await page.keyboard.press('Escape');
+    await expect(drawer).toBeHidden();
+  });
+
+  await test.step('more tenants than a page: main pages, the table shows 50', async () => {
+    const words = ['Alpine', 'Beacon', 'Cedar', 'Delta', 'Ember', 'Fjord', 'Granite', 'Harbor', 'Iris'];
+    const kinds = ['Dental', 'Freight', 'Bakery', 'Studio', 'Clinic'];
+    const plans = ['trial', 'starter', 'professional', 'enterprise'];
+    for (let index = 0; index < 45; index += 1) {
+      const word = words[index % words.length]!;
+      const kind = kinds[Math.floor(index / words.length) % kinds.length]!;
+      await invoke(page, 'tenants:create', {
+        companyName: `${word} ${kind}`,
+        subdomain: `${word}-${kind}`.toLowerCase(),
+        plan: plans[index % plans.length],
+        adminEmail: `admin@${word}-${kind}.example`.toLowerCase(),
+      });
+    }
+    const total = SEED.length + 1 + 45;
+    await expect(page.getByTestId('tenants-total')).toHaveText(`Showing 1–50 of ${total} tenants`);
+    await expect(page.getByTestId('tenant-row')).toHaveCount(50);
+    await page.getByTestId('tenants-pagination').getByRole('button', { name: 'Page 2', exact: true }).click();
+    await expect(page.getByTestId('tenants-total')).toHaveText(`Showing 51–${total} of ${total} tenants`);
+    await expect(page.getByTestId('tenant-row')).toHaveCount(total - 50);
+    await page.getByTestId('tenants-pagination').getByRole('button', { name: 'Page 1', exact: true }).click();
+    await expect(page.getByTestId('tenant-row')).toHaveCount(50);
+  });
+
+  await test.step('dark theme, remembered across reloads', async () => {
 
     await page.getByTestId('color-scheme-toggle').click();
     await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
@@ -266,14 +308,16 @@ test('operator creates, finds, suspends and reactivates a tenant in the browser'
     await page.reload();
     await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
     await expect(page.getByTestId('tenant-skeleton-row').first()).toBeVisible();
-    await shot(page, '11-dark-loading');
+    await shot(page, '12-dark-loading');
     release();
-    await expect(page.getByTestId('tenant-row')).toHaveCount(SEED.length + 1);
+    await expect(page.getByTestId('tenant-row')).toHaveCount(50);
     await page.unroute('**/api/invoke/tenants:list');
-    await shot(page, '12-dark-table');
+    await shot(page, '13-dark-table');
+    await page.getByTestId('tenant-search').fill('globex');
+    await expect(page.getByTestId('tenant-row')).toHaveCount(1);
     await row(page, 'Globex Logistics').click();
     await expect(page.getByTestId('tenant-detail')).toHaveAttribute('data-status', 'suspended');
-    await shot(page, '13-dark-detail');
+    await shot(page, '14-dark-detail');
     await page.keyboard.press('Escape');
     await expect(drawer).toBeHidden();
 
@@ -283,6 +327,6 @@ test('operator creates, finds, suspends and reactivates a tenant in the browser'
     await page.getByTestId('create-email').blur();
     await expect(page.getByTestId('subdomain-available')).toHaveText('umbrella-health.yourerp.com is available');
     await expect(page.getByText('Admin email is not a valid address.')).toBeVisible();
-    await shot(page, '14-dark-create-form');
+    await shot(page, '15-dark-create-form');
   });
 });

@@ -143,7 +143,8 @@ function TenantsBody({ onCreate }: { onCreate: () => void }) {
             onChange={setPage}
             size="sm"
             withEdges
-            getControlProps={(control) => ({ 'aria-label': `${control} page` })}
+            getControlProps={(control) => ({ 'aria-label': `${control[0]!.toUpperCase()}${control.slice(1)} page` })}
+            getItemProps={(page) => ({ 'aria-label': `Page ${page}`, 'data-testid': `page-${page}` })}
             data-testid="tenants-pagination"
           />
         )}

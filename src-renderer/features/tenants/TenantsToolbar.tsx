@@ -50,6 +50,7 @@ export function TenantsToolbar() {
           text ? <CloseButton size="sm" aria-label="Clear search" onClick={() => setText('')} /> : null
         }
         style={{ flex: '1 1 280px', maxWidth: 420 }}
+        maxLength={200}
       />
       <FilterMenu label="Status" options={STATUS_OPTIONS} value={query.status} onChange={setStatusFilter} testId="status-filter" />
       <FilterMenu label="Plan" options={planOptions} value={query.plan} onChange={setPlanFilter} testId="plan-filter" />
