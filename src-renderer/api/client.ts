@@ -1,6 +1,6 @@
 import type { ConsoleBridge } from '../../src-shared/contract/bridge';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../src-shared/contract/channels';
-import type { EventName, EventPayload } from '../../src-shared/contract';
+import type { EventName, EventPayload } from '../../src-shared/contract/events';
 import type { Result } from '../../src-shared/contract/errors';
 import { unwrap } from './api-error';
 import { findPreloadBridge } from './bridge-transport';

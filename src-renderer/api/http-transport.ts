@@ -1,9 +1,7 @@
 import type { ConsoleBridge } from '../../src-shared/contract/bridge';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../src-shared/contract/channels';
 import { ERROR_CODES, type ContractError, type Result } from '../../src-shared/contract/errors';
-// Event types come through the contract index: the lint rule against the Node builtin 'events'
-// also matches the path contract/events.
-import { events, type EventName, type EventPayload } from '../../src-shared/contract';
+import { events, type EventName, type EventPayload } from '../../src-shared/contract/events';
 import { HOST_EVENTS_PATH, HOST_INVOKE_PATH } from '../../src-shared/contract/host-protocol';
 
 type AnyListener = (payload: unknown) => void;

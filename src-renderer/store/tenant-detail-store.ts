@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { EventPayload } from '../../src-shared/contract';
+import type { EventPayload } from '../../src-shared/contract/events';
 import type { TenantDetail } from '../../src-shared/contract/models';
 import type { StatusAction } from '../../src-shared/domain/status';
 import { api } from '../api/client';

@@ -1,6 +1,6 @@
 import { Box, Group, Loader, Progress, SimpleGrid, Stack, Text, ThemeIcon, Timeline } from '@mantine/core';
 import { IconCheck } from '@tabler/icons-react';
-import type { EventPayload } from '../../../../src-shared/contract';
+import type { EventPayload } from '../../../../src-shared/contract/events';
 
 export type ProgressEvent = EventPayload<'job:progress'>;
 
