@@ -13,5 +13,5 @@ export function notifyError(title: string, error: unknown): void {
 }
 
 export function notifySuccess(title: string, message: string): void {
-  notifications.show({ color: 'teal', title, message, autoClose: 5000, withBorder: true });
+  notifications.show({ color: 'teal', title, message, autoClose: 4000, withBorder: true });
 }
