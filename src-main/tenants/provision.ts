@@ -19,10 +19,10 @@ import { currentPlan, getTenant, isSubdomainTaken } from './tenant-queries';
  */
 export const PROVISION_STEPS = [
   'registered',
-  'creating_database',
-  'database_created',
   'creating_role',
   'role_created',
+  'creating_database',
+  'database_created',
   'granting_privileges',
   'privileges_granted',
   'activated',
@@ -31,8 +31,8 @@ export type ProvisionStep = (typeof PROVISION_STEPS)[number];
 
 const MILESTONES: Readonly<Partial<Record<ProvisionStep, string>>> = {
   registered: 'Registered the tenant',
-  database_created: 'Created its database from the template',
   role_created: 'Created its login role',
+  database_created: 'Created its database from the template',
   privileges_granted: 'Granted privileges',
   activated: 'Activated',
 };
@@ -51,6 +51,9 @@ interface ProvisionPayload extends Record<string, unknown> {
   role: string;
 }
 
+/** The role name is already used on the server by something that is not this operation. */
+class NameClash extends Error {}
+
 export async function provisionTenant(
   ctx: PlatformContext,
   input: ChannelParsedInput<'tenants:create'>,
@@ -60,6 +63,26 @@ export async function provisionTenant(
   if (await isSubdomainTaken(ctx.pool, input.subdomain)) {
     throw new AppError('ALREADY_EXISTS', `The subdomain "${input.subdomain}" is already used by another tenant.`);
   }
+  const clashed = new Set<string>();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await provisionOnce(ctx, input, plan.version, plan.trialDays, clashed, onProgress);
+    } catch (error) {
+      // Another console on the same server claimed this code's names a moment ago: next code.
+      if (!(error instanceof NameClash) || attempt >= 5) throw error;
+      clashed.add(error.message);
+    }
+  }
+}
+
+async function provisionOnce(
+  ctx: PlatformContext,
+  input: ChannelParsedInput<'tenants:create'>,
+  planVersion: number,
+  trialDays: number | null,
+  clashed: ReadonlySet<string>,
+  onProgress: ProvisionProgress,
+): Promise<ProvisionResult> {
   const server = ctx.primary;
   const milestone = (step: ProvisionStep) => {
     const index = MILESTONE_STEPS.indexOf(step);
@@ -70,31 +93,52 @@ export async function provisionTenant(
   const session = await ctx.pool.connect();
   let operation: OperationRecord | null = null;
   try {
-    operation = await register(ctx, session, input, plan.version, plan.trialDays);
+    operation = await register(ctx, session, input, planVersion, trialDays, clashed);
     const { database, role } = operation.payload as ProvisionPayload;
     milestone('registered');
 
-    await recordStep(ctx.pool, operation, 'creating_database');
-    await server.adminPool.query(`CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(server.templateDatabase)}`);
-    await recordStep(ctx.pool, operation, 'database_created');
-    milestone('database_created');
-
+    // The role comes first and carries the operation's id: creating it is this operation's
+    // atomic claim on the tenant's names, server-wide, so a rollback only ever drops what
+    // this operation made — never another console's tenant.
     await recordStep(ctx.pool, operation, 'creating_role');
     const password = generateTenantPassword();
-    await inTransaction(server.adminPool, async (client) => {
-      // Created NOLOGIN: a provisioning tenant cannot log in until it is active.
-      await client.query(
-        `CREATE ROLE ${quoteIdent(role)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS
-           CONNECTION LIMIT 100 PASSWORD ${quoteLiteral(scramSha256Verifier(password))}`,
-      );
-      await client.query(`ALTER ROLE ${quoteIdent(role)} IN DATABASE ${quoteIdent(database)} SET search_path = erp, public`);
-      await client.query(`REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
-      await client.query(`GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${quoteIdent(role)}`);
-    });
+    try {
+      await inTransaction(server.adminPool, async (client) => {
+        // NOLOGIN until active: a provisioning tenant cannot log in.
+        await client.query(
+          `CREATE ROLE ${quoteIdent(role)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS
+             CONNECTION LIMIT 100 PASSWORD ${quoteLiteral(scramSha256Verifier(password))}`,
+        );
+        await client.query(`COMMENT ON ROLE ${quoteIdent(role)} IS ${quoteLiteral(claimTag(operation!))}`);
+      });
+    } catch (error) {
+      if (pgErrorCode(error) === '42710') throw new NameClash(operation.tenantCode);
+      throw error;
+    }
     await recordStep(ctx.pool, operation, 'role_created');
     milestone('role_created');
 
+    await recordStep(ctx.pool, operation, 'creating_database');
+    try {
+      await server.adminPool.query(`CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(server.templateDatabase)}`);
+    } catch (error) {
+      const code = pgErrorCode(error);
+      if (code === '42P04' || code === '23505') {
+        // Someone made a database by this name outside the console: never ours to drop.
+        await recordStep(ctx.pool, operation, 'database_name_taken');
+        throw new AppError('ALREADY_EXISTS', `A database named ${database} already exists on ${server.endpoint.name}; it was left untouched.`);
+      }
+      throw error;
+    }
+    await recordStep(ctx.pool, operation, 'database_created');
+    milestone('database_created');
+
     await recordStep(ctx.pool, operation, 'granting_privileges');
+    await inTransaction(server.adminPool, async (client) => {
+      await client.query(`REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
+      await client.query(`GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${quoteIdent(role)}`);
+      await client.query(`ALTER ROLE ${quoteIdent(role)} IN DATABASE ${quoteIdent(database)} SET search_path = erp, public`);
+    });
     await withClient(server.endpoint, database, (client) => grantTenantPrivileges(client, role));
     await recordStep(ctx.pool, operation, 'privileges_granted');
     milestone('privileges_granted');
@@ -126,7 +170,7 @@ export async function provisionTenant(
         // Left running: the next reconcile finishes the rollback.
         ctx.logger.error({ err: undoError, operation: operation.id }, 'provisioning rollback failed; reconcile will retry');
       }
-      if (error instanceof AppError) throw error;
+      if (error instanceof AppError || error instanceof NameClash) throw error;
       throw new AppError('INTERNAL', `Provisioning ${operation.tenantCode} failed at step "${failedStep}": ${(error as Error).message}. Nothing was left behind.`, { cause: error });
     }
     throw error;
@@ -136,6 +180,11 @@ export async function provisionTenant(
   }
 }
 
+/** Written on the tenant's role in the transaction that creates it: whose the names are. */
+function claimTag(operation: OperationRecord): string {
+  return `tenant-console operation ${operation.id}`;
+}
+
 /** Step 1, in one transaction: a free code, the registry row (provisioning) and the journal entry. */
 async function register(
   ctx: PlatformContext,
@@ -143,12 +192,14 @@ async function register(
   input: ChannelParsedInput<'tenants:create'>,
   planVersion: number,
   trialDays: number | null,
+  clashed: ReadonlySet<string>,
 ): Promise<OperationRecord> {
   const server = ctx.primary;
   for (let attempt = 1; ; attempt += 1) {
     await session.query('BEGIN');
     try {
       const taken = await takenTenantCodes(session, server, input.companyName);
+      for (const code of clashed) taken.add(code);
       const code = await firstFreeTenantCode(input.companyName, (candidate) => taken.has(candidate));
       const { database, role } = namesFor(code);
       const { rows } = await session.query<{ id: string }>(
@@ -194,13 +245,24 @@ async function currentStep(ctx: PlatformContext, operation: OperationRecord): Pr
 /**
  * Rolls a provisioning back, whatever step it reached: the database, the role and the
  * registry row go, the journal says rolled_back. Idempotent — reconcile calls it after a
- * crash. (Credentials were never shown, so rolling forward would make a tenant nobody can use.)
+ * crash. Server objects are dropped only when the role carries this operation's claim tag
+ * (the database before the role, so a crash in between still finds the claim).
+ * (Credentials were never shown, so rolling forward would make a tenant nobody can use.)
  */
 export async function undoProvision(ctx: PlatformContext, operation: OperationRecord, reason: string): Promise<void> {
   const { serverId, database, role } = operation.payload as ProvisionPayload;
   const server = ctx.serverById(serverId);
-  await server.adminPool.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
-  await server.adminPool.query(`DROP ROLE IF EXISTS ${quoteIdent(role)}`);
+  const { rows } = await server.adminPool.query<{ tag: string | null }>(
+    "SELECT shobj_description(oid, 'pg_authid') AS tag FROM pg_roles WHERE rolname = $1",
+    [role],
+  );
+  if (rows[0]?.tag === claimTag(operation)) {
+    const step = await currentStep(ctx, operation);
+    if (step !== 'database_name_taken') {
+      await server.adminPool.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
+    }
+    await server.adminPool.query(`DROP ROLE IF EXISTS ${quoteIdent(role)}`);
+  }
   await inTransaction(ctx.pool, async (client) => {
     if (operation.tenantId) {
       await client.query(`DELETE FROM tenants WHERE id = $1 AND status = 'provisioning'`, [operation.tenantId]);
