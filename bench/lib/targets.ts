@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openConsoleCore, type ConsoleCore } from '../../src-main/core/console-core';
+import { ENV } from '../../src-main/config/environment';
+import { createSilentLogger } from '../../src-main/logging/logger';
+import { clientConfig, endpointFromUrl } from '../../src-main/postgres/server-endpoint';
+import { templateDatabaseName } from '../../src-main/tenant-schema/template';
+
+/** A console core the benchmarks run against, and how to leave nothing behind. */
+export interface BenchTarget {
+  readonly label: string;
+  readonly core: ConsoleCore;
+  readonly serverVersion: string;
+  dispose(): Promise<void>;
+}
+
+export const EXTERNAL_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+async function freshDataDir(): Promise<string> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'tc-bench-'));
+  // As root the embedded server runs as `postgres`, which must be able to enter the folder.
+  await chmod(dataDir, 0o755);
+  return dataDir;
+}
+
+/** The console's own embedded PostgreSQL, started in a fresh temporary data folder. */
+export async function openEmbeddedTarget(): Promise<BenchTarget> {
+  const dataDir = await freshDataDir();
+  delete process.env[ENV.platformDatabase];
+  delete process.env[ENV.crashAfterStep];
+  let core: ConsoleCore;
+  try {
+    core = await openConsoleCore({ mode: 'cli', dataDir, databaseUrl: null, logger: createSilentLogger(), reconcileOnStart: false });
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    label: `embedded PostgreSQL ${core.info.server.serverVersion}`,
+    core,
+    serverVersion: core.info.server.serverVersion,
+    async dispose() {
+      try {
+        await core.close(); // the last lease: stops the embedded server
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+async function adminClient(url: string, database: string): Promise<pg.Client> {
+  const client = new pg.Client({ ...clientConfig(endpointFromUrl(url), database, 'tenant-console-bench'), connectionTimeoutMillis: 3000 });
+  await client.connect();
+  return client;
+}
+
+/** Why the external server cannot be used, or null. */
+export async function externalProblem(url = EXTERNAL_URL): Promise<string | null> {
+  let client: pg.Client | null = null;
+  try {
+    client = await adminClient(url, 'postgres');
+    const { rows } = await client.query<{ superuser: string }>("SELECT current_setting('is_superuser') AS superuser");
+    return rows[0]?.superuser === 'on' ? null : `${url} is reachable but its user is not a superuser`;
+  } catch (error) {
+    return `${url} is not reachable (${(error as Error).message})`;
+  } finally {
+    await client?.end().catch(() => undefined);
+  }
+}
+
+/**
+ * The external server, with a platform database of the benchmark's own. Afterwards every
+ * database and role it registered goes, then the platform database, and the tenant
+ * template too when this run is the one that built it.
+ */
+export async function openExternalTarget(log: (line: string) => void, url = EXTERNAL_URL): Promise<BenchTarget> {
+  const platformDatabase = `tc_bench_${randomBytes(4).toString('hex')}`;
+  const template = templateDatabaseName();
+  const probe = await adminClient(url, 'postgres');
+  let templateExisted: boolean;
+  try {
+    templateExisted = ((await probe.query('SELECT 1 FROM pg_database WHERE datname = $1', [template])).rowCount ?? 0) > 0;
+  } finally {
+    await probe.end();
+  }
+
+  const dataDir = await freshDataDir();
+  const previous = process.env[ENV.platformDatabase];
+  process.env[ENV.platformDatabase] = platformDatabase;
+  delete process.env[ENV.crashAfterStep];
+  let core: ConsoleCore | null = null;
+  const cleanUp = async () => {
+    await core?.close();
+    await dropExternalPlatform(url, platformDatabase, templateExisted ? null : template, log);
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    core = await openConsoleCore({ mode: 'cli', dataDir, databaseUrl: url, logger: createSilentLogger(), reconcileOnStart: false });
+  } catch (error) {
+    await cleanUp().catch(() => undefined);
+    throw error;
+  } finally {
+    if (previous === undefined) delete process.env[ENV.platformDatabase];
+    else process.env[ENV.platformDatabase] = previous;
+  }
+  const opened = core;
+  return {
+    label: `external PostgreSQL ${opened.info.server.serverVersion} (127.0.0.1:5432)`,
+    core: opened,
+    serverVersion: opened.info.server.serverVersion,
+    dispose: cleanUp,
+  };
+}
+
+async function dropExternalPlatform(url: string, platformDatabase: string, ownTemplate: string | null, log: (line: string) => void): Promise<void> {
+  const admin = await adminClient(url, 'postgres');
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [platformDatabase]);
+    if (exists.rowCount) {
+      const platform = await adminClient(url, platformDatabase);
+      let tenants: { database_name: string; db_role: string }[] = [];
+      try {
+        tenants = (await platform.query<{ database_name: string; db_role: string }>('SELECT database_name, db_role FROM tenants')).rows;
+      } catch {
+        // The platform's migrations never ran: nothing registered.
+      } finally {
+        await platform.end();
+      }
+      for (const tenant of tenants) {
+        await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(tenant.database_name)} WITH (FORCE)`);
+        await admin.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(tenant.db_role)}`);
+      }
+      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(platformDatabase)} WITH (FORCE)`);
+    }
+    if (ownTemplate) {
+      // This run built it, so this run removes it (a console that needs it again rebuilds
+      // it) — unless another console is connected meanwhile and may be cloning it.
+      const template = pg.escapeIdentifier(ownTemplate);
+      const stillThere = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [ownTemplate]);
+      const others = await admin.query(
+        "SELECT 1 FROM pg_stat_activity WHERE application_name = 'tenant-console' AND pid <> pg_backend_pid()",
+      );
+      if (stillThere.rowCount && others.rowCount) {
+        log(`  kept ${ownTemplate}: other Tenant Console sessions are connected to ${url} and may use it`);
+      } else if (stillThere.rowCount) {
+        await admin.query(`ALTER DATABASE ${template} WITH IS_TEMPLATE false`);
+        await admin.query(`DROP DATABASE IF EXISTS ${template}`);
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,0 +1,293 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { ConsoleCore } from '../src-main/core/console-core';
+import { applyMigrations } from '../src-main/platform/migrate';
+import { quoteIdent } from '../src-main/postgres/identifiers';
+import { clientConfig } from '../src-main/postgres/server-endpoint';
+import { TENANT_MIGRATIONS } from '../src-main/tenant-schema/migrations';
+import { grantTenantPrivileges } from '../src-main/tenant-schema/privileges';
+import { rotate, sum } from './lib/stats';
+
+/**
+ * Benchmark 1: what one tenant costs to provision, against (a) the bare clone it is built
+ * around and (b) the naive alternative (an empty database, then the migrations).
+ * The variants run in batches, round-robin with the order rotated every round, and a
+ * CHECKPOINT is timed after every batch: the dirty pages a batch leaves behind are part of
+ * its price, only paid later.
+ */
+
+export type VariantId = 'full' | 'bare' | 'migrate';
+
+export const VARIANT_LABELS: Readonly<Record<VariantId, string>> = {
+  full: 'Full provisioning (`tenants:create`)',
+  bare: '(a) bare `CREATE DATABASE … TEMPLATE <prepared>`',
+  migrate: '(b) `CREATE DATABASE … TEMPLATE template0` + migrations + grants',
+};
+
+export interface ProvisioningOptions {
+  /** Measured tenants per variant. */
+  readonly perVariant: number;
+  /** Unmeasured iterations per variant before the first batch. */
+  readonly warmup: number;
+  /** Tenants per batch; a CHECKPOINT is timed after each. */
+  readonly batchSize: number;
+  readonly log: (line: string) => void;
+}
+
+export interface VariantResult {
+  readonly id: VariantId;
+  readonly samples: number[];
+  readonly checkpoints: number[];
+  readonly walBytes: number[];
+  /** Named sub-steps, one sample per measured tenant. */
+  readonly steps: Map<string, number[]>;
+}
+
+export interface ProvisioningResult {
+  readonly options: Omit<ProvisioningOptions, 'log'>;
+  readonly rounds: number;
+  readonly variants: Readonly<Record<VariantId, VariantResult>>;
+  readonly settings: Readonly<Record<string, string>>;
+  readonly templateBytes: number;
+  /** Checkpoints the server ran on its own during the measured rounds (WAL volume or timeout). */
+  readonly backgroundCheckpoints: number | null;
+  readonly elapsedMs: number;
+  readonly cleanupMs: number;
+}
+
+interface Sample {
+  readonly ms: number;
+  readonly steps: ReadonlyArray<readonly [string, number]>;
+}
+
+interface Made {
+  readonly databases: string[];
+  readonly roles: string[];
+  readonly tenantCodes: string[];
+}
+
+/** Time between consecutive marks, named after the step that ends at each mark. */
+function stepDurations(start: number, marks: ReadonlyArray<readonly [string, number]>): [string, number][] {
+  let previous = start;
+  return marks.map(([name, at]) => {
+    const duration = at - previous;
+    previous = at;
+    return [name, duration];
+  });
+}
+
+// What the span ending at each of provisionTenant's milestones holds (journal writes
+// around an action count with it). An unknown milestone keeps its own name: the step
+// table follows whatever order the events come in.
+const FULL_STEP_NAMES: Readonly<Record<string, string>> = {
+  registered: '`registered`: plan + subdomain checks, free code, registry row + journal entry',
+  role_created: '`role_created`: login role (the claim on the names) + journal writes',
+  database_created: '`database_created`: clone of the template + journal writes',
+  privileges_granted: '`privileges_granted`: database grants, connect to the new database, schema grants + journal writes',
+  activated: '`activated`: LOGIN + activation transaction',
+  reply: 'read back + output validation',
+};
+
+function createVariants(core: ConsoleCore, tag: string, made: Made): Record<VariantId, (n: number) => Promise<Sample>> {
+  const server = core.platform.primary;
+  const admin = server.adminPool;
+
+  const full = async (n: number): Promise<Sample> => {
+    const requestId = randomUUID();
+    const marks: [string, number][] = [];
+    const off = core.events.on('job:progress', (progress) => {
+      if (progress.requestId === requestId) marks.push([FULL_STEP_NAMES[progress.step] ?? `\`${progress.step}\``, performance.now()]);
+    });
+    const start = performance.now();
+    let result: Awaited<ReturnType<ConsoleCore['dispatch']>>;
+    try {
+      result = await core.dispatch(
+        'tenants:create',
+        {
+          companyName: `Bench Tenant ${n}`,
+          subdomain: `bench-${tag}-${n}`,
+          plan: 'starter',
+          adminEmail: `admin+${n}@bench.example.com`,
+          requestId,
+        },
+        { origin: 'test' },
+      );
+    } finally {
+      off();
+    }
+    const end = performance.now();
+    if (!result.ok) throw new Error(`tenants:create #${n} failed: ${result.error.code}: ${result.error.message}`);
+    const { tenant } = result.value as { tenant: { tenantCode: string; databaseName: string; dbRole: string } };
+    made.tenantCodes.push(tenant.tenantCode);
+    made.databases.push(tenant.databaseName);
+    made.roles.push(tenant.dbRole);
+    marks.push([FULL_STEP_NAMES.reply!, end]);
+    return { ms: end - start, steps: stepDurations(start, marks) };
+  };
+
+  const bare = async (n: number): Promise<Sample> => {
+    const database = `bench_${tag}_bare_${n}`;
+    const start = performance.now();
+    await admin.query(`CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(server.templateDatabase)}`);
+    const end = performance.now();
+    made.databases.push(database);
+    return { ms: end - start, steps: [['clone', end - start]] };
+  };
+
+  // The naive alternative, done as template.ts builds the template, plus what provisioning
+  // adds per tenant (a role and its grants) — but without the journal, so it errs in (b)'s favour.
+  const migrate = async (n: number): Promise<Sample> => {
+    const database = `bench_${tag}_mig_${n}`;
+    const role = `${database}_app`;
+    const marks: [string, number][] = [];
+    const mark = (name: string) => marks.push([name, performance.now()]);
+    const start = performance.now();
+    await admin.query(`CREATE DATABASE ${quoteIdent(database)} TEMPLATE template0 ENCODING 'UTF8'`);
+    made.databases.push(database);
+    mark('create empty database');
+    await admin.query(`CREATE ROLE ${quoteIdent(role)} NOLOGIN`);
+    made.roles.push(role);
+    await admin.query(`REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
+    await admin.query(`GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${quoteIdent(role)}`);
+    mark('role + database grants');
+    const client = new pg.Client(clientConfig(server.endpoint, database, 'tenant-console-bench'));
+    await client.connect();
+    mark('connect to the new database');
+    try {
+      await client.query('CREATE SCHEMA IF NOT EXISTS platform');
+      await applyMigrations(client, TENANT_MIGRATIONS, 'platform.schema_migrations');
+      mark('tenant migrations');
+      await grantTenantPrivileges(client, role);
+      mark('schema grants');
+    } finally {
+      await client.end();
+    }
+    mark('disconnect');
+    return { ms: performance.now() - start, steps: stepDurations(start, marks) };
+  };
+
+  return { full, bare, migrate };
+}
+
+async function currentLsn(admin: pg.Pool): Promise<string> {
+  const { rows } = await admin.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+  return rows[0]!.lsn;
+}
+
+async function walSince(admin: pg.Pool, lsn: string): Promise<number> {
+  const { rows } = await admin.query<{ bytes: number }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::float8 AS bytes', [lsn]);
+  return rows[0]!.bytes;
+}
+
+/** Checkpoints run so far (timed + requested); pg_stat_checkpointer from PostgreSQL 17, pg_stat_bgwriter before. */
+async function checkpointCount(admin: pg.Pool): Promise<number | null> {
+  for (const sql of [
+    'SELECT (num_timed + num_requested)::float8 AS n FROM pg_stat_checkpointer',
+    'SELECT (checkpoints_timed + checkpoints_req)::float8 AS n FROM pg_stat_bgwriter',
+  ]) {
+    try {
+      const { rows } = await admin.query<{ n: number }>(sql);
+      return rows[0]?.n ?? null;
+    } catch {
+      // Not this server version's view.
+    }
+  }
+  return null;
+}
+
+async function serverSettings(admin: pg.Pool): Promise<Record<string, string>> {
+  const names = ['shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'fsync', 'synchronous_commit', 'wal_level', 'full_page_writes'];
+  const { rows } = await admin.query<{ name: string; setting: string }>(
+    `SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY($1::text[])`,
+    [names],
+  );
+  return Object.fromEntries(names.map((name) => [name, rows.find((row) => row.name === name)?.setting ?? '?']));
+}
+
+async function dropEverything(core: ConsoleCore, made: Made): Promise<void> {
+  const admin = core.platform.primary.adminPool;
+  if (made.tenantCodes.length > 0) {
+    await core.platform.pool.query('DELETE FROM operations WHERE tenant_code = ANY($1::text[])', [made.tenantCodes]);
+    await core.platform.pool.query('DELETE FROM tenants WHERE tenant_code = ANY($1::text[])', [made.tenantCodes]);
+  }
+  for (const database of made.databases) await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
+  for (const role of made.roles) await admin.query(`DROP ROLE IF EXISTS ${quoteIdent(role)}`);
+}
+
+export async function benchProvisioning(core: ConsoleCore, options: ProvisioningOptions): Promise<ProvisioningResult> {
+  const { perVariant, warmup, batchSize, log } = options;
+  const admin = core.platform.primary.adminPool;
+  const tag = randomBytes(3).toString('hex');
+  const made: Made = { databases: [], roles: [], tenantCodes: [] };
+  const run = createVariants(core, tag, made);
+  const ids: VariantId[] = ['full', 'bare', 'migrate'];
+  const empty = (id: VariantId): VariantResult => ({ id, samples: [], checkpoints: [], walBytes: [], steps: new Map() });
+  const results: Record<VariantId, VariantResult> = { full: empty('full'), bare: empty('bare'), migrate: empty('migrate') };
+  const rounds = Math.ceil(perVariant / batchSize);
+  const started = performance.now();
+  const settings = await serverSettings(admin);
+  const { rows: sizeRows } = await admin.query<{ bytes: number }>('SELECT pg_database_size($1)::float8 AS bytes', [core.platform.primary.templateDatabase]);
+
+  try {
+    let counter = 0;
+    for (let i = 0; i < warmup; i += 1) {
+      for (const id of rotate(ids, i)) await run[id](++counter);
+    }
+    await admin.query('CHECKPOINT');
+    log(`  warm-up done (${warmup} per variant, excluded)`);
+
+    const checkpointsBefore = await checkpointCount(admin);
+    let ours = 0;
+    for (let round = 0; round < rounds; round += 1) {
+      for (const id of rotate(ids, round)) {
+        const result = results[id];
+        const size = Math.min(batchSize, perVariant - result.samples.length);
+        const lsn = await currentLsn(admin);
+        for (let i = 0; i < size; i += 1) {
+          const sample = await run[id](++counter);
+          result.samples.push(sample.ms);
+          for (const [name, ms] of sample.steps) {
+            const list = result.steps.get(name) ?? [];
+            list.push(ms);
+            result.steps.set(name, list);
+          }
+        }
+        result.walBytes.push(await walSince(admin, lsn));
+        const checkpointStart = performance.now();
+        await admin.query('CHECKPOINT');
+        result.checkpoints.push(performance.now() - checkpointStart);
+        ours += 1;
+      }
+      log(`  round ${round + 1}/${rounds} done`);
+    }
+    const checkpointsAfter = await checkpointCount(admin);
+    const backgroundCheckpoints =
+      checkpointsBefore === null || checkpointsAfter === null ? null : Math.max(0, checkpointsAfter - checkpointsBefore - ours);
+
+    const elapsedMs = performance.now() - started;
+    const cleanupStart = performance.now();
+    await dropEverything(core, made);
+    made.databases.length = 0;
+    made.roles.length = 0;
+    made.tenantCodes.length = 0;
+    return {
+      options: { perVariant, warmup, batchSize },
+      rounds,
+      variants: results,
+      settings,
+      templateBytes: sizeRows[0]?.bytes ?? Number.NaN,
+      backgroundCheckpoints,
+      elapsedMs,
+      cleanupMs: performance.now() - cleanupStart,
+    };
+  } finally {
+    // After a failure: still leave nothing behind.
+    if (made.databases.length + made.roles.length + made.tenantCodes.length > 0) {
+      await dropEverything(core, made).catch((error) => log(`  cleanup failed: ${(error as Error).message}`));
+    }
+  }
+}
+
+export function totalWal(result: VariantResult): number {
+  return sum(result.walBytes);
+}

@@ -1,0 +1,143 @@
+/**
+ * `npm run bench` — the Tenant Console benchmarks (not part of the test suite).
+ *
+ *   npm run bench                 embedded PostgreSQL in a fresh temporary data folder
+ *   npm run bench -- --external   also the provisioning comparison on 127.0.0.1:5432
+ *   npm run bench -- --quick      small counts, to check the harness itself
+ *
+ * Prints a Markdown report and writes it to bench/results/latest.md. Targets are reported
+ * as PASS/MISS; a miss never fails the process (performance is measured, not asserted) —
+ * only a broken run does.
+ */
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchProvisioning, type ProvisioningOptions, type ProvisioningResult } from './provisioning';
+import { benchRegistry, type RegistryOptions } from './registry-list';
+import { provisioningSection, registrySection, summaryTable } from './lib/report';
+import { EXTERNAL_URL, externalProblem, openEmbeddedTarget, openExternalTarget, type BenchTarget } from './lib/targets';
+
+const RESULTS_FILE = fileURLToPath(new URL('./results/latest.md', import.meta.url));
+
+const args = new Set(process.argv.slice(2));
+const unknown = [...args].filter((arg) => !['--external', '--quick'].includes(arg));
+if (unknown.length > 0) {
+  console.error(`Unknown option(s): ${unknown.join(' ')}. Usage: npm run bench [-- --external] [-- --quick]`);
+  process.exit(2);
+}
+const quick = args.has('--quick');
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const provisioningOptions: ProvisioningOptions = quick
+  ? { perVariant: 6, warmup: 1, batchSize: 3, log }
+  : { perVariant: 50, warmup: 3, batchSize: 5, log };
+const registryOptions: RegistryOptions = quick
+  ? { tenants: 10_000, iterations: 20, warmup: 5, log }
+  : { tenants: 10_000, iterations: 100, warmup: 10, log };
+
+// Whatever happens (an error, Ctrl-C), the servers stop and every temporary folder goes.
+const cleanups: (() => Promise<void>)[] = [];
+async function cleanUp(): Promise<void> {
+  while (cleanups.length > 0) {
+    const next = cleanups.pop()!;
+    await next().catch((error) => log(`cleanup failed: ${(error as Error).message}`));
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`\n${signal}: stopping and cleaning up…`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+async function withTarget<T>(open: () => Promise<BenchTarget>, work: (target: BenchTarget) => Promise<T>): Promise<T> {
+  const target = await open();
+  const dispose = () => target.dispose();
+  cleanups.push(dispose);
+  try {
+    return await work(target);
+  } finally {
+    cleanups.splice(cleanups.indexOf(dispose), 1);
+    await dispose();
+  }
+}
+
+function machine(): string {
+  const cpu = cpus();
+  return `${process.platform} ${process.arch}, ${cpu.length} CPU (${cpu[0]?.model.trim() ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}`;
+}
+
+const load = () => loadavg().map((value) => value.toFixed(1)).join(' / ');
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const loadBefore = load();
+  const scratch = await mkdtemp(join(tmpdir(), 'tc-bench-run-'));
+  cleanups.push(() => rm(scratch, { recursive: true, force: true }));
+
+  log('Starting an embedded PostgreSQL in a fresh data folder…');
+  const embedded = await withTarget(openEmbeddedTarget, async (target) => {
+    log(`Benchmark 1: provisioning on ${target.label}`);
+    const provisioning = await benchProvisioning(target.core, provisioningOptions);
+    log(`Benchmark 2: ${registryOptions.tenants} tenants in the registry, host mode`);
+    const registry = await benchRegistry(target.core, join(scratch, 'renderer'), registryOptions);
+    return { label: target.label, provisioning, registry };
+  });
+
+  let external: { label: string; provisioning: ProvisioningResult } | { skipped: string } | null = null;
+  if (args.has('--external')) {
+    const problem = await externalProblem();
+    if (problem) {
+      log(`Skipping --external: ${problem}`);
+      external = { skipped: problem };
+    } else {
+      log(`Benchmark 1 again on ${EXTERNAL_URL} (own platform database)`);
+      external = await withTarget(() => openExternalTarget(log), async (target) => ({
+        label: target.label,
+        provisioning: await benchProvisioning(target.core, provisioningOptions),
+      }));
+    }
+  }
+
+  const sections = [
+    '# Tenant Console — benchmarks',
+    '',
+    `Run ${new Date().toISOString()} with \`npm run bench${args.size > 0 ? ` -- ${[...args].join(' ')}` : ''}\` on ${machine()}; ` +
+      `all figures from one process, total ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
+      `Load average (1 / 5 / 15 min) ${loadBefore} at the start, ${load()} at the end: other work on the machine shows up as noise.` +
+      (quick ? ' **Quick mode: small counts, for checking the harness only.**' : ''),
+    '',
+    summaryTable(
+      [
+        { server: 'embedded', result: embedded.provisioning },
+        ...(external && !('skipped' in external) ? [{ server: 'external', result: external.provisioning }] : []),
+      ],
+      embedded.registry,
+    ),
+    '',
+    provisioningSection(`1. Provisioning a tenant — ${embedded.label}`, embedded.provisioning),
+    '',
+  ];
+  if (external && 'skipped' in external) {
+    sections.push('## 1b. Provisioning a tenant — external server', '', `Skipped: ${external.skipped}.`, '');
+  } else if (external) {
+    sections.push(provisioningSection(`1b. Provisioning a tenant — ${external.label}`, external.provisioning), '');
+  }
+  sections.push(registrySection(`2. ${embedded.registry.tenants.toLocaleString('en-US')} tenants in the registry — host mode, ${embedded.label}`, embedded.registry), '');
+
+  const markdown = sections.join('\n');
+  process.stdout.write(`\n${markdown}`);
+  await mkdir(join(RESULTS_FILE, '..'), { recursive: true });
+  await writeFile(RESULTS_FILE, markdown);
+  log(`\nWritten to ${RESULTS_FILE}`);
+}
+
+try {
+  await main();
+} catch (error) {
+  log(`Benchmark run failed: ${(error as Error).stack ?? String(error)}`);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+}
