@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { CONSOLE_VERSION } from '../core/console-core';
 import { registerTenantCommands } from './tenant-commands';
 import { registerServeCommand } from './serve-command';
@@ -7,21 +7,27 @@ import { CliError, EXIT_CODES, printJson } from './output';
 const program = new Command('tenantctl')
   .description('Tenant Console from the command line: provision, list, suspend and reconcile tenants.')
   .version(CONSOLE_VERSION)
-  .showHelpAfterError('(run tenantctl --help for usage)')
-  .configureOutput({ outputError: (text, write) => write(text) });
+  // Parse errors come back here as exceptions, so every error is one line and one exit code.
+  .exitOverride()
+  .configureOutput({ outputError: () => undefined });
 
 registerTenantCommands(program);
 registerServeCommand(program);
 
+// Subcommands inherit the parent's settings only when created after them: apply to all.
+for (const command of program.commands) command.exitOverride().configureOutput({ outputError: () => undefined });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
+  // --help and --version end here too, with exit code 0.
+  if (error instanceof CommanderError && error.exitCode === 0) process.exit(0);
   const json = process.argv.includes('--json');
   const contractError =
     error instanceof CliError
       ? error.error
-      : error instanceof InvalidArgumentError
-        ? { code: 'VALIDATION' as const, message: error.message }
+      : error instanceof InvalidArgumentError || error instanceof CommanderError
+        ? { code: 'VALIDATION' as const, message: `${error.message.replace(/^error: /, '')} (see tenantctl --help)` }
         : { code: 'INTERNAL' as const, message: (error as Error).message };
   if (json) printJson({ error: contractError });
   process.stderr.write(`tenantctl: ${contractError.message}\n`);

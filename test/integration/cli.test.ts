@@ -1,0 +1,84 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTenantctl } from '../support/cli';
+import { dropTestPlatform, embeddedTarget, uniquePlatformDatabase } from '../support/servers';
+import { connectAsTenant } from '../support/tenant-clients';
+
+describe('tenantctl', () => {
+  let url: string;
+  let dataDir: string;
+  const platformDatabase = uniquePlatformDatabase('cli');
+  const env = () => ({ TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir });
+  const tenantctl = (...args: string[]) => runTenantctl(args, env());
+
+  beforeAll(async () => {
+    url = embeddedTarget().url;
+    dataDir = await mkdtemp(join(tmpdir(), 'tc-cli-'));
+  });
+  afterAll(async () => {
+    await dropTestPlatform(url, platformDatabase);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('creates, shows, lists, suspends, activates and cancels with --json', async () => {
+    const create = await tenantctl('create', '--company', 'Cli Works Ltd', '--subdomain', 'cli-works', '--plan', 'professional', '--email', 'ops@cli-works.example', '--json');
+    expect(create.code, create.stderr).toBe(0);
+    const created = JSON.parse(create.stdout);
+    expect(created).toMatchObject({
+      tenant_code: 'CLIW001',
+      database_name: 'tenant_cliw001',
+      db_role: 'tenant_cliw001_app',
+      status: 'active',
+      plan: 'professional',
+      credentials: { database: 'tenant_cliw001', user: 'tenant_cliw001_app', port: expect.any(Number), host: expect.any(String) },
+    });
+    expect(created.credentials.password).toMatch(/^[A-Za-z2-9]{32}$/);
+    // The credentials printed are the ones that work.
+    const erp = await connectAsTenant(created.credentials);
+    await erp.end();
+
+    const show = JSON.parse((await tenantctl('show', 'cli-works', '--json')).stdout);
+    expect(show).toMatchObject({ tenant_code: 'CLIW001', limits: { companies: 3, users_per_company: 20, transactions_per_month: 10000 } });
+    expect(JSON.stringify(show)).not.toContain(created.credentials.password);
+
+    const list = JSON.parse((await tenantctl('list', '--plan', 'professional', '--json')).stdout);
+    expect(list).toMatchObject({ total: 1, tenants: [{ tenant_code: 'CLIW001', subdomain: 'cli-works' }] });
+
+    const suspended = JSON.parse((await tenantctl('suspend', 'CLIW001', '--reason', 'Unpaid invoice', '--json')).stdout);
+    expect(suspended).toMatchObject({ status: 'suspended', status_reason: 'Unpaid invoice', version: 2 });
+    expect(JSON.parse((await tenantctl('list', '--status', 'suspended', '--json')).stdout).total).toBe(1);
+
+    const active = JSON.parse((await tenantctl('activate', 'CLIW001', '--json')).stdout);
+    expect(active).toMatchObject({ status: 'active', version: 3 });
+
+    const cancelled = JSON.parse((await tenantctl('cancel', 'cli-works', '--reason', 'Moved away', '--json')).stdout);
+    expect(cancelled).toMatchObject({ status: 'cancelled', status_reason: 'Moved away' });
+    expect(cancelled.deletion_scheduled_at).not.toBeNull();
+
+    const text = await tenantctl('show', 'CLIW001');
+    expect(text.stdout).toContain('cancelled (Moved away)');
+    expect(JSON.parse((await tenantctl('reconcile', '--json')).stdout)).toMatchObject({ examined: 0, failed: [] });
+  });
+
+  it('fails with one clear line and a meaningful exit code', async () => {
+    const cases: { args: string[]; code: number; line: RegExp }[] = [
+      { args: ['show', 'NOPE999'], code: 3, line: /^tenantctl: No tenant NOPE999\.$/ },
+      { args: ['suspend', 'CLIW001'], code: 2, line: /required option '--reason <text>'/ },
+      { args: ['create', '--company', 'X Corp', '--subdomain', 'www', '--plan', 'starter', '--email', 'a@b.co'], code: 2, line: /reserved/ },
+      { args: ['create', '--company', 'Dup Corp', '--subdomain', 'cli-works', '--plan', 'starter', '--email', 'a@b.co'], code: 5, line: /already used/ },
+      { args: ['activate', 'CLIW001'], code: 0, line: /^$/ },
+      { args: ['activate', 'CLIW001'], code: 6, line: /Cannot activate a tenant that is active/ },
+      { args: ['list', '--status', 'bogus'], code: 2, line: /Status must be one of/ },
+      { args: ['frobnicate'], code: 2, line: /unknown command 'frobnicate'/ },
+    ];
+    for (const { args, code, line } of cases) {
+      const run = await tenantctl(...args);
+      expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(code);
+      const lines = run.stderr.split('\n').filter(Boolean);
+      expect(lines.length, `${args.join(' ')} prints at most one line on stderr`).toBeLessThanOrEqual(1);
+      expect(lines[0] ?? '', args.join(' ')).toMatch(line);
+    }
+  });
+});
