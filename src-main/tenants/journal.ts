@@ -15,7 +15,7 @@ export interface OperationRecord {
   readonly payload: Record<string, unknown>;
 }
 
-interface OperationRow {
+export interface OperationRow {
   id: string;
   lock_key: number;
   kind: OperationKind;
@@ -25,7 +25,9 @@ interface OperationRow {
   payload: Record<string, unknown>;
 }
 
-const toRecord = (row: OperationRow): OperationRecord => ({
+export const OPERATION_COLUMNS = 'id, lock_key, kind, tenant_id, tenant_code, step, payload';
+
+export const toOperationRecord = (row: OperationRow): OperationRecord => ({
   id: row.id,
   lockKey: row.lock_key,
   kind: row.kind,
@@ -48,17 +50,22 @@ export async function beginOperation(
   const { rows } = await session.query<OperationRow>(
     `INSERT INTO operations (kind, tenant_id, tenant_code, state, step, payload, started_by)
      VALUES ($1, $2, $3, 'running', $4, $5, $6)
-     RETURNING id, lock_key, kind, tenant_id, tenant_code, step, payload`,
+     RETURNING ${OPERATION_COLUMNS}`,
     [entry.kind, entry.tenantId, entry.tenantCode, entry.step, entry.payload ?? {}, entry.startedBy],
   );
-  const record = toRecord(rows[0]!);
+  const record = toOperationRecord(rows[0]!);
   await session.query('SELECT pg_advisory_lock($1, $2)', [LOCK_OPERATIONS, record.lockKey]);
   return record;
 }
 
-/** Moves the operation to `step` (written before the step's action when it is an intent). */
-export async function recordStep(db: Pick<pg.ClientBase, 'query'>, operation: OperationRecord, step: string): Promise<void> {
+/**
+ * Moves the operation to `step` (written before the step's action when it is an intent).
+ * `passed` names steps this one implies, reached in the same write (one round trip
+ * instead of two); crash injection still sees each of them, in order.
+ */
+export async function recordStep(db: Pick<pg.ClientBase, 'query'>, operation: OperationRecord, step: string, passed: readonly string[] = []): Promise<void> {
   await db.query('UPDATE operations SET step = $2, updated_at = now() WHERE id = $1', [operation.id, step]);
+  for (const earlier of passed) crashIfInjected(earlier);
   crashIfInjected(step);
 }
 
@@ -81,7 +88,7 @@ export async function releaseOperationLock(session: pg.ClientBase, operation: Op
 /** Running operations whose owner is gone: their lock can be taken. Returns them locked by `session`. */
 export async function claimAbandonedOperations(session: pg.ClientBase): Promise<{ claimed: OperationRecord[]; busy: number }> {
   const { rows } = await session.query<OperationRow>(
-    `SELECT id, lock_key, kind, tenant_id, tenant_code, step, payload FROM operations WHERE state = 'running' ORDER BY started_at`,
+    `SELECT ${OPERATION_COLUMNS} FROM operations WHERE state = 'running' ORDER BY started_at`,
   );
   const claimed: OperationRecord[] = [];
   let busy = 0;
@@ -93,10 +100,10 @@ export async function claimAbandonedOperations(session: pg.ClientBase): Promise<
     }
     // Re-read under the lock: the owner may have finished between the scan and the lock.
     const { rows: fresh } = await session.query<OperationRow>(
-      `SELECT id, lock_key, kind, tenant_id, tenant_code, step, payload FROM operations WHERE id = $1 AND state = 'running'`,
+      `SELECT ${OPERATION_COLUMNS} FROM operations WHERE id = $1 AND state = 'running'`,
       [row.id],
     );
-    if (fresh[0]) claimed.push(toRecord(fresh[0]));
+    if (fresh[0]) claimed.push(toOperationRecord(fresh[0]));
     else await session.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_OPERATIONS, row.lock_key]);
   }
   return { claimed, busy };

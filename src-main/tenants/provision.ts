@@ -9,9 +9,10 @@ import { inTransaction, withClient } from '../postgres/pools';
 import { generateTenantPassword, scramSha256Verifier } from '../postgres/scram';
 import type { PlatformContext } from '../platform/platform-context';
 import { grantTenantPrivileges } from '../tenant-schema/privileges';
-import { beginOperation, crashIfInjected, finishOperation, recordStep, releaseOperationLock, type OperationRecord } from './journal';
+import { LOCK_OPERATIONS } from '../platform/migrate';
+import { crashIfInjected, finishOperation, OPERATION_COLUMNS, recordStep, releaseOperationLock, toOperationRecord, type OperationRecord, type OperationRow } from './journal';
 import { namesFor, takenTenantCodes } from './name-availability';
-import { currentPlan, getTenant, isSubdomainTaken } from './tenant-queries';
+import { currentPlan, getTenant } from './tenant-queries';
 
 /**
  * The journaled steps of provisioning. `creating_*` / `granting_*` are intents, written
@@ -59,10 +60,8 @@ export async function provisionTenant(
   input: ChannelParsedInput<'tenants:create'>,
   onProgress: ProvisionProgress = () => undefined,
 ): Promise<ProvisionResult> {
+  // A taken subdomain is reported by the registry's unique index at registration.
   const plan = await currentPlan(ctx.pool, input.plan);
-  if (await isSubdomainTaken(ctx.pool, input.subdomain)) {
-    throw new AppError('ALREADY_EXISTS', `The subdomain "${input.subdomain}" is already used by another tenant.`);
-  }
   const clashed = new Set<string>();
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -103,22 +102,21 @@ async function provisionOnce(
     await recordStep(ctx.pool, operation, 'creating_role');
     const password = generateTenantPassword();
     try {
-      await inTransaction(server.adminPool, async (client) => {
-        // NOLOGIN until active: a provisioning tenant cannot log in.
-        await client.query(
-          `CREATE ROLE ${quoteIdent(role)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS
-             CONNECTION LIMIT 100 PASSWORD ${quoteLiteral(scramSha256Verifier(password))}`,
-        );
-        await client.query(`COMMENT ON ROLE ${quoteIdent(role)} IS ${quoteLiteral(claimTag(operation!))}`);
-      });
+      // One round trip: several statements in one simple query run as one transaction.
+      // NOLOGIN until active: a provisioning tenant cannot log in.
+      await server.adminPool.query(
+        `CREATE ROLE ${quoteIdent(role)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS
+           CONNECTION LIMIT 100 PASSWORD ${quoteLiteral(scramSha256Verifier(password))};
+         COMMENT ON ROLE ${quoteIdent(role)} IS ${quoteLiteral(claimTag(operation))}`,
+      );
     } catch (error) {
       if (pgErrorCode(error) === '42710') throw new NameClash(operation.tenantCode);
       throw error;
     }
-    await recordStep(ctx.pool, operation, 'role_created');
+    // One journal write per action: "creating_database" implies the role exists.
+    await recordStep(ctx.pool, operation, 'creating_database', ['role_created']);
     milestone('role_created');
 
-    await recordStep(ctx.pool, operation, 'creating_database');
     try {
       await server.adminPool.query(`CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(server.templateDatabase)}`);
     } catch (error) {
@@ -130,28 +128,31 @@ async function provisionOnce(
       }
       throw error;
     }
-    await recordStep(ctx.pool, operation, 'database_created');
+    await recordStep(ctx.pool, operation, 'granting_privileges', ['database_created']);
     milestone('database_created');
 
-    await recordStep(ctx.pool, operation, 'granting_privileges');
-    await inTransaction(server.adminPool, async (client) => {
-      await client.query(`REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
-      await client.query(`GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${quoteIdent(role)}`);
-      await client.query(`ALTER ROLE ${quoteIdent(role)} IN DATABASE ${quoteIdent(database)} SET search_path = erp, public`);
-    });
-    await withClient(server.endpoint, database, (client) => grantTenantPrivileges(client, role));
+    // Database-level and schema-level grants run side by side (different databases); both
+    // settle before any rollback starts.
+    await settleAll([
+      server.adminPool.query(
+        `REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC;
+         GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${quoteIdent(role)};
+         ALTER ROLE ${quoteIdent(role)} IN DATABASE ${quoteIdent(database)} SET search_path = erp, public`,
+      ),
+      withClient(server.endpoint, database, (client) => grantTenantPrivileges(client, role)),
+    ]);
     await recordStep(ctx.pool, operation, 'privileges_granted');
     milestone('privileges_granted');
 
     await server.adminPool.query(`ALTER ROLE ${quoteIdent(role)} LOGIN`);
-    await inTransaction(ctx.pool, async (client) => {
-      await client.query(
-        `UPDATE tenants SET status = 'active', status_changed_at = now(), updated_at = now() WHERE id = $1`,
-        [operation!.tenantId],
-      );
-      await client.query(`UPDATE operations SET step = 'activated', updated_at = now() WHERE id = $1`, [operation!.id]);
-      await finishOperation(client, operation!, 'done');
-    });
+    // The tenant's status and the journal's end in one statement: atomic, one round trip.
+    await ctx.pool.query(
+      `WITH tenant AS (
+         UPDATE tenants SET status = 'active', status_changed_at = now(), updated_at = now() WHERE id = $1
+       )
+       UPDATE operations SET step = 'activated', state = 'done', updated_at = now(), finished_at = now() WHERE id = $2`,
+      [operation.tenantId, operation.id],
+    );
     crashIfInjected('activated');
     milestone('activated');
 
@@ -180,12 +181,22 @@ async function provisionOnce(
   }
 }
 
+async function settleAll(work: readonly Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(work);
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) throw (failure as PromiseRejectedResult).reason;
+}
+
 /** Written on the tenant's role in the transaction that creates it: whose the names are. */
 function claimTag(operation: OperationRecord): string {
   return `tenant-console operation ${operation.id}`;
 }
 
-/** Step 1, in one transaction: a free code, the registry row (provisioning) and the journal entry. */
+/**
+ * Step 1, one statement (so one atomic transaction and one round trip): a free code, the
+ * registry row (provisioning), the journal entry and the operation's advisory lock — taken
+ * before the statement commits, so the row is never visible without its live owner.
+ */
 async function register(
   ctx: PlatformContext,
   session: pg.PoolClient,
@@ -196,34 +207,31 @@ async function register(
 ): Promise<OperationRecord> {
   const server = ctx.primary;
   for (let attempt = 1; ; attempt += 1) {
-    await session.query('BEGIN');
+    const taken = await takenTenantCodes(session, server, input.companyName);
+    for (const code of clashed) taken.add(code);
+    const code = await firstFreeTenantCode(input.companyName, (candidate) => taken.has(candidate));
+    const { database, role } = namesFor(code);
+    const payload: ProvisionPayload = { serverId: server.id, database, role };
     try {
-      const taken = await takenTenantCodes(session, server, input.companyName);
-      for (const code of clashed) taken.add(code);
-      const code = await firstFreeTenantCode(input.companyName, (candidate) => taken.has(candidate));
-      const { database, role } = namesFor(code);
-      const { rows } = await session.query<{ id: string }>(
-        `INSERT INTO tenants (tenant_code, company_name, subdomain, admin_email, plan_code, plan_version, status,
-                              trial_ends_at, server_id, database_name, db_role)
-         VALUES ($1, $2, $3, $4, $5, $6, 'provisioning',
-                 CASE WHEN $7::int IS NULL THEN NULL ELSE now() + make_interval(days => $7::int) END, $8, $9, $10)
-         RETURNING id`,
-        [code, input.companyName, input.subdomain, input.adminEmail, input.plan, planVersion, trialDays, server.id, database, role],
+      const { rows } = await session.query<OperationRow>(
+        `WITH tenant AS (
+           INSERT INTO tenants (tenant_code, company_name, subdomain, admin_email, plan_code, plan_version, status,
+                                trial_ends_at, server_id, database_name, db_role)
+           VALUES ($1, $2, $3, $4, $5, $6, 'provisioning',
+                   CASE WHEN $7::int IS NULL THEN NULL ELSE now() + make_interval(days => $7::int) END, $8, $9, $10)
+           RETURNING id
+         ), operation AS (
+           INSERT INTO operations (kind, tenant_id, tenant_code, state, step, payload, started_by)
+           SELECT 'provision', tenant.id, $1, 'running', 'registered', $11, $12 FROM tenant
+           RETURNING ${OPERATION_COLUMNS}
+         )
+         SELECT operation.*, pg_advisory_lock($13, operation.lock_key) FROM operation`,
+        [code, input.companyName, input.subdomain, input.adminEmail, input.plan, planVersion, trialDays, server.id, database, role,
+          payload, ctx.operator, LOCK_OPERATIONS],
       );
-      const payload: ProvisionPayload = { serverId: server.id, database, role };
-      const operation = await beginOperation(session, {
-        kind: 'provision',
-        tenantId: rows[0]!.id,
-        tenantCode: code,
-        step: 'registered',
-        payload,
-        startedBy: ctx.operator,
-      });
-      await session.query('COMMIT');
       crashIfInjected('registered');
-      return operation;
+      return toOperationRecord(rows[0]!);
     } catch (error) {
-      await session.query('ROLLBACK').catch(() => undefined);
       if (pgErrorCode(error) === '23505') {
         const constraint = (error as { constraint?: string }).constraint;
         if (constraint === 'tenants_subdomain_ci') {
