@@ -14,7 +14,9 @@ export function createFileLogger(dataDir: string, name: string): Logger {
   mkdirSync(folder, { recursive: true, mode: 0o700 });
   return pino(
     { name, level: process.env[ENV.logLevel] ?? 'info', redact: ['password', '*.password', 'credentials.password'] },
-    pino.destination({ dest: join(folder, 'console.log'), sync: false, mkdir: true }),
+    // Synchronous writes: a console logs little, and a process that exits early (a failed
+    // start-up, a one-off CLI command) must not lose or choke on a pending buffer.
+    pino.destination({ dest: join(folder, 'console.log'), sync: true, mkdir: true }),
   );
 }
 

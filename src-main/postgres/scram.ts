@@ -1,4 +1,7 @@
-import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { createHash, createHmac, pbkdf2, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const pbkdf2Async = promisify(pbkdf2);
 
 const ITERATIONS = 4096;
 
@@ -8,7 +11,15 @@ const ITERATIONS = 4096;
  * statement log or pg_stat_activity.
  */
 export function scramSha256Verifier(password: string, salt: Buffer = randomBytes(16)): string {
-  const salted = pbkdf2Sync(password.normalize('NFKC'), salt, ITERATIONS, 32, 'sha256');
+  return verifierFromSaltedPassword(pbkdf2Sync(password.normalize('NFKC'), salt, ITERATIONS, 32, 'sha256'), salt);
+}
+
+/** The same, with the key derivation on libuv's thread pool: it overlaps other work. */
+export async function scramSha256VerifierAsync(password: string, salt: Buffer = randomBytes(16)): Promise<string> {
+  return verifierFromSaltedPassword(await pbkdf2Async(password.normalize('NFKC'), salt, ITERATIONS, 32, 'sha256'), salt);
+}
+
+function verifierFromSaltedPassword(salted: Buffer, salt: Buffer): string {
   const clientKey = createHmac('sha256', salted).update('Client Key').digest();
   const storedKey = createHash('sha256').update(clientKey).digest();
   const serverKey = createHmac('sha256', salted).update('Server Key').digest();

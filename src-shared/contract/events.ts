@@ -3,6 +3,11 @@ import { tenantStatusSchema } from './models';
 
 /** Events the core pushes to every window (IPC) or browser (host mode, server-sent events). */
 export const events = {
+  /**
+   * Sent after each milestone of a long operation finishes: stepIndex counts from 1 to
+   * stepCount, so stepIndex === stepCount means the last step is done. `requestId` is the
+   * one the caller put in its request (tenants:create), so a window follows its own job.
+   */
   'job:progress': z.object({
     requestId: z.string(),
     operation: z.string(),
@@ -12,6 +17,7 @@ export const events = {
     stepCount: z.number().int(),
     message: z.string(),
   }),
+  /** A tenant's status or version changed (by this console or another through it). */
   'tenant:changed': z.object({
     tenantCode: z.string(),
     status: tenantStatusSchema,
