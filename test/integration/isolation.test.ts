@@ -1,34 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TenantCredentials } from '../../src-shared/contract/models';
 import type { ConsoleCore } from '../../src-main/core/console-core';
 import { call, uniqueTenantInput } from '../support/core-calls';
-import { dropTestPlatform, embeddedTarget, externalServerProblem, externalTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
+import { serverCases, useTestPlatform } from '../support/servers';
 import { tenantConnectError } from '../support/tenant-clients';
 
-const externalProblem = await externalServerProblem();
-if (externalProblem) console.log(`[skip] isolation on the external server: ${externalProblem}`);
-
-describe.each([
-  { target: embeddedTarget, skip: false },
-  { target: externalTarget, skip: externalProblem !== null },
-])('isolation matrix on $target.name', ({ target, skip }) => {
+describe.each(await serverCases('isolation'))('isolation matrix on $name', (serverCase) => {
+  const { skip } = serverCase;
+  const platform = useTestPlatform(serverCase, 'iso');
+  const { platformDatabase } = platform;
   let core: ConsoleCore;
-  let url: string;
-  const platformDatabase = uniquePlatformDatabase('iso');
   const tenants: TenantCredentials[] = [];
 
   beforeAll(async () => {
     if (skip) return;
-    url = target().url;
-    core = await openTestCore(url, platformDatabase);
+    ({ core } = platform);
     for (const company of ['Isolation Alpha', 'Isolation Beta', 'Isolation Gamma']) {
       tenants.push((await call(core, 'tenants:create', uniqueTenantInput('starter', company))).credentials);
     }
-  });
-  afterAll(async () => {
-    if (skip) return;
-    await core?.close();
-    await dropTestPlatform(url, platformDatabase);
   });
 
   it.skipIf(skip)('lets every tenant role into its own database only', async () => {

@@ -1,31 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleCore } from '../../src-main/core/console-core';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
-import { adminClient, dropTestPlatform, embeddedTarget, externalServerProblem, externalTarget, openTestCore, uniquePlatformDatabase, type ServerTarget } from '../support/servers';
+import { adminClient, serverCases, useTestPlatform } from '../support/servers';
 import { connectAsTenant } from '../support/tenant-clients';
 
-const externalProblem = await externalServerProblem();
-if (externalProblem) console.log(`[skip] provisioning on the external server: ${externalProblem}`);
-
-const targets: { target: () => ServerTarget; skip: boolean }[] = [
-  { target: embeddedTarget, skip: false },
-  { target: externalTarget, skip: externalProblem !== null },
-];
-
-describe.each(targets)('provisioning on $target.name', ({ target, skip }) => {
+describe.each(await serverCases('provisioning'))('provisioning on $name', (serverCase) => {
+  const { skip } = serverCase;
+  const platform = useTestPlatform(serverCase, 'prov');
+  const { platformDatabase } = platform;
   let core: ConsoleCore;
   let url: string;
-  const platformDatabase = uniquePlatformDatabase('prov');
 
   beforeAll(async () => {
     if (skip) return;
-    url = target().url;
-    core = await openTestCore(url, platformDatabase);
-  });
-  afterAll(async () => {
-    if (skip) return;
-    await core?.close();
-    await dropTestPlatform(url, platformDatabase);
+    ({ core, url } = platform);
   });
 
   it.skipIf(skip)('creates an active tenant with its own database, role and one-time credentials', async () => {

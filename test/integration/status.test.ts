@@ -1,29 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleCore } from '../../src-main/core/console-core';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
-import { adminClient, dropTestPlatform, embeddedTarget, externalServerProblem, externalTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
+import { adminClient, serverCases, useTestPlatform } from '../support/servers';
 import { connectAsTenant, tenantConnectError } from '../support/tenant-clients';
 
-const externalProblem = await externalServerProblem();
-if (externalProblem) console.log(`[skip] status enforcement on the external server: ${externalProblem}`);
-
-describe.each([
-  { target: embeddedTarget, skip: false },
-  { target: externalTarget, skip: externalProblem !== null },
-])('status enforced in PostgreSQL on $target.name', ({ target, skip }) => {
+describe.each(await serverCases('status enforcement'))('status enforced in PostgreSQL on $name', (serverCase) => {
+  const { skip } = serverCase;
+  const platform = useTestPlatform(serverCase, 'status');
   let core: ConsoleCore;
   let url: string;
-  const platformDatabase = uniquePlatformDatabase('status');
 
   beforeAll(async () => {
     if (skip) return;
-    url = target().url;
-    core = await openTestCore(url, platformDatabase);
-  });
-  afterAll(async () => {
-    if (skip) return;
-    await core?.close();
-    await dropTestPlatform(url, platformDatabase);
+    ({ core, url } = platform);
   });
 
   async function roleState(role: string) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { openConsoleCore, type ConsoleCore } from '../../src-main/core/console-core';
 import { createSilentLogger } from '../../src-main/logging/logger';
 import { endpointFromUrl } from '../../src-main/postgres/server-endpoint';
@@ -99,4 +99,53 @@ export async function tenantObjectsOnServer(url: string, code: string): Promise<
   } finally {
     await admin.end();
   }
+}
+
+export interface ServerCase {
+  readonly name: string;
+  readonly target: () => ServerTarget;
+  readonly skip: boolean;
+}
+
+/** The servers a PostgreSQL-facing test runs on: the embedded one always, the external one when reachable (else it says why it is skipped). */
+export async function serverCases(what: string): Promise<ServerCase[]> {
+  const problem = await externalServerProblem();
+  if (problem) console.log(`[skip] ${what} on the external server: ${problem}`);
+  return [
+    { name: 'embedded PostgreSQL', target: embeddedTarget, skip: false },
+    { name: `external PostgreSQL (${new URL(EXTERNAL_URL).host})`, target: externalTarget, skip: problem !== null },
+  ];
+}
+
+export interface TestPlatform {
+  readonly core: ConsoleCore;
+  readonly url: string;
+  readonly platformDatabase: string;
+}
+
+/** For the enclosing describe: a console with its own platform database on the case's server, removed afterwards. */
+export function useTestPlatform(serverCase: ServerCase, label: string): TestPlatform {
+  const platformDatabase = uniquePlatformDatabase(label);
+  let core: ConsoleCore | undefined;
+  let url = '';
+  beforeAll(async () => {
+    if (serverCase.skip) return;
+    url = serverCase.target().url;
+    core = await openTestCore(url, platformDatabase);
+  });
+  afterAll(async () => {
+    if (serverCase.skip) return;
+    await core?.close();
+    await dropTestPlatform(url, platformDatabase);
+  });
+  return {
+    get core() {
+      if (!core) throw new Error('The test platform is not open (skipped server?).');
+      return core;
+    },
+    get url() {
+      return url;
+    },
+    platformDatabase,
+  };
 }
