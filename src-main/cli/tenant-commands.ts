@@ -101,7 +101,10 @@ export function registerTenantCommands(program: Command): void {
           if (page.rows.length < 500) break;
         }
         if (options.json) return printJson({ tenants, total });
-        if (tenants.length === 0) return void process.stdout.write('No tenants match.\n');
+        if (tenants.length === 0) {
+          const filtered = options.status || options.plan || options.search;
+          return void process.stdout.write(filtered ? 'No tenants match.\n' : 'No tenants yet: create one with tenantctl create.\n');
+        }
         printTable(
           ['CODE', 'COMPANY', 'SUBDOMAIN', 'PLAN', 'STATUS', 'CREATED'],
           tenants.map((t) => [t.tenantCode, t.companyName, t.subdomain, t.plan, t.status, t.createdAt.slice(0, 10)]),

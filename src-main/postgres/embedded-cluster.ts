@@ -170,6 +170,10 @@ export class EmbeddedCluster {
     await mkdir(dataDir, { recursive: true, mode: 0o711 });
     await mkdir(this.#layout.leases, { recursive: true, mode: 0o700 });
     if (this.#runAs) {
+      // The server's account must pass through the data folder (search only, no listing):
+      // everything inside that matters is protected on its own (secrets 0600, logs 0700).
+      const info = await stat(dataDir);
+      if (info.uid === process.getuid?.() && (info.mode & 0o001) === 0) await chmod(dataDir, (info.mode & 0o777) | 0o001);
       await this.#assertReachableBy(dataDir, this.#runAs);
       await mkdir(this.#layout.root, { recursive: true, mode: 0o700 });
       await chown(this.#layout.root, this.#runAs.uid, this.#runAs.gid);
