@@ -11,10 +11,19 @@ export function App() {
     void useReferenceStore.getState().load();
     // Subscribing at start also opens the event stream early, so a create's first progress
     // events are not missed while the stream connects.
-    return api().subscribe('tenant:changed', (event) => {
+    const offChanged = api().subscribe('tenant:changed', (event) => {
       useTenantsStore.getState().refreshSoon();
       useTenantDetailStore.getState().onTenantChanged(event);
     });
+    // Events sent while the host-mode stream was down are lost: catch up on what is shown.
+    const offReconnect = api().onReconnect(() => {
+      useTenantsStore.getState().refreshSoon();
+      if (useTenantDetailStore.getState().selectedCode) void useTenantDetailStore.getState().reload();
+    });
+    return () => {
+      offChanged();
+      offReconnect();
+    };
   }, []);
 
   return (

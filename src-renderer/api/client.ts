@@ -17,14 +17,17 @@ export interface ApiClient {
   /** The value, or throws an ApiError carrying main's code and message. */
   call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>>;
   subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /** After the event stream dropped and came back (host mode); IPC never drops. */
+  onReconnect(listener: () => void): () => void;
 }
 
-export function createApiClient(bridge: ConsoleBridge, transport: ApiClient['transport']): ApiClient {
+export function createApiClient(bridge: ConsoleBridge & Partial<Pick<HttpTransport, 'onReconnect'>>, transport: ApiClient['transport']): ApiClient {
   return {
     transport,
     invoke: (channel, input) => bridge.invoke(channel, input),
     call: async (channel, input) => unwrap(await bridge.invoke(channel, input)),
     subscribe: (event, listener) => bridge.subscribe(event, listener),
+    onReconnect: (listener) => bridge.onReconnect?.(listener) ?? (() => undefined),
   };
 }
 

@@ -30,6 +30,7 @@ function transportFailure(channel: string, detail: string): Result<never> {
  */
 export class HttpTransport implements ConsoleBridge {
   readonly #listeners = new Map<EventName, Set<AnyListener>>();
+  readonly #reconnectListeners = new Set<() => void>();
   #source: EventSource | null = null;
 
   async invoke<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<Result<ChannelOutput<C>>> {
@@ -73,9 +74,33 @@ export class HttpTransport implements ConsoleBridge {
     };
   }
 
+  /**
+   * Called when the event stream comes back after a drop: events sent meanwhile are lost,
+   * so whoever shows data reloads it.
+   */
+  onReconnect(listener: () => void): () => void {
+    this.#reconnectListeners.add(listener);
+    this.#ensureSource();
+    return () => {
+      this.#reconnectListeners.delete(listener);
+    };
+  }
+
   #ensureSource(): EventSource {
     // One stream for every event; EventSource reconnects by itself after a drop.
-    this.#source ??= new EventSource(HOST_EVENTS_PATH);
+    if (!this.#source) {
+      const source = new EventSource(HOST_EVENTS_PATH);
+      let dropped = false;
+      source.addEventListener('error', () => {
+        dropped = true;
+      });
+      source.addEventListener('open', () => {
+        if (!dropped) return;
+        dropped = false;
+        for (const listener of [...this.#reconnectListeners]) listener();
+      });
+      this.#source = source;
+    }
     return this.#source;
   }
 
