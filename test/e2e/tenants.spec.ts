@@ -328,5 +328,12 @@ test('operator creates, finds, suspends and reactivates a tenant in the browser'
     await expect(page.getByTestId('subdomain-available')).toHaveText('umbrella-health.yourerp.com is available');
     await expect(page.getByText('Admin email is not a valid address.')).toBeVisible();
     await shot(page, '15-dark-create-form');
+    await page.keyboard.press('Escape');
+
+    // Reconcile on demand: nothing was interrupted, and the operator is told so.
+    await page.getByTestId('reconcile').click();
+    await expect(page.getByText('Nothing to recover')).toBeVisible();
+    await expect(page.getByText('No operation was interrupted.')).toBeVisible();
+    await shot(page, '16-dark-recover');
   });
 });

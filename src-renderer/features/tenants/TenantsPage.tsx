@@ -8,6 +8,7 @@ import { CreateTenantModal } from './create/CreateTenantModal';
 import { TenantDrawer } from './detail/TenantDrawer';
 import { TenantsTable } from './TenantsTable';
 import { TenantsToolbar } from './TenantsToolbar';
+import { RecoverOperationsButton } from './RecoverOperationsButton';
 
 export function TenantsPage() {
   const [creating, setCreating] = useState(false);
@@ -28,9 +29,12 @@ export function TenantsPage() {
             Every client runs in its own PostgreSQL database. Create, find and manage them here.
           </Text>
         </Box>
-        <Button leftSection={<IconPlus size={18} stroke={1.8} />} onClick={() => setCreating(true)} data-testid="new-tenant">
-          New tenant
-        </Button>
+        <Group gap="sm">
+          <RecoverOperationsButton />
+          <Button leftSection={<IconPlus size={18} stroke={1.8} />} onClick={() => setCreating(true)} data-testid="new-tenant">
+            New tenant
+          </Button>
+        </Group>
       </Group>
 
       {referenceError && (

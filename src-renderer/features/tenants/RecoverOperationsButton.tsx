@@ -1,0 +1,42 @@
+import { useState } from 'react';
+import { Button, Tooltip } from '@mantine/core';
+import { IconLifebuoy } from '@tabler/icons-react';
+import { api } from '../../api/client';
+import { notifyError, notifySuccess } from '../../lib/notify';
+import { useTenantsStore } from '../../store/tenants-store';
+
+/**
+ * Reconcile on demand: finishes operations a crash interrupted (the console also does this
+ * at start-up). Safe to press at any time — operations still running are left alone.
+ */
+export function RecoverOperationsButton() {
+  const [busy, setBusy] = useState(false);
+
+  const run = async () => {
+    setBusy(true);
+    try {
+      const report = await api().call('tenants:reconcile', {});
+      const finished = report.rolledBack.length + report.resumed.length;
+      if (report.failed.length > 0) {
+        notifyError('Some interrupted operations could not be finished', new Error(report.failed.map((f) => `${f.kind} ${f.tenantCode}: ${f.message}`).join('\n')));
+      } else if (finished === 0) {
+        notifySuccess('Nothing to recover', report.skippedInProgress > 0 ? `${report.skippedInProgress} operation(s) are still running.` : 'No operation was interrupted.');
+      } else {
+        notifySuccess('Interrupted operations finished', `${report.rolledBack.length} rolled back, ${report.resumed.length} completed.`);
+      }
+      useTenantsStore.getState().refreshSoon();
+    } catch (error) {
+      notifyError('Recovery failed', error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Tooltip label="Finish or roll back operations a crash interrupted" withArrow>
+      <Button variant="default" leftSection={<IconLifebuoy size={18} stroke={1.8} />} loading={busy} onClick={() => void run()} data-testid="reconcile">
+        Recover
+      </Button>
+    </Tooltip>
+  );
+}
