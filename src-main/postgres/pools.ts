@@ -12,14 +12,24 @@ export function createPool(endpoint: ServerEndpoint, database: string, logger: L
   return pool;
 }
 
-/** A short-lived connection to one database (a tenant's), closed whatever happens. */
-export async function withClient<T>(endpoint: ServerEndpoint, database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+/**
+ * A short-lived connection to one database (a tenant's), closed whatever happens. With
+ * `waitForClose: false` the result is returned while the goodbye is still in flight — for
+ * hot paths where nothing needs the database free of connections afterwards.
+ */
+export async function withClient<T>(
+  endpoint: ServerEndpoint,
+  database: string,
+  work: (client: pg.Client) => Promise<T>,
+  options: { waitForClose?: boolean } = {},
+): Promise<T> {
   const client = new pg.Client(clientConfig(endpoint, database));
   await client.connect();
   try {
     return await work(client);
   } finally {
-    await client.end().catch(() => undefined);
+    const closing = client.end().catch(() => undefined);
+    if (options.waitForClose ?? true) await closing;
   }
 }
 
