@@ -151,6 +151,27 @@ export function registerTenantCommands(program: Command): void {
   statusCommand('cancel', 'cancel a tenant: suspended now, deletion scheduled after the retention period');
 
   program
+    .command('history')
+    .description("a tenant's operations journal: what was done, by whom, how it ended")
+    .argument('<ref>', 'tenant code or subdomain')
+    .option('--limit <n>', 'how many entries (newest first)', (value) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1 || n > 200) throw new InvalidArgumentError('Limit must be 1–200.');
+      return n;
+    }, 50)
+    .option(json.flags, json.description)
+    .action(async (ref: string, options: { limit: number; json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const operations = await session.call('tenants:operations', { ref, limit: options.limit });
+        if (options.json) return printJson({ operations });
+        printTable(
+          ['STARTED', 'OPERATION', 'OUTCOME', 'BY', 'DETAIL'],
+          operations.map((op) => [op.startedAt.replace('T', ' ').slice(0, 19), op.kind, op.state, op.startedBy, op.error ?? op.reason ?? '']),
+        );
+      });
+    });
+
+  program
     .command('reconcile')
     .description('resume or roll back operations interrupted by a crash')
     .option(json.flags, json.description)

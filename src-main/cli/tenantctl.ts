@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { CONSOLE_VERSION } from '../core/console-core';
 import { registerTenantCommands } from './tenant-commands';
 import { registerServeCommand } from './serve-command';
+import { registerSettingsCommand } from './settings-command';
 import { CliError, EXIT_CODES, printJson } from './output';
 
 const program = new Command('tenantctl')
@@ -12,6 +13,7 @@ const program = new Command('tenantctl')
   .configureOutput({ outputError: () => undefined });
 
 registerTenantCommands(program);
+registerSettingsCommand(program);
 registerServeCommand(program);
 
 // Subcommands inherit the parent's settings only when created after them: apply to all.

@@ -8,6 +8,7 @@ import {
   getTenant,
   isSubdomainTaken,
   listCurrentPlans,
+  listTenantOperations,
   listTenants,
   readSettings,
   writeSettings,
@@ -23,6 +24,7 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo): Handlers {
     'settings:update': async (patch) => writeSettings(ctx.pool, patch),
     'tenants:list': async (query) => listTenants(ctx.pool, query),
     'tenants:get': async ({ ref }) => getTenant(ctx.pool, ref),
+    'tenants:operations': async ({ ref, limit }) => listTenantOperations(ctx.pool, ref, limit),
     'tenants:checkSubdomain': async ({ subdomain }) => {
       const problem = subdomainProblem(subdomain);
       if (problem) return { available: false, problem };

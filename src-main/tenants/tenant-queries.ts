@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ChannelParsedInput } from '../../src-shared/contract/channels';
-import type { Plan, Settings, TenantDetail, TenantSummary, TenantSortField } from '../../src-shared/contract/models';
+import type { Plan, Settings, TenantDetail, TenantOperation, TenantSummary, TenantSortField } from '../../src-shared/contract/models';
 import { TENANT_CODE_PATTERN } from '../../src-shared/domain/tenant-fields';
 import { AppError } from '../core/app-error';
 import { TENANT_DETAIL_SELECT, toPlan, toTenantDetail, toTenantSummary, type PlanRow, type TenantRow, type TenantSummaryRow } from './tenant-rows';
@@ -119,4 +119,37 @@ export async function writeSettings(db: Queryable, patch: Partial<Settings>): Pr
     );
   }
   return readSettings(db);
+}
+
+interface OperationHistoryRow {
+  id: string;
+  kind: string;
+  state: TenantOperation['state'];
+  step: string;
+  started_by: string;
+  started_at: Date;
+  finished_at: Date | null;
+  error: string | null;
+  reason: string | null;
+}
+
+/** The tenant's operations journal, newest first: the console's own record of what it did. */
+export async function listTenantOperations(db: Queryable, ref: string, limit: number): Promise<TenantOperation[]> {
+  const tenant = await getTenantRow(db, ref);
+  const { rows } = await db.query<OperationHistoryRow>(
+    `SELECT id, kind, state, step, started_by, started_at, finished_at, error, payload->>'reason' AS reason
+       FROM operations WHERE tenant_code = $1 ORDER BY started_at DESC, lock_key DESC LIMIT $2`,
+    [tenant.tenant_code, limit],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    kind: row.kind,
+    state: row.state,
+    step: row.step,
+    startedBy: row.started_by,
+    startedAt: row.started_at.toISOString(),
+    finishedAt: row.finished_at ? row.finished_at.toISOString() : null,
+    error: row.error,
+    reason: row.reason,
+  }));
 }

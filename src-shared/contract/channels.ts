@@ -14,6 +14,7 @@ import {
   tenantCredentialsSchema,
   tenantDetailSchema,
   tenantStatusSchema,
+  tenantOperationSchema,
   tenantSummarySchema,
   TENANT_SORT_FIELDS,
 } from './models';
@@ -73,6 +74,11 @@ export const channels = {
   'tenants:get': {
     input: z.object({ ref: tenantRefSchema }).strict(),
     output: tenantDetailSchema,
+    mutates: false,
+  },
+  'tenants:operations': {
+    input: z.object({ ref: tenantRefSchema, limit: z.number().int().min(1).max(200).default(50) }).strict(),
+    output: z.array(tenantOperationSchema),
     mutates: false,
   },
   'tenants:checkSubdomain': {

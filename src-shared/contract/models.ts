@@ -94,3 +94,19 @@ export const appInfoSchema = z.object({
   tenantSchemaVersion: z.number().int(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
+
+export const OPERATION_STATES = ['running', 'done', 'rolled_back', 'failed'] as const;
+
+/** One entry of a tenant's operations journal: what was done to it, by whom, how it ended. */
+export const tenantOperationSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  state: z.enum(OPERATION_STATES),
+  step: z.string(),
+  startedBy: z.string(),
+  startedAt: isoTime,
+  finishedAt: isoTime.nullable(),
+  error: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+export type TenantOperation = z.infer<typeof tenantOperationSchema>;
