@@ -57,6 +57,15 @@ describe('tenantctl', () => {
     expect(cancelled).toMatchObject({ status: 'cancelled', status_reason: 'Moved away' });
     expect(cancelled.deletion_scheduled_at).not.toBeNull();
 
+    const history = JSON.parse((await tenantctl('history', 'CLIW001', '--json')).stdout);
+    expect(history.operations.map((op: { kind: string; state: string }) => `${op.kind}:${op.state}`)).toEqual([
+      'cancel:done', 'activate:done', 'suspend:done', 'provision:done',
+    ]);
+
+    const settings = JSON.parse((await tenantctl('settings', '--base-domain', 'Example-ERP.net', '--retention-days', '45', '--json')).stdout);
+    expect(settings).toEqual({ base_domain: 'example-erp.net', cancellation_retention_days: 45 });
+    expect(JSON.parse((await tenantctl('settings', '--json')).stdout)).toEqual(settings);
+
     const text = await tenantctl('show', 'CLIW001');
     expect(text.stdout).toContain('cancelled (Moved away)');
     expect(JSON.parse((await tenantctl('reconcile', '--json')).stdout)).toMatchObject({ examined: 0, failed: [] });
@@ -72,6 +81,9 @@ describe('tenantctl', () => {
       { args: ['activate', 'CLIW001'], code: 6, line: /Cannot activate a tenant that is active/ },
       { args: ['list', '--status', 'bogus'], code: 2, line: /Status must be one of/ },
       { args: ['frobnicate'], code: 2, line: /unknown command 'frobnicate'/ },
+      { args: ['settings', '--base-domain', 'not a domain'], code: 2, line: /Base domain must be a domain name/ },
+      { args: ['settings', '--retention-days', '0'], code: 2, line: /Retention must be 1–3650 days/ },
+      { args: ['history', 'NOPE999'], code: 3, line: /No tenant NOPE999/ },
     ];
     for (const { args, code, line } of cases) {
       const run = await tenantctl(...args);

@@ -76,6 +76,24 @@ describe.each(await serverCases('status enforcement'))('status enforced in Postg
     expect(await tenantConnectError(credentials, credentials.database)).not.toBeNull();
   });
 
+  it.skipIf(skip)('keeps each tenant\'s operations journal: what, by whom, how it ended', async () => {
+    const { tenant } = await call(core, 'tenants:create', uniqueTenantInput());
+    const suspended = await call(core, 'tenants:suspend', { ref: tenant.tenantCode, reason: 'Audit hold', expectedVersion: tenant.version });
+    await callError(core, 'tenants:suspend', { ref: tenant.tenantCode, reason: 'again', expectedVersion: suspended.version });
+    await call(core, 'tenants:activate', { ref: tenant.tenantCode, expectedVersion: suspended.version });
+    const history = await call(core, 'tenants:operations', { ref: tenant.subdomain });
+    expect(history.map((op) => [op.kind, op.state, op.reason])).toEqual([
+      ['activate', 'done', null],
+      ['suspend', 'done', 'Audit hold'],
+      ['provision', 'done', null],
+    ]);
+    for (const op of history) {
+      expect(op.startedBy).toMatch(/\(.+\)$/); // PostgreSQL user (OS user)
+      expect(op.finishedAt).not.toBeNull();
+    }
+    expect(await call(core, 'tenants:operations', { ref: tenant.tenantCode, limit: 1 })).toHaveLength(1);
+  });
+
   it.skipIf(skip)('refuses transitions that make no sense', async () => {
     const { tenant } = await call(core, 'tenants:create', uniqueTenantInput());
     expect(await callError(core, 'tenants:activate', { ref: tenant.tenantCode, expectedVersion: tenant.version })).toEqual({
