@@ -4,6 +4,7 @@ import { applyMigrations, LOCK_NAMESPACE, LOCK_TEMPLATE_BUILD } from '../platfor
 import { quoteIdent } from '../postgres/identifiers';
 import { withClient } from '../postgres/pools';
 import type { ServerEndpoint } from '../postgres/server-endpoint';
+import type { Migration } from '../platform/migrations';
 import { TENANT_MIGRATIONS } from './migrations';
 
 export const TENANT_SCHEMA_VERSION = Math.max(...TENANT_MIGRATIONS.map((migration) => migration.version));
@@ -12,10 +13,11 @@ export const TENANT_SCHEMA_VERSION = Math.max(...TENANT_MIGRATIONS.map((migratio
  * The template's name carries the schema version and a hash of the migrations' text, so a
  * template is built once per schema version and rebuilt whenever a migration changes.
  */
-export function templateDatabaseName(): string {
+export function templateDatabaseName(migrations: readonly Migration[] = TENANT_MIGRATIONS): string {
   const hash = createHash('sha256');
-  for (const migration of TENANT_MIGRATIONS) hash.update(`${migration.version}\n${migration.sql}\n`);
-  return `tc_template_v${TENANT_SCHEMA_VERSION}_${hash.digest('hex').slice(0, 10)}`;
+  for (const migration of migrations) hash.update(`${migration.version}\n${migration.sql}\n`);
+  const version = Math.max(...migrations.map((migration) => migration.version));
+  return `tc_template_v${version}_${hash.digest('hex').slice(0, 10)}`;
 }
 
 /**
@@ -24,8 +26,12 @@ export function templateDatabaseName(): string {
  * under its final name is always complete. It accepts no connections, so CREATE DATABASE …
  * TEMPLATE never finds it busy.
  */
-export async function ensureTemplate(endpoint: ServerEndpoint, admin: pg.ClientBase): Promise<string> {
-  const name = templateDatabaseName();
+export async function ensureTemplate(
+  endpoint: ServerEndpoint,
+  admin: pg.ClientBase,
+  migrations: readonly Migration[] = TENANT_MIGRATIONS,
+): Promise<string> {
+  const name = templateDatabaseName(migrations);
   const exists = async () =>
     (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1 AND datistemplate', [name])).rowCount === 1;
   if (await exists()) return name;
@@ -38,7 +44,7 @@ export async function ensureTemplate(endpoint: ServerEndpoint, admin: pg.ClientB
     await admin.query(`CREATE DATABASE ${quoteIdent(building)} TEMPLATE template0 ENCODING 'UTF8'`);
     await withClient(endpoint, building, async (client) => {
       await client.query('CREATE SCHEMA IF NOT EXISTS platform');
-      await applyMigrations(client, TENANT_MIGRATIONS, 'platform.schema_migrations');
+      await applyMigrations(client, migrations, 'platform.schema_migrations');
     });
     await admin.query(`ALTER DATABASE ${quoteIdent(building)} RENAME TO ${quoteIdent(name)}`);
     await admin.query(`REVOKE ALL ON DATABASE ${quoteIdent(name)} FROM PUBLIC`);
