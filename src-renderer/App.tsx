@@ -1,12 +1,16 @@
 import { useEffect } from 'react';
 import { api } from './api/client';
 import { AppLayout } from './components/AppLayout';
+import { SettingsPage } from './features/settings/SettingsPage';
 import { TenantsPage } from './features/tenants/TenantsPage';
+import { useNavigationStore } from './store/navigation-store';
 import { useReferenceStore } from './store/reference-store';
 import { useTenantDetailStore } from './store/tenant-detail-store';
 import { useTenantsStore } from './store/tenants-store';
 
 export function App() {
+  const page = useNavigationStore((state) => state.page);
+
   useEffect(() => {
     void useReferenceStore.getState().load();
     // Subscribing at start also opens the event stream early, so a create's first progress
@@ -28,7 +32,7 @@ export function App() {
 
   return (
     <AppLayout>
-      <TenantsPage />
+      {page === 'settings' ? <SettingsPage /> : <TenantsPage />}
     </AppLayout>
   );
 }

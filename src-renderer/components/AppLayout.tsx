@@ -11,6 +11,7 @@ import {
   IconStack2,
   type Icon,
 } from '@tabler/icons-react';
+import { useNavigationStore, type PageName } from '../store/navigation-store';
 import { useReferenceStore } from '../store/reference-store';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import classes from './AppLayout.module.css';
@@ -25,11 +26,15 @@ const COMING_SOON: readonly Section[] = [
   { label: 'Usage', icon: IconChartBar, description: 'Usage dashboards per tenant and plan' },
   { label: 'Audit', icon: IconShieldCheck, description: 'The tamper-evident log of operator actions' },
   { label: 'Billing', icon: IconReceipt2, description: 'Trials, subscriptions and invoices' },
-  { label: 'Settings', icon: IconSettings, description: 'Servers, base domain and retention' },
 ];
 
 export function AppLayout({ children }: { children: ReactNode }) {
-  const [opened, { toggle }] = useDisclosure();
+  const [opened, { toggle, close }] = useDisclosure();
+  const page = useNavigationStore((state) => state.page);
+  const go = (target: PageName) => {
+    useNavigationStore.getState().go(target);
+    close();
+  };
 
   return (
     <AppShell
@@ -67,12 +72,14 @@ export function AppLayout({ children }: { children: ReactNode }) {
             Operations
           </Text>
           <NavLink
-            active
+            component="button"
+            active={page === 'tenants'}
             label="Tenants"
             leftSection={<IconBuildingSkyscraper size={18} stroke={1.6} />}
             variant="light"
-            aria-current="page"
+            aria-current={page === 'tenants' ? 'page' : undefined}
             className={classes.link}
+            onClick={() => go('tenants')}
             data-testid="nav-tenants"
           />
           {COMING_SOON.map((section) => (
@@ -93,6 +100,21 @@ export function AppLayout({ children }: { children: ReactNode }) {
               </Box>
             </Tooltip>
           ))}
+          <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mt="lg" mb={6} className={classes.sectionLabel}>
+            Console
+          </Text>
+          <NavLink
+            component="button"
+            active={page === 'settings'}
+            label="Settings"
+            description="Base domain, retention"
+            leftSection={<IconSettings size={18} stroke={1.6} />}
+            variant="light"
+            aria-current={page === 'settings' ? 'page' : undefined}
+            className={classes.link}
+            onClick={() => go('settings')}
+            data-testid="nav-settings"
+          />
         </AppShell.Section>
         <AppShell.Section>
           <ServerCard />

@@ -6,6 +6,7 @@ import { api } from '../api/client';
 import { errorMessage, isApiError } from '../api/api-error';
 import { notifyError, notifySuccess } from '../lib/notify';
 import type { LoadStatus } from './reference-store';
+import { useTenantActivityStore } from './tenant-activity-store';
 import { useTenantsStore } from './tenants-store';
 
 /** How a status action ended: the modal closes on 'done' and 'conflict', stays open on 'failed'. */
@@ -71,6 +72,8 @@ export const useTenantDetailStore = create<TenantDetailState>()((set, get) => {
       return 'failed';
     } finally {
       set({ busyAction: null });
+      // Whatever the outcome, the journal has a new entry (done, failed or rolled back).
+      useTenantActivityStore.getState().refresh();
     }
   }
 
@@ -85,14 +88,18 @@ export const useTenantDetailStore = create<TenantDetailState>()((set, get) => {
       const current = get().detail;
       set({ selectedCode: tenantCode, detail: current?.tenantCode === tenantCode ? current : null });
       void fetchDetail(tenantCode, false);
+      useTenantActivityStore.getState().load(tenantCode);
     },
     close() {
       latestRequest++;
       set({ selectedCode: null, status: 'idle', error: null });
+      useTenantActivityStore.getState().clear();
     },
     async reload() {
       const code = get().selectedCode;
-      if (code) await fetchDetail(code, false);
+      if (!code) return;
+      useTenantActivityStore.getState().refresh();
+      await fetchDetail(code, false);
     },
 
     suspend: (reason) =>
@@ -114,7 +121,10 @@ export const useTenantDetailStore = create<TenantDetailState>()((set, get) => {
 
     onTenantChanged(event) {
       const { selectedCode, detail, busyAction } = get();
+      // This window's own action reloads both when it ends.
       if (selectedCode !== event.tenantCode || busyAction) return;
+      // The journal gained an entry even if the detail shown is already this version.
+      useTenantActivityStore.getState().refresh();
       if (detail && detail.version >= event.version) return;
       void fetchDetail(event.tenantCode, true);
     },

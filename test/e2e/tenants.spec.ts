@@ -43,6 +43,15 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled' });
 }
 
+/** Closes the notifications on screen one by one, so a screenshot shows what they cover. */
+async function dismissNotifications(page: Page): Promise<void> {
+  const notes = page.locator('.mantine-Notification-root');
+  for (let count = await notes.count(); count > 0; count = await notes.count()) {
+    await notes.first().locator('.mantine-Notification-closeButton').click();
+    await expect.poll(() => notes.count()).toBeLessThan(count);
+  }
+}
+
 async function invoke(page: Page, channel: string, input: unknown): Promise<unknown> {
   const response = await page.request.post(`${host.origin}/api/invoke/${channel}`, {
     data: input,
@@ -227,6 +236,38 @@ test('operator creates, finds, suspends and reactivates a tenant in the browser'
     await shot(page, '10-active');
   });
 
+  await test.step('the drawer shows what was done to the tenant, newest first', async () => {
+    const activity = page.getByTestId('tenant-activity');
+    const entries = activity.getByTestId('activity-entry');
+    await expect(entries).toHaveCount(3);
+    await expect(entries.nth(0)).toHaveAttribute('data-kind', 'activate');
+    await expect(entries.nth(0).getByTestId('activity-title')).toHaveText('Activated');
+    await expect(entries.nth(1)).toHaveAttribute('data-kind', 'suspend');
+    await expect(entries.nth(1).getByTestId('activity-title')).toHaveText('Suspended — Invoice INV-2041 unpaid for 30 days');
+    await expect(entries.nth(2)).toHaveAttribute('data-kind', 'provision');
+    await expect(entries.nth(2).getByTestId('activity-title')).toHaveText('Provisioned');
+    for (let index = 0; index < 3; index += 1) {
+      await expect(entries.nth(index)).toHaveAttribute('data-state', 'done');
+      await expect(entries.nth(index).getByTestId('activity-by')).not.toBeEmpty();
+      await expect(entries.nth(index).getByTestId('activity-meta')).toContainText('just now');
+    }
+    await dismissNotifications(page);
+    await activity.scrollIntoViewIfNeeded();
+    await shot(page, '17-activity');
+
+    // A change made elsewhere (tenant:changed) reaches the open drawer's activity.
+    const detail = page.getByTestId('tenant-detail');
+    const version = Number(await detail.getAttribute('data-version'));
+    await invoke(page, 'tenants:suspend', { ref: tenantCode, reason: 'Suspended from another console', expectedVersion: version });
+    await expect(entries).toHaveCount(4);
+    await expect(entries.first().getByTestId('activity-title')).toHaveText('Suspended — Suspended from another console');
+    await invoke(page, 'tenants:activate', { ref: tenantCode, expectedVersion: version + 1 });
+    await expect(entries).toHaveCount(5);
+    await expect(entries.first()).toHaveAttribute('data-kind', 'activate');
+    await expect(detail).toHaveAttribute('data-status', 'active');
+    await expect(detail).toHaveAttribute('data-version', String(version + 2));
+  });
+
   await test.step('a stale version is refused with main\'s message', async () => {
     const detail = page.getByTestId('tenant-detail');
     const seen = Number(await detail.getAttribute('data-version'));
@@ -335,5 +376,95 @@ test('operator creates, finds, suspends and reactivates a tenant in the browser'
     await expect(page.getByText('Nothing to recover')).toBeVisible();
     await expect(page.getByText('No operation was interrupted.')).toBeVisible();
     await shot(page, '16-dark-recover');
+  });
+
+  await test.step('settings: app facts, inline validation, a new base domain and retention', async () => {
+    await page.getByTestId('color-scheme-toggle').click();
+    await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'light');
+    await expect(page.getByTestId('nav-usage')).toContainText('Soon');
+    await dismissNotifications(page);
+    await page.getByTestId('nav-settings').click();
+    await expect(page.getByTestId('page-title')).toHaveText('Settings');
+    await expect(page.getByTestId('nav-settings')).toHaveAttribute('aria-current', 'page');
+
+    // Read-only facts from app:info.
+    await expect(page.getByTestId('info-server-kind')).toContainText('Embedded');
+    await expect(page.getByTestId('info-server-address')).toHaveText(/^127\.0\.0\.1:\d+$/);
+    await expect(page.getByTestId('info-server-version')).toHaveText(/^\d+/);
+    await expect(page.getByTestId('info-platform-database')).not.toBeEmpty();
+    await expect(page.getByTestId('info-schema-version')).toHaveText(/^\d+$/);
+    await expect(page.getByTestId('info-console-version')).toHaveText(/^\d+\.\d+\.\d+/);
+    await expect(page.getByTestId('info-mode')).toHaveText('Host mode (browser)');
+
+    const form = page.getByTestId('settings-form');
+    const domain = page.getByTestId('settings-base-domain');
+    const retention = page.getByTestId('settings-retention');
+    const save = page.getByTestId('settings-save');
+    await expect(domain).toHaveValue('yourerp.com');
+    await expect(retention).toHaveValue('30');
+    await expect(page.getByTestId('settings-preview')).toHaveText('Tenants are reached at acme.yourerp.com');
+    await expect(save).toBeDisabled();
+
+    // The contract's rules answer while typing, and Save stays disabled.
+    await domain.fill('not a domain');
+    await expect(form.getByText('Base domain must be a domain name such as example.com.')).toBeVisible();
+    await expect(page.getByTestId('settings-preview')).toBeHidden();
+    await expect(save).toBeDisabled();
+    await domain.fill('-bad.example.com');
+    await expect(form.getByText('Base domain must be a domain name such as example.com.')).toBeVisible();
+    await expect(save).toBeDisabled();
+    await domain.fill('Example-ERP.net');
+    await expect(form.getByText('Base domain must be a domain name such as example.com.')).toBeHidden();
+    await retention.fill('0');
+    await expect(form.getByText('Retention must be between 1 and 3650 days.')).toBeVisible();
+    await expect(save).toBeDisabled();
+    await retention.fill('45');
+    await expect(form.locator('[data-error]')).toHaveCount(0);
+    await expect(page.getByTestId('settings-preview')).toHaveText('Tenants are reached at acme.example-erp.net');
+    await expect(page.getByTestId('settings-domain-warning')).toContainText('example-erp.net');
+    await expect(save).toBeEnabled();
+    await shot(page, '18-settings');
+
+    // A refusal from main is shown as main's message, and the edits stay for another try.
+    await page.route('**/api/invoke/settings:update', (route) =>
+      route.fulfill({ json: { ok: false, error: { code: 'DATABASE_UNAVAILABLE', message: 'The platform database is not answering.' } } }),
+    );
+    await save.click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Settings were not saved' })).toContainText('The platform database is not answering.');
+    await expect(domain).toHaveValue('Example-ERP.net');
+    await expect(save).toBeEnabled();
+    await page.unroute('**/api/invoke/settings:update');
+    await dismissNotifications(page);
+
+    await save.click();
+    await expect(page.getByText('Settings saved')).toBeVisible();
+    await expect(domain).toHaveValue('example-erp.net');
+    await expect(retention).toHaveValue('45');
+    await expect(save).toBeDisabled();
+    expect(await invoke(page, 'settings:get', {})).toEqual({ baseDomain: 'example-erp.net', cancellationRetentionDays: 45 });
+
+    await page.getByTestId('color-scheme-toggle').click();
+    await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
+    await shot(page, '19-settings-dark');
+
+    // Back on Tenants, every address carries the new domain, and cancelling uses the new retention.
+    await page.getByTestId('nav-tenants').click();
+    await expect(page.getByTestId('page-title')).toHaveText('Tenants');
+    await page.getByTestId('tenant-search').fill('');
+    await expect(page.getByTestId('tenant-row')).toHaveCount(50);
+    const domains = page.getByTestId('tenant-domain');
+    await expect(domains.first()).toContainText('.example-erp.net');
+    expect((await domains.allTextContents()).every((text) => text.endsWith('.example-erp.net'))).toBe(true);
+    await page.getByTestId('tenant-search').fill('contoso');
+    await expect(page.getByTestId('tenant-row')).toHaveCount(1);
+    await row(page, 'Contoso Retail').click();
+    await expect(page.getByTestId('detail-address')).toHaveText('contoso.example-erp.net');
+    await page.getByTestId('action-cancel').click();
+    const modal = page.getByRole('dialog', { name: 'Cancel tenant' });
+    await expect(modal.getByTestId('cancel-retention')).toContainText('45-day retention period');
+    await modal.getByRole('button', { name: 'Keep tenant' }).click();
+    await expect(modal).toBeHidden();
+    await page.keyboard.press('Escape');
+    await expect(drawer).toBeHidden();
   });
 });

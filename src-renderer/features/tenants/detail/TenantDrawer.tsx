@@ -32,7 +32,9 @@ import { formatDateTime, formatLimit, formatRelative } from '../../../lib/format
 import { useReferenceStore } from '../../../store/reference-store';
 import { useTenantDetailStore } from '../../../store/tenant-detail-store';
 import { PlanBadge, StatusBadge } from '../badges';
+import { DetailSection } from './DetailSection';
 import { StatusActionModal } from './StatusActionModals';
+import { TenantActivity } from './TenantActivity';
 
 export function TenantDrawer() {
   const selectedCode = useTenantDetailStore((state) => state.selectedCode);
@@ -184,7 +186,7 @@ function TenantDetailBody({
         </Alert>
       )}
 
-      <Section title="Plan and limits">
+      <DetailSection title="Plan and limits">
         <Group justify="space-between" mb="sm">
           <Text fw={600} data-testid="detail-plan-name">
             {tenant.planName}
@@ -198,9 +200,9 @@ function TenantDetailBody({
           <Limit label="Users per company" value={tenant.limits.usersPerCompany} testId="limit-users" />
           <Limit label="Transactions / month" value={tenant.limits.transactionsPerMonth} testId="limit-transactions" />
         </SimpleGrid>
-      </Section>
+      </DetailSection>
 
-      <Section title="Database">
+      <DetailSection title="Database">
         <DataList orientation="horizontal" labelWidth={150} size="sm" withDivider>
           <Item label="Database" value={tenant.databaseName} copy mono testId="detail-database" />
           <Item label="Login role" value={tenant.dbRole} copy mono testId="detail-role" />
@@ -213,17 +215,17 @@ function TenantDetailBody({
             testId="detail-server"
           />
         </DataList>
-      </Section>
+      </DetailSection>
 
-      <Section title="Tenant">
+      <DetailSection title="Tenant">
         <DataList orientation="horizontal" labelWidth={150} size="sm" withDivider>
           <Item label="Tenant code" value={tenant.tenantCode} copy mono testId="detail-tenant-code" />
           <Item label="Address" value={baseDomain ? `${tenant.subdomain}.${baseDomain}` : tenant.subdomain} testId="detail-address" />
           <Item label="Admin email" value={tenant.adminEmail} copy testId="detail-email" />
         </DataList>
-      </Section>
+      </DetailSection>
 
-      <Section title="Status and dates">
+      <DetailSection title="Status and dates">
         <DataList orientation="horizontal" labelWidth={150} size="sm" withDivider>
           <Item label="Status" value={<StatusBadge status={tenant.status} />} />
           <Item label="Status reason" value={tenant.statusReason ?? '—'} testId="detail-reason" />
@@ -233,24 +235,15 @@ function TenantDetailBody({
           <Item label="Created" value={dateWithRelative(tenant.createdAt)} testId="detail-created" />
           <Item label="Updated" value={dateWithRelative(tenant.updatedAt)} testId="detail-updated" />
         </DataList>
-      </Section>
+      </DetailSection>
+
+      <TenantActivity tenantCode={tenant.tenantCode} />
     </Stack>
   );
 }
 
 function dateWithRelative(iso: string | null): string {
   return iso ? `${formatDateTime(iso)} (${formatRelative(iso)})` : '—';
-}
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <Paper withBorder p="md" radius="md" component="section" aria-label={title}>
-      <Text size="xs" fw={700} c="dimmed" tt="uppercase" mb="sm" style={{ letterSpacing: '0.05em' }}>
-        {title}
-      </Text>
-      {children}
-    </Paper>
-  );
 }
 
 function Limit({ label, value, testId }: { label: string; value: number | null; testId: string }) {

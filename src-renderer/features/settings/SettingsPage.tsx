@@ -1,0 +1,72 @@
+import { useEffect, type ReactNode } from 'react';
+import { Alert, Box, Button, Grid, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { IconAlertTriangle } from '@tabler/icons-react';
+import { useReferenceStore } from '../../store/reference-store';
+import { AppInfoCard } from './AppInfoCard';
+import { SettingsForm } from './SettingsForm';
+
+export function SettingsPage() {
+  const settings = useReferenceStore((state) => state.settings);
+  const error = useReferenceStore((state) => state.error);
+
+  useEffect(() => {
+    // Another console may have changed them since start-up: show what main has now.
+    void useReferenceStore.getState().load();
+  }, []);
+
+  return (
+    <Stack gap="lg" maw={1280} mx="auto" data-testid="settings-page">
+      <Box>
+        <Title order={2} data-testid="page-title">
+          Settings
+        </Title>
+        <Text c="dimmed" size="sm" mt={4}>
+          Platform-wide choices that apply to every tenant, and the facts of this console.
+        </Text>
+      </Box>
+
+      <Grid gap="lg" align="flex-start">
+        <Grid.Col span={{ base: 12, lg: 7 }}>
+          <Card title="Tenant addresses and retention" description="Saved in the platform database; every console sees them.">
+            {settings ? (
+              <SettingsForm key={`${settings.baseDomain}|${settings.cancellationRetentionDays}`} saved={settings} />
+            ) : error ? (
+              <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title="Settings could not be loaded" data-testid="settings-error">
+                <Text size="sm" mb="sm">
+                  {error}
+                </Text>
+                <Button size="xs" variant="default" onClick={() => void useReferenceStore.getState().load()}>
+                  Try again
+                </Button>
+              </Alert>
+            ) : (
+              <Stack gap="lg" data-testid="settings-loading">
+                <Skeleton h={58} />
+                <Skeleton h={58} w={260} />
+              </Stack>
+            )}
+          </Card>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 5 }}>
+          <Card title="About this console" description="Read-only; set when the console starts.">
+            <AppInfoCard />
+          </Card>
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}
+
+function Card({ title, description, children }: { title: string; description: string; children: ReactNode }) {
+  return (
+    <Paper withBorder shadow="xs" p="lg" component="section" aria-label={title}>
+      <Text fw={650} size="md">
+        {title}
+      </Text>
+      <Text size="xs" c="dimmed" mb="lg">
+        {description}
+      </Text>
+      {children}
+    </Paper>
+  );
+}

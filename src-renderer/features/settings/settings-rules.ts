@@ -1,0 +1,44 @@
+import type { Settings } from '../../../src-shared/contract/models';
+
+/** The rules settings:update applies (src-shared/contract/channels.ts), so a problem shows while typing. */
+const DOMAIN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
+export const DOMAIN_MAX = 253;
+export const RETENTION_MIN = 1;
+export const RETENTION_MAX = 3650;
+
+/** As main stores it: trimmed and lower-cased. */
+export function normalizeDomain(value: string): string {
+  return value.trim().toLowerCase();
+}
+
+export function baseDomainProblem(value: string): string | null {
+  const domain = normalizeDomain(value);
+  if (domain === '') return 'Enter the base domain, such as example.com.';
+  if (domain.length > DOMAIN_MAX) return `Base domain must be at most ${DOMAIN_MAX} characters.`;
+  if (!DOMAIN.test(domain)) return 'Base domain must be a domain name such as example.com.';
+  return null;
+}
+
+/** NumberInput gives a number, or a string while empty or mid-edit. */
+export function retentionProblem(value: number | string): string | null {
+  if (value === '' || typeof value !== 'number' || Number.isNaN(value)) return 'Enter the number of days.';
+  if (!Number.isInteger(value)) return 'Retention must be a whole number of days.';
+  if (value < RETENTION_MIN || value > RETENTION_MAX) return `Retention must be between ${RETENTION_MIN} and ${RETENTION_MAX} days.`;
+  return null;
+}
+
+export interface SettingsValues {
+  readonly baseDomain: string;
+  readonly cancellationRetentionDays: number | string;
+}
+
+/** Only the fields that differ from what main has, as settings:update takes them. */
+export function settingsChanges(values: SettingsValues, saved: Settings): Partial<Settings> {
+  const changes: { baseDomain?: string; cancellationRetentionDays?: number } = {};
+  const domain = normalizeDomain(values.baseDomain);
+  if (domain !== saved.baseDomain) changes.baseDomain = domain;
+  if (values.cancellationRetentionDays !== saved.cancellationRetentionDays && typeof values.cancellationRetentionDays === 'number') {
+    changes.cancellationRetentionDays = values.cancellationRetentionDays;
+  }
+  return changes;
+}
