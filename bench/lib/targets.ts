@@ -8,6 +8,7 @@ import { ENV } from '../../src-main/config/environment';
 import { createSilentLogger } from '../../src-main/logging/logger';
 import { clientConfig, endpointFromUrl } from '../../src-main/postgres/server-endpoint';
 import { templateDatabaseName } from '../../src-main/tenant-schema/template';
+import { dropPlatformAndTenants } from '../../test/support/drop-platform';
 
 /** A console core the benchmarks run against, and how to leave nothing behind. */
 export interface BenchTarget {
@@ -117,25 +118,9 @@ export async function openExternalTarget(log: (line: string) => void, url = EXTE
 }
 
 async function dropExternalPlatform(url: string, platformDatabase: string, ownTemplate: string | null, log: (line: string) => void): Promise<void> {
+  await dropPlatformAndTenants(url, platformDatabase);
   const admin = await adminClient(url, 'postgres');
   try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [platformDatabase]);
-    if (exists.rowCount) {
-      const platform = await adminClient(url, platformDatabase);
-      let tenants: { database_name: string; db_role: string }[] = [];
-      try {
-        tenants = (await platform.query<{ database_name: string; db_role: string }>('SELECT database_name, db_role FROM tenants')).rows;
-      } catch {
-        // The platform's migrations never ran: nothing registered.
-      } finally {
-        await platform.end();
-      }
-      for (const tenant of tenants) {
-        await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(tenant.database_name)} WITH (FORCE)`);
-        await admin.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(tenant.db_role)}`);
-      }
-      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(platformDatabase)} WITH (FORCE)`);
-    }
     if (ownTemplate) {
       // This run built it, so this run removes it (a console that needs it again rebuilds
       // it) — unless another console is connected meanwhile and may be cloning it.

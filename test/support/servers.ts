@@ -3,8 +3,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { openConsoleCore, type ConsoleCore } from '../../src-main/core/console-core';
 import { createSilentLogger } from '../../src-main/logging/logger';
-import { endpointFromUrl } from '../../src-main/postgres/server-endpoint';
-import { clientConfig } from '../../src-main/postgres/server-endpoint';
+import { clientConfig, endpointFromUrl } from '../../src-main/postgres/server-endpoint';
+import { adminClient, dropPlatformAndTenants } from './drop-platform';
 
 export const EXTERNAL_URL = process.env.TENANT_CONSOLE_TEST_EXTERNAL_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -52,41 +52,10 @@ export async function openTestCore(url: string, platformDatabase: string, option
   });
 }
 
-/** Admin client on a server's database. */
-export async function adminClient(url: string, database = 'postgres'): Promise<pg.Client> {
-  const client = new pg.Client(clientConfig(endpointFromUrl(url), database));
-  await client.connect();
-  return client;
-}
+export { adminClient } from './drop-platform';
 
-/**
- * Removes everything a test platform made on a shared server: every tenant database and
- * role it registered (and any left by a rolled-back run), then the platform database.
- */
-export async function dropTestPlatform(url: string, platformDatabase: string): Promise<void> {
-  const admin = await adminClient(url);
-  try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [platformDatabase]);
-    if (exists.rowCount) {
-      const platform = await adminClient(url, platformDatabase);
-      let tenants: { database_name: string; db_role: string }[] = [];
-      try {
-        tenants = (await platform.query('SELECT database_name, db_role FROM tenants')).rows;
-      } catch {
-        // Migrations may not have run.
-      } finally {
-        await platform.end();
-      }
-      for (const tenant of tenants) {
-        await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(tenant.database_name)} WITH (FORCE)`);
-        await admin.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(tenant.db_role)}`);
-      }
-      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(platformDatabase)} WITH (FORCE)`);
-    }
-  } finally {
-    await admin.end();
-  }
-}
+/** Removes a test platform, its tenants' databases and roles from a shared server. */
+export const dropTestPlatform = dropPlatformAndTenants;
 
 /** Database and role names on the server that look like tenants' (for orphan counting). */
 export async function tenantObjectsOnServer(url: string, code: string): Promise<{ databases: string[]; roles: string[] }> {

@@ -1,0 +1,38 @@
+import pg from 'pg';
+import { clientConfig, endpointFromUrl } from '../../src-main/postgres/server-endpoint';
+
+/** Admin client on a server's database. */
+export async function adminClient(url: string, database = 'postgres'): Promise<pg.Client> {
+  const client = new pg.Client(clientConfig(endpointFromUrl(url), database));
+  await client.connect();
+  return client;
+}
+
+/**
+ * Removes everything a test or benchmark platform made on a shared server: every tenant
+ * database and role it registered, then the platform database. (Plain module, no vitest:
+ * the benchmarks use it too.)
+ */
+export async function dropPlatformAndTenants(url: string, platformDatabase: string): Promise<void> {
+  const admin = await adminClient(url);
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [platformDatabase]);
+    if (!exists.rowCount) return;
+    const platform = await adminClient(url, platformDatabase);
+    let tenants: { database_name: string; db_role: string }[] = [];
+    try {
+      tenants = (await platform.query<{ database_name: string; db_role: string }>('SELECT database_name, db_role FROM tenants')).rows;
+    } catch {
+      // The platform's migrations never ran: nothing registered.
+    } finally {
+      await platform.end();
+    }
+    for (const tenant of tenants) {
+      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(tenant.database_name)} WITH (FORCE)`);
+      await admin.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(tenant.db_role)}`);
+    }
+    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(platformDatabase)} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
