@@ -64,6 +64,26 @@ describe('one embedded server shared by the app, host mode and the CLI', () => {
     expect(await serverRunning(dataDir)).toBe(false);
   });
 
+  it('after a console is SIGKILLed, the next one adopts the orphaned server, reconciles, and stops it', async () => {
+    const dataDir = await freshDataDir();
+    dirs.push(dataDir);
+    const killed = await runTenantctl(
+      ['create', '--company', 'Crashy Co', '--subdomain', 'crashy', '--plan', 'trial', '--email', 'a@crashy.example'],
+      { ...cliEnv(dataDir), TENANT_CONSOLE_CRASH_AFTER_STEP: 'creating_database' },
+    );
+    expect(killed.signal).toBe('SIGKILL');
+    // The killed process could not stop the server it started: it is still running, leased to a dead pid.
+    expect(await serverRunning(dataDir)).toBe(true);
+
+    const list = await runTenantctl(['list', '--json'], cliEnv(dataDir));
+    expect(list.code, list.stderr).toBe(0);
+    // Start-up reconcile rolled the interrupted provisioning back…
+    expect(JSON.parse(list.stdout)).toEqual({ tenants: [], total: 0 });
+    // …and, the last live user gone, the server was stopped: nothing left behind.
+    expect(await serverRunning(dataDir)).toBe(false);
+    expect(await readdir(embeddedLayout(dataDir).leases)).toEqual([]);
+  });
+
   it('two consoles starting together on a new folder make one cluster and one set of migrations', async () => {
     const dataDir = await freshDataDir();
     dirs.push(dataDir);
