@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { version as packageVersion } from '../../package.json';
 import type { AppInfo } from '../../src-shared/contract/models';
 import { resolveDataDir, resolveDatabaseUrl, resolvePlatformDatabase } from '../config/environment';
 import { createFileLogger, type Logger } from '../logging/logger';
@@ -41,7 +42,7 @@ export interface ConsoleCore {
   close(): Promise<void>;
 }
 
-export const CONSOLE_VERSION = '0.1.0';
+export const CONSOLE_VERSION: string = packageVersion;
 
 /**
  * Opens the console's core: the server (embedded, or the configured external one — the
