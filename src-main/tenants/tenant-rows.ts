@@ -44,14 +44,7 @@ const iso = (value: Date | null): string | null => (value ? value.toISOString() 
 
 export function toTenantDetail(row: TenantRow): TenantDetail {
   return {
-    id: row.id,
-    tenantCode: row.tenant_code,
-    companyName: row.company_name,
-    subdomain: row.subdomain,
-    plan: row.plan_code,
-    status: row.status,
-    createdAt: row.created_at.toISOString(),
-    version: row.version,
+    ...toTenantSummary(row),
     adminEmail: row.admin_email,
     planVersion: row.plan_version,
     planName: row.plan_name,

@@ -1,6 +1,6 @@
+import { LoadErrorAlert } from '../../components/LoadErrorAlert';
 import type { ReactNode } from 'react';
-import { Alert, Button, Code, DataList, Skeleton, Stack, Text } from '@mantine/core';
-import { IconAlertTriangle } from '@tabler/icons-react';
+import { Code, DataList, Skeleton, Stack, Text } from '@mantine/core';
 import type { AppInfo } from '../../../src-shared/contract/models';
 import { useReferenceStore } from '../../store/reference-store';
 
@@ -17,14 +17,12 @@ export function AppInfoCard() {
 
   if (!info && error) {
     return (
-      <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title="Console facts could not be loaded" data-testid="app-info-error">
-        <Text size="sm" mb="sm">
-          {error}
-        </Text>
-        <Button size="xs" variant="default" onClick={() => void useReferenceStore.getState().loadAppInfo()}>
-          Try again
-        </Button>
-      </Alert>
+      <LoadErrorAlert
+        title="Console facts could not be loaded"
+        message={error}
+        onRetry={() => void useReferenceStore.getState().loadAppInfo()}
+        data-testid="app-info-error"
+      />
     );
   }
   if (!info) {

@@ -1,6 +1,6 @@
+import { LoadErrorAlert } from '../../components/LoadErrorAlert';
 import { useEffect, type ReactNode } from 'react';
-import { Alert, Box, Button, Grid, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
-import { IconAlertTriangle } from '@tabler/icons-react';
+import { Box, Grid, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useReferenceStore } from '../../store/reference-store';
 import { AppInfoCard } from './AppInfoCard';
 import { SettingsForm } from './SettingsForm';
@@ -31,14 +31,12 @@ export function SettingsPage() {
             {settings ? (
               <SettingsForm key={`${settings.baseDomain}|${settings.cancellationRetentionDays}`} saved={settings} />
             ) : error ? (
-              <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title="Settings could not be loaded" data-testid="settings-error">
-                <Text size="sm" mb="sm">
-                  {error}
-                </Text>
-                <Button size="xs" variant="default" onClick={() => void useReferenceStore.getState().load()}>
-                  Try again
-                </Button>
-              </Alert>
+              <LoadErrorAlert
+                title="Settings could not be loaded"
+                message={error}
+                onRetry={() => void useReferenceStore.getState().load()}
+                data-testid="settings-error"
+              />
             ) : (
               <Stack gap="lg" data-testid="settings-loading">
                 <Skeleton h={58} />

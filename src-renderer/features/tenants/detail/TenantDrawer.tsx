@@ -1,3 +1,4 @@
+import { LoadErrorAlert } from '../../../components/LoadErrorAlert';
 import { useState, type ReactNode } from 'react';
 import {
   ActionIcon,
@@ -66,14 +67,7 @@ export function TenantDrawer() {
             onReload={() => void reload()}
           />
         ) : status === 'error' ? (
-          <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title="The tenant could not be loaded" data-testid="tenant-detail-error">
-            <Text size="sm" mb="sm">
-              {error}
-            </Text>
-            <Button size="xs" variant="default" onClick={() => void reload()}>
-              Try again
-            </Button>
-          </Alert>
+          <LoadErrorAlert title="The tenant could not be loaded" message={error} onRetry={() => void reload()} data-testid="tenant-detail-error" />
         ) : (
           <DetailSkeleton />
         )}
