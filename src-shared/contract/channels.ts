@@ -18,20 +18,17 @@ import {
   tenantSummarySchema,
   TENANT_SORT_FIELDS,
 } from './models';
+import type { ChannelDefinition } from './channel-definition';
 
-export interface ChannelDefinition {
-  readonly input: z.ZodType;
-  readonly output: z.ZodType;
-  /** Changes state: audited, and refused while the platform database is unreachable. */
-  readonly mutates: boolean;
-}
+export type { ChannelDefinition } from './channel-definition';
 
 const empty = z.object({}).strict();
 const expectedVersion = z.number().int().min(1, 'expectedVersion is the tenant version you last saw.');
 
 /**
  * The whole contract between the renderer (or host-mode browser, or CLI) and the core.
- * Adding a channel is one entry here plus its handler in src-main/core/handlers.
+ * Adding a channel is one entry here (or in a capability's channel group spread below)
+ * plus its handler in src-main/core/handlers.
  */
 export const channels = {
   'app:info': { input: empty, output: appInfoSchema, mutates: false },
