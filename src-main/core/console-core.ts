@@ -14,6 +14,7 @@ import { createDispatch, type Dispatch } from './dispatch';
 import { EventBus } from './event-bus';
 import { createHandlers } from './handlers';
 import type { PlatformContext } from '../platform/platform-context';
+import { cacheFileIn, openCache, type CacheStatus, type LocalCache } from '../cache/open-cache';
 
 export interface ConsoleCoreOptions {
   readonly mode: AppInfo['mode'];
@@ -29,6 +30,10 @@ export interface ConsoleCoreOptions {
   readonly logger?: Logger;
   /** Reconcile unfinished operations at start-up (default true). */
   readonly reconcileOnStart?: boolean;
+  /** The local SQLite cache; defaults to cache.sqlite in the data folder (one per installation). */
+  readonly cacheFile?: string;
+  /** Electron's build of better-sqlite3; unset under plain Node. */
+  readonly sqliteNativeBinding?: string;
 }
 
 export interface ConsoleCore {
@@ -39,6 +44,9 @@ export interface ConsoleCore {
   readonly logger: Logger;
   /** For tests and benchmarks that need the platform's pools directly. */
   readonly platform: PlatformContext;
+  /** The local cache (null when refused: see cacheStatus). */
+  readonly cache: LocalCache | null;
+  readonly cacheStatus: CacheStatus;
   close(): Promise<void>;
 }
 
@@ -55,6 +63,13 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
   const secretStore = options.secretStore ?? new FileSecretStore(join(dataDir, 'secrets.json'));
   const databaseUrl = resolveDatabaseUrl(options.databaseUrl);
   const events = new EventBus();
+  // The cache opens first and whatever the server does: it is what works offline.
+  const cacheOpening = openCache({
+    file: options.cacheFile ?? cacheFileIn(dataDir),
+    logger,
+    ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
+  });
+  const cache = cacheOpening.cache;
 
   let cluster: EmbeddedCluster | null = null;
   let endpoint: ServerEndpoint;
@@ -62,7 +77,10 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     endpoint = endpointFromUrl(databaseUrl);
   } else {
     cluster = new EmbeddedCluster({ dataDir, secretStore, logger });
-    endpoint = await cluster.acquire();
+    endpoint = await cluster.acquire().catch((error: unknown) => {
+      cache?.close();
+      throw error;
+    });
   }
 
   let platform: PlatformContext;
@@ -70,6 +88,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     platform = await openPlatform({ endpoint, platformDatabase: options.platformDatabase ?? resolvePlatformDatabase(), logger, events });
   } catch (error) {
     await cluster?.release().catch(() => undefined);
+    cache?.close();
     throw error;
   }
 
@@ -94,11 +113,14 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     dataDir,
     logger,
     platform,
+    cache,
+    cacheStatus: cacheOpening.status,
     async close() {
       if (closed) return;
       closed = true;
       await closePlatform(platform);
       await cluster?.release().catch((error) => logger.error({ err: error }, 'releasing the embedded server failed'));
+      cache?.close();
       logger.flush?.();
     },
   };
