@@ -14,6 +14,8 @@ import { createDispatch, type Dispatch } from './dispatch';
 import { EventBus } from './event-bus';
 import { createHandlers } from './handlers';
 import type { PlatformContext } from '../platform/platform-context';
+import { userInfo } from 'node:os';
+import { createAuditService, type AuditService } from '../audit/audit-service';
 import { cacheFileIn, openCache, type CacheStatus, type LocalCache } from '../cache/open-cache';
 
 export interface ConsoleCoreOptions {
@@ -47,10 +49,14 @@ export interface ConsoleCore {
   /** The local cache (null when refused: see cacheStatus). */
   readonly cache: LocalCache | null;
   readonly cacheStatus: CacheStatus;
+  /** The audit log: `audit.record({...})` audits work that is not a contract call. */
+  readonly audit: AuditService;
   close(): Promise<void>;
 }
 
 export const CONSOLE_VERSION: string = packageVersion;
+
+const AUDIT_DRAIN_ON_CLOSE_MS = 3_000;
 
 /**
  * Opens the console's core: the server (embedded, or the configured external one — the
@@ -105,9 +111,17 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     await reconcile(platform).catch((error) => logger.error({ err: error }, 'start-up reconcile failed'));
   }
 
+  const audit = createAuditService({
+    cache,
+    cacheStatus: cacheOpening.status,
+    pool: platform.pool,
+    identity: { operator: endpoint.adminUser, osUser: userInfo().username },
+    logger,
+  });
+
   let closed = false;
   return {
-    dispatch: createDispatch(createHandlers(platform, info), logger),
+    dispatch: createDispatch(createHandlers(platform, info, audit), logger, audit),
     events,
     info,
     dataDir,
@@ -115,9 +129,12 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     platform,
     cache,
     cacheStatus: cacheOpening.status,
+    audit,
     async close() {
       if (closed) return;
       closed = true;
+      // A one-off CLI command's events reach the platform now rather than at the next start.
+      await audit.close(AUDIT_DRAIN_ON_CLOSE_MS);
       await closePlatform(platform);
       await cluster?.release().catch((error) => logger.error({ err: error }, 'releasing the embedded server failed'));
       cache?.close();
