@@ -33,7 +33,8 @@ export function createAuditHandlers(ctx: PlatformContext, audit: AuditService): 
             const ours = local.hashAt(platform.lastSeq);
             const { rows } = await ctx.pool.query<{ hash: string }>('SELECT hash FROM audit_events WHERE console_id = $1 AND seq = $2', [audit.consoleId, platform.lastSeq]);
             if (ours !== rows[0]?.hash) {
-              platformProblem = `The platform copy and the local log differ at event ${platform.lastSeq}: one of them was rewritten.`;
+              const message = `The platform copy and the local log differ at event ${platform.lastSeq}: one of them was rewritten.`;
+              platform = { ...platform, ok: false, breaks: [...platform.breaks, { kind: 'edited' as const, seq: platform.lastSeq, id: null, message }] };
             }
           }
         } catch (error) {
