@@ -4,6 +4,7 @@
  *   npm run bench                 embedded PostgreSQL in a fresh temporary data folder
  *   npm run bench -- --external   also the provisioning comparison on 127.0.0.1:5432
  *   npm run bench -- --quick      small counts, to check the harness itself
+ *   npm run bench -- --only=audit the audit log benchmarks only (local SQLite, no server)
  *
  * Prints a Markdown report and writes it to bench/results/latest.md. Targets are reported
  * as PASS/MISS; a miss never fails the process (performance is measured, not asserted) —
@@ -17,11 +18,13 @@ import { benchProvisioning, type ProvisioningOptions, type ProvisioningResult } 
 import { benchRegistry, type RegistryOptions } from './registry-list';
 import { provisioningSection, registrySection, summaryTable } from './lib/report';
 import { EXTERNAL_URL, externalProblem, openEmbeddedTarget, openExternalTarget, type BenchTarget } from './lib/targets';
+import { auditSection, benchAudit, type AuditBenchOptions } from './audit';
 
 const RESULTS_FILE = fileURLToPath(new URL('./results/latest.md', import.meta.url));
 
 const args = new Set(process.argv.slice(2));
-const unknown = [...args].filter((arg) => !['--external', '--quick'].includes(arg));
+const only = [...args].find((arg) => arg.startsWith('--only='))?.slice('--only='.length) ?? null;
+const unknown = [...args].filter((arg) => !['--external', '--quick'].includes(arg) && !(arg.startsWith('--only=') && ['audit'].includes(only ?? '')));
 if (unknown.length > 0) {
   console.error(`Unknown option(s): ${unknown.join(' ')}. Usage: npm run bench [-- --external] [-- --quick]`);
   process.exit(2);
@@ -32,6 +35,9 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const provisioningOptions: ProvisioningOptions = quick
   ? { perVariant: 6, warmup: 1, batchSize: 3, log }
   : { perVariant: 50, warmup: 3, batchSize: 5, log };
+const auditOptions: AuditBenchOptions = quick
+  ? { appendEvents: 10_000, chainEvents: 100_000, queryIterations: 30, log }
+  : { appendEvents: 50_000, chainEvents: 1_000_000, queryIterations: 100, log };
 const registryOptions: RegistryOptions = quick
   ? { tenants: 10_000, iterations: 20, warmup: 5, log }
   : { tenants: 10_000, iterations: 100, warmup: 10, log };
@@ -75,6 +81,8 @@ async function main(): Promise<void> {
   const loadBefore = load();
   const scratch = await mkdtemp(join(tmpdir(), 'tc-bench-run-'));
   cleanups.push(() => rm(scratch, { recursive: true, force: true }));
+
+  if (only === 'audit') return runAuditOnly(started, loadBefore);
 
   log('Starting an embedded PostgreSQL in a fresh data folder…');
   const embedded = await withTarget(openEmbeddedTarget, async (target) => {
@@ -125,12 +133,30 @@ async function main(): Promise<void> {
     sections.push(provisioningSection(`1b. Provisioning a tenant — ${external.label}`, external.provisioning), '');
   }
   sections.push(registrySection(`2. ${embedded.registry.tenants.toLocaleString('en-US')} tenants in the registry — host mode, ${embedded.label}`, embedded.registry), '');
+  log('Benchmark 3: the audit log (local SQLite)');
+  sections.push(auditSection('3. Audit log (local cache)', await benchAudit(auditOptions)), '');
 
   const markdown = sections.join('\n');
   process.stdout.write(`\n${markdown}`);
   await mkdir(join(RESULTS_FILE, '..'), { recursive: true });
   await writeFile(RESULTS_FILE, markdown);
   log(`\nWritten to ${RESULTS_FILE}`);
+}
+
+async function runAuditOnly(started: number, loadBefore: string): Promise<void> {
+  log('Benchmark 3: the audit log (local SQLite)');
+  const result = await benchAudit(auditOptions);
+  const markdown = [
+    '# Tenant Console — audit benchmarks',
+    '',
+    `Run ${new Date().toISOString()} with \`npm run bench -- ${[...args].join(' ')}\` on ${machine()}; total ${((performance.now() - started) / 1000).toFixed(0)} s; ` +
+      `load average ${loadBefore} at the start, ${load()} at the end.` + (quick ? ' **Quick mode: smaller counts.**' : ''),
+    '',
+    auditSection('3. Audit log (local cache)', result),
+    '',
+  ].join('\n');
+  process.stdout.write(`\n${markdown}`);
+  // The full report (bench/results/latest.md) is left to full runs.
 }
 
 try {

@@ -3,6 +3,7 @@ import { CONSOLE_VERSION } from '../core/console-core';
 import { registerTenantCommands } from './tenant-commands';
 import { registerServeCommand } from './serve-command';
 import { registerSettingsCommand } from './settings-command';
+import { registerAuditCommands } from './audit-commands';
 import { CliError, EXIT_CODES, printJson } from './output';
 
 const program = new Command('tenantctl')
@@ -14,10 +15,14 @@ const program = new Command('tenantctl')
 
 registerTenantCommands(program);
 registerSettingsCommand(program);
+registerAuditCommands(program);
 registerServeCommand(program);
 
 // Subcommands inherit the parent's settings only when created after them: apply to all.
-for (const command of program.commands) command.exitOverride().configureOutput({ outputError: () => undefined });
+const quiet = (command: Command): void => {
+  for (const sub of command.commands) quiet(sub.exitOverride().configureOutput({ outputError: () => undefined }));
+};
+quiet(program);
 
 try {
   await program.parseAsync(process.argv);

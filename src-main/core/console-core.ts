@@ -14,6 +14,9 @@ import { createDispatch, type Dispatch } from './dispatch';
 import { EventBus } from './event-bus';
 import { createHandlers } from './handlers';
 import type { PlatformContext } from '../platform/platform-context';
+import { userInfo } from 'node:os';
+import { createAuditService, type AuditService } from '../audit/audit-service';
+import { cacheFileIn, openCache, type CacheStatus, type LocalCache } from '../cache/open-cache';
 
 export interface ConsoleCoreOptions {
   readonly mode: AppInfo['mode'];
@@ -29,6 +32,10 @@ export interface ConsoleCoreOptions {
   readonly logger?: Logger;
   /** Reconcile unfinished operations at start-up (default true). */
   readonly reconcileOnStart?: boolean;
+  /** The local SQLite cache; defaults to cache.sqlite in the data folder (one per installation). */
+  readonly cacheFile?: string;
+  /** Electron's build of better-sqlite3; unset under plain Node. */
+  readonly sqliteNativeBinding?: string;
 }
 
 export interface ConsoleCore {
@@ -39,10 +46,17 @@ export interface ConsoleCore {
   readonly logger: Logger;
   /** For tests and benchmarks that need the platform's pools directly. */
   readonly platform: PlatformContext;
+  /** The local cache (null when refused: see cacheStatus). */
+  readonly cache: LocalCache | null;
+  readonly cacheStatus: CacheStatus;
+  /** The audit log: `audit.record({...})` audits work that is not a contract call. */
+  readonly audit: AuditService;
   close(): Promise<void>;
 }
 
 export const CONSOLE_VERSION: string = packageVersion;
+
+const AUDIT_DRAIN_ON_CLOSE_MS = 3_000;
 
 /**
  * Opens the console's core: the server (embedded, or the configured external one — the
@@ -55,6 +69,13 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
   const secretStore = options.secretStore ?? new FileSecretStore(join(dataDir, 'secrets.json'));
   const databaseUrl = resolveDatabaseUrl(options.databaseUrl);
   const events = new EventBus();
+  // The cache opens first and whatever the server does: it is what works offline.
+  const cacheOpening = openCache({
+    file: options.cacheFile ?? cacheFileIn(dataDir),
+    logger,
+    ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
+  });
+  const cache = cacheOpening.cache;
 
   let cluster: EmbeddedCluster | null = null;
   let endpoint: ServerEndpoint;
@@ -62,7 +83,10 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     endpoint = endpointFromUrl(databaseUrl);
   } else {
     cluster = new EmbeddedCluster({ dataDir, secretStore, logger });
-    endpoint = await cluster.acquire();
+    endpoint = await cluster.acquire().catch((error: unknown) => {
+      cache?.close();
+      throw error;
+    });
   }
 
   let platform: PlatformContext;
@@ -70,6 +94,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     platform = await openPlatform({ endpoint, platformDatabase: options.platformDatabase ?? resolvePlatformDatabase(), logger, events });
   } catch (error) {
     await cluster?.release().catch(() => undefined);
+    cache?.close();
     throw error;
   }
 
@@ -86,19 +111,33 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     await reconcile(platform).catch((error) => logger.error({ err: error }, 'start-up reconcile failed'));
   }
 
+  const audit = createAuditService({
+    cache,
+    cacheStatus: cacheOpening.status,
+    pool: platform.pool,
+    identity: { operator: endpoint.adminUser, osUser: userInfo().username },
+    logger,
+  });
+
   let closed = false;
   return {
-    dispatch: createDispatch(createHandlers(platform, info), logger),
+    dispatch: createDispatch(createHandlers(platform, info, audit), logger, audit),
     events,
     info,
     dataDir,
     logger,
     platform,
+    cache,
+    cacheStatus: cacheOpening.status,
+    audit,
     async close() {
       if (closed) return;
       closed = true;
+      // A one-off CLI command's events reach the platform now rather than at the next start.
+      await audit.close(AUDIT_DRAIN_ON_CLOSE_MS);
       await closePlatform(platform);
       await cluster?.release().catch((error) => logger.error({ err: error }, 'releasing the embedded server failed'));
+      cache?.close();
       logger.flush?.();
     },
   };

@@ -9,6 +9,7 @@ import {
 import type { ContractError, Result } from '../../src-shared/contract/errors';
 import { isAppError } from './app-error';
 import { isConnectionFailure } from '../postgres/errors';
+import { tenantOfCall, type CallAuditor } from '../audit/audited-call';
 
 export interface CallContext {
   /** Where the call came from, for logs and (later) the audit trail. */
@@ -49,25 +50,54 @@ export function toContractError(channel: string, error: unknown, logger: Dispatc
  * The single entry point every transport uses (IPC, host-mode HTTP, CLI): refuses unknown
  * channels, validates the input against the channel's schema before the handler runs, and
  * answers with a Result — never a thrown stack.
+ *
+ * Every call to a `mutates: true` channel is audited here, once for all handlers: the
+ * event (ok, error code, or validation refusal) is committed to the local log before the
+ * result is returned. With no audit log (cache refused) changes are refused up front; if
+ * the write itself fails after the work was done, the caller gets an error that says so
+ * (never a silent, unaudited success) and the would-be event goes to the console log.
  */
-export function createDispatch(handlers: Handlers, logger: DispatchLogger): Dispatch {
-  return async (channel, rawInput, context) => {
-    if (!isChannelName(channel)) {
-      return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `Unknown channel: ${String(channel).slice(0, 80)}` } };
-    }
+export function createDispatch(handlers: Handlers, logger: DispatchLogger, auditor?: CallAuditor): Dispatch {
+  const run = async (channel: ChannelName, rawInput: unknown, context: CallContext): Promise<{ result: Result<unknown>; input: unknown }> => {
     const definition = channels[channel];
     const parsed = definition.input.safeParse(rawInput ?? {});
     if (!parsed.success) {
-      return { ok: false, error: { code: 'VALIDATION', message: describeValidationError(parsed.error) } };
+      return { result: { ok: false, error: { code: 'VALIDATION', message: describeValidationError(parsed.error) } }, input: rawInput };
     }
     try {
       const handler = handlers[channel] as Handler<typeof channel>;
       const value = await handler(parsed.data as never, context);
       // Parsing the output too keeps the contract honest: nothing leaves main that the
       // schema does not describe (extra fields are stripped).
-      return { ok: true, value: definition.output.parse(value) };
+      return { result: { ok: true, value: definition.output.parse(value) }, input: parsed.data };
     } catch (error) {
-      return { ok: false, error: toContractError(channel, error, logger) };
+      return { result: { ok: false, error: toContractError(channel, error, logger) }, input: parsed.data };
+    }
+  };
+
+  return async (channel, rawInput, context) => {
+    if (!isChannelName(channel)) {
+      return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `Unknown channel: ${String(channel).slice(0, 80)}` } };
+    }
+    if (!channels[channel].mutates || !auditor) return (await run(channel, rawInput, context)).result;
+
+    if (auditor.problem) return { ok: false, error: { code: 'INVALID_STATE', message: auditor.problem } };
+    const started = performance.now();
+    const { result, input } = await run(channel, rawInput, context);
+    const entry = {
+      action: channel,
+      tenant: tenantOfCall(input, result.ok ? result.value : undefined),
+      details: { ...(typeof input === 'object' && input !== null ? input : { input }), origin: context.origin },
+      outcome: result.ok ? 'ok' : result.error.code,
+      durationMs: performance.now() - started,
+    };
+    try {
+      await auditor.record(entry);
+      return result;
+    } catch (error) {
+      logger.error({ channel, err: error, unauditedOutcome: entry.outcome, tenant: entry.tenant }, 'audit write failed');
+      const done = result.ok ? `${channel} was carried out` : `${channel} failed (${result.error.code})`;
+      return { ok: false, error: { code: 'INTERNAL', message: `${done}, but it could not be written to the audit log: ${(error as Error).message}` } };
     }
   };
 }

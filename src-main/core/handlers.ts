@@ -14,9 +14,11 @@ import {
   writeSettings,
 } from '../tenants/tenant-queries';
 import type { Handlers } from './dispatch';
+import { createAuditHandlers } from '../audit/audit-handlers';
+import type { AuditService } from '../audit/audit-service';
 
 /** Every channel of the contract, one line each: the work lives in the capability folders. */
-export function createHandlers(ctx: PlatformContext, info: AppInfo): Handlers {
+export function createHandlers(ctx: PlatformContext, info: AppInfo, audit: AuditService): Handlers {
   return {
     'app:info': async () => info,
     'plans:list': async () => listCurrentPlans(ctx.pool),
@@ -45,5 +47,6 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo): Handlers {
     'tenants:activate': async ({ ref, expectedVersion }) => changeTenantStatus(ctx, 'activate', { ref, expectedVersion }),
     'tenants:cancel': async ({ ref, reason, expectedVersion }) => changeTenantStatus(ctx, 'cancel', { ref, reason, expectedVersion }),
     'tenants:reconcile': async () => reconcile(ctx),
+    ...createAuditHandlers(ctx, audit),
   };
 }

@@ -47,6 +47,8 @@ export async function openTestCore(url: string, platformDatabase: string, option
     mode: 'cli',
     databaseUrl: url,
     dataDir: inject('embeddedDataDir'),
+    // One cache (one console installation) per test platform: audit events stay with their platform.
+    cacheFile: `${inject('embeddedDataDir')}/cache-${platformDatabase}.sqlite`,
     logger: createSilentLogger(),
     reconcileOnStart: options.reconcileOnStart ?? false,
   });

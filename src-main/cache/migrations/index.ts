@@ -1,0 +1,13 @@
+import { sql as audit } from './001-audit';
+
+export interface CacheMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/**
+ * Local cache migrations, in order; the cache's `PRAGMA user_version` is the last one
+ * applied. Never edit a shipped one: add the next (2 is the offline snapshots').
+ */
+export const CACHE_MIGRATIONS: readonly CacheMigration[] = [{ version: 1, name: 'audit', sql: audit }];
