@@ -14,6 +14,7 @@ import {
   writeSettings,
 } from '../tenants/tenant-queries';
 import type { Handlers } from './dispatch';
+import { createPlanHandlers } from '../plans/plan-handlers';
 
 /** Every channel of the contract, one line each: the work lives in the capability folders. */
 export function createHandlers(ctx: PlatformContext, info: AppInfo): Handlers {
@@ -45,5 +46,6 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo): Handlers {
     'tenants:activate': async ({ ref, expectedVersion }) => changeTenantStatus(ctx, 'activate', { ref, expectedVersion }),
     'tenants:cancel': async ({ ref, reason, expectedVersion }) => changeTenantStatus(ctx, 'cancel', { ref, reason, expectedVersion }),
     'tenants:reconcile': async () => reconcile(ctx),
+    ...createPlanHandlers(ctx),
   };
 }
