@@ -124,10 +124,17 @@ DECLARE
   lim record;
   headroom bigint;
 BEGIN
-  UPDATE platform.counters SET used = used + p_n
-   WHERE resource = p_resource AND scope = p_scope AND period = p_period AND slot = mine
-     AND valid_until > statement_timestamp() AND (cap IS NULL OR used + p_n <= cap);
-  IF FOUND THEN RETURN; END IF;
+  BEGIN
+    UPDATE platform.counters SET used = used + p_n
+     WHERE resource = p_resource AND scope = p_scope AND period = p_period AND slot = mine
+       AND valid_until > statement_timestamp() AND (cap IS NULL OR used + p_n <= cap);
+    IF FOUND THEN RETURN; END IF;
+    -- Not enough in this slot. If the UPDATE waited for a rebalance and its re-check then
+    -- failed, the slot stays locked (EvalPlanQual locks before re-checking): roll the
+    -- attempt back, so the slow path holds nothing when it locks every slot in order.
+    RAISE EXCEPTION USING ERRCODE = 'TC000';
+  EXCEPTION WHEN SQLSTATE 'TC000' THEN NULL;
+  END;
 
   -- Slow path: lock the whole key in slot order (one order for everyone: no deadlock
   -- between single-statement writers), creating its slots the first time.
