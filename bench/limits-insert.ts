@@ -45,10 +45,15 @@ export interface LimitsResult {
 }
 
 const SETUP = /* sql */ `
-  CREATE TABLE erp.bench_plain (LIKE erp.transactions INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES);
-  ALTER TABLE erp.bench_plain ADD FOREIGN KEY (company_id) REFERENCES erp.companies (id);
-  CREATE TABLE erp.bench_naive (LIKE erp.transactions INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES);
-  ALTER TABLE erp.bench_naive ADD FOREIGN KEY (company_id) REFERENCES erp.companies (id);
+  -- Same columns, checks, indexes and foreign keys as erp.transactions: only the limit triggers differ.
+  CREATE TABLE erp.bench_plain (LIKE erp.transactions INCLUDING ALL);
+  CREATE TABLE erp.bench_naive (LIKE erp.transactions INCLUDING ALL);
+  ALTER TABLE erp.bench_plain ADD FOREIGN KEY (company_id) REFERENCES erp.companies (id),
+    ADD FOREIGN KEY (user_id) REFERENCES erp.users (id) ON DELETE SET NULL,
+    ADD FOREIGN KEY (invoice_id) REFERENCES erp.invoices (id), ADD FOREIGN KEY (journal_entry_id) REFERENCES erp.journal_entries (id);
+  ALTER TABLE erp.bench_naive ADD FOREIGN KEY (company_id) REFERENCES erp.companies (id),
+    ADD FOREIGN KEY (user_id) REFERENCES erp.users (id) ON DELETE SET NULL,
+    ADD FOREIGN KEY (invoice_id) REFERENCES erp.invoices (id), ADD FOREIGN KEY (journal_entry_id) REFERENCES erp.journal_entries (id);
   CREATE TABLE platform.bench_naive_counter (id int PRIMARY KEY, used bigint NOT NULL, lim bigint);
   INSERT INTO platform.bench_naive_counter VALUES (1, 0, 1000000000);
   CREATE FUNCTION platform.bench_naive_check() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
