@@ -4,7 +4,8 @@
  *   npm run bench                 embedded PostgreSQL in a fresh temporary data folder
  *   npm run bench -- --external   also the provisioning comparison on 127.0.0.1:5432
  *   npm run bench -- --quick      small counts, to check the harness itself
- *   npm run bench -- --only=audit the audit log benchmarks only (local SQLite, no server)
+ *   npm run bench -- --only=audit    the audit log benchmarks only (local SQLite, no server)
+ *   npm run bench -- --only=limits   just the limit-enforcement insert benchmark
  *
  * Prints a Markdown report and writes it to bench/results/latest.md. Targets are reported
  * as PASS/MISS; a miss never fails the process (performance is measured, not asserted) —
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchProvisioning, type ProvisioningOptions, type ProvisioningResult } from './provisioning';
 import { benchRegistry, type RegistryOptions } from './registry-list';
+import { benchLimits, limitsSection, type LimitsOptions } from './limits-insert';
 import { provisioningSection, registrySection, summaryTable } from './lib/report';
 import { EXTERNAL_URL, externalProblem, openEmbeddedTarget, openExternalTarget, type BenchTarget } from './lib/targets';
 import { auditSection, benchAudit, type AuditBenchOptions } from './audit';
@@ -23,8 +25,14 @@ import { auditSection, benchAudit, type AuditBenchOptions } from './audit';
 const RESULTS_FILE = fileURLToPath(new URL('./results/latest.md', import.meta.url));
 
 const args = new Set(process.argv.slice(2));
-const only = [...args].find((arg) => arg.startsWith('--only='))?.slice('--only='.length) ?? null;
-const unknown = [...args].filter((arg) => !['--external', '--quick'].includes(arg) && !(arg.startsWith('--only=') && ['audit'].includes(only ?? '')));
+const ONLY = ['audit', 'limits'] as const;
+const onlyArg = [...args].find((arg) => arg.startsWith('--only='));
+const only = onlyArg ? onlyArg.slice('--only='.length) : null;
+if (only !== null && !(ONLY as readonly string[]).includes(only)) {
+  console.error(`Unknown --only=${only}: one of ${ONLY.join(', ')}.`);
+  process.exit(2);
+}
+const unknown = [...args].filter((arg) => !['--external', '--quick'].includes(arg) && arg !== onlyArg);
 if (unknown.length > 0) {
   console.error(`Unknown option(s): ${unknown.join(' ')}. Usage: npm run bench [-- --external] [-- --quick]`);
   process.exit(2);
@@ -38,6 +46,7 @@ const provisioningOptions: ProvisioningOptions = quick
 const auditOptions: AuditBenchOptions = quick
   ? { appendEvents: 10_000, chainEvents: 100_000, queryIterations: 30, log }
   : { appendEvents: 50_000, chainEvents: 1_000_000, queryIterations: 100, log };
+const limitsOptions: LimitsOptions = quick ? { seconds: 1, rounds: 1, rowsPerStatement: 10, log } : { seconds: 5, rounds: 3, rowsPerStatement: 10, log };
 const registryOptions: RegistryOptions = quick
   ? { tenants: 10_000, iterations: 20, warmup: 5, log }
   : { tenants: 10_000, iterations: 100, warmup: 10, log };
@@ -83,6 +92,15 @@ async function main(): Promise<void> {
   cleanups.push(() => rm(scratch, { recursive: true, force: true }));
 
   if (only === 'audit') return runAuditOnly(started, loadBefore);
+  if (only === 'limits') {
+    log('Starting an embedded PostgreSQL in a fresh data folder…');
+    const markdown = await withTarget(openEmbeddedTarget, async (target) => {
+      log(`Limits: insert throughput with and without enforcement on ${target.label}`);
+      return limitsSection(`Limit enforcement — insert throughput, ${target.label}`, await benchLimits(target.core, limitsOptions));
+    });
+    process.stdout.write(`\n# Tenant Console — benchmarks (--only=limits)\n\nRun ${new Date().toISOString()} on ${machine()}${quick ? ', quick mode' : ''}.\n\n${markdown}\n`);
+    return;
+  }
 
   log('Starting an embedded PostgreSQL in a fresh data folder…');
   const embedded = await withTarget(openEmbeddedTarget, async (target) => {
@@ -90,7 +108,9 @@ async function main(): Promise<void> {
     const provisioning = await benchProvisioning(target.core, provisioningOptions);
     log(`Benchmark 2: ${registryOptions.tenants} tenants in the registry, host mode`);
     const registry = await benchRegistry(target.core, join(scratch, 'renderer'), registryOptions);
-    return { label: target.label, provisioning, registry };
+    log('Benchmark 3: insert throughput with and without limit enforcement');
+    const limits = await benchLimits(target.core, limitsOptions);
+    return { label: target.label, provisioning, registry, limits };
   });
 
   let external: { label: string; provisioning: ProvisioningResult } | { skipped: string } | null = null;
@@ -133,8 +153,9 @@ async function main(): Promise<void> {
     sections.push(provisioningSection(`1b. Provisioning a tenant — ${external.label}`, external.provisioning), '');
   }
   sections.push(registrySection(`2. ${embedded.registry.tenants.toLocaleString('en-US')} tenants in the registry — host mode, ${embedded.label}`, embedded.registry), '');
-  log('Benchmark 3: the audit log (local SQLite)');
-  sections.push(auditSection('3. Audit log (local cache)', await benchAudit(auditOptions)), '');
+  sections.push(limitsSection(`3. Limit enforcement — insert throughput, ${embedded.label}`, embedded.limits), '');
+  log('Benchmark 4: the audit log (local SQLite)');
+  sections.push(auditSection('4. Audit log (local cache)', await benchAudit(auditOptions)), '');
 
   const markdown = sections.join('\n');
   process.stdout.write(`\n${markdown}`);
@@ -144,7 +165,7 @@ async function main(): Promise<void> {
 }
 
 async function runAuditOnly(started: number, loadBefore: string): Promise<void> {
-  log('Benchmark 3: the audit log (local SQLite)');
+  log('The audit log (local SQLite)');
   const result = await benchAudit(auditOptions);
   const markdown = [
     '# Tenant Console — audit benchmarks',

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { CONSOLE_VERSION } from '../core/console-core';
 import { registerTenantCommands } from './tenant-commands';
+import { registerPlanCommands } from './plan-commands';
 import { registerServeCommand } from './serve-command';
 import { registerSettingsCommand } from './settings-command';
 import { registerAuditCommands } from './audit-commands';
@@ -14,6 +15,7 @@ const program = new Command('tenantctl')
   .configureOutput({ outputError: () => undefined });
 
 registerTenantCommands(program);
+registerPlanCommands(program);
 registerSettingsCommand(program);
 registerAuditCommands(program);
 registerServeCommand(program);

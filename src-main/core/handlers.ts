@@ -16,6 +16,7 @@ import {
 import type { Handlers } from './dispatch';
 import { createAuditHandlers } from '../audit/audit-handlers';
 import type { AuditService } from '../audit/audit-service';
+import { createPlanHandlers } from '../plans/plan-handlers';
 
 /** Every channel of the contract, one line each: the work lives in the capability folders. */
 export function createHandlers(ctx: PlatformContext, info: AppInfo, audit: AuditService): Handlers {
@@ -48,5 +49,6 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, audit: Audit
     'tenants:cancel': async ({ ref, reason, expectedVersion }) => changeTenantStatus(ctx, 'cancel', { ref, reason, expectedVersion }),
     'tenants:reconcile': async () => reconcile(ctx),
     ...createAuditHandlers(ctx, audit),
+    ...createPlanHandlers(ctx),
   };
 }

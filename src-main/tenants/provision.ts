@@ -9,6 +9,9 @@ import { inTransaction, withClient } from '../postgres/pools';
 import { generateTenantPassword, scramSha256VerifierAsync } from '../postgres/scram';
 import type { PlatformContext } from '../platform/platform-context';
 import { grantTenantPrivileges } from '../tenant-schema/privileges';
+import { TENANT_SCHEMA_VERSION } from '../tenant-schema/template';
+import { limitsSpecFor } from '../plans/limits-spec';
+import { pushLimits } from '../plans/push-limits';
 import { LOCK_OPERATIONS } from '../platform/migrate';
 import { crashIfInjected, finishOperation, OPERATION_COLUMNS, recordStep, releaseOperationLock, toOperationRecord, type OperationRecord, type OperationRow } from './journal';
 import { namesFor, takenTenantCodes } from './name-availability';
@@ -26,6 +29,7 @@ export const PROVISION_STEPS = [
   'database_created',
   'granting_privileges',
   'privileges_granted',
+  'limits_pushed',
   'activated',
 ] as const;
 export type ProvisionStep = (typeof PROVISION_STEPS)[number];
@@ -35,6 +39,7 @@ const MILESTONES: Readonly<Partial<Record<ProvisionStep, string>>> = {
   role_created: 'Created its login role',
   database_created: 'Created its database from the template',
   privileges_granted: 'Granted privileges',
+  limits_pushed: 'Wrote its plan limits into its database',
   activated: 'Activated',
 };
 const MILESTONE_STEPS = Object.keys(MILESTONES) as ProvisionStep[];
@@ -135,6 +140,7 @@ async function provisionOnce(
       }
       throw error;
     }
+    // Intent: grants and the plan's limits.
     await recordStep(ctx.pool, operation, 'granting_privileges', ['database_created']);
     milestone('database_created');
 
@@ -146,19 +152,28 @@ async function provisionOnce(
          GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${quoteIdent(role)};
          ALTER ROLE ${quoteIdent(role)} IN DATABASE ${quoteIdent(database)} SET search_path = erp, public`,
       ),
-      withClient(server.endpoint, database, (client) => grantTenantPrivileges(client, role), { waitForClose: false }),
+      // The template is shared by every plan: the tenant's own limits are written after the
+      // clone, on the same connection as the grants (a connection costs more than the push).
+      limitsSpecFor(ctx.pool, operation.tenantId!, { code: input.plan, version: planVersion }).then((limits) =>
+        withClient(server.endpoint, database, async (client) => {
+          await grantTenantPrivileges(client, role);
+          await pushLimits(client, limits);
+        }, { waitForClose: false }),
+      ),
     ]);
-    await recordStep(ctx.pool, operation, 'privileges_granted');
+    await recordStep(ctx.pool, operation, 'limits_pushed', ['privileges_granted']);
     milestone('privileges_granted');
+    milestone('limits_pushed');
 
     await server.adminPool.query(`ALTER ROLE ${quoteIdent(role)} LOGIN`);
     // The tenant's status and the journal's end in one statement: atomic, one round trip.
     await ctx.pool.query(
       `WITH tenant AS (
-         UPDATE tenants SET status = 'active', status_changed_at = now(), updated_at = now() WHERE id = $1
+         UPDATE tenants SET status = 'active', status_changed_at = now(), updated_at = now(),
+                            schema_version = $3, limits_pushed_at = now() WHERE id = $1
        )
        UPDATE operations SET step = 'activated', state = 'done', updated_at = now(), finished_at = now() WHERE id = $2`,
-      [operation.tenantId, operation.id],
+      [operation.tenantId, operation.id, TENANT_SCHEMA_VERSION],
     );
     crashIfInjected('activated');
     milestone('activated');

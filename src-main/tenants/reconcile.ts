@@ -3,11 +3,12 @@ import type { PlatformContext } from '../platform/platform-context';
 import { claimAbandonedOperations, releaseOperationLock } from './journal';
 import { undoProvision } from './provision';
 import { completeStatusChange } from './status-change';
+import { completePlanChange } from '../plans/plan-change';
 
 /**
  * Finishes every operation whose process died: provisioning is rolled back (its
- * credentials were never delivered), status changes are resumed (re-enforcing the target
- * is idempotent). Operations still owned by a live process are left alone.
+ * credentials were never delivered), status and plan changes are resumed (re-enforcing the
+ * target and re-pushing limits are idempotent). Operations still owned by a live process are left alone.
  */
 export async function reconcile(ctx: PlatformContext): Promise<ReconcileReport> {
   const session = await ctx.pool.connect();
@@ -22,6 +23,9 @@ export async function reconcile(ctx: PlatformContext): Promise<ReconcileReport> 
         if (operation.kind === 'provision') {
           await undoProvision(ctx, operation, `rolled back by reconcile after an interruption at step "${operation.step}"`);
           report.rolledBack.push(entry);
+        } else if (operation.kind === 'plan_change') {
+          await completePlanChange(ctx, operation);
+          report.resumed.push(entry);
         } else {
           await completeStatusChange(ctx, operation);
           report.resumed.push(entry);

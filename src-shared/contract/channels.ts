@@ -20,6 +20,7 @@ import {
 } from './models';
 import type { ChannelDefinition } from './channel-definition';
 import { auditChannels } from './audit-channels';
+import { planChannels } from './plan-channels';
 
 export type { ChannelDefinition } from './channel-definition';
 
@@ -106,6 +107,7 @@ export const channels = {
   },
   'tenants:reconcile': { input: empty, output: reconcileReportSchema, mutates: true },
   ...auditChannels,
+  ...planChannels,
 } as const satisfies Record<string, ChannelDefinition>;
 
 export type Channels = typeof channels;

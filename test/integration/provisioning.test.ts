@@ -31,7 +31,7 @@ describe.each(await serverCases('provisioning'))('provisioning on $name', (serve
     expect(tenant.limits).toEqual({ companies: 1, usersPerCompany: 3, transactionsPerMonth: 100 });
     expect(tenant.trialEndsAt).not.toBeNull();
     expect(new Date(tenant.trialEndsAt!).getTime() - Date.now()).toBeGreaterThan(13.9 * 86_400_000);
-    expect(progress).toEqual(['registered', 'role_created', 'database_created', 'privileges_granted', 'activated']);
+    expect(progress).toEqual(['registered', 'role_created', 'database_created', 'privileges_granted', 'limits_pushed', 'activated']);
     expect(credentials).toMatchObject({ database: tenant.databaseName, user: tenant.dbRole });
     expect(credentials.password).toMatch(/^[A-Za-z2-9]{32}$/);
 

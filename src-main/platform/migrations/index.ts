@@ -1,4 +1,5 @@
 import { sql as registry } from './001-registry';
+import { sql as plansLimits } from './002-plans-limits';
 import { sql as audit } from './004-audit';
 
 export interface Migration {
@@ -10,5 +11,6 @@ export interface Migration {
 /** Platform database migrations, in order. Never edit a shipped one: add the next. */
 export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'registry', sql: registry },
+  { version: 2, name: 'plans-limits', sql: plansLimits },
   { version: 4, name: 'audit', sql: audit },
 ];

@@ -1,9 +1,11 @@
 import type { Migration } from '../../platform/migrations';
 import { sql as erpBaseline } from './001-erp-baseline';
 import { sql as erpCore } from './002-erp-core';
+import { sql as limits } from './003-limits';
 
 /** Tenant database migrations, in order. Never edit a shipped one: add the next. */
 export const TENANT_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'erp-baseline', sql: erpBaseline },
   { version: 2, name: 'erp-core', sql: erpCore },
+  { version: 3, name: 'limits', sql: limits },
 ];

@@ -1,0 +1,152 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { LIMIT_RESOURCES, type LimitResource } from '../../src-shared/contract/plan-models';
+import { printJson, printTable } from './output';
+import { withCliSession } from './session';
+
+const json = { flags: '--json', description: 'print JSON (snake_case) instead of text' } as const;
+const show = (value: number | null) => (value === null ? 'unlimited' : String(value));
+const money = (cents: number | null, currency: string) => (cents === null ? 'custom' : `${(cents / 100).toFixed(2)} ${currency}`);
+
+function resourceOption(value: string): LimitResource {
+  if (!(LIMIT_RESOURCES as readonly string[]).includes(value)) throw new InvalidArgumentError(`Resource must be one of ${LIMIT_RESOURCES.join(', ')}.`);
+  return value as LimitResource;
+}
+
+function limitValueOption(value: string): number | null {
+  if (value === 'unlimited') return null;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('Value must be a whole number ≥ 0 or "unlimited".');
+  return n;
+}
+
+/** `tenantctl plans`, `tenantctl plan set|override|revoke|limits|history`, `tenantctl migrate`. */
+export function registerPlanCommands(program: Command): void {
+  program
+    .command('plans')
+    .description('list the current plans with their limits')
+    .option(json.flags, json.description)
+    .action(async (options: { json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const plans = await session.call('plans:list', {});
+        if (options.json) return printJson({ plans });
+        printTable(
+          ['CODE', 'VERSION', 'NAME', 'PRICE', 'INTERVAL', 'COMPANIES', 'USERS/COMPANY', 'TRANSACTIONS/MONTH'],
+          plans.map((p) => [p.code, String(p.version), p.name, money(p.priceCents, p.currency), p.interval, show(p.limits.companies), show(p.limits.usersPerCompany), show(p.limits.transactionsPerMonth)]),
+        );
+      });
+    });
+
+  const plan = program.command('plan').description("change a tenant's plan, overrides and limits");
+
+  plan
+    .command('set')
+    .description("move a tenant to a plan (its current version); a downgrade below usage needs --force")
+    .argument('<ref>', 'tenant code or subdomain')
+    .argument('<plan>', 'plan code')
+    .option('--force', 'apply even if the tenant is over the new limits (existing data stays, new inserts are refused)')
+    .option('--reason <text>', 'why (recorded in the plan history)')
+    .option(json.flags, json.description)
+    .action(async (ref: string, planCode: string, options: { force?: boolean; reason?: string; json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const current = await session.call('tenants:get', { ref });
+        const tenant = await session.call('tenants:changePlan', {
+          ref,
+          plan: planCode,
+          force: options.force ?? false,
+          expectedVersion: current.version,
+          ...(options.reason !== undefined ? { reason: options.reason } : {}),
+        });
+        if (options.json) return printJson(tenant);
+        process.stdout.write(`${tenant.tenantCode} is now on ${tenant.planName} (${tenant.plan} v${tenant.planVersion}).\n`);
+      });
+    });
+
+  plan
+    .command('limits')
+    .description("a tenant's limits and usage, read from its database")
+    .argument('<ref>', 'tenant code or subdomain')
+    .option(json.flags, json.description)
+    .action(async (ref: string, options: { json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const limits = await session.call('tenants:limits', { ref });
+        if (options.json) return printJson(limits);
+        printTable(
+          ['RESOURCE', 'CURRENT', 'LIMIT', 'PERCENT', 'STATE'],
+          limits.resources.map((r) => [
+            r.resource === 'users' && r.company ? `users (largest: ${r.company.name})` : r.resource,
+            String(r.current),
+            show(r.limit),
+            r.percent === null ? '' : `${r.percent}%`,
+            r.blocked ? 'limit reached' : r.warning ? `over ${limits.warningPercent}%` : 'ok',
+          ]),
+        );
+        for (const o of limits.overrides) {
+          process.stdout.write(`override ${o.id}: ${o.kind} ${o.resource} ${show(o.value)}${o.expiresAt ? ` until ${o.expiresAt}` : ''} (${o.reason})${o.active ? '' : ' [expired]'}\n`);
+        }
+      });
+    });
+
+  plan
+    .command('override')
+    .description('set a custom limit (replaces the plan limit) or a temporary allowance (added on top)')
+    .argument('<ref>', 'tenant code or subdomain')
+    .requiredOption('--resource <name>', `one of ${LIMIT_RESOURCES.join(', ')}`, resourceOption)
+    .requiredOption('--value <n>', 'a number, or "unlimited" for a custom limit', limitValueOption)
+    .requiredOption('--reason <text>', 'why (recorded)')
+    .option('--allowance', 'an allowance above the limit instead of a custom limit')
+    .option('--expires <time>', 'ISO time the override ends, e.g. 2025-12-31T23:59:59Z')
+    .option(json.flags, json.description)
+    .action(async (ref: string, options: { resource: LimitResource; value: number | null; reason: string; allowance?: boolean; expires?: string; json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const override = await session.call('tenants:setOverride', {
+          ref,
+          resource: options.resource,
+          kind: options.allowance ? 'allowance' : 'limit',
+          value: options.value,
+          reason: options.reason,
+          ...(options.expires !== undefined ? { expiresAt: options.expires } : {}),
+        });
+        if (options.json) return printJson(override);
+        process.stdout.write(`Override ${override.id} set: ${override.kind} ${override.resource} ${show(override.value)}.\n`);
+      });
+    });
+
+  plan
+    .command('revoke')
+    .description('revoke an override')
+    .argument('<ref>', 'tenant code or subdomain')
+    .argument('<id>', 'override id (see tenantctl plan limits)')
+    .option(json.flags, json.description)
+    .action(async (ref: string, id: string, options: { json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const override = await session.call('tenants:revokeOverride', { ref, id });
+        if (options.json) return printJson(override);
+        process.stdout.write(`Override ${override.id} revoked.\n`);
+      });
+    });
+
+  program
+    .command('migrate')
+    .description('apply the tenant-schema migrations to every tenant database not yet at the newest version')
+    .option(json.flags, json.description)
+    .action(async (options: { json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const requestId = crypto.randomUUID();
+        const showProgress = !options.json && process.stderr.isTTY;
+        const off = session.core.events.on('job:progress', (event) => {
+          if (showProgress && event.requestId === requestId) process.stderr.write(`  [${event.stepIndex}/${event.stepCount}] ${event.message}\n`);
+        });
+        try {
+          const report = await session.call('fleet:migrate', { requestId });
+          if (options.json) return printJson(report);
+          process.stdout.write(
+            `Tenant schema v${report.schemaVersion}: ${report.migrated.length} migrated, ${report.failed.length} failed, ${report.upToDate} already up to date.\n`,
+          );
+          for (const failure of report.failed) process.stdout.write(`  failed: ${failure.tenantCode}: ${failure.message}\n`);
+          if (report.failed.length > 0) process.exitCode = 1;
+        } finally {
+          off();
+        }
+      });
+    });
+}

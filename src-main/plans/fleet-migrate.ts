@@ -1,0 +1,85 @@
+import pLimit from 'p-limit';
+import type { FleetMigrateReport } from '../../src-shared/contract/plan-models';
+import { applyMigrations } from '../platform/migrate';
+import { withClient } from '../postgres/pools';
+import type { PlatformContext } from '../platform/platform-context';
+import type { Migration } from '../platform/migrations';
+import { TENANT_MIGRATIONS } from '../tenant-schema/migrations';
+import { grantTenantPrivileges } from '../tenant-schema/privileges';
+import { limitsSpecFor } from './limits-spec';
+import { pushLimits } from './push-limits';
+
+export const FLEET_MIGRATE_CONCURRENCY = 4;
+
+export interface FleetMigrateOptions {
+  readonly concurrency?: number;
+  /** For tests: the migrations to apply (default: TENANT_MIGRATIONS). */
+  readonly migrations?: readonly Migration[];
+  readonly onProgress?: (done: number, total: number, tenantCode: string, failed: boolean) => void;
+}
+
+interface Candidate {
+  id: string;
+  tenant_code: string;
+  plan_code: string;
+  plan_version: number;
+  server_id: string;
+  database_name: string;
+  db_role: string;
+  schema_version: number | null;
+}
+
+/** Tenants whose database is not recorded at `version`: what a (re)run still has to do. */
+export async function outOfDateTenants(ctx: PlatformContext, version: number): Promise<Candidate[]> {
+  const { rows } = await ctx.pool.query<Candidate>(
+    `SELECT id, tenant_code, plan_code, plan_version, server_id, database_name, db_role, schema_version FROM tenants
+      WHERE status NOT IN ('deleted', 'provisioning') AND schema_version IS DISTINCT FROM $1 ORDER BY tenant_code`,
+    [version],
+  );
+  return rows;
+}
+
+/**
+ * Brings every tenant database to the newest tenant schema: pending migrations (each in its
+ * own transaction, recorded in platform.schema_migrations), privileges re-granted, limits
+ * pushed, then the version recorded in the registry. Bounded concurrency; a failing tenant
+ * is reported and never stops the others. Resumable: a rerun picks up only the tenants not
+ * yet recorded at the newest version, and inside a tenant only the migrations not yet applied.
+ */
+export async function migrateFleet(ctx: PlatformContext, options: FleetMigrateOptions = {}): Promise<FleetMigrateReport> {
+  const migrations = options.migrations ?? TENANT_MIGRATIONS;
+  const schemaVersion = Math.max(...migrations.map((m) => m.version));
+  const { rows: countRows } = await ctx.pool.query<{ n: number }>(`SELECT count(*) AS n FROM tenants WHERE status NOT IN ('deleted', 'provisioning')`);
+  const candidates = await outOfDateTenants(ctx, schemaVersion);
+  const report: FleetMigrateReport = { schemaVersion, examined: candidates.length, migrated: [], failed: [], upToDate: (countRows[0]?.n ?? 0) - candidates.length };
+  const limit = pLimit(options.concurrency ?? FLEET_MIGRATE_CONCURRENCY);
+  let done = 0;
+  await Promise.all(
+    candidates.map((tenant) =>
+      limit(async () => {
+        let failed = false;
+        try {
+          const applied = await withClient(ctx.serverById(tenant.server_id).endpoint, tenant.database_name, async (client) => {
+            await client.query('CREATE SCHEMA IF NOT EXISTS platform');
+            const applied = await applyMigrations(client, migrations, 'platform.schema_migrations');
+            await grantTenantPrivileges(client, tenant.db_role);
+            await pushLimits(client, await limitsSpecFor(ctx.pool, tenant.id, { code: tenant.plan_code, version: tenant.plan_version }));
+            return applied;
+          });
+          await ctx.pool.query('UPDATE tenants SET schema_version = $2, limits_pushed_at = now() WHERE id = $1', [tenant.id, schemaVersion]);
+          report.migrated.push({ tenantCode: tenant.tenant_code, fromVersion: tenant.schema_version, applied });
+        } catch (error) {
+          failed = true;
+          ctx.logger.warn({ err: error, tenant: tenant.tenant_code }, 'tenant-schema migration failed');
+          report.failed.push({ tenantCode: tenant.tenant_code, message: (error as Error).message.slice(0, 500) });
+        } finally {
+          done += 1;
+          options.onProgress?.(done, candidates.length, tenant.tenant_code, failed);
+        }
+      }),
+    ),
+  );
+  report.migrated.sort((a, b) => a.tenantCode.localeCompare(b.tenantCode));
+  report.failed.sort((a, b) => a.tenantCode.localeCompare(b.tenantCode));
+  return report;
+}

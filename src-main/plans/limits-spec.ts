@@ -1,0 +1,79 @@
+import type pg from 'pg';
+import type { LimitResource } from '../../src-shared/contract/plan-models';
+import { AppError } from '../core/app-error';
+
+type Queryable = Pick<pg.ClientBase, 'query'>;
+
+export interface OverrideSpec {
+  readonly id: string;
+  readonly resource: LimitResource;
+  readonly kind: 'limit' | 'allowance';
+  readonly value: number | null;
+  readonly expiresAt: Date | null;
+  readonly reason: string;
+}
+
+/** What a tenant database is told: its plan's limits, its active overrides, the warning threshold. */
+export interface LimitsSpec {
+  readonly planCode: string;
+  readonly planVersion: number;
+  readonly planLimits: Readonly<Record<LimitResource, number | null>>;
+  readonly overrides: readonly OverrideSpec[];
+  readonly warningPercent: number;
+}
+
+export interface PlanLimitsRow {
+  max_companies: number | null;
+  max_users_per_company: number | null;
+  max_transactions_per_month: number | null;
+}
+
+export const planLimitsOf = (row: PlanLimitsRow): Record<LimitResource, number | null> => ({
+  companies: row.max_companies,
+  users: row.max_users_per_company,
+  transactions: row.max_transactions_per_month,
+});
+
+export async function readWarningPercent(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ value: unknown }>(`SELECT value FROM settings WHERE key = 'limit_warning_percent'`);
+  const value = Number(rows[0]?.value ?? 80);
+  return Number.isInteger(value) && value >= 1 && value <= 100 ? value : 80;
+}
+
+/** Active (not revoked, not expired) overrides of a tenant, from the registry. */
+export async function activeOverrides(db: Queryable, tenantId: string): Promise<OverrideSpec[]> {
+  const { rows } = await db.query<{ id: string; resource: LimitResource; kind: 'limit' | 'allowance'; value: number | null; expires_at: Date | null; reason: string }>(
+    `SELECT id, resource, kind, value, expires_at, reason FROM tenant_limit_overrides
+      WHERE tenant_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+      ORDER BY created_at`,
+    [tenantId],
+  );
+  return rows.map((row) => ({ id: row.id, resource: row.resource, kind: row.kind, value: row.value, expiresAt: row.expires_at, reason: row.reason }));
+}
+
+/** A tenant's limits as the registry says they should be: plan version + active overrides. */
+export async function limitsSpecFor(db: Queryable, tenantId: string, plan: { code: string; version: number }): Promise<LimitsSpec> {
+  const { rows } = await db.query<PlanLimitsRow>(
+    'SELECT max_companies, max_users_per_company, max_transactions_per_month FROM plans WHERE code = $1 AND version = $2',
+    [plan.code, plan.version],
+  );
+  if (!rows[0]) throw new AppError('NOT_FOUND', `No plan ${plan.code} version ${plan.version}.`);
+  return {
+    planCode: plan.code,
+    planVersion: plan.version,
+    planLimits: planLimitsOf(rows[0]),
+    overrides: await activeOverrides(db, tenantId),
+    warningPercent: await readWarningPercent(db),
+  };
+}
+
+/** The limit in force now for a resource (mirrors platform.effective_limit in the tenant database). */
+export function effectiveLimit(spec: Pick<LimitsSpec, 'planLimits' | 'overrides'>, resource: LimitResource, at = new Date()): number | null {
+  const active = spec.overrides.filter((o) => o.resource === resource && (o.expiresAt === null || o.expiresAt > at));
+  const custom = active
+    .filter((o) => o.kind === 'limit')
+    .sort((a, b) => (a.expiresAt?.getTime() ?? Infinity) - (b.expiresAt?.getTime() ?? Infinity))[0];
+  const base = custom ? custom.value : spec.planLimits[resource];
+  if (base === null) return null;
+  return base + active.filter((o) => o.kind === 'allowance').reduce((sum, o) => sum + (o.value ?? 0), 0);
+}

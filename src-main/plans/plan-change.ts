@@ -1,0 +1,226 @@
+import pLimit from 'p-limit';
+import type { TenantDetail } from '../../src-shared/contract/models';
+import type { MoveTenantsResult, PlanChangePreview } from '../../src-shared/contract/plan-models';
+import { AppError } from '../core/app-error';
+import { pgErrorCode } from '../postgres/errors';
+import { inTransaction, withClient } from '../postgres/pools';
+import type { PlatformContext } from '../platform/platform-context';
+import { beginOperation, crashIfInjected, finishOperation, recordStep, releaseOperationLock, type OperationRecord } from '../tenants/journal';
+import { getTenant, getTenantRow } from '../tenants/tenant-queries';
+import type { TenantRow } from '../tenants/tenant-rows';
+import { limitsSpecFor } from './limits-spec';
+import { pushLimits } from './push-limits';
+import { planViolations, readTenantUsage } from './tenant-usage';
+
+export interface PlanRef {
+  readonly code: string;
+  readonly version: number;
+}
+
+export interface PlanChangeRequest {
+  readonly ref: string;
+  readonly plan: string;
+  readonly version?: number | undefined;
+  readonly force: boolean;
+  readonly expectedVersion: number;
+  readonly reason?: string | undefined;
+}
+
+export interface PlanChangePayload extends Record<string, unknown> {
+  serverId: string;
+  database: string;
+  from: PlanRef;
+  to: PlanRef;
+  forced: boolean;
+  reason: string | null;
+}
+
+/** A downgrade below current usage, not forced: refused with the exact numbers. */
+export class PlanChangeRefused extends AppError {
+  constructor(message: string) {
+    super('INVALID_STATE', message);
+  }
+}
+
+/** The plan version to move to: the given one, or the plan's current version. */
+export async function resolvePlan(ctx: PlatformContext, code: string, version?: number): Promise<PlanRef & { trialDays: number | null }> {
+  const { rows } = await ctx.pool.query<{ code: string; version: number; trial_days: number | null }>(
+    `SELECT code, version, trial_days FROM plans WHERE code = $1 AND ${version === undefined ? 'is_current' : 'version = $2'}`,
+    version === undefined ? [code] : [code, version],
+  );
+  if (!rows[0]) throw new AppError('NOT_FOUND', version === undefined ? `Unknown plan "${code}".` : `Plan ${code} has no version ${version}.`);
+  return { code: rows[0].code, version: rows[0].version, trialDays: rows[0].trial_days };
+}
+
+const tenantEndpoint = (ctx: PlatformContext, row: Pick<TenantRow, 'server_id'>) => ctx.serverById(row.server_id).endpoint;
+
+/** Would moving this tenant to `target` put it over the new limits? Read from its database. */
+export async function previewPlanChange(ctx: PlatformContext, row: TenantRow, target: PlanRef): Promise<PlanChangePreview> {
+  const base = {
+    tenantCode: row.tenant_code,
+    companyName: row.company_name,
+    from: { code: row.plan_code, version: row.plan_version },
+    to: { code: target.code, version: target.version },
+  };
+  try {
+    const spec = await limitsSpecFor(ctx.pool, row.id, target);
+    const usage = await withClient(tenantEndpoint(ctx, row), row.database_name, readTenantUsage, { waitForClose: false });
+    return { ...base, violations: planViolations(usage, spec), problem: null };
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    return { ...base, violations: [], problem: `Could not read ${row.tenant_code}'s database: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * Upgrade or downgrade, journaled: (1) preview and refuse a downgrade below current usage
+ * unless forced, record the operation; (2) push the new limits into the tenant database;
+ * (3) commit the registry (plan, version, history). A crash after (1) is rolled forward by
+ * reconcile (pushing is idempotent); a failure reverts the tenant database to the old limits.
+ */
+export async function changeTenantPlan(ctx: PlatformContext, request: PlanChangeRequest): Promise<TenantDetail> {
+  const row = await getTenantRow(ctx.pool, request.ref);
+  checkChangeable(row, request.expectedVersion);
+  const target = await resolvePlan(ctx, request.plan, request.version);
+  if (row.plan_code === target.code && row.plan_version === target.version) {
+    throw new AppError('INVALID_STATE', `${row.tenant_code} is already on ${target.code} v${target.version}.`);
+  }
+  const preview = await previewPlanChange(ctx, row, target);
+  if (preview.problem) throw new AppError('DATABASE_UNAVAILABLE', preview.problem);
+  if (preview.violations.length > 0 && !request.force) {
+    throw new PlanChangeRefused(
+      `Refused: ${row.tenant_code} is over the limits of ${target.code} v${target.version} — ${preview.violations.map((v) => v.message).join('; ')}. ` +
+        'Force the change to apply it anyway: existing data stays, new inserts are refused.',
+    );
+  }
+
+  const session = await ctx.pool.connect();
+  let operation: OperationRecord | null = null;
+  try {
+    await session.query('BEGIN');
+    try {
+      const locked = await getTenantRow(session, request.ref, true);
+      checkChangeable(locked, request.expectedVersion);
+      const payload: PlanChangePayload = {
+        serverId: locked.server_id,
+        database: locked.database_name,
+        from: { code: locked.plan_code, version: locked.plan_version },
+        to: { code: target.code, version: target.version },
+        forced: preview.violations.length > 0,
+        reason: request.reason ?? null,
+      };
+      operation = await beginOperation(session, { kind: 'plan_change', tenantId: locked.id, tenantCode: locked.tenant_code, step: 'registered', payload, startedBy: ctx.operator });
+      await session.query('COMMIT');
+      crashIfInjected('plan_registered');
+    } catch (error) {
+      await session.query('ROLLBACK').catch(() => undefined);
+      if (pgErrorCode(error) === '23505') throw new AppError('CONFLICT', `Another operation on ${request.ref} is in progress — wait for it, then reload.`);
+      throw error;
+    }
+    try {
+      return await completePlanChange(ctx, operation);
+    } catch (error) {
+      await revertPlanChange(ctx, operation, error as Error);
+      throw error;
+    }
+  } finally {
+    if (operation) await releaseOperationLock(session, operation);
+    session.release();
+  }
+}
+
+function checkChangeable(row: TenantRow, expectedVersion: number): void {
+  if (row.version !== expectedVersion) {
+    throw new AppError('CONFLICT', `Tenant ${row.tenant_code} was changed by someone else (now version ${row.version}, you saw ${expectedVersion}) — reload and try again.`);
+  }
+  if (row.status === 'deleted' || row.status === 'provisioning') {
+    throw new AppError('INVALID_STATE', `${row.tenant_code} is ${row.status}: its plan cannot change.`);
+  }
+}
+
+/** Steps 2 and 3; also how reconcile rolls an interrupted plan change forward. */
+export async function completePlanChange(ctx: PlatformContext, operation: OperationRecord): Promise<TenantDetail> {
+  const payload = operation.payload as PlanChangePayload;
+  const server = ctx.serverById(payload.serverId);
+  const spec = await limitsSpecFor(ctx.pool, operation.tenantId!, payload.to);
+  await withClient(server.endpoint, payload.database, (client) => pushLimits(client, spec));
+  await recordStep(ctx.pool, operation, 'limits_pushed');
+  await inTransaction(ctx.pool, async (client) => {
+    const { rowCount } = await client.query(
+      `UPDATE tenants
+          SET plan_code = $2, plan_version = $3, version = version + 1, updated_at = now(), limits_pushed_at = now(),
+              trial_ends_at = CASE WHEN (SELECT trial_days FROM plans WHERE code = $2 AND version = $3) IS NULL THEN NULL ELSE trial_ends_at END
+        WHERE id = $1 AND (plan_code, plan_version) IS DISTINCT FROM ($2, $3)`,
+      [operation.tenantId, payload.to.code, payload.to.version],
+    );
+    if (rowCount === 1) {
+      await client.query(
+        `INSERT INTO tenant_plan_history (tenant_id, from_code, from_version, to_code, to_version, forced, reason, changed_by, operation_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [operation.tenantId, payload.from.code, payload.from.version, payload.to.code, payload.to.version, payload.forced, payload.reason, ctx.operator, operation.id],
+      );
+    }
+    await client.query(`UPDATE operations SET step = 'committed', updated_at = now() WHERE id = $1`, [operation.id]);
+    await finishOperation(client, operation, 'done');
+  });
+  const tenant = await getTenant(ctx.pool, operation.tenantCode);
+  ctx.events.emit('tenant:changed', { tenantCode: tenant.tenantCode, status: tenant.status, version: tenant.version });
+  return tenant;
+}
+
+/** A plan change that failed (not crashed): the tenant database goes back to the registry's limits. */
+async function revertPlanChange(ctx: PlatformContext, operation: OperationRecord, cause: Error): Promise<void> {
+  const payload = operation.payload as PlanChangePayload;
+  try {
+    const spec = await limitsSpecFor(ctx.pool, operation.tenantId!, payload.from);
+    await withClient(ctx.serverById(payload.serverId).endpoint, payload.database, (client) => pushLimits(client, spec));
+    await finishOperation(ctx.pool, operation, 'failed', cause.message.slice(0, 1000));
+  } catch (error) {
+    ctx.logger.error({ err: error, operation: operation.id }, 'reverting a failed plan change failed; reconcile will finish it');
+  }
+}
+
+/** Tenants a bulk move concerns: the named ones, or every tenant on an older version of the plan. */
+async function moveCandidates(ctx: PlatformContext, target: PlanRef, refs: readonly string[] | undefined): Promise<TenantRow[]> {
+  if (refs) return Promise.all(refs.map((ref) => getTenantRow(ctx.pool, ref)));
+  const { rows } = await ctx.pool.query<{ tenant_code: string }>(
+    `SELECT tenant_code FROM tenants WHERE plan_code = $1 AND plan_version <> $2 AND status NOT IN ('deleted', 'provisioning') ORDER BY tenant_code`,
+    [target.code, target.version],
+  );
+  return Promise.all(rows.map((row) => getTenantRow(ctx.pool, row.tenant_code)));
+}
+
+const MOVE_CONCURRENCY = 4;
+
+export async function previewMove(ctx: PlatformContext, input: { code: string; version?: number | undefined; tenants?: string[] | undefined }): Promise<PlanChangePreview[]> {
+  const target = await resolvePlan(ctx, input.code, input.version);
+  const rows = await moveCandidates(ctx, target, input.tenants);
+  const limit = pLimit(MOVE_CONCURRENCY);
+  return Promise.all(rows.map((row) => limit(() => previewPlanChange(ctx, row, target))));
+}
+
+export async function moveTenants(
+  ctx: PlatformContext,
+  input: { code: string; version?: number | undefined; tenants?: string[] | undefined; force: boolean; reason?: string | undefined },
+): Promise<MoveTenantsResult> {
+  const target = await resolvePlan(ctx, input.code, input.version);
+  const rows = await moveCandidates(ctx, target, input.tenants);
+  const result: MoveTenantsResult = { moved: [], refused: [], failed: [] };
+  const limit = pLimit(MOVE_CONCURRENCY);
+  await Promise.all(
+    rows.map((row) =>
+      limit(async () => {
+        try {
+          const before = await previewPlanChange(ctx, row, target);
+          await changeTenantPlan(ctx, { ref: row.tenant_code, plan: target.code, version: target.version, force: input.force, expectedVersion: row.version, reason: input.reason });
+          result.moved.push({ tenantCode: row.tenant_code, forced: before.violations.length > 0 });
+        } catch (error) {
+          const entry = { tenantCode: row.tenant_code, message: (error as Error).message };
+          if (error instanceof PlanChangeRefused) result.refused.push(entry);
+          else result.failed.push(entry);
+        }
+      }),
+    ),
+  );
+  return result;
+}

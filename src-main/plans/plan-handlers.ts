@@ -1,0 +1,55 @@
+import type { PlatformContext } from '../platform/platform-context';
+import { getTenantRow } from '../tenants/tenant-queries';
+import type { Handlers } from '../core/dispatch';
+import { migrateFleet } from './fleet-migrate';
+import { listPlanVersions, updatePlan } from './plan-catalog';
+import { changeTenantPlan, moveTenants, previewMove, previewPlanChange, resolvePlan } from './plan-change';
+import { planHistory, revokeOverride, setOverride } from './overrides';
+import { tenantLimits } from './tenant-limits';
+
+type PlanChannel =
+  | 'plans:versions'
+  | 'plans:update'
+  | 'plans:previewMove'
+  | 'plans:moveTenants'
+  | 'tenants:limits'
+  | 'tenants:previewPlanChange'
+  | 'tenants:changePlan'
+  | 'tenants:setOverride'
+  | 'tenants:revokeOverride'
+  | 'tenants:planHistory'
+  | 'fleet:migrate';
+
+export function createPlanHandlers(ctx: PlatformContext): Pick<Handlers, PlanChannel> {
+  return {
+    'plans:versions': async ({ code }) => listPlanVersions(ctx.pool, code),
+    'plans:update': async (input) => updatePlan(ctx.pool, input),
+    'plans:previewMove': async (input) => previewMove(ctx, input),
+    'plans:moveTenants': async (input) => moveTenants(ctx, input),
+    'tenants:limits': async ({ ref }) => tenantLimits(ctx, ref),
+    'tenants:previewPlanChange': async ({ ref, plan, version }) => {
+      const row = await getTenantRow(ctx.pool, ref);
+      return previewPlanChange(ctx, row, await resolvePlan(ctx, plan, version));
+    },
+    'tenants:changePlan': async (input) => changeTenantPlan(ctx, input),
+    'tenants:setOverride': async (input) => setOverride(ctx, input),
+    'tenants:revokeOverride': async (input) => revokeOverride(ctx, input),
+    'tenants:planHistory': async ({ ref }) => planHistory(ctx.pool, ref),
+    'fleet:migrate': async ({ requestId }) =>
+      migrateFleet(ctx, {
+        onProgress: (done, total, tenantCode, failed) => {
+          if (requestId) {
+            ctx.events.emit('job:progress', {
+              requestId,
+              operation: 'fleet-migrate',
+              tenantCode,
+              step: failed ? 'failed' : 'migrated',
+              stepIndex: done,
+              stepCount: total,
+              message: `${failed ? 'Failed' : 'Migrated'} ${tenantCode} (${done} of ${total})`,
+            });
+          }
+        },
+      }),
+  };
+}

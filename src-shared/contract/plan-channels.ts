@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { planCodeSchema, reasonSchema, tenantRefSchema } from '../domain/tenant-fields';
+import type { ChannelGroup } from './channel-definition';
+import { tenantDetailSchema } from './models';
+import {
+  fleetMigrateReportSchema,
+  limitOverrideSchema,
+  limitResourceSchema,
+  moveTenantsResultSchema,
+  planChangePreviewSchema,
+  planHistoryEntrySchema,
+  planVersionSchema,
+  tenantLimitsSchema,
+} from './plan-models';
+
+const expectedVersion = z.number().int().min(1, 'expectedVersion is the tenant version you last saw.');
+const limitValue = z.number().int().min(0, 'A limit is 0 or more.').max(1_000_000_000);
+const planVersion = z.number().int().min(1);
+
+/** Plans, limits, overrides and fleet tenant-schema migrations. */
+export const planChannels = {
+  'plans:versions': {
+    input: z.object({ code: planCodeSchema }).strict(),
+    output: z.array(planVersionSchema),
+    mutates: false,
+  },
+  /** Edits a plan by adding a version; tenants stay on theirs until moved. */
+  'plans:update': {
+    input: z
+      .object({
+        code: planCodeSchema,
+        name: z.string().trim().min(1).max(100).optional(),
+        priceCents: z.number().int().min(0).nullable().optional(),
+        currency: z.string().regex(/^[A-Z]{3}$/, 'Currency is an ISO code such as USD.').optional(),
+        interval: z.enum(['month', 'year', 'none']).optional(),
+        trialDays: z.number().int().min(0).max(365).nullable().optional(),
+        limits: z
+          .object({ companies: limitValue.nullable().optional(), usersPerCompany: limitValue.nullable().optional(), transactionsPerMonth: limitValue.nullable().optional() })
+          .strict()
+          .optional(),
+        overagePriceCents: z.number().int().min(0).nullable().optional(),
+        supportLevel: z.string().trim().min(1).max(50).optional(),
+      })
+      .strict(),
+    output: planVersionSchema,
+    mutates: true,
+  },
+  /** Who would be over the limits of a plan version if moved to it (default: the current version; all tenants on older versions of the plan). */
+  'plans:previewMove': {
+    input: z.object({ code: planCodeSchema, version: planVersion.optional(), tenants: z.array(tenantRefSchema).max(1000).optional() }).strict(),
+    output: z.array(planChangePreviewSchema),
+    mutates: false,
+  },
+  'plans:moveTenants': {
+    input: z
+      .object({
+        code: planCodeSchema,
+        version: planVersion.optional(),
+        tenants: z.array(tenantRefSchema).max(1000).optional(),
+        force: z.boolean().default(false),
+        reason: reasonSchema.optional(),
+      })
+      .strict(),
+    output: moveTenantsResultSchema,
+    mutates: true,
+  },
+  'tenants:limits': {
+    input: z.object({ ref: tenantRefSchema }).strict(),
+    output: tenantLimitsSchema,
+    mutates: false,
+  },
+  'tenants:previewPlanChange': {
+    input: z.object({ ref: tenantRefSchema, plan: planCodeSchema, version: planVersion.optional() }).strict(),
+    output: planChangePreviewSchema,
+    mutates: false,
+  },
+  'tenants:changePlan': {
+    input: z
+      .object({
+        ref: tenantRefSchema,
+        plan: planCodeSchema,
+        version: planVersion.optional(),
+        force: z.boolean().default(false),
+        expectedVersion,
+        reason: reasonSchema.optional(),
+      })
+      .strict(),
+    output: tenantDetailSchema,
+    mutates: true,
+  },
+  'tenants:setOverride': {
+    input: z
+      .object({
+        ref: tenantRefSchema,
+        resource: limitResourceSchema,
+        kind: z.enum(['limit', 'allowance']),
+        /** limit: null = unlimited; allowance: required. */
+        value: limitValue.nullable(),
+        reason: reasonSchema,
+        expiresAt: z.iso.datetime({ offset: true }).optional(),
+      })
+      .strict()
+      .refine((input) => input.kind === 'limit' || input.value !== null, { message: 'An allowance needs a value.', path: ['value'] })
+      .refine((input) => input.expiresAt === undefined || Date.parse(input.expiresAt) > Date.now(), { message: 'The expiry must be in the future.', path: ['expiresAt'] }),
+    output: limitOverrideSchema,
+    mutates: true,
+  },
+  'tenants:revokeOverride': {
+    input: z.object({ ref: tenantRefSchema, id: z.uuid() }).strict(),
+    output: limitOverrideSchema,
+    mutates: true,
+  },
+  'tenants:planHistory': {
+    input: z.object({ ref: tenantRefSchema }).strict(),
+    output: z.array(planHistoryEntrySchema),
+    mutates: false,
+  },
+  /** Applies the tenant-schema migrations to every tenant database not yet at the newest version. */
+  'fleet:migrate': {
+    input: z.object({ requestId: z.uuid().optional() }).strict(),
+    output: fleetMigrateReportSchema,
+    mutates: true,
+  },
+} as const satisfies ChannelGroup;
