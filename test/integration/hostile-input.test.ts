@@ -13,6 +13,8 @@ const INJECTIONS = [
 ];
 const LOOK_ALIKES = ['аcme', 'ácme', 'ａｃｍｅ', 'acme\u200b', 'acme\u202e'];
 const OVER_LONG = 'a'.repeat(10_000);
+/** No other test file names a company like this, so its tenants would be this file's alone. */
+const QUOKKA = 'Quokka Hostile Test';
 
 describe('hostile input is refused with a clear error and creates nothing', () => {
   let core: ConsoleCore;
@@ -28,11 +30,14 @@ describe('hostile input is refused with a clear error and creates nothing', () =
     await dropTestPlatform(url, platformDatabase);
   });
 
+  // The server is shared with test files running alongside, so the footprint counts only
+  // what a tenant named like this file's inputs (QUOK…) would be given: its database and role.
   async function serverFootprint() {
     const admin = await adminClient(url);
     try {
       const { rows } = await admin.query<{ databases: number; roles: number }>(
-        'SELECT (SELECT count(*) FROM pg_database)::int AS databases, (SELECT count(*) FROM pg_roles)::int AS roles',
+        `SELECT (SELECT count(*) FROM pg_database WHERE datname LIKE 'tenant\\_quok%')::int AS databases,
+                (SELECT count(*) FROM pg_roles WHERE rolname LIKE 'tenant\\_quok%')::int AS roles`,
       );
       const tenants = (await call(core, 'tenants:list', { limit: 500, status: ['provisioning', 'active', 'suspended', 'cancelled', 'deleted'] })).total;
       const { rows: ops } = await core.platform.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM operations');
@@ -54,7 +59,7 @@ describe('hostile input is refused with a clear error and creates nothing', () =
   it(`refuses ${cases.length} hostile create inputs without touching the server`, async () => {
     const before = await serverFootprint();
     for (const { field, value } of cases) {
-      const input = { ...uniqueTenantInput(), [field]: value };
+      const input = { ...uniqueTenantInput('starter', QUOKKA), [field]: value };
       const error = await callError(core, 'tenants:create', input);
       expect(error.code, `${field}=${JSON.stringify(value).slice(0, 40)}`).toBe('VALIDATION');
       expect(error.message, `${field} named in the message`).toContain(field);
@@ -71,7 +76,7 @@ describe('hostile input is refused with a clear error and creates nothing', () =
   });
 
   it('treats hostile references as validation errors or unknown tenants, changing nothing', async () => {
-    const { tenant } = await call(core, 'tenants:create', uniqueTenantInput());
+    const { tenant } = await call(core, 'tenants:create', uniqueTenantInput('starter', QUOKKA));
     const before = await serverFootprint();
     for (const ref of [...INJECTIONS, ...LOOK_ALIKES, OVER_LONG, '']) {
       const attempts = [
