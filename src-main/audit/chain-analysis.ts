@@ -1,5 +1,18 @@
 import { eventHash, type StoredAuditEvent } from './audit-event';
 
+/** What the analysis needs of an event: its place, its identity and its links. */
+export interface ChainLink {
+  readonly seq: number;
+  readonly id: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/** A link with the outcome of its content check (made by whoever read the row). */
+export interface CheckedLink extends ChainLink {
+  readonly contentOk: boolean;
+}
+
 export type ChainBreakKind = 'edited' | 'deleted' | 'inserted' | 'reordered';
 
 export interface ChainBreak {
@@ -46,7 +59,7 @@ function longestIncreasing(values: readonly number[]): Set<number> {
  * - events whose link order differs from their stored order: reordered.
  * Returns the breaks and the hash the next run must link to.
  */
-export function analyseRun(rows: readonly StoredAuditEvent[], anchor: string): { breaks: ChainBreak[]; tailHash: string } {
+export function analyseRun(rows: readonly CheckedLink[], anchor: string): { breaks: ChainBreak[]; tailHash: string } {
   const breaks: ChainBreak[] = [];
   const claimants = new Map<string, number[]>();
   const byHash = new Map<string, number>();
@@ -57,7 +70,7 @@ export function analyseRun(rows: readonly StoredAuditEvent[], anchor: string): {
     else claimants.set(row.prevHash, [index]);
   });
   rows.forEach((row) => {
-    if (!contentMatches(row)) {
+    if (!row.contentOk) {
       breaks.push({ kind: 'edited', seq: row.seq, id: row.id, message: `Event ${row.seq} (${row.id}) was changed: its content no longer matches its hash.` });
     }
   });

@@ -1,5 +1,5 @@
 import { GENESIS_HASH, type StoredAuditEvent } from './audit-event';
-import { analyseRun, contentMatches, type ChainBreak } from './chain-analysis';
+import { analyseRun, contentMatches, type ChainBreak, type ChainLink } from './chain-analysis';
 
 export interface ChainReport {
   readonly ok: boolean;
@@ -16,6 +16,27 @@ export interface TailAnchor {
   readonly lastHash: string;
 }
 
+/**
+ * How the checker reads a row of the shape its store delivers: objects from PostgreSQL,
+ * raw arrays from SQLite (no object per row on the hot path of a 1,000,000-event check).
+ */
+export interface ChainRowAccess<R> {
+  seq(row: R): number;
+  prevHash(row: R): string;
+  hash(row: R): string;
+  /** Does the row's content still match its own hash? */
+  contentMatches(row: R): boolean;
+  link(row: R): ChainLink;
+}
+
+export const storedEventAccess: ChainRowAccess<StoredAuditEvent> = {
+  seq: (row) => row.seq,
+  prevHash: (row) => row.prevHash,
+  hash: (row) => row.hash,
+  contentMatches,
+  link: (row) => row,
+};
+
 // Rows held back at a page's end when a break is near it, so a disturbance that straddles
 // two pages is analysed in one piece.
 const CARRY = 256;
@@ -25,35 +46,43 @@ const CONTEXT = 64;
 const MAX_BREAKS = 200;
 
 /**
- * Checks a chain fed page by page in `seq` order. The common case (no break) is one hash
- * per event and no allocation beyond the page; only a run around a break is analysed.
+ * Checks a chain fed page by page in `seq` order. The common case (no break) is one link
+ * comparison and one hash per event and no allocation beyond the page; only a run around a
+ * break is turned into objects and analysed.
  */
-export class ChainChecker {
+export class ChainChecker<R = StoredAuditEvent> {
+  readonly #access: ChainRowAccess<R>;
   #expected = GENESIS_HASH;
-  #recent: StoredAuditEvent[] = [];
+  // The last accepted rows (at most CONTEXT), and the hash they follow when there are none.
+  #recent: R[] = [];
   #recentAnchor = GENESIS_HASH;
-  #carry: StoredAuditEvent[] = [];
+  #carry: R[] = [];
   #breaks: ChainBreak[] = [];
   #moreBreaks = false;
   #checked = 0;
   #lastSeq = 0;
 
-  add(page: readonly StoredAuditEvent[], final = false): void {
+  /** Rows are StoredAuditEvent objects unless an access for another shape is given. */
+  constructor(access: ChainRowAccess<R> = storedEventAccess as unknown as ChainRowAccess<R>) {
+    this.#access = access;
+  }
+
+  add(page: readonly R[], final = false): void {
+    const access = this.#access;
     const rows = this.#carry.length > 0 ? [...this.#carry, ...page] : page;
     this.#carry = [];
+    let expected = this.#expected;
     let good = 0;
-    for (const row of rows) {
-      if (row.prevHash !== this.#expected || !contentMatches(row)) break;
-      this.#expected = row.hash;
+    while (good < rows.length) {
+      const row = rows[good]!;
+      if (access.prevHash(row) !== expected || !access.contentMatches(row)) break;
+      expected = access.hash(row);
       good += 1;
-      this.#recent.push(row);
     }
-    if (this.#recent.length > 2 * CONTEXT) {
-      const dropped = this.#recent.splice(0, this.#recent.length - CONTEXT);
-      this.#recentAnchor = dropped.at(-1)!.hash;
-    }
+    this.#expected = expected;
+    this.#remember(rows, good);
     this.#checked += good;
-    if (good > 0) this.#lastSeq = rows[good - 1]!.seq;
+    if (good > 0) this.#lastSeq = access.seq(rows[good - 1]!);
     if (good === rows.length) return;
     const rest = rows.slice(good);
     if (!final && rest.length < 2 * CARRY) {
@@ -62,16 +91,25 @@ export class ChainChecker {
     }
     const now = final ? rest : rest.slice(0, rest.length - CARRY);
     if (!final) this.#carry = rest.slice(rest.length - CARRY);
-    const { breaks, tailHash } = analyseRun([...this.#recent, ...now], this.#recentAnchor);
+    const run = [...this.#recent, ...now].map((row) => ({ ...access.link(row), contentOk: access.contentMatches(row) }));
+    const { breaks, tailHash } = analyseRun(run, this.#recentAnchor);
     this.#expected = tailHash;
     this.#recent = [];
     this.#recentAnchor = tailHash;
     this.#checked += now.length;
-    this.#lastSeq = now.at(-1)!.seq;
+    this.#lastSeq = access.seq(now.at(-1)!);
     for (const found of breaks) {
       if (this.#breaks.length < MAX_BREAKS) this.#breaks.push(found);
       else this.#moreBreaks = true;
     }
+  }
+
+  /** Keeps the last CONTEXT accepted rows: the first `good` of `rows` were just accepted. */
+  #remember(rows: readonly R[], good: number): void {
+    if (good === 0) return;
+    this.#recent = good >= CONTEXT ? rows.slice(good - CONTEXT, good) : [...this.#recent, ...rows.slice(0, good)].slice(-CONTEXT);
+    // Accepted rows link to their predecessor, so the first kept one names the hash it follows.
+    this.#recentAnchor = this.#access.prevHash(this.#recent[0]!);
   }
 
   finish(anchor: TailAnchor | null): ChainReport {

@@ -3,6 +3,7 @@ import type { SqliteDatabase } from '../cache/open-cache';
 import { AppError } from '../core/app-error';
 import type { StoredAuditEvent } from './audit-event';
 import { META_LAST_HASH, META_LAST_SEQ } from './audit-log';
+import { SQLITE_CHAIN_COLUMNS, sqliteChainRowAccess, type SqliteChainRow } from './chain-sqlite-rows';
 import { ChainChecker, type ChainReport } from './chain-verify';
 
 export const META_PUSHED_THROUGH = 'pushed_through_seq';
@@ -86,16 +87,22 @@ export class LocalAuditStore {
     yield* this.#db.prepare<StoredAuditEvent>(`SELECT ${COLUMNS} FROM audit_events ${where.sql} ORDER BY seq DESC LIMIT ?`).iterate(...where.params, maxRows);
   }
 
-  /** Walks the whole chain in order, page by page, and checks it against the recorded tail. */
-  verify(pageSize = 20_000): ChainReport {
-    const checker = new ChainChecker();
-    const page = this.#db.prepare<StoredAuditEvent>(`SELECT ${COLUMNS} FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?`);
+  /**
+   * Walks the whole chain in order and checks it against the recorded tail. Rows come as raw
+   * arrays with their hash input built by SQLite (chain-sqlite-rows.ts), in rowid (= seq)
+   * order, a page at a time: `all()` of a page costs less per row than `iterate()`, and a
+   * page of 1,000 (about 0.6 MB) dies young, where pages of 20,000 made the garbage collector
+   * copy and promote them (measured: 1,000,000 events in ~2.4 s instead of ~3.5 s).
+   */
+  verify(pageSize = 1_000): ChainReport {
+    const checker = new ChainChecker(sqliteChainRowAccess);
+    const page = this.#db.prepare<SqliteChainRow>(`SELECT ${SQLITE_CHAIN_COLUMNS} FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?`).raw();
     let after = 0;
     for (;;) {
       const rows = page.all(after, pageSize);
       if (rows.length === 0) break;
       checker.add(rows);
-      after = rows.at(-1)!.seq;
+      after = rows.at(-1)![0];
       if (rows.length < pageSize) break;
     }
     const lastSeq = Number(this.meta(META_LAST_SEQ) ?? 0);

@@ -4,6 +4,7 @@
  * actually does happens in the core (openConsoleCore), which never imports electron.
  */
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { IPC_EVENT_PREFIX } from '../../src-shared/contract/bridge';
 import { resolveDataDir } from '../config/environment';
@@ -22,6 +23,10 @@ const CORE_CLOSE_TIMEOUT_MS = 30_000;
 // Bundled to out/main/main.cjs: the preload and the renderer sit next to it in out/.
 const PRELOAD_PATH = join(__dirname, '..', 'preload', 'preload.cjs');
 const RENDERER_DIR = join(__dirname, '..', 'renderer');
+// better-sqlite3 built for Electron's ABI by scripts/build-native-electron.mjs (node_modules
+// keeps the Node build the tests use, which Electron cannot load). A native library cannot be
+// loaded from inside the asar archive, so electron-builder.yml unpacks out/native beside it.
+const SQLITE_NATIVE_BINDING = join(__dirname, '..', 'native', 'better_sqlite3.node').replace(/app\.asar(?=[\\/])/, 'app.asar.unpacked');
 
 // NODE_ENV is fixed at build time (scripts/build.mjs); a packaged app never gets DevTools.
 const devTools = !app.isPackaged && process.env.NODE_ENV === 'development';
@@ -62,7 +67,7 @@ function start(): void {
   serveRenderer(session.defaultSession.protocol, RENDERER_DIR);
 
   const secretStore = new SafeStorageSecretStore(join(dataDir, 'secrets.safe-storage.json'), safeStorage);
-  corePromise = openConsoleCore({ mode: 'electron', dataDir, secretStore, appVersion: app.getVersion() });
+  corePromise = openConsoleCore({ mode: 'electron', dataDir, secretStore, appVersion: app.getVersion(), ...sqliteBinding() });
 
   // The window opens at once; calls made while the core is still starting (the embedded
   // PostgreSQL takes a few seconds) wait for it instead of failing.
@@ -81,6 +86,21 @@ function start(): void {
     },
     (error: unknown) => fail('Tenant Console could not open its database', error),
   );
+}
+
+/**
+ * The Electron build of better-sqlite3 for the local cache. A packaged app always has it (the
+ * beforePack hook refuses to package without it); a development run (`npm start`) may not yet:
+ * then the console still starts, the cache is refused with the loader's reason (so audited
+ * actions are refused too), and this says how to build it.
+ */
+function sqliteBinding(): { sqliteNativeBinding?: string } {
+  if (existsSync(SQLITE_NATIVE_BINDING)) return { sqliteNativeBinding: SQLITE_NATIVE_BINDING };
+  console.warn(
+    `[tenant-console] ${SQLITE_NATIVE_BINDING} is missing: the local cache (audit log, offline review) needs better-sqlite3 built for Electron. ` +
+      'Run `npm run electron:native` once, then restart.',
+  );
+  return {};
 }
 
 const deferredDispatch: Dispatch = async (channel, input, context) => {
