@@ -3,6 +3,7 @@ import { CONSOLE_VERSION } from '../core/console-core';
 import { registerTenantCommands } from './tenant-commands';
 import { registerServeCommand } from './serve-command';
 import { registerSettingsCommand } from './settings-command';
+import { registerUsageCommands } from './usage-commands';
 import { CliError, EXIT_CODES, printJson } from './output';
 
 const program = new Command('tenantctl')
@@ -14,10 +15,17 @@ const program = new Command('tenantctl')
 
 registerTenantCommands(program);
 registerSettingsCommand(program);
+registerUsageCommands(program);
 registerServeCommand(program);
 
-// Subcommands inherit the parent's settings only when created after them: apply to all.
-for (const command of program.commands) command.exitOverride().configureOutput({ outputError: () => undefined });
+// Subcommands inherit the parent's settings only when created after them: apply to all (nested too).
+const quiet = (commands: readonly Command[]): void => {
+  for (const command of commands) {
+    command.exitOverride().configureOutput({ outputError: () => undefined });
+    quiet(command.commands);
+  }
+};
+quiet(program.commands);
 
 try {
   await program.parseAsync(process.argv);

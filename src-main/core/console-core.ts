@@ -14,6 +14,8 @@ import { createDispatch, type Dispatch } from './dispatch';
 import { EventBus } from './event-bus';
 import { createHandlers } from './handlers';
 import type { PlatformContext } from '../platform/platform-context';
+import { UsageScheduler } from '../usage/usage-scheduler';
+import { UsageService } from '../usage/usage-service';
 
 export interface ConsoleCoreOptions {
   readonly mode: AppInfo['mode'];
@@ -29,6 +31,8 @@ export interface ConsoleCoreOptions {
   readonly logger?: Logger;
   /** Reconcile unfinished operations at start-up (default true). */
   readonly reconcileOnStart?: boolean;
+  /** Collect usage on a schedule while the console runs (default: not for the CLI, which cron drives). */
+  readonly usageSchedule?: boolean;
 }
 
 export interface ConsoleCore {
@@ -39,6 +43,8 @@ export interface ConsoleCore {
   readonly logger: Logger;
   /** For tests and benchmarks that need the platform's pools directly. */
   readonly platform: PlatformContext;
+  /** Usage collection; `usage.onCollected` is the in-process hook for snapshots of every row. */
+  readonly usage: UsageService;
   close(): Promise<void>;
 }
 
@@ -86,17 +92,23 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     await reconcile(platform).catch((error) => logger.error({ err: error }, 'start-up reconcile failed'));
   }
 
+  const usage = new UsageService(platform);
+  const scheduler = (options.usageSchedule ?? options.mode !== 'cli') ? new UsageScheduler(platform, usage) : null;
+  scheduler?.start();
+
   let closed = false;
   return {
-    dispatch: createDispatch(createHandlers(platform, info), logger),
+    dispatch: createDispatch(createHandlers(platform, info, { usage }), logger),
     events,
     info,
     dataDir,
     logger,
     platform,
+    usage,
     async close() {
       if (closed) return;
       closed = true;
+      await scheduler?.stop();
       await closePlatform(platform);
       await cluster?.release().catch((error) => logger.error({ err: error }, 'releasing the embedded server failed'));
       logger.flush?.();

@@ -13,10 +13,17 @@ import {
   readSettings,
   writeSettings,
 } from '../tenants/tenant-queries';
+import { createUsageHandlers } from '../usage/usage-handlers';
+import type { UsageService } from '../usage/usage-service';
 import type { Handlers } from './dispatch';
 
+/** Services that live as long as the console (created in console-core). */
+export interface CoreServices {
+  readonly usage: UsageService;
+}
+
 /** Every channel of the contract, one line each: the work lives in the capability folders. */
-export function createHandlers(ctx: PlatformContext, info: AppInfo): Handlers {
+export function createHandlers(ctx: PlatformContext, info: AppInfo, services: CoreServices): Handlers {
   return {
     'app:info': async () => info,
     'plans:list': async () => listCurrentPlans(ctx.pool),
@@ -45,5 +52,6 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo): Handlers {
     'tenants:activate': async ({ ref, expectedVersion }) => changeTenantStatus(ctx, 'activate', { ref, expectedVersion }),
     'tenants:cancel': async ({ ref, reason, expectedVersion }) => changeTenantStatus(ctx, 'cancel', { ref, reason, expectedVersion }),
     'tenants:reconcile': async () => reconcile(ctx),
+    ...createUsageHandlers(ctx, services.usage),
   };
 }

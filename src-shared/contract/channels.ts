@@ -19,6 +19,7 @@ import {
   TENANT_SORT_FIELDS,
 } from './models';
 import type { ChannelDefinition } from './channel-definition';
+import { usageChannels } from './usage-channels';
 
 export type { ChannelDefinition } from './channel-definition';
 
@@ -104,6 +105,7 @@ export const channels = {
     mutates: true,
   },
   'tenants:reconcile': { input: empty, output: reconcileReportSchema, mutates: true },
+  ...usageChannels,
 } as const satisfies Record<string, ChannelDefinition>;
 
 export type Channels = typeof channels;

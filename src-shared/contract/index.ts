@@ -2,5 +2,6 @@ export * from './channels';
 export * from './events';
 export * from './errors';
 export * from './models';
+export * from './usage-models';
 export * from './bridge';
 export * from './host-protocol';

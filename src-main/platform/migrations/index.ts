@@ -1,4 +1,5 @@
 import { sql as registry } from './001-registry';
+import { sql as usage } from './003-usage';
 
 export interface Migration {
   readonly version: number;
@@ -7,4 +8,7 @@ export interface Migration {
 }
 
 /** Platform database migrations, in order. Never edit a shipped one: add the next. */
-export const PLATFORM_MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'registry', sql: registry }];
+export const PLATFORM_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'registry', sql: registry },
+  { version: 3, name: 'usage', sql: usage },
+];
