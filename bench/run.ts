@@ -4,6 +4,7 @@
  *   npm run bench                 embedded PostgreSQL in a fresh temporary data folder
  *   npm run bench -- --external   also the provisioning comparison on 127.0.0.1:5432
  *   npm run bench -- --quick      small counts, to check the harness itself
+ *   npm run bench -- --only=usage only benchmark 3 (usage metering); report in results/latest-usage.md
  *
  * Prints a Markdown report and writes it to bench/results/latest.md. Targets are reported
  * as PASS/MISS; a miss never fails the process (performance is measured, not asserted) —
@@ -15,15 +16,21 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchProvisioning, type ProvisioningOptions, type ProvisioningResult } from './provisioning';
 import { benchRegistry, type RegistryOptions } from './registry-list';
+import { benchUsage, type UsageBenchOptions, type UsageBenchResult } from './usage';
+import { usageSection, usageSummaryRows } from './lib/usage-report';
+import { table } from './lib/markdown';
 import { provisioningSection, registrySection, summaryTable } from './lib/report';
 import { EXTERNAL_URL, externalProblem, openEmbeddedTarget, openExternalTarget, type BenchTarget } from './lib/targets';
 
 const RESULTS_FILE = fileURLToPath(new URL('./results/latest.md', import.meta.url));
+const USAGE_RESULTS_FILE = fileURLToPath(new URL('./results/latest-usage.md', import.meta.url));
 
 const args = new Set(process.argv.slice(2));
-const unknown = [...args].filter((arg) => !['--external', '--quick'].includes(arg));
-if (unknown.length > 0) {
-  console.error(`Unknown option(s): ${unknown.join(' ')}. Usage: npm run bench [-- --external] [-- --quick]`);
+const ONLY_CHOICES = ['usage'];
+const only = [...args].find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',') ?? null;
+const unknown = [...args].filter((arg) => !['--external', '--quick'].includes(arg) && !arg.startsWith('--only='));
+if (unknown.length > 0 || (only && only.some((name) => !ONLY_CHOICES.includes(name)))) {
+  console.error(`Unknown option(s): ${[...unknown, ...(only ?? []).filter((name) => !ONLY_CHOICES.includes(name))].join(' ')}. Usage: npm run bench [-- --external] [-- --quick] [-- --only=usage]`);
   process.exit(2);
 }
 const quick = args.has('--quick');
@@ -32,6 +39,9 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const provisioningOptions: ProvisioningOptions = quick
   ? { perVariant: 6, warmup: 1, batchSize: 3, log }
   : { perVariant: 50, warmup: 3, batchSize: 5, log };
+const usageOptions: UsageBenchOptions = quick
+  ? { fullTenants: 60, incrementalTenants: 100, changedShare: 0.1, fleetTenants: 10_000, fleetDays: 90, fleetIterations: 10, log }
+  : { fullTenants: 500, incrementalTenants: 1_000, changedShare: 0.1, fleetTenants: 10_000, fleetDays: 90, fleetIterations: 30, log };
 const registryOptions: RegistryOptions = quick
   ? { tenants: 10_000, iterations: 20, warmup: 5, log }
   : { tenants: 10_000, iterations: 100, warmup: 10, log };
@@ -70,6 +80,37 @@ function machine(): string {
 
 const load = () => loadavg().map((value) => value.toFixed(1)).join(' / ');
 
+async function runUsage(): Promise<{ label: string; result: UsageBenchResult }> {
+  // A server of its own: the benchmark needs an empty registry and makes up to 1,000 databases.
+  return withTarget(openEmbeddedTarget, async (target) => {
+    log(`Benchmark 3: usage metering on ${target.label}`);
+    return { label: target.label, result: await benchUsage(target.core, usageOptions) };
+  });
+}
+
+/** `--only=usage`: benchmark 3 alone, in its own report file. */
+async function mainUsageOnly(): Promise<void> {
+  const started = performance.now();
+  const loadBefore = load();
+  const usage = await runUsage();
+  const markdown = [
+    '# Tenant Console — usage metering benchmark',
+    '',
+    `Run ${new Date().toISOString()} with \`npm run bench -- ${[...args].join(' ')}\` on ${machine()}; total ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
+      `Load average (1 / 5 / 15 min) ${loadBefore} at the start, ${load()} at the end.` +
+      (quick ? ' **Quick mode: small counts, for checking the harness only.**' : ''),
+    '',
+    table(['Benchmark', 'figure', 'target', 'verdict'], usageSummaryRows(usage.result), ['left', 'right', 'right', 'left']),
+    '',
+    usageSection(`3. Usage metering — ${usage.label}`, usage.result),
+    '',
+  ].join('\n');
+  process.stdout.write(`\n${markdown}`);
+  await mkdir(join(USAGE_RESULTS_FILE, '..'), { recursive: true });
+  await writeFile(USAGE_RESULTS_FILE, markdown);
+  log(`\nWritten to ${USAGE_RESULTS_FILE}`);
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const loadBefore = load();
@@ -100,6 +141,8 @@ async function main(): Promise<void> {
     }
   }
 
+  const usage = await runUsage();
+
   const sections = [
     '# Tenant Console — benchmarks',
     '',
@@ -116,6 +159,8 @@ async function main(): Promise<void> {
       embedded.registry,
     ),
     '',
+    table(['Usage benchmark', 'figure', 'target', 'verdict'], usageSummaryRows(usage.result), ['left', 'right', 'right', 'left']),
+    '',
     provisioningSection(`1. Provisioning a tenant — ${embedded.label}`, embedded.provisioning),
     '',
   ];
@@ -125,6 +170,7 @@ async function main(): Promise<void> {
     sections.push(provisioningSection(`1b. Provisioning a tenant — ${external.label}`, external.provisioning), '');
   }
   sections.push(registrySection(`2. ${embedded.registry.tenants.toLocaleString('en-US')} tenants in the registry — host mode, ${embedded.label}`, embedded.registry), '');
+  sections.push(usageSection(`3. Usage metering — ${usage.label}`, usage.result), '');
 
   const markdown = sections.join('\n');
   process.stdout.write(`\n${markdown}`);
@@ -134,7 +180,7 @@ async function main(): Promise<void> {
 }
 
 try {
-  await main();
+  await (only ? mainUsageOnly() : main());
 } catch (error) {
   log(`Benchmark run failed: ${(error as Error).stack ?? String(error)}`);
   process.exitCode = 1;

@@ -15,13 +15,14 @@ export const EFFECTIVE_LIMITS_SQL = /* sql */ `
     JOIN plans p ON p.code = t.plan_code AND p.version = t.plan_version`;
 
 /**
- * % of limit, in SQL, for a current value and its limit: null when unlimited; a zero limit
- * is "full" (100%, or more once anything exists) so it sorts with the tenants at their limit.
+ * % of limit, in SQL, for a current value and its limit, to one decimal (float arithmetic:
+ * it runs for every tenant of the fleet): null when unlimited; a zero limit is "full"
+ * (100%, or more once anything exists) so it sorts with the tenants at their limit.
  */
 export function percentOfLimitSql(current: string, limit: string): string {
   return `CASE WHEN ${limit} IS NULL OR ${current} IS NULL THEN NULL
-               WHEN ${limit} = 0 THEN 100.0 + 100.0 * ${current}
-               ELSE round(100.0 * ${current} / ${limit}, 1) END`;
+               WHEN ${limit} = 0 THEN 100.0::float8 + 100.0 * ${current}
+               ELSE round(1000.0::float8 * ${current} / ${limit}) / 10 END`;
 }
 
 /** The setting for the soft-limit warning, with the issue's default. */

@@ -10,24 +10,29 @@ export const NEAR_LIMIT_LIST_CAP = 200;
 export const STORAGE_TOP = 10;
 
 /**
- * Each live tenant's latest figures with its effective limits and % of limit per resource.
- * The latest row is found per tenant through the primary key, newest first.
+ * Each live tenant's figures of the latest collection day (every run files a row for every
+ * live tenant, failed ones included, so that day is the fleet's latest state) with its
+ * effective limits and % of limit per resource. One index range on usage_date, not one
+ * lookup per tenant.
  */
 export const SCORED_LATEST_SQL = /* sql */ `
   latest AS MATERIALIZED (
     SELECT t.id, t.tenant_code, t.company_name, t.plan_code, t.status,
            u.companies, u.largest_company_users, u.users_total, u.transactions_month, u.month_start,
+           -- Last month's count says nothing about this month's allowance.
+           CASE WHEN u.month_start = (SELECT date_trunc('month', now() AT TIME ZONE 'UTC')::date) THEN u.transactions_month ELSE 0 END
+             AS transactions_this_month,
            u.database_bytes, u.active, u.error, u.usage_date
-      FROM tenants t
-      JOIN LATERAL (SELECT * FROM tenant_usage u WHERE u.tenant_id = t.id ORDER BY u.usage_date DESC LIMIT 1) AS u ON true
-     WHERE t.status IN ('active', 'suspended', 'cancelled')
+      FROM tenant_usage u
+      JOIN tenants t ON t.id = u.tenant_id
+     WHERE u.usage_date = (SELECT max(usage_date) FROM usage_daily)
+       AND t.status IN ('active', 'suspended', 'cancelled')
   ),
   scored AS (
     SELECT l.*, el.companies AS limit_companies, el.users_per_company AS limit_users, el.transactions_per_month AS limit_transactions,
            ${percentOfLimitSql('l.companies', 'el.companies')} AS pct_companies,
            ${percentOfLimitSql('l.largest_company_users', 'el.users_per_company')} AS pct_users,
-           -- Last month's count says nothing about this month's allowance.
-           ${percentOfLimitSql("CASE WHEN l.month_start = date_trunc('month', now() AT TIME ZONE 'UTC')::date THEN l.transactions_month ELSE 0 END", 'el.transactions_per_month')} AS pct_transactions
+           ${percentOfLimitSql('l.transactions_this_month', 'el.transactions_per_month')} AS pct_transactions
       FROM latest l
       JOIN (${EFFECTIVE_LIMITS_SQL}) AS el ON el.tenant_id = l.id
   ),
@@ -100,14 +105,15 @@ export async function usageFleet(db: Queryable, days: number): Promise<UsageFlee
             (SELECT max(usage_date)::text FROM latest) AS as_of,
             (SELECT json_build_object(
                 'tenants', count(*), 'companies', COALESCE(sum(companies), 0), 'users', COALESCE(sum(users_total), 0),
-                'transactions', COALESCE(sum(transactions_month) FILTER (WHERE month_start = date_trunc('month', now() AT TIME ZONE 'UTC')::date), 0),
+                'transactions', COALESCE(sum(transactions_this_month), 0),
                 'bytes', COALESCE(sum(database_bytes), 0),
                 'active', count(*) FILTER (WHERE active), 'failed', count(*) FILTER (WHERE error IS NOT NULL))
                FROM latest) AS totals,
             (SELECT count(*) FROM ranked WHERE max_pct >= (SELECT pct FROM warning))::int AS near_total,
             (SELECT count(*) FROM ranked WHERE max_pct >= 100)::int AS over_total,
             (SELECT json_agg(n ORDER BY n.max_pct DESC, n.tenant_code) FROM (
-               SELECT tenant_code, company_name, plan_code, status, max_pct, companies, largest_company_users, transactions_month,
+               SELECT tenant_code, company_name, plan_code, status, max_pct, companies, largest_company_users,
+                      transactions_this_month AS transactions_month,
                       limit_companies, limit_users, limit_transactions, pct_companies, pct_users, pct_transactions
                  FROM ranked WHERE max_pct >= (SELECT pct FROM warning)
                 ORDER BY max_pct DESC, tenant_code LIMIT ${NEAR_LIMIT_LIST_CAP}) AS n) AS near,
