@@ -342,6 +342,21 @@ describe.each(await serverCases('usage metering'))('usage metering on $name', (s
       expect(await daily.tick()).toBe('not-due');
       const { rows } = await core.platform.pool.query<{ trigger: string }>('SELECT trigger FROM usage_runs ORDER BY started_at DESC LIMIT 1');
       expect(rows[0]!.trigger).toBe('schedule');
+
+      // Started, the timer runs a due collection by itself; stop() ends it.
+      const timed = new UsageScheduler(core.platform, core.usage, { intervalMs: 0, startDelayMs: 10 });
+      const fired = new Promise<EventPayload<'usage:collected'>>((resolve) => {
+        const off = core.events.on('usage:collected', (event) => {
+          off();
+          resolve(event);
+        });
+      });
+      timed.start();
+      try {
+        expect(await fired).toMatchObject({ trigger: 'schedule', state: 'done', tenants: TENANTS });
+      } finally {
+        await timed.stop();
+      }
     } finally {
       await scheduler.stop();
       await other.end();
