@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { CONSOLE_VERSION } from '../core/console-core';
 import { registerTenantCommands } from './tenant-commands';
+import { registerBackupCommands } from './backup-commands';
 import { registerServeCommand } from './serve-command';
 import { registerSettingsCommand } from './settings-command';
 import { CliError, EXIT_CODES, printJson } from './output';
@@ -13,6 +14,7 @@ const program = new Command('tenantctl')
   .configureOutput({ outputError: () => undefined });
 
 registerTenantCommands(program);
+registerBackupCommands(program);
 registerSettingsCommand(program);
 registerServeCommand(program);
 

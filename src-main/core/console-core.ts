@@ -88,7 +88,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
 
   let closed = false;
   return {
-    dispatch: createDispatch(createHandlers(platform, info), logger),
+    dispatch: createDispatch(createHandlers(platform, info, dataDir), logger),
     events,
     info,
     dataDir,

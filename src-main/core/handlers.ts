@@ -14,9 +14,14 @@ import {
   writeSettings,
 } from '../tenants/tenant-queries';
 import type { Handlers } from './dispatch';
+import { createBackupHandlers } from '../backup/backup-handlers';
+import { changeStatusWithBackup } from '../backup/status-with-backup';
+import { JobRegistry } from '../jobs/job-registry';
 
 /** Every channel of the contract, one line each: the work lives in the capability folders. */
-export function createHandlers(ctx: PlatformContext, info: AppInfo): Handlers {
+export function createHandlers(ctx: PlatformContext, info: AppInfo, dataDir: string): Handlers {
+  const jobs = new JobRegistry();
+  const backups = { ctx, dataDir, jobs };
   return {
     'app:info': async () => info,
     'plans:list': async () => listCurrentPlans(ctx.pool),
@@ -41,9 +46,10 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo): Handlers {
         }
       });
     },
-    'tenants:suspend': async ({ ref, reason, expectedVersion }) => changeTenantStatus(ctx, 'suspend', { ref, reason, expectedVersion }),
+    'tenants:suspend': async (input) => changeStatusWithBackup(backups, 'suspend', input),
     'tenants:activate': async ({ ref, expectedVersion }) => changeTenantStatus(ctx, 'activate', { ref, expectedVersion }),
-    'tenants:cancel': async ({ ref, reason, expectedVersion }) => changeTenantStatus(ctx, 'cancel', { ref, reason, expectedVersion }),
+    'tenants:cancel': async (input) => changeStatusWithBackup(backups, 'cancel', input),
     'tenants:reconcile': async () => reconcile(ctx),
+    ...createBackupHandlers(ctx, { dataDir, jobs }),
   };
 }

@@ -4,3 +4,4 @@ export * from './errors';
 export * from './models';
 export * from './bridge';
 export * from './host-protocol';
+export * from './backup-models';

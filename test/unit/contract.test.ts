@@ -19,7 +19,12 @@ describe('the contract', () => {
 
   it('marks every state-changing channel as mutating (audited, refused offline)', () => {
     const mutating = CHANNEL_NAMES.filter((name) => channels[name].mutates).sort();
-    expect(mutating).toEqual(['settings:update', 'tenants:activate', 'tenants:cancel', 'tenants:create', 'tenants:reconcile', 'tenants:suspend'].sort());
+    expect(mutating).toEqual(
+      [
+        'settings:update', 'tenants:activate', 'tenants:cancel', 'tenants:create', 'tenants:reconcile', 'tenants:suspend',
+        'backups:create', 'backups:restore', 'backups:export', 'backups:prune', 'backups:updateSettings', 'tenants:delete', 'tenants:runScheduledDeletions',
+      ].sort(),
+    );
   });
 
   it('recognises only its own channel and event names', () => {
