@@ -4,6 +4,7 @@
  *   npm run bench                 embedded PostgreSQL in a fresh temporary data folder
  *   npm run bench -- --external   also the provisioning comparison on 127.0.0.1:5432
  *   npm run bench -- --quick      small counts, to check the harness itself
+ *   npm run bench -- --only=backup  only the backup / restore benchmark (with --quick: 100,000 rows)
  *
  * Prints a Markdown report and writes it to bench/results/latest.md. Targets are reported
  * as PASS/MISS; a miss never fails the process (performance is measured, not asserted) —
@@ -15,13 +16,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchProvisioning, type ProvisioningOptions, type ProvisioningResult } from './provisioning';
 import { benchRegistry, type RegistryOptions } from './registry-list';
+import { backupSection, benchBackup, type BackupBenchOptions } from './backup';
 import { provisioningSection, registrySection, summaryTable } from './lib/report';
 import { EXTERNAL_URL, externalProblem, openEmbeddedTarget, openExternalTarget, type BenchTarget } from './lib/targets';
 
 const RESULTS_FILE = fileURLToPath(new URL('./results/latest.md', import.meta.url));
 
 const args = new Set(process.argv.slice(2));
-const unknown = [...args].filter((arg) => !['--external', '--quick'].includes(arg));
+const only = [...args].find((arg) => arg.startsWith('--only='))?.slice('--only='.length) ?? null;
+const unknown = [...args].filter((arg) => !['--external', '--quick', '--only=backup'].includes(arg));
 if (unknown.length > 0) {
   console.error(`Unknown option(s): ${unknown.join(' ')}. Usage: npm run bench [-- --external] [-- --quick]`);
   process.exit(2);
@@ -32,6 +35,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const provisioningOptions: ProvisioningOptions = quick
   ? { perVariant: 6, warmup: 1, batchSize: 3, log }
   : { perVariant: 50, warmup: 3, batchSize: 5, log };
+const backupOptions: BackupBenchOptions = quick ? { rows: 100_000, iterations: 1, log } : { rows: 1_000_000, iterations: 3, log };
 const registryOptions: RegistryOptions = quick
   ? { tenants: 10_000, iterations: 20, warmup: 5, log }
   : { tenants: 10_000, iterations: 100, warmup: 10, log };
@@ -70,7 +74,31 @@ function machine(): string {
 
 const load = () => loadavg().map((value) => value.toFixed(1)).join(' / ');
 
+/** `--only=backup`: the backup benchmark alone, written to bench/results/backup.md. */
+async function mainBackupOnly(): Promise<void> {
+  const started = performance.now();
+  log('Starting an embedded PostgreSQL in a fresh data folder…');
+  const section = await withTarget(openEmbeddedTarget, async (target) =>
+    backupSection(`Backup and restore — ${target.label}`, await benchBackup(target.core, backupOptions)),
+  );
+  const markdown = [
+    '# Tenant Console — backup benchmark',
+    '',
+    `Run ${new Date().toISOString()} on ${machine()}, total ${((performance.now() - started) / 1000).toFixed(0)} s, load ${load()}.` +
+      (quick ? ' **Quick mode: 100,000 rows, one iteration.**' : ''),
+    '',
+    section,
+    '',
+  ].join('\n');
+  process.stdout.write(`\n${markdown}`);
+  const file = join(RESULTS_FILE, '..', 'backup.md');
+  await mkdir(join(RESULTS_FILE, '..'), { recursive: true });
+  await writeFile(file, markdown);
+  log(`\nWritten to ${file}`);
+}
+
 async function main(): Promise<void> {
+  if (only === 'backup') return mainBackupOnly();
   const started = performance.now();
   const loadBefore = load();
   const scratch = await mkdtemp(join(tmpdir(), 'tc-bench-run-'));
@@ -82,7 +110,9 @@ async function main(): Promise<void> {
     const provisioning = await benchProvisioning(target.core, provisioningOptions);
     log(`Benchmark 2: ${registryOptions.tenants} tenants in the registry, host mode`);
     const registry = await benchRegistry(target.core, join(scratch, 'renderer'), registryOptions);
-    return { label: target.label, provisioning, registry };
+    log(`Benchmark 3: backup and restore of a ${backupOptions.rows.toLocaleString('en-US')}-row tenant`);
+    const backup = await benchBackup(target.core, backupOptions);
+    return { label: target.label, provisioning, registry, backup };
   });
 
   let external: { label: string; provisioning: ProvisioningResult } | { skipped: string } | null = null;
@@ -125,6 +155,7 @@ async function main(): Promise<void> {
     sections.push(provisioningSection(`1b. Provisioning a tenant — ${external.label}`, external.provisioning), '');
   }
   sections.push(registrySection(`2. ${embedded.registry.tenants.toLocaleString('en-US')} tenants in the registry — host mode, ${embedded.label}`, embedded.registry), '');
+  sections.push(backupSection(`3. Backup and restore — ${embedded.label}`, embedded.backup), '');
 
   const markdown = sections.join('\n');
   process.stdout.write(`\n${markdown}`);
