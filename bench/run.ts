@@ -7,6 +7,7 @@
  *   npm run bench -- --only=audit    the audit log benchmarks only (local SQLite, no server)
  *   npm run bench -- --only=limits   just the limit-enforcement insert benchmark
  *   npm run bench -- --only=usage only benchmark 3 (usage metering); report in results/latest-usage.md
+ *   npm run bench -- --only=backup  only the backup / restore benchmark (with --quick: 100,000 rows)
  *
  * Prints a Markdown report and writes it to bench/results/latest.md. Targets are reported
  * as PASS/MISS; a miss never fails the process (performance is measured, not asserted) —
@@ -22,6 +23,7 @@ import { benchLimits, limitsSection, type LimitsOptions } from './limits-insert'
 import { benchUsage, type UsageBenchOptions, type UsageBenchResult } from './usage';
 import { usageSection, usageSummaryRows } from './lib/usage-report';
 import { table } from './lib/markdown';
+import { backupSection, benchBackup, type BackupBenchOptions } from './backup';
 import { provisioningSection, registrySection, summaryTable } from './lib/report';
 import { EXTERNAL_URL, externalProblem, openEmbeddedTarget, openExternalTarget, type BenchTarget } from './lib/targets';
 import { auditSection, benchAudit, type AuditBenchOptions } from './audit';
@@ -30,7 +32,7 @@ const RESULTS_FILE = fileURLToPath(new URL('./results/latest.md', import.meta.ur
 const USAGE_RESULTS_FILE = fileURLToPath(new URL('./results/latest-usage.md', import.meta.url));
 
 const args = new Set(process.argv.slice(2));
-const ONLY = ['audit', 'limits', 'usage'] as const;
+const ONLY = ['audit', 'backup', 'limits', 'usage'] as const;
 const onlyArg = [...args].find((arg) => arg.startsWith('--only='));
 const only = onlyArg ? onlyArg.slice('--only='.length) : null;
 if (only !== null && !(ONLY as readonly string[]).includes(only)) {
@@ -55,6 +57,7 @@ const limitsOptions: LimitsOptions = quick ? { seconds: 1, rounds: 1, rowsPerSta
 const usageOptions: UsageBenchOptions = quick
   ? { fullTenants: 60, incrementalTenants: 100, changedShare: 0.1, fleetTenants: 10_000, fleetDays: 90, fleetIterations: 10, log }
   : { fullTenants: 500, incrementalTenants: 1_000, changedShare: 0.1, fleetTenants: 10_000, fleetDays: 90, fleetIterations: 30, log };
+const backupOptions: BackupBenchOptions = quick ? { rows: 100_000, iterations: 1, log } : { rows: 1_000_000, iterations: 3, log };
 const registryOptions: RegistryOptions = quick
   ? { tenants: 10_000, iterations: 20, warmup: 5, log }
   : { tenants: 10_000, iterations: 100, warmup: 10, log };
@@ -124,7 +127,31 @@ async function mainUsageOnly(): Promise<void> {
   log(`\nWritten to ${USAGE_RESULTS_FILE}`);
 }
 
+/** `--only=backup`: the backup benchmark alone, written to bench/results/backup.md. */
+async function mainBackupOnly(): Promise<void> {
+  const started = performance.now();
+  log('Starting an embedded PostgreSQL in a fresh data folder…');
+  const section = await withTarget(openEmbeddedTarget, async (target) =>
+    backupSection(`Backup and restore — ${target.label}`, await benchBackup(target.core, backupOptions)),
+  );
+  const markdown = [
+    '# Tenant Console — backup benchmark',
+    '',
+    `Run ${new Date().toISOString()} on ${machine()}, total ${((performance.now() - started) / 1000).toFixed(0)} s, load ${load()}.` +
+      (quick ? ' **Quick mode: 100,000 rows, one iteration.**' : ''),
+    '',
+    section,
+    '',
+  ].join('\n');
+  process.stdout.write(`\n${markdown}`);
+  const file = join(RESULTS_FILE, '..', 'backup.md');
+  await mkdir(join(RESULTS_FILE, '..'), { recursive: true });
+  await writeFile(file, markdown);
+  log(`\nWritten to ${file}`);
+}
+
 async function main(): Promise<void> {
+  if (only === 'backup') return mainBackupOnly();
   const started = performance.now();
   const loadBefore = load();
   const scratch = await mkdtemp(join(tmpdir(), 'tc-bench-run-'));
@@ -149,7 +176,9 @@ async function main(): Promise<void> {
     const registry = await benchRegistry(target.core, join(scratch, 'renderer'), registryOptions);
     log('Benchmark 3: insert throughput with and without limit enforcement');
     const limits = await benchLimits(target.core, limitsOptions);
-    return { label: target.label, provisioning, registry, limits };
+    log(`Benchmark 6: backup and restore of a ${backupOptions.rows.toLocaleString('en-US')}-row tenant`);
+    const backup = await benchBackup(target.core, backupOptions);
+    return { label: target.label, provisioning, registry, limits, backup };
   });
 
   let external: { label: string; provisioning: ProvisioningResult } | { skipped: string } | null = null;
@@ -200,6 +229,7 @@ async function main(): Promise<void> {
   log('Benchmark 4: the audit log (local SQLite)');
   sections.push(auditSection('4. Audit log (local cache)', await benchAudit(auditOptions)), '');
   sections.push(usageSection(`5. Usage metering — ${usage.label}`, usage.result), '');
+  sections.push(backupSection(`6. Backup and restore — ${embedded.label}`, embedded.backup), '');
 
   const markdown = sections.join('\n');
   process.stdout.write(`\n${markdown}`);

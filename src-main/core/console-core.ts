@@ -131,7 +131,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
 
   let closed = false;
   return {
-    dispatch: createDispatch(createHandlers(platform, info, { usage, audit }), logger, audit),
+    dispatch: createDispatch(createHandlers(platform, info, { usage, audit, dataDir }), logger, audit),
     events,
     info,
     dataDir,

@@ -6,3 +6,4 @@ export * from './usage-models';
 export * from './bridge';
 export * from './host-protocol';
 export * from './audit-models';
+export * from './backup-models';

@@ -2,6 +2,7 @@ import { sql as registry } from './001-registry';
 import { sql as plansLimits } from './002-plans-limits';
 import { sql as usage } from './003-usage';
 import { sql as audit } from './004-audit';
+import { sql as backups } from './005-backups';
 
 export interface Migration {
   readonly version: number;
@@ -15,4 +16,5 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'plans-limits', sql: plansLimits },
   { version: 3, name: 'usage', sql: usage },
   { version: 4, name: 'audit', sql: audit },
+  { version: 5, name: 'backups', sql: backups },
 ];
