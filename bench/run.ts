@@ -6,6 +6,7 @@
  *   npm run bench -- --quick      small counts, to check the harness itself
  *   npm run bench -- --only=audit    the audit log benchmarks only (local SQLite, no server)
  *   npm run bench -- --only=limits   just the limit-enforcement insert benchmark
+ *   npm run bench -- --only=usage only benchmark 3 (usage metering); report in results/latest-usage.md
  *
  * Prints a Markdown report and writes it to bench/results/latest.md. Targets are reported
  * as PASS/MISS; a miss never fails the process (performance is measured, not asserted) —
@@ -18,14 +19,18 @@ import { fileURLToPath } from 'node:url';
 import { benchProvisioning, type ProvisioningOptions, type ProvisioningResult } from './provisioning';
 import { benchRegistry, type RegistryOptions } from './registry-list';
 import { benchLimits, limitsSection, type LimitsOptions } from './limits-insert';
+import { benchUsage, type UsageBenchOptions, type UsageBenchResult } from './usage';
+import { usageSection, usageSummaryRows } from './lib/usage-report';
+import { table } from './lib/markdown';
 import { provisioningSection, registrySection, summaryTable } from './lib/report';
 import { EXTERNAL_URL, externalProblem, openEmbeddedTarget, openExternalTarget, type BenchTarget } from './lib/targets';
 import { auditSection, benchAudit, type AuditBenchOptions } from './audit';
 
 const RESULTS_FILE = fileURLToPath(new URL('./results/latest.md', import.meta.url));
+const USAGE_RESULTS_FILE = fileURLToPath(new URL('./results/latest-usage.md', import.meta.url));
 
 const args = new Set(process.argv.slice(2));
-const ONLY = ['audit', 'limits'] as const;
+const ONLY = ['audit', 'limits', 'usage'] as const;
 const onlyArg = [...args].find((arg) => arg.startsWith('--only='));
 const only = onlyArg ? onlyArg.slice('--only='.length) : null;
 if (only !== null && !(ONLY as readonly string[]).includes(only)) {
@@ -47,6 +52,9 @@ const auditOptions: AuditBenchOptions = quick
   ? { appendEvents: 10_000, chainEvents: 100_000, queryIterations: 30, log }
   : { appendEvents: 50_000, chainEvents: 1_000_000, queryIterations: 100, log };
 const limitsOptions: LimitsOptions = quick ? { seconds: 1, rounds: 1, rowsPerStatement: 10, log } : { seconds: 5, rounds: 3, rowsPerStatement: 10, log };
+const usageOptions: UsageBenchOptions = quick
+  ? { fullTenants: 60, incrementalTenants: 100, changedShare: 0.1, fleetTenants: 10_000, fleetDays: 90, fleetIterations: 10, log }
+  : { fullTenants: 500, incrementalTenants: 1_000, changedShare: 0.1, fleetTenants: 10_000, fleetDays: 90, fleetIterations: 30, log };
 const registryOptions: RegistryOptions = quick
   ? { tenants: 10_000, iterations: 20, warmup: 5, log }
   : { tenants: 10_000, iterations: 100, warmup: 10, log };
@@ -84,6 +92,37 @@ function machine(): string {
 }
 
 const load = () => loadavg().map((value) => value.toFixed(1)).join(' / ');
+
+async function runUsage(): Promise<{ label: string; result: UsageBenchResult }> {
+  // A server of its own: the benchmark needs an empty registry and makes up to 1,000 databases.
+  return withTarget(openEmbeddedTarget, async (target) => {
+    log(`Benchmark 3: usage metering on ${target.label}`);
+    return { label: target.label, result: await benchUsage(target.core, usageOptions) };
+  });
+}
+
+/** `--only=usage`: benchmark 3 alone, in its own report file. */
+async function mainUsageOnly(): Promise<void> {
+  const started = performance.now();
+  const loadBefore = load();
+  const usage = await runUsage();
+  const markdown = [
+    '# Tenant Console — usage metering benchmark',
+    '',
+    `Run ${new Date().toISOString()} with \`npm run bench -- ${[...args].join(' ')}\` on ${machine()}; total ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
+      `Load average (1 / 5 / 15 min) ${loadBefore} at the start, ${load()} at the end.` +
+      (quick ? ' **Quick mode: small counts, for checking the harness only.**' : ''),
+    '',
+    table(['Benchmark', 'figure', 'target', 'verdict'], usageSummaryRows(usage.result), ['left', 'right', 'right', 'left']),
+    '',
+    usageSection(`3. Usage metering — ${usage.label}`, usage.result),
+    '',
+  ].join('\n');
+  process.stdout.write(`\n${markdown}`);
+  await mkdir(join(USAGE_RESULTS_FILE, '..'), { recursive: true });
+  await writeFile(USAGE_RESULTS_FILE, markdown);
+  log(`\nWritten to ${USAGE_RESULTS_FILE}`);
+}
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -128,6 +167,8 @@ async function main(): Promise<void> {
     }
   }
 
+  const usage = await runUsage();
+
   const sections = [
     '# Tenant Console — benchmarks',
     '',
@@ -144,6 +185,8 @@ async function main(): Promise<void> {
       embedded.registry,
     ),
     '',
+    table(['Usage benchmark', 'figure', 'target', 'verdict'], usageSummaryRows(usage.result), ['left', 'right', 'right', 'left']),
+    '',
     provisioningSection(`1. Provisioning a tenant — ${embedded.label}`, embedded.provisioning),
     '',
   ];
@@ -156,6 +199,7 @@ async function main(): Promise<void> {
   sections.push(limitsSection(`3. Limit enforcement — insert throughput, ${embedded.label}`, embedded.limits), '');
   log('Benchmark 4: the audit log (local SQLite)');
   sections.push(auditSection('4. Audit log (local cache)', await benchAudit(auditOptions)), '');
+  sections.push(usageSection(`5. Usage metering — ${usage.label}`, usage.result), '');
 
   const markdown = sections.join('\n');
   process.stdout.write(`\n${markdown}`);
@@ -181,7 +225,7 @@ async function runAuditOnly(started: number, loadBefore: string): Promise<void> 
 }
 
 try {
-  await main();
+  await (only === 'usage' ? mainUsageOnly() : main());
 } catch (error) {
   log(`Benchmark run failed: ${(error as Error).stack ?? String(error)}`);
   process.exitCode = 1;

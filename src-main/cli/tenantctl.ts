@@ -5,6 +5,7 @@ import { registerPlanCommands } from './plan-commands';
 import { registerServeCommand } from './serve-command';
 import { registerSettingsCommand } from './settings-command';
 import { registerAuditCommands } from './audit-commands';
+import { registerUsageCommands } from './usage-commands';
 import { CliError, EXIT_CODES, printJson } from './output';
 
 const program = new Command('tenantctl')
@@ -18,9 +19,10 @@ registerTenantCommands(program);
 registerPlanCommands(program);
 registerSettingsCommand(program);
 registerAuditCommands(program);
+registerUsageCommands(program);
 registerServeCommand(program);
 
-// Subcommands inherit the parent's settings only when created after them: apply to all.
+// Subcommands inherit the parent's settings only when created after them: apply to all (nested too).
 const quiet = (command: Command): void => {
   for (const sub of command.commands) quiet(sub.exitOverride().configureOutput({ outputError: () => undefined }));
 };

@@ -17,6 +17,8 @@ import type { PlatformContext } from '../platform/platform-context';
 import { userInfo } from 'node:os';
 import { createAuditService, type AuditService } from '../audit/audit-service';
 import { cacheFileIn, openCache, type CacheStatus, type LocalCache } from '../cache/open-cache';
+import { UsageScheduler } from '../usage/usage-scheduler';
+import { UsageService } from '../usage/usage-service';
 
 export interface ConsoleCoreOptions {
   readonly mode: AppInfo['mode'];
@@ -36,6 +38,8 @@ export interface ConsoleCoreOptions {
   readonly cacheFile?: string;
   /** Electron's build of better-sqlite3; unset under plain Node. */
   readonly sqliteNativeBinding?: string;
+  /** Collect usage on a schedule while the console runs (default: not for the CLI, which cron drives). */
+  readonly usageSchedule?: boolean;
 }
 
 export interface ConsoleCore {
@@ -51,6 +55,8 @@ export interface ConsoleCore {
   readonly cacheStatus: CacheStatus;
   /** The audit log: `audit.record({...})` audits work that is not a contract call. */
   readonly audit: AuditService;
+  /** Usage collection; `usage.onCollected` is the in-process hook for snapshots of every row. */
+  readonly usage: UsageService;
   close(): Promise<void>;
 }
 
@@ -119,9 +125,13 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     logger,
   });
 
+  const usage = new UsageService(platform);
+  const scheduler = (options.usageSchedule ?? options.mode !== 'cli') ? new UsageScheduler(platform, usage) : null;
+  scheduler?.start();
+
   let closed = false;
   return {
-    dispatch: createDispatch(createHandlers(platform, info, audit), logger, audit),
+    dispatch: createDispatch(createHandlers(platform, info, { usage, audit }), logger, audit),
     events,
     info,
     dataDir,
@@ -130,9 +140,11 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     cache,
     cacheStatus: cacheOpening.status,
     audit,
+    usage,
     async close() {
       if (closed) return;
       closed = true;
+      await scheduler?.stop();
       // A one-off CLI command's events reach the platform now rather than at the next start.
       await audit.close(AUDIT_DRAIN_ON_CLOSE_MS);
       await closePlatform(platform);

@@ -13,13 +13,21 @@ import {
   readSettings,
   writeSettings,
 } from '../tenants/tenant-queries';
+import { createUsageHandlers } from '../usage/usage-handlers';
+import type { UsageService } from '../usage/usage-service';
 import type { Handlers } from './dispatch';
 import { createAuditHandlers } from '../audit/audit-handlers';
 import type { AuditService } from '../audit/audit-service';
 import { createPlanHandlers } from '../plans/plan-handlers';
 
+/** Services that live as long as the console (created in console-core). */
+export interface CoreServices {
+  readonly usage: UsageService;
+  readonly audit: AuditService;
+}
+
 /** Every channel of the contract, one line each: the work lives in the capability folders. */
-export function createHandlers(ctx: PlatformContext, info: AppInfo, audit: AuditService): Handlers {
+export function createHandlers(ctx: PlatformContext, info: AppInfo, services: CoreServices): Handlers {
   return {
     'app:info': async () => info,
     'plans:list': async () => listCurrentPlans(ctx.pool),
@@ -48,7 +56,8 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, audit: Audit
     'tenants:activate': async ({ ref, expectedVersion }) => changeTenantStatus(ctx, 'activate', { ref, expectedVersion }),
     'tenants:cancel': async ({ ref, reason, expectedVersion }) => changeTenantStatus(ctx, 'cancel', { ref, reason, expectedVersion }),
     'tenants:reconcile': async () => reconcile(ctx),
-    ...createAuditHandlers(ctx, audit),
+    ...createAuditHandlers(ctx, services.audit),
     ...createPlanHandlers(ctx),
+    ...createUsageHandlers(ctx, services.usage),
   };
 }

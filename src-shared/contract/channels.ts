@@ -21,6 +21,7 @@ import {
 import type { ChannelDefinition } from './channel-definition';
 import { auditChannels } from './audit-channels';
 import { planChannels } from './plan-channels';
+import { usageChannels } from './usage-channels';
 
 export type { ChannelDefinition } from './channel-definition';
 
@@ -108,6 +109,7 @@ export const channels = {
   'tenants:reconcile': { input: empty, output: reconcileReportSchema, mutates: true },
   ...auditChannels,
   ...planChannels,
+  ...usageChannels,
 } as const satisfies Record<string, ChannelDefinition>;
 
 export type Channels = typeof channels;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tenantStatusSchema } from './models';
+import { usageRunSummarySchema } from './usage-models';
 
 /** Events the core pushes to every window (IPC) or browser (host mode, server-sent events). */
 export const events = {
@@ -23,6 +24,8 @@ export const events = {
     status: tenantStatusSchema,
     version: z.number().int(),
   }),
+  /** A usage collection run of this console finished (on demand, scheduled or CLI): dashboards reload. */
+  'usage:collected': usageRunSummarySchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

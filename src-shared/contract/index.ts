@@ -2,6 +2,7 @@ export * from './channels';
 export * from './events';
 export * from './errors';
 export * from './models';
+export * from './usage-models';
 export * from './bridge';
 export * from './host-protocol';
 export * from './audit-models';

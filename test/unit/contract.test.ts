@@ -23,6 +23,7 @@ describe('the contract', () => {
       [
         'settings:update', 'tenants:activate', 'tenants:cancel', 'tenants:create', 'tenants:reconcile', 'tenants:suspend',
         'plans:update', 'plans:moveTenants', 'tenants:changePlan', 'tenants:setOverride', 'tenants:revokeOverride', 'fleet:migrate',
+        'usage:collect',
       ].sort(),
     );
   });
@@ -33,7 +34,7 @@ describe('the contract', () => {
     expect(isChannelName('__proto__')).toBe(false);
     expect(isEventName('job:progress')).toBe(true);
     expect(isEventName('constructor')).toBe(false);
-    expect(Object.keys(events)).toEqual(['job:progress', 'tenant:changed']);
+    expect(Object.keys(events)).toEqual(['job:progress', 'tenant:changed', 'usage:collected']);
   });
 
   it('refuses unknown input fields (strict objects)', () => {

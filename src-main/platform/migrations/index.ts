@@ -1,5 +1,6 @@
 import { sql as registry } from './001-registry';
 import { sql as plansLimits } from './002-plans-limits';
+import { sql as usage } from './003-usage';
 import { sql as audit } from './004-audit';
 
 export interface Migration {
@@ -12,5 +13,6 @@ export interface Migration {
 export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'registry', sql: registry },
   { version: 2, name: 'plans-limits', sql: plansLimits },
+  { version: 3, name: 'usage', sql: usage },
   { version: 4, name: 'audit', sql: audit },
 ];
