@@ -42,6 +42,8 @@ describe.each(await serverCases('usage metering'))('usage metering on $name', (s
   const REFUSING = 3;
   const DROPPED = 4;
   const CHANGED = 5;
+  const SUSPENDED = 6;
+  const CANCELLED = 7;
   const withData = [TRIAL_FULL, PRO_NEAR, STARTER_SOME, CHANGED];
   const broken = [REFUSING, DROPPED];
   const idle = () => tenants.map((_, index) => index).filter((index) => !withData.includes(index) && !broken.includes(index));
@@ -154,6 +156,11 @@ describe.each(await serverCases('usage metering'))('usage metering on $name', (s
   });
 
   it.skipIf(skip)(`reads ${TENANTS} tenant databases, reports the broken ones and finishes the rest with correct figures`, async () => {
+    // Suspended and cancelled tenants keep their databases: they are metered too.
+    const suspended = tenants[SUSPENDED]!.tenant;
+    await call(core, 'tenants:suspend', { ref: suspended.tenantCode, reason: 'Unpaid', expectedVersion: suspended.version });
+    const cancelled = tenants[CANCELLED]!.tenant;
+    await call(core, 'tenants:cancel', { ref: cancelled.tenantCode, expectedVersion: cancelled.version });
     await quietStats();
     const requestId = 'usage-test-run-1';
     const progress: EventPayload<'job:progress'>[] = [];
@@ -192,6 +199,7 @@ describe.each(await serverCases('usage metering'))('usage metering on $name', (s
       expect(row).toMatchObject({ companies: 0, users_total: 0, largest_company_name: null, transactions_month: 0, carried_over: false, error: null });
       expect(Number(row.database_bytes)).toBeGreaterThan(1_000_000);
     }
+    for (const index of [SUSPENDED, CANCELLED]) expect(await usageRow(index)).toMatchObject({ companies: 0, error: null, carried_over: false });
     const dropped = await usageRow(DROPPED);
     expect(dropped).toMatchObject({ companies: null, carried_over: false, read_at: null });
     expect(dropped.error).toMatch(/does not exist/);
@@ -270,10 +278,16 @@ describe.each(await serverCases('usage metering'))('usage metering on $name', (s
     expect(fleet.storage.top.reduce((sum, row) => sum + row.databaseBytes, 0) + fleet.storage.rest.databaseBytes).toBe(sizes.reduce((a, b) => a + b, 0));
     expect(fleet.totals.databaseBytes).toBe(sizes.reduce((a, b) => a + b, 0));
 
-    const perPlan = (plan: string) => tenants.filter((tenant) => tenant.tenant.plan === plan).length;
-    expect(fleet.plans).toEqual(['trial', 'starter', 'professional', 'enterprise'].map((plan) => ({ plan, name: expect.any(String), tenants: perPlan(plan) })));
-    expect(fleet.mrr.customTenants).toBe(perPlan('enterprise'));
-    expect(fleet.mrr.totals).toEqual([{ currency: 'USD', monthlyCents: perPlan('starter') * 4900 + perPlan('professional') * 19900 }]);
+    // Plan distribution counts active and suspended tenants; MRR only the active ones.
+    const perPlan = (plan: string, except: number[] = []) =>
+      tenants.filter((tenant, index) => tenant.tenant.plan === plan && !except.includes(index)).length;
+    expect(fleet.plans).toEqual(
+      ['trial', 'starter', 'professional', 'enterprise'].map((plan) => ({ plan, name: expect.any(String), tenants: perPlan(plan, [CANCELLED]) })),
+    );
+    expect(fleet.mrr.customTenants).toBe(perPlan('enterprise', [SUSPENDED, CANCELLED]));
+    expect(fleet.mrr.totals).toEqual([
+      { currency: 'USD', monthlyCents: perPlan('starter', [SUSPENDED, CANCELLED]) * 4900 + perPlan('professional', [SUSPENDED, CANCELLED]) * 19900 },
+    ]);
     expect(fleet.trends).toEqual([{ date: today, tenants: TENANTS, activeTenants: expect.any(Number), transactions: expect.any(Number), users: 27, databaseBytes: fleet.totals.databaseBytes }]);
     expect(fleet.lastRun).toMatchObject({ state: 'done', tenants: TENANTS });
 
@@ -295,7 +309,7 @@ describe.each(await serverCases('usage metering'))('usage metering on $name', (s
     const csv = await call(core, 'usage:exportCsv', { filters: { plan: ['trial'] } });
     const lines = csv.csv.trim().split('\n');
     expect(lines[0]).toMatch(/^usage_date,tenant_code,company_name,plan,status,companies,companies_limit,/);
-    expect(csv.rows).toBe(perPlan('trial'));
+    expect(csv.rows).toBe(perPlan('trial'));  // every status, cancelled included
     expect(lines).toHaveLength(perPlan('trial') + 1);
     expect(lines.find((line) => line.includes(code(TRIAL_FULL)))).toContain(`${today},${code(TRIAL_FULL)},Usage Test 1,trial,active,1,1,2,Solo,2,3,85,100,`);
     expect((await callError(core, 'usage:exportCsv', { filters: { from: '2026-01-01', to: '2025-01-01' } })).code).toBe('VALIDATION');
@@ -365,5 +379,25 @@ describe.each(await serverCases('usage metering'))('usage metering on $name', (s
     const date = nextMonth.toISOString().slice(0, 10);
     // Last month's 85 are not this month's.
     expect(await usageRow(TRIAL_FULL, date)).toMatchObject({ transactions_month: 0, companies: 1, month_start: date, carried_over: false });
+  });
+
+  it.skipIf(skip)('a database that does not answer in time is reported (statement timeout) and the run goes on', async () => {
+    const locker = await adminClient(url, db(STARTER_SOME));
+    locker.on('error', () => undefined);
+    try {
+      // Holds a lock the count has to wait for, as a long migration or a stuck session would.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE erp.users IN ACCESS EXCLUSIVE MODE');
+      const now = new Date();
+      const later = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 1, 12));
+      const run = await core.usage.collect({ trigger: 'manual', now: later, timeouts: { connectMs: 5_000, statementMs: 500, overallMs: 10_000 } });
+      expect(run).toMatchObject({ tenants: TENANTS, read: TENANTS - 3, failed: 3 });
+      expect(run.failures.find((failure) => failure.tenantCode === code(STARTER_SOME))!.message).toMatch(/statement timeout/);
+      // Its last figures carry over beside the error.
+      expect(await usageRow(STARTER_SOME, later.toISOString().slice(0, 10))).toMatchObject({ companies: 1, users_total: 3, carried_over: true });
+    } finally {
+      await locker.query('ROLLBACK').catch(() => undefined);
+      await locker.end();
+    }
   });
 });
