@@ -40,8 +40,14 @@ test.afterAll(async () => {
   await host?.stop();
 });
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled' });
+/** Closes the notifications first, so a screenshot shows what they would cover. */
+async function shot(page: Page, name: string, fullPage = false): Promise<void> {
+  const notes = page.locator('.mantine-Notification-root');
+  for (let count = await notes.count(); count > 0; count = await notes.count()) {
+    await notes.first().locator('.mantine-Notification-closeButton').click();
+    await expect.poll(() => notes.count()).toBeLessThan(count);
+  }
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled', fullPage });
 }
 
 async function invoke<T>(page: Page, channel: string, input: unknown): Promise<T> {
@@ -143,7 +149,7 @@ test('usage page: empty state, collection with progress, near-limit list, charts
     await expect(page.getByTestId('mrr-total-USD')).toHaveText(/\$447/);
     await expect(page.getByTestId('trend-transactions').locator('svg').first()).toBeVisible();
     await page.mouse.move(0, 0);
-    await shot(page, 'usage-03-page');
+    await shot(page, 'usage-03-page', true);
     await page.getByTestId('trend-days').getByText('90 days').click();
     await expect(page.getByTestId('trends')).toContainText('last 90 days');
   });
@@ -173,7 +179,7 @@ test('usage page: empty state, collection with progress, near-limit list, charts
     await page.getByTestId('color-scheme-toggle').click();
     await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
     await page.mouse.move(0, 0);
-    await shot(page, 'usage-05-page-dark');
+    await shot(page, 'usage-05-page-dark', true);
     await page.getByTestId('near-limit-row').first().click();
     await page.getByTestId('detail-tab-usage').click();
     await expect(page.getByTestId('usage-bar-users')).toHaveAttribute('data-level', 'over');
@@ -210,7 +216,7 @@ test('a plan change made in the UI changes the limits shown and the limits enfor
   await test.step('a downgrade to trial previews the exact numbers and needs Force', async () => {
     await page.getByTestId('change-plan').click();
     await page.getByTestId('plan-option-trial').click();
-    await expect(page.getByTestId('change-plan-violations')).toContainText('5');
+    await expect(page.getByTestId('change-plan-violation')).toHaveText(['users in company Company 1: 5, new limit 3']);
     await expect(page.getByTestId('change-plan-submit')).toBeDisabled();
     await expect(page.getByTestId('change-plan-force')).toBeVisible();
     await shot(page, 'usage-07-change-plan-over');

@@ -38,7 +38,7 @@ export function LastRunCard({ run }: { run: UsageRunSummary | null }) {
       </Group>
       <SimpleGrid cols={3} spacing="xs">
         <Figure label="Read" value={run.read} testId="last-run-read" />
-        <Figure label="Carried over" value={run.carriedOver} hint="idle since the last run" testId="last-run-carried" />
+        <Figure label="Carried over" value={run.carriedOver} hint="idle since last run" testId="last-run-carried" />
         <Figure label="Failed" value={run.failed} color={run.failed > 0 ? 'red' : undefined} testId="last-run-failed" />
       </SimpleGrid>
       {run.error && (
@@ -82,7 +82,7 @@ function Figure({ label, value, hint, color, testId }: { label: string; value: n
         {formatCount(value)}
       </Text>
       {hint && (
-        <Text size="xs" c="dimmed" lh={1.2}>
+        <Text size="xs" c="dimmed" lh={1.2} style={{ whiteSpace: 'nowrap' }}>
           {hint}
         </Text>
       )}

@@ -110,7 +110,7 @@ export function NearLimitTable({ tenants, warningPercent }: { tenants: readonly 
 function ResourceBadge({ resource, warningPercent }: { resource: UsageAgainstLimit; warningPercent: number }) {
   const level = usageLevel(resource.percent, warningPercent);
   return (
-    <Badge variant={level === 'ok' ? 'outline' : 'light'} color={level === 'ok' ? 'gray' : LEVEL_COLORS[level]} tt="none" fw={500} size="md" data-testid={`near-limit-${resource.resource}`}>
+    <Badge variant={level === 'ok' ? 'default' : 'light'} color={level === 'ok' ? undefined : LEVEL_COLORS[level]} tt="none" fw={500} size="md" data-testid={`near-limit-${resource.resource}`}>
       {USAGE_RESOURCE_LABELS[resource.resource]}: {resource.current === null ? '—' : formatCount(resource.current)} / {formatLimit(resource.limit)}
     </Badge>
   );

@@ -16,15 +16,21 @@ const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumF
 
 export function TrendsChart({ fleet }: { fleet: UsageFleet }) {
   const data = fleet.trends.map((point) => ({ ...point, day: formatDay(point.date) }));
+  const sparse = data.length < 2;
   return (
     <Stack gap="lg">
+      {sparse && (
+        <Text size="sm" c="dimmed" data-testid="trends-sparse">
+          {data.length === 0 ? 'No day collected in this period yet.' : 'One day collected so far: each daily run adds a point.'}
+        </Text>
+      )}
       <AreaChart
         h={220}
         data={data}
         dataKey="day"
         series={[{ name: 'transactions', label: 'Transactions (day)', color: 'brand.6' }]}
         curveType="monotone"
-        withDots={false}
+        withDots={data.length <= 31}
         gridAxis="y"
         valueFormatter={(value) => formatCount(value)}
         yAxisProps={{ tickFormatter: (value: number) => compact.format(value), width: 56 }}
@@ -37,7 +43,7 @@ export function TrendsChart({ fleet }: { fleet: UsageFleet }) {
         dataKey="day"
         series={[{ name: 'databaseBytes', label: 'Storage', color: 'teal.6' }]}
         curveType="monotone"
-        withDots={false}
+        withDots={data.length <= 31}
         gridAxis="y"
         valueFormatter={(value) => formatBytes(value)}
         yAxisProps={{ tickFormatter: (value: number) => formatBytes(value), width: 70 }}
