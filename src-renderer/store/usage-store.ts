@@ -30,6 +30,8 @@ interface UsageState {
   exportCsv(): Promise<void>;
   /** A run finished anywhere (this window, the schedule, another console): reload what is shown. */
   onCollected(summary: EventPayload<'usage:collected'>): void;
+  /** Limits or plans changed (plan change, override): reload if the page has been opened. */
+  refreshIfLoaded(): void;
 }
 
 let latestRequest = 0;
@@ -102,8 +104,12 @@ export const useUsageStore = create<UsageState>()((set, get) => ({
 
   onCollected() {
     // This window's own run reloads when its call returns.
-    if (get().collecting || get().status === 'idle') return;
-    void get().load();
+    if (get().collecting) return;
+    get().refreshIfLoaded();
+  },
+
+  refreshIfLoaded() {
+    if (get().status !== 'idle') void get().load();
   },
 }));
 

@@ -247,4 +247,19 @@ test('a plan change made in the UI changes the limits shown and the limits enfor
   await test.step('and the tenant database now accepts the insert it refused', async () => {
     expect(await addUser(code, 'sixth@example.com')).toEqual({ ok: true });
   });
+
+  await test.step('an allowance added in the form raises the limit in force; revoking it lowers it again', async () => {
+    await page.getByTestId('override-add').click();
+    await page.getByTestId('override-save').click();
+    await expect(page.getByTestId('override-form')).toContainText('Say why, for the next operator.');
+    await page.getByTestId('override-value').fill('2');
+    await page.getByTestId('override-reason').fill('Seasonal staff until year end');
+    await page.getByTestId('override-save').click();
+    await expect(page.getByTestId('override-row')).toContainText('Seasonal staff until year end');
+    await expect(page.getByTestId('usage-value-users')).toHaveText('6 / 22');
+    await shot(page, 'usage-10-override');
+    await page.getByTestId('override-revoke').click();
+    await expect(page.getByTestId('overrides-none')).toBeVisible();
+    await expect(page.getByTestId('usage-value-users')).toHaveText('6 / 20');
+  });
 });

@@ -11,6 +11,7 @@ import { useReferenceStore } from '../../../store/reference-store';
 import { useTenantDetailStore } from '../../../store/tenant-detail-store';
 import { useTenantPlanStore } from '../../../store/tenant-plan-store';
 import { useTenantsStore } from '../../../store/tenants-store';
+import { useUsageStore } from '../../../store/usage-store';
 
 type Preview = { status: 'idle' | 'loading' } | { status: 'ready'; value: PlanChangePreview } | { status: 'error'; message: string };
 
@@ -73,6 +74,7 @@ export function ChangePlanModal({ tenant, opened, onClose }: { tenant: TenantDet
       if (useTenantDetailStore.getState().selectedCode === updated.tenantCode) useTenantDetailStore.setState({ detail: updated, status: 'ready' });
       useTenantPlanStore.getState().load(updated.tenantCode, true);
       useTenantsStore.getState().refreshSoon();
+      useUsageStore.getState().refreshIfLoaded();
       notifySuccess('Plan changed', `${updated.companyName} is now on ${updated.planName}; the new limits are in force.`);
     } catch (error) {
       notifyError(`Could not change the plan of ${tenant.tenantCode}`, error);

@@ -5,6 +5,7 @@ import type { TenantDetail } from '../../../../src-shared/contract/models';
 import { LoadErrorAlert } from '../../../components/LoadErrorAlert';
 import { formatDate } from '../../../lib/format';
 import { useTenantPlanStore } from '../../../store/tenant-plan-store';
+import { useUsageStore } from '../../../store/usage-store';
 import { DetailSection } from '../detail/DetailSection';
 import { ChangePlanModal } from './ChangePlanModal';
 import { OverridesSection } from './OverridesSection';
@@ -29,6 +30,10 @@ export function TenantUsagePlan({ tenant }: { tenant: TenantDetail }) {
   }, [tenant.tenantCode, tenant.version, tenant.planVersion]);
 
   const reload = () => useTenantPlanStore.getState().reload();
+  const onOverridesChanged = () => {
+    reload();
+    useUsageStore.getState().refreshIfLoaded();
+  };
 
   return (
     <Stack gap="lg" data-testid="tenant-usage-plan">
@@ -67,7 +72,7 @@ export function TenantUsagePlan({ tenant }: { tenant: TenantDetail }) {
 
       <DetailSection title="Overrides">
         {limits.value ? (
-          <OverridesSection tenantCode={tenant.tenantCode} overrides={limits.value.overrides} onChanged={reload} />
+          <OverridesSection tenantCode={tenant.tenantCode} overrides={limits.value.overrides} onChanged={onOverridesChanged} />
         ) : limits.status === 'error' ? (
           <Text size="sm" c="dimmed">
             Shown once the limits load.
