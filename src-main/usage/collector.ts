@@ -150,7 +150,7 @@ export async function collectUsage(ctx: PlatformContext, options: CollectOptions
   const startedAt = options.now ?? new Date();
   const calendar = usageCalendar(startedAt);
   const clock = performance.now();
-  const runId = await startRun(ctx.pool, options.trigger, options.startedBy);
+  const runId = await startRun(ctx.pool, options.trigger, options.startedBy, calendar.usageDate);
   try {
     const tenants = await tenantsToCollect(ctx, calendar);
     const results: CollectedUsage[] = [];
@@ -214,7 +214,6 @@ export async function collectUsage(ctx: PlatformContext, options: CollectOptions
     await writeUsageRows(ctx.pool, runId, calendar.usageDate, results);
     const failures = results.filter((result) => result.error !== null).map((result) => ({ tenantCode: result.tenantCode, message: result.error! }));
     const summary = await finishRun(ctx.pool, runId, {
-      usageDate: calendar.usageDate,
       tenants: results.length,
       read: results.filter((result) => result.error === null && !result.carriedOver).length,
       carriedOver: results.filter((result) => result.error === null && result.carriedOver).length,
@@ -223,7 +222,7 @@ export async function collectUsage(ctx: PlatformContext, options: CollectOptions
     });
     return { summary, rows: results };
   } catch (error) {
-    await finishRun(ctx.pool, runId, { error: messageOf(error), usageDate: calendar.usageDate, durationMs: performance.now() - clock }).catch(() => undefined);
+    await finishRun(ctx.pool, runId, { error: messageOf(error), durationMs: performance.now() - clock }).catch(() => undefined);
     throw error;
   }
 }

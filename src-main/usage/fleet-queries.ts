@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { NearLimitTenant, UsageFleet, UsageRunSummary } from '../../src-shared/contract/usage-models';
 import { EFFECTIVE_LIMITS_SQL, LIMIT_WARNING_SQL, percentOfLimitSql } from './effective-limits';
-import { toRunSummary } from './usage-store';
+import { RUN_COLUMNS, toRunSummary, type RunRow } from './usage-store';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -77,10 +77,8 @@ export function nearLimitFromRow(row: NearRow): NearLimitTenant {
 }
 
 export async function latestRun(db: Queryable): Promise<UsageRunSummary | null> {
-  const { rows } = await db.query<Parameters<typeof toRunSummary>[0] & { usage_date: string }>(
-    `SELECT r.*, (r.started_at AT TIME ZONE 'UTC')::date::text AS usage_date FROM usage_runs r ORDER BY r.started_at DESC LIMIT 1`,
-  );
-  return rows[0] ? toRunSummary(rows[0], rows[0].usage_date) : null;
+  const { rows } = await db.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM usage_runs ORDER BY started_at DESC LIMIT 1`);
+  return rows[0] ? toRunSummary(rows[0]) : null;
 }
 
 /**

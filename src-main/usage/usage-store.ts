@@ -21,19 +21,21 @@ export interface CollectedUsage {
   readonly error: string | null;
 }
 
-export async function startRun(db: Queryable, trigger: UsageRunSummary['trigger'], startedBy: string): Promise<string> {
+export async function startRun(db: Queryable, trigger: UsageRunSummary['trigger'], startedBy: string, usageDate: string): Promise<string> {
   // Under the collection lock no other run is alive: a 'running' one was cut short by a crash.
   await db.query(`UPDATE usage_runs SET state = 'failed', error = 'Interrupted (the console stopped during the run).', finished_at = now()
                    WHERE state = 'running'`);
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO usage_runs (trigger, started_by, state) VALUES ($1, $2, 'running') RETURNING id`,
-    [trigger, startedBy],
+    `INSERT INTO usage_runs (trigger, started_by, state, usage_date) VALUES ($1, $2, 'running', $3::date) RETURNING id`,
+    [trigger, startedBy, usageDate],
   );
   return rows[0]!.id;
 }
 
-interface RunRow {
+/** A usage_runs row with its date as text (`RUN_COLUMNS`). */
+export interface RunRow {
   id: string;
+  usage_date: string;
   trigger: UsageRunSummary['trigger'];
   started_by: string;
   state: UsageRunSummary['state'];
@@ -47,7 +49,10 @@ interface RunRow {
   error: string | null;
 }
 
-export function toRunSummary(row: RunRow, usageDate: string): UsageRunSummary {
+export const RUN_COLUMNS = `id, trigger, started_by, state, usage_date::text AS usage_date, started_at, finished_at, tenants_total,
+  read_count, carried_over, failed_count, failures, error`;
+
+export function toRunSummary(row: RunRow): UsageRunSummary {
   return {
     runId: row.id,
     trigger: row.trigger,
@@ -55,7 +60,7 @@ export function toRunSummary(row: RunRow, usageDate: string): UsageRunSummary {
     state: row.state,
     startedAt: row.started_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
-    usageDate,
+    usageDate: row.usage_date,
     tenants: row.tenants_total,
     read: row.read_count,
     carriedOver: row.carried_over,
@@ -70,7 +75,6 @@ export async function finishRun(
   db: Queryable,
   runId: string,
   outcome: {
-    usageDate: string;
     durationMs: number;
     tenants?: number;
     read?: number;
@@ -84,7 +88,7 @@ export async function finishRun(
         SET state = CASE WHEN $2::text IS NULL THEN 'done' ELSE 'failed' END, error = $2, finished_at = now(),
             tenants_total = $3, read_count = $4, carried_over = $5, failed_count = $6, failures = $7::jsonb
       WHERE id = $1
-      RETURNING *`,
+      RETURNING ${RUN_COLUMNS}`,
     [
       runId,
       outcome.error ?? null,
@@ -95,7 +99,7 @@ export async function finishRun(
       JSON.stringify(outcome.failures ?? []),
     ],
   );
-  return { ...toRunSummary(rows[0]!, outcome.usageDate), durationMs: Math.round(outcome.durationMs) };
+  return { ...toRunSummary(rows[0]!), durationMs: Math.round(outcome.durationMs) };
 }
 
 const CHUNK = 2_000;

@@ -8,6 +8,8 @@ CREATE TABLE usage_runs (
   trigger          text NOT NULL CHECK (trigger IN ('manual', 'schedule', 'cli')),
   started_by       text NOT NULL,
   state            text NOT NULL CHECK (state IN ('running', 'done', 'failed')),
+  -- The (UTC) day the run files its rows under.
+  usage_date       date NOT NULL,
   started_at       timestamptz NOT NULL DEFAULT now(),
   finished_at      timestamptz,
   tenants_total    integer NOT NULL DEFAULT 0,
