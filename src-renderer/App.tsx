@@ -7,6 +7,7 @@ import { useNavigationStore } from './store/navigation-store';
 import { useReferenceStore } from './store/reference-store';
 import { useTenantDetailStore } from './store/tenant-detail-store';
 import { useTenantsStore } from './store/tenants-store';
+import { useUsageStore } from './store/usage-store';
 
 export function App() {
   const page = useNavigationStore((state) => state.page);
@@ -19,6 +20,7 @@ export function App() {
       useTenantsStore.getState().refreshSoon();
       useTenantDetailStore.getState().onTenantChanged(event);
     });
+    const offCollected = api().subscribe('usage:collected', (summary) => useUsageStore.getState().onCollected(summary));
     // Events sent while the host-mode stream was down are lost: catch up on what is shown.
     const offReconnect = api().onReconnect(() => {
       useTenantsStore.getState().refreshSoon();
@@ -26,6 +28,7 @@ export function App() {
     });
     return () => {
       offChanged();
+      offCollected();
       offReconnect();
     };
   }, []);

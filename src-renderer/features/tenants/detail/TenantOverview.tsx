@@ -1,15 +1,18 @@
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { ActionIcon, Box, Code, CopyButton, DataList, Group, Paper, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core';
 import { IconCheck, IconCopy } from '@tabler/icons-react';
 import type { TenantDetail } from '../../../../src-shared/contract/models';
 import { formatDateTime, formatLimit, formatRelative } from '../../../lib/format';
 import { useReferenceStore } from '../../../store/reference-store';
+import { useTenantPlanStore } from '../../../store/tenant-plan-store';
+import type { LimitResource } from '../../../../src-shared/contract/plan-models';
 import { StatusBadge } from '../badges';
 import { DetailSection } from './DetailSection';
 
 /** The drawer's first tab: the tenant's plan, database, identity and dates at a glance. */
 export function TenantOverview({ tenant }: { tenant: TenantDetail }) {
   const baseDomain = useReferenceStore((state) => state.settings?.baseDomain ?? '');
+  const effective = useEffectiveLimits(tenant);
   return (
     <Stack gap="lg" data-testid="tenant-overview">
         <DetailSection title="Plan and limits">
@@ -22,9 +25,9 @@ export function TenantOverview({ tenant }: { tenant: TenantDetail }) {
             </Text>
           </Group>
           <SimpleGrid cols={3} spacing="sm">
-            <Limit label="Companies" value={tenant.limits.companies} testId="limit-companies" />
-            <Limit label="Users per company" value={tenant.limits.usersPerCompany} testId="limit-users" />
-            <Limit label="Transactions / month" value={tenant.limits.transactionsPerMonth} testId="limit-transactions" />
+            <Limit label="Companies" plan={tenant.limits.companies} effective={effective?.companies} testId="limit-companies" />
+            <Limit label="Users per company" plan={tenant.limits.usersPerCompany} effective={effective?.users} testId="limit-users" />
+            <Limit label="Transactions / month" plan={tenant.limits.transactionsPerMonth} effective={effective?.transactions} testId="limit-transactions" />
           </SimpleGrid>
         </DetailSection>
 
@@ -71,7 +74,23 @@ function dateWithRelative(iso: string | null): string {
   return iso ? `${formatDateTime(iso)} (${formatRelative(iso)})` : '—';
 }
 
-function Limit({ label, value, testId }: { label: string; value: number | null; testId: string }) {
+/**
+ * The limits in force (plan, custom limits and allowances) as the tenant database has them;
+ * undefined until read, or if it cannot be read (then the plan's limits are shown).
+ */
+function useEffectiveLimits(tenant: TenantDetail): Record<LimitResource, number | null> | undefined {
+  const limits = useTenantPlanStore((state) => (state.tenantCode === tenant.tenantCode ? state.limits.value : null));
+  useEffect(() => {
+    useTenantPlanStore.getState().load(tenant.tenantCode, true);
+  }, [tenant.tenantCode, tenant.version]);
+  if (!limits || limits.plan !== tenant.plan || limits.planVersion !== tenant.planVersion) return undefined;
+  const byResource = new Map(limits.resources.map((resource) => [resource.resource, resource.limit]));
+  return { companies: byResource.get('companies') ?? null, users: byResource.get('users') ?? null, transactions: byResource.get('transactions') ?? null };
+}
+
+function Limit({ label, plan, effective, testId }: { label: string; plan: number | null; effective: number | null | undefined; testId: string }) {
+  const value = effective === undefined ? plan : effective;
+  const overridden = effective !== undefined && effective !== plan;
   return (
     <Paper p="sm" radius="md" bg="var(--mantine-color-default-hover)">
       <Text size="xs" c="dimmed">
@@ -80,6 +99,11 @@ function Limit({ label, value, testId }: { label: string; value: number | null; 
       <Text fw={650} size="lg" className="tabular" data-testid={testId}>
         {formatLimit(value)}
       </Text>
+      {overridden && (
+        <Text size="xs" c="dimmed" data-testid={`${testId}-plan`}>
+          plan: {formatLimit(plan)} (override)
+        </Text>
+      )}
     </Paper>
   );
 }

@@ -1,8 +1,9 @@
 import type { ComponentType } from 'react';
-import { IconHistory, IconInfoCircle, type Icon } from '@tabler/icons-react';
+import { IconChartBar, IconHistory, IconInfoCircle, type Icon } from '@tabler/icons-react';
 import type { TenantDetail } from '../../../../src-shared/contract/models';
 import { TenantActivity } from './TenantActivity';
 import { TenantOverview } from './TenantOverview';
+import { TenantUsagePlan } from '../usage-plan/TenantUsagePlan';
 
 export interface TenantDetailTab {
   readonly value: string;
@@ -19,5 +20,6 @@ function ActivityPanel({ tenant }: { tenant: TenantDetail }) {
 /** The tenant drawer's tabs, in order. A capability adds its tab here (one entry). */
 export const TENANT_DETAIL_TABS: readonly TenantDetailTab[] = [
   { value: 'overview', label: 'Overview', icon: IconInfoCircle, Panel: TenantOverview },
+  { value: 'usage', label: 'Usage & plan', icon: IconChartBar, Panel: TenantUsagePlan },
   { value: 'activity', label: 'Activity', icon: IconHistory, Panel: ActivityPanel },
 ];

@@ -1,0 +1,161 @@
+import { useEffect, type ReactNode } from 'react';
+import { Box, Button, EmptyState, Grid, Group, Paper, SegmentedControl, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { IconChartBar, IconCircleCheck, IconDownload, IconRefresh } from '@tabler/icons-react';
+import { LoadErrorAlert } from '../../components/LoadErrorAlert';
+import { formatDate } from '../../lib/format';
+import { useUsageStore, type TrendDays } from '../../store/usage-store';
+import { TenantDrawer } from '../tenants/detail/TenantDrawer';
+import { CollectProgressBar, LastRunCard } from './LastRunCard';
+import { FleetStats } from './FleetStats';
+import { NearLimitTable } from './NearLimitTable';
+import { MrrByPlan, PlanDistribution, StorageChart, TrendsChart } from './UsageCharts';
+
+export function UsagePage() {
+  const { fleet, status, error, days, collecting, exporting } = useUsageStore();
+  const { load, setDays, collect, exportCsv } = useUsageStore.getState();
+
+  useEffect(() => {
+    void useUsageStore.getState().load();
+  }, []);
+
+  const collected = fleet?.asOf !== null && fleet?.asOf !== undefined;
+
+  return (
+    <Stack gap="lg" maw={1280} mx="auto">
+      <Group justify="space-between" align="flex-end" wrap="wrap">
+        <Box>
+          <Title order={2} data-testid="page-title">
+            Usage
+          </Title>
+          <Text c="dimmed" size="sm" mt={4}>
+            {collected ? `Figures collected from every tenant database, as of ${formatDate(fleet.asOf)}.` : 'What every tenant uses against its plan, collected from its own database.'}
+          </Text>
+        </Box>
+        <Group gap="sm">
+          <Button variant="default" leftSection={<IconDownload size={16} />} onClick={() => void exportCsv()} loading={exporting} disabled={!collected} data-testid="usage-export">
+            Export CSV
+          </Button>
+          <Button leftSection={<IconRefresh size={16} />} onClick={() => void collect()} loading={collecting !== null} data-testid="usage-collect">
+            Collect usage now
+          </Button>
+        </Group>
+      </Group>
+
+      {collecting && (
+        <Paper withBorder p="md" radius="lg">
+          <CollectProgressBar progress={collecting} />
+        </Paper>
+      )}
+
+      {status === 'error' && (
+        <LoadErrorAlert title="Usage could not be loaded" message={error} onRetry={() => void load()} data-testid="usage-error" />
+      )}
+
+      {fleet && !collected ? (
+        <Paper withBorder radius="lg">
+          <EmptyState
+            py={72}
+            variant="light"
+            icon={<IconChartBar size={30} />}
+            title="No usage collected yet"
+            description="The console reads each tenant database once a day (companies, users, transactions, size). Collect now to see the first figures; later runs skip databases that have not changed."
+            data-testid="usage-empty"
+          >
+            <EmptyState.Actions>
+              <Button leftSection={<IconRefresh size={16} />} onClick={() => void collect()} loading={collecting !== null} data-testid="usage-empty-collect">
+                Collect usage now
+              </Button>
+            </EmptyState.Actions>
+          </EmptyState>
+        </Paper>
+      ) : status === 'error' && !fleet ? null : (
+        <>
+          <FleetStats fleet={fleet} />
+          <Panel
+            title="Tenants near or over their limits"
+            aside={fleet ? <Text size="xs" c="dimmed">warning at {fleet.warningPercent}% · red at 100%</Text> : undefined}
+            testId="near-limit"
+          >
+            {!fleet ? (
+              <Skeleton h={160} />
+            ) : fleet.nearLimit.tenants.length === 0 ? (
+              <Group gap="xs" py="md" justify="center" data-testid="near-limit-none">
+                <IconCircleCheck size={18} color="var(--mantine-color-teal-6)" />
+                <Text size="sm" c="dimmed">
+                  No tenant is at or above {fleet.warningPercent}% of a limit.
+                </Text>
+              </Group>
+            ) : (
+              <>
+                <NearLimitTable tenants={fleet.nearLimit.tenants} warningPercent={fleet.warningPercent} />
+                {fleet.nearLimit.total > fleet.nearLimit.tenants.length && (
+                  <Text size="xs" c="dimmed" mt="xs">
+                    Showing the {fleet.nearLimit.tenants.length} highest of {fleet.nearLimit.total}; the CSV export has them all.
+                  </Text>
+                )}
+              </>
+            )}
+          </Panel>
+
+          <Grid gap="lg">
+            <Grid.Col span={{ base: 12, lg: 8 }}>
+              <Panel
+                title={`Trends, last ${days} days`}
+                aside={
+                  <SegmentedControl
+                    size="xs"
+                    value={String(days)}
+                    onChange={(value) => setDays(Number(value) as TrendDays)}
+                    data={[
+                      { value: '30', label: '30 days' },
+                      { value: '90', label: '90 days' },
+                    ]}
+                    data-testid="trend-days"
+                  />
+                }
+                testId="trends"
+              >
+                {fleet ? <TrendsChart fleet={fleet} /> : <Skeleton h={420} />}
+              </Panel>
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, lg: 4 }}>
+              <Panel title="Last collection" testId="last-collection">
+                {fleet ? <LastRunCard run={fleet.lastRun} /> : <Skeleton h={160} />}
+              </Panel>
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, lg: 6 }}>
+              <Panel title="Storage by tenant" testId="storage">
+                {fleet ? <StorageChart fleet={fleet} /> : <Skeleton h={240} />}
+              </Panel>
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, lg: 6 }}>
+              <Stack gap="lg">
+                <Panel title="Plan distribution" testId="plans">
+                  {fleet ? <PlanDistribution fleet={fleet} /> : <Skeleton h={170} />}
+                </Panel>
+                <Panel title="MRR by plan" testId="mrr">
+                  {fleet ? <MrrByPlan fleet={fleet} /> : <Skeleton h={170} />}
+                </Panel>
+              </Stack>
+            </Grid.Col>
+          </Grid>
+        </>
+      )}
+      <TenantDrawer />
+    </Stack>
+  );
+}
+
+function Panel({ title, aside, children, testId }: { title: string; aside?: ReactNode; children: ReactNode; testId: string }) {
+  return (
+    <Paper withBorder p="md" radius="lg" component="section" aria-label={title} data-testid={testId} h="100%">
+      <Group justify="space-between" mb="md" gap="xs" wrap="nowrap" mih={26}>
+        <Text size="xs" fw={700} c="dimmed" tt="uppercase" style={{ letterSpacing: '0.05em' }}>
+          {title}
+        </Text>
+        {aside}
+      </Group>
+      {children}
+    </Paper>
+  );
+}
