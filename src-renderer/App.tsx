@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { api } from './api/client';
 import { AppLayout } from './components/AppLayout';
-import { SettingsPage } from './features/settings/SettingsPage';
+import { PAGES } from './pages';
 import { TenantsPage } from './features/tenants/TenantsPage';
 import { useNavigationStore } from './store/navigation-store';
 import { useReferenceStore } from './store/reference-store';
@@ -30,9 +30,10 @@ export function App() {
     };
   }, []);
 
+  const Page = PAGES.find((entry) => entry.name === page)?.component ?? TenantsPage;
   return (
     <AppLayout>
-      {page === 'settings' ? <SettingsPage /> : <TenantsPage />}
+      <Page />
     </AppLayout>
   );
 }

@@ -1,32 +1,12 @@
 import type { ReactNode } from 'react';
 import { AppShell, Badge, Box, Burger, Group, NavLink, Stack, Text, ThemeIcon, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import {
-  IconBuildingSkyscraper,
-  IconChartBar,
-  IconDatabase,
-  IconReceipt2,
-  IconSettings,
-  IconShieldCheck,
-  IconStack2,
-  type Icon,
-} from '@tabler/icons-react';
-import { useNavigationStore, type PageName } from '../store/navigation-store';
+import { IconDatabase, IconStack2 } from '@tabler/icons-react';
+import { PAGES, type PageDefinition, type PageName } from '../pages';
+import { useNavigationStore } from '../store/navigation-store';
 import { useReferenceStore } from '../store/reference-store';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import classes from './AppLayout.module.css';
-
-interface Section {
-  readonly label: string;
-  readonly icon: Icon;
-  readonly description: string;
-}
-
-const COMING_SOON: readonly Section[] = [
-  { label: 'Usage', icon: IconChartBar, description: 'Usage dashboards per tenant and plan' },
-  { label: 'Audit', icon: IconShieldCheck, description: 'The tamper-evident log of operator actions' },
-  { label: 'Billing', icon: IconReceipt2, description: 'Trials, subscriptions and invoices' },
-];
 
 export function AppLayout({ children }: { children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure();
@@ -68,53 +48,14 @@ export function AppLayout({ children }: { children: ReactNode }) {
 
       <AppShell.Navbar p="md" aria-label="Main navigation">
         <AppShell.Section grow>
-          <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mb={6} className={classes.sectionLabel}>
-            Operations
-          </Text>
-          <NavLink
-            component="button"
-            active={page === 'tenants'}
-            label="Tenants"
-            leftSection={<IconBuildingSkyscraper size={18} stroke={1.6} />}
-            variant="light"
-            aria-current={page === 'tenants' ? 'page' : undefined}
-            className={classes.link}
-            onClick={() => go('tenants')}
-            data-testid="nav-tenants"
-          />
-          {COMING_SOON.map((section) => (
-            <Tooltip key={section.label} label={`${section.description} — coming soon`} position="right">
-              <Box data-testid={`nav-${section.label.toLowerCase()}`}>
-                <NavLink
-                  disabled
-                  label={section.label}
-                  leftSection={<section.icon size={18} stroke={1.6} />}
-                  rightSection={
-                    <Badge size="xs" variant="default" radius="sm">
-                      Soon
-                    </Badge>
-                  }
-                  className={classes.link}
-                  aria-disabled
-                />
-              </Box>
-            </Tooltip>
+          <NavSectionLabel first>Operations</NavSectionLabel>
+          {PAGES.filter((entry) => entry.section === 'operations').map((entry) => (
+            <PageLink key={entry.name} entry={entry} active={page === entry.name} onOpen={go} />
           ))}
-          <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mt="lg" mb={6} className={classes.sectionLabel}>
-            Console
-          </Text>
-          <NavLink
-            component="button"
-            active={page === 'settings'}
-            label="Settings"
-            description="Base domain, retention"
-            leftSection={<IconSettings size={18} stroke={1.6} />}
-            variant="light"
-            aria-current={page === 'settings' ? 'page' : undefined}
-            className={classes.link}
-            onClick={() => go('settings')}
-            data-testid="nav-settings"
-          />
+          <NavSectionLabel>Console</NavSectionLabel>
+          {PAGES.filter((entry) => entry.section === 'console').map((entry) => (
+            <PageLink key={entry.name} entry={entry} active={page === entry.name} onOpen={go} withDescription />
+          ))}
         </AppShell.Section>
         <AppShell.Section>
           <ServerCard />
@@ -123,6 +64,62 @@ export function AppLayout({ children }: { children: ReactNode }) {
 
       <AppShell.Main>{children}</AppShell.Main>
     </AppShell>
+  );
+}
+
+function NavSectionLabel({ children, first }: { children: ReactNode; first?: boolean }) {
+  return (
+    <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mt={first ? 0 : 'lg'} mb={6} className={classes.sectionLabel}>
+      {children}
+    </Text>
+  );
+}
+
+function PageLink({
+  entry,
+  active,
+  onOpen,
+  withDescription,
+}: {
+  entry: PageDefinition;
+  active: boolean;
+  onOpen: (page: PageName) => void;
+  withDescription?: boolean;
+}) {
+  const icon = <entry.icon size={18} stroke={1.6} />;
+  if (!entry.component) {
+    return (
+      <Tooltip label={`${entry.description} — coming soon`} position="right">
+        <Box data-testid={`nav-${entry.name}`}>
+          <NavLink
+            disabled
+            label={entry.label}
+            leftSection={icon}
+            rightSection={
+              <Badge size="xs" variant="default" radius="sm">
+                Soon
+              </Badge>
+            }
+            className={classes.link}
+            aria-disabled
+          />
+        </Box>
+      </Tooltip>
+    );
+  }
+  return (
+    <NavLink
+      component="button"
+      active={active}
+      label={entry.label}
+      description={withDescription ? entry.description : undefined}
+      leftSection={icon}
+      variant="light"
+      aria-current={active ? 'page' : undefined}
+      className={classes.link}
+      onClick={() => onOpen(entry.name as PageName)}
+      data-testid={`nav-${entry.name}`}
+    />
   );
 }
 

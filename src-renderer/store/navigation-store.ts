@@ -1,13 +1,14 @@
 import { create } from 'zustand';
+import type { PageName } from '../pages';
 
-/** The pages the navbar switches between; Tenants is where the console opens. */
-export type PageName = 'tenants' | 'settings';
+export type { PageName };
 
 interface NavigationState {
   readonly page: PageName;
   go(page: PageName): void;
 }
 
+/** Which page the navbar shows; Tenants is where the console opens. */
 export const useNavigationStore = create<NavigationState>()((set) => ({
   page: 'tenants',
   go: (page) => set({ page }),

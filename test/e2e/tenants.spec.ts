@@ -237,6 +237,7 @@ test('operator creates, finds, suspends and reactivates a tenant in the browser'
   });
 
   await test.step('the drawer shows what was done to the tenant, newest first', async () => {
+    await page.getByTestId('detail-tab-activity').click();
     const activity = page.getByTestId('tenant-activity');
     const entries = activity.getByTestId('activity-entry');
     await expect(entries).toHaveCount(3);
@@ -266,6 +267,8 @@ test('operator creates, finds, suspends and reactivates a tenant in the browser'
     await expect(entries.first()).toHaveAttribute('data-kind', 'activate');
     await expect(detail).toHaveAttribute('data-status', 'active');
     await expect(detail).toHaveAttribute('data-version', String(version + 2));
+    await page.getByTestId('detail-tab-overview').click();
+    await expect(page.getByTestId('tenant-overview')).toBeVisible();
   });
 
   await test.step('a stale version is refused with main\'s message', async () => {

@@ -1,0 +1,23 @@
+import type { ComponentType } from 'react';
+import { IconHistory, IconInfoCircle, type Icon } from '@tabler/icons-react';
+import type { TenantDetail } from '../../../../src-shared/contract/models';
+import { TenantActivity } from './TenantActivity';
+import { TenantOverview } from './TenantOverview';
+
+export interface TenantDetailTab {
+  readonly value: string;
+  readonly label: string;
+  readonly icon: Icon;
+  /** Mounted only while its tab is shown, so a tab loads its own data when opened. */
+  readonly Panel: ComponentType<{ tenant: TenantDetail }>;
+}
+
+function ActivityPanel({ tenant }: { tenant: TenantDetail }) {
+  return <TenantActivity tenantCode={tenant.tenantCode} />;
+}
+
+/** The tenant drawer's tabs, in order. A capability adds its tab here (one entry). */
+export const TENANT_DETAIL_TABS: readonly TenantDetailTab[] = [
+  { value: 'overview', label: 'Overview', icon: IconInfoCircle, Panel: TenantOverview },
+  { value: 'activity', label: 'Activity', icon: IconHistory, Panel: ActivityPanel },
+];

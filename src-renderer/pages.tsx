@@ -1,0 +1,29 @@
+import type { ComponentType } from 'react';
+import { IconBuildingSkyscraper, IconChartBar, IconReceipt2, IconSettings, IconShieldCheck, type Icon } from '@tabler/icons-react';
+import { SettingsPage } from './features/settings/SettingsPage';
+import { TenantsPage } from './features/tenants/TenantsPage';
+
+export interface PageDefinition {
+  readonly name: string;
+  readonly label: string;
+  /** Shown under the label (console pages) or in the "coming soon" tooltip. */
+  readonly description: string;
+  readonly icon: Icon;
+  readonly section: 'operations' | 'console';
+  /** null: listed in the navbar as "coming soon", not yet openable. */
+  readonly component: ComponentType | null;
+}
+
+/**
+ * Every page of the console, in navbar order. A capability adds its page here (one entry),
+ * and the navbar, the router and the tests' `nav-<name>` ids follow.
+ */
+export const PAGES = [
+  { name: 'tenants', label: 'Tenants', description: 'Provision, find and manage tenants', icon: IconBuildingSkyscraper, section: 'operations', component: TenantsPage },
+  { name: 'usage', label: 'Usage', description: 'Usage dashboards per tenant and plan', icon: IconChartBar, section: 'operations', component: null },
+  { name: 'audit', label: 'Audit', description: 'The tamper-evident log of operator actions', icon: IconShieldCheck, section: 'operations', component: null },
+  { name: 'billing', label: 'Billing', description: 'Trials, subscriptions and invoices', icon: IconReceipt2, section: 'operations', component: null },
+  { name: 'settings', label: 'Settings', description: 'Base domain, retention', icon: IconSettings, section: 'console', component: SettingsPage },
+] as const satisfies readonly PageDefinition[];
+
+export type PageName = (typeof PAGES)[number]['name'];
