@@ -17,6 +17,7 @@ import type { PlatformContext } from '../platform/platform-context';
 import { userInfo } from 'node:os';
 import { createAuditService, type AuditService } from '../audit/audit-service';
 import { cacheFileIn, openCache, type CacheStatus, type LocalCache } from '../cache/open-cache';
+import { createOfflineReview, type OfflineReview, type OfflineReviewOptions } from '../offline/offline-review';
 
 export interface ConsoleCoreOptions {
   readonly mode: AppInfo['mode'];
@@ -36,6 +37,8 @@ export interface ConsoleCoreOptions {
   readonly cacheFile?: string;
   /** Electron's build of better-sqlite3; unset under plain Node. */
   readonly sqliteNativeBinding?: string;
+  /** Probe and snapshot timings; the probe period also reads TENANT_CONSOLE_PROBE_INTERVAL_MS. */
+  readonly offline?: Pick<OfflineReviewOptions, 'probeIntervalMs' | 'probeMaxIntervalMs' | 'probeTimeoutMs' | 'snapshotMinIntervalMs'>;
 }
 
 export interface ConsoleCore {
@@ -51,6 +54,8 @@ export interface ConsoleCore {
   readonly cacheStatus: CacheStatus;
   /** The audit log: `audit.record({...})` audits work that is not a contract call. */
   readonly audit: AuditService;
+  /** Connectivity and snapshots: `offline.saveUsageSnapshot(rows)` keeps collected usage for offline review. */
+  readonly offline: OfflineReview;
   close(): Promise<void>;
 }
 
@@ -119,9 +124,21 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     logger,
   });
 
+  const probeFromEnv = Number(process.env.TENANT_CONSOLE_PROBE_INTERVAL_MS);
+  const offline = createOfflineReview({
+    platform,
+    cache,
+    events,
+    logger,
+    // The outbox drains as soon as the database answers again, not at the pusher's next retry.
+    onOnline: () => audit.pusher?.retryNow(),
+    ...(Number.isFinite(probeFromEnv) && probeFromEnv > 0 ? { probeIntervalMs: probeFromEnv } : {}),
+    ...options.offline,
+  });
+
   let closed = false;
   return {
-    dispatch: createDispatch(createHandlers(platform, info, audit), logger, audit),
+    dispatch: createDispatch(offline.wrap(createHandlers(platform, info, audit, offline)), logger, audit),
     events,
     info,
     dataDir,
@@ -130,9 +147,11 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     cache,
     cacheStatus: cacheOpening.status,
     audit,
+    offline,
     async close() {
       if (closed) return;
       closed = true;
+      offline.close();
       // A one-off CLI command's events reach the platform now rather than at the next start.
       await audit.close(AUDIT_DRAIN_ON_CLOSE_MS);
       await closePlatform(platform);

@@ -16,9 +16,10 @@ import {
 import type { Handlers } from './dispatch';
 import { createAuditHandlers } from '../audit/audit-handlers';
 import type { AuditService } from '../audit/audit-service';
+import type { OfflineReview } from '../offline/offline-review';
 
 /** Every channel of the contract, one line each: the work lives in the capability folders. */
-export function createHandlers(ctx: PlatformContext, info: AppInfo, audit: AuditService): Handlers {
+export function createHandlers(ctx: PlatformContext, info: AppInfo, audit: AuditService, offline: OfflineReview): Handlers {
   return {
     'app:info': async () => info,
     'plans:list': async () => listCurrentPlans(ctx.pool),
@@ -48,5 +49,6 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, audit: Audit
     'tenants:cancel': async ({ ref, reason, expectedVersion }) => changeTenantStatus(ctx, 'cancel', { ref, reason, expectedVersion }),
     'tenants:reconcile': async () => reconcile(ctx),
     ...createAuditHandlers(ctx, audit),
+    ...offline.handlers(),
   };
 }

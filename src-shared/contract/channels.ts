@@ -20,6 +20,8 @@ import {
 } from './models';
 import type { ChannelDefinition } from './channel-definition';
 import { auditChannels } from './audit-channels';
+import { offlineChannels } from './offline-channels';
+import { snapshotMarkSchema } from './offline-models';
 
 export type { ChannelDefinition } from './channel-definition';
 
@@ -66,12 +68,12 @@ export const channels = {
         limit: z.number().int().min(1).max(500).default(50),
       })
       .strict(),
-    output: z.object({ rows: z.array(tenantSummarySchema), total: z.number().int() }),
+    output: z.object({ rows: z.array(tenantSummarySchema), total: z.number().int(), snapshot: snapshotMarkSchema.optional() }),
     mutates: false,
   },
   'tenants:get': {
     input: z.object({ ref: tenantRefSchema }).strict(),
-    output: tenantDetailSchema,
+    output: tenantDetailSchema.extend({ snapshot: snapshotMarkSchema.optional() }),
     mutates: false,
   },
   'tenants:operations': {
@@ -106,6 +108,7 @@ export const channels = {
   },
   'tenants:reconcile': { input: empty, output: reconcileReportSchema, mutates: true },
   ...auditChannels,
+  ...offlineChannels,
 } as const satisfies Record<string, ChannelDefinition>;
 
 export type Channels = typeof channels;

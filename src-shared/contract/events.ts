@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tenantStatusSchema } from './models';
+import { consoleStatusSchema } from './offline-models';
 
 /** Events the core pushes to every window (IPC) or browser (host mode, server-sent events). */
 export const events = {
@@ -23,6 +24,8 @@ export const events = {
     status: tenantStatusSchema,
     version: z.number().int(),
   }),
+  /** The platform database stopped or started answering, or a snapshot review began or ended. */
+  'console:connectivity': consoleStatusSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;
