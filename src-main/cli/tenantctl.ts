@@ -3,6 +3,7 @@ import { CONSOLE_VERSION } from '../core/console-core';
 import { registerTenantCommands } from './tenant-commands';
 import { registerServeCommand } from './serve-command';
 import { registerSettingsCommand } from './settings-command';
+import { registerSnapshotCommands } from './snapshot-commands';
 import { CliError, EXIT_CODES, printJson } from './output';
 
 const program = new Command('tenantctl')
@@ -15,6 +16,7 @@ const program = new Command('tenantctl')
 registerTenantCommands(program);
 registerSettingsCommand(program);
 registerServeCommand(program);
+registerSnapshotCommands(program);
 
 // Subcommands inherit the parent's settings only when created after them: apply to all.
 for (const command of program.commands) command.exitOverride().configureOutput({ outputError: () => undefined });

@@ -101,7 +101,7 @@ export class SnapshotStore {
   }
 
   saveOperations(tenantCode: string, operations: readonly TenantOperation[], savedAt: string): void {
-    if (!this.liveTenantsAt()) return;
+    this.#ensureLive();
     this.#db
       .prepare(
         `INSERT INTO snapshot_operations (set_name, tenant_code, operations, saved_at) VALUES ('live', ?, ?, ?)
@@ -203,7 +203,9 @@ export class SnapshotStore {
     return row ?? null;
   }
 
+  /** The code a reference names: itself when it is a code, else the saved tenant with that subdomain. */
   tenantCodeOf(set: SnapshotSetName, ref: string): string | null {
+    if (TENANT_CODE_PATTERN.test(ref.toUpperCase())) return ref.toUpperCase();
     const row = this.#findTenant(set, ref);
     return row ? (JSON.parse(row.detail) as TenantDetail).tenantCode : null;
   }
