@@ -19,7 +19,12 @@ describe('the contract', () => {
 
   it('marks every state-changing channel as mutating (audited, refused offline)', () => {
     const mutating = CHANNEL_NAMES.filter((name) => channels[name].mutates).sort();
-    expect(mutating).toEqual(['settings:update', 'tenants:activate', 'tenants:cancel', 'tenants:create', 'tenants:reconcile', 'tenants:suspend'].sort());
+    expect(mutating).toEqual(
+      ['settings:update', 'tenants:activate', 'tenants:cancel', 'tenants:create', 'tenants:reconcile', 'tenants:suspend', 'snapshot:import', 'snapshot:closeReview'].sort(),
+    );
+    // Only these touch nothing but the local cache, so they stay allowed offline and under review.
+    const localOnly = CHANNEL_NAMES.filter((name) => (channels[name] as { localOnly?: boolean }).localOnly).sort();
+    expect(localOnly).toEqual(['snapshot:closeReview', 'snapshot:import']);
   });
 
   it('recognises only its own channel and event names', () => {
@@ -28,7 +33,7 @@ describe('the contract', () => {
     expect(isChannelName('__proto__')).toBe(false);
     expect(isEventName('job:progress')).toBe(true);
     expect(isEventName('constructor')).toBe(false);
-    expect(Object.keys(events)).toEqual(['job:progress', 'tenant:changed']);
+    expect(Object.keys(events)).toEqual(['job:progress', 'tenant:changed', 'console:connectivity']);
   });
 
   it('refuses unknown input fields (strict objects)', () => {
