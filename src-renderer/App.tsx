@@ -7,6 +7,7 @@ import { useNavigationStore } from './store/navigation-store';
 import { useReferenceStore } from './store/reference-store';
 import { useTenantDetailStore } from './store/tenant-detail-store';
 import { useTenantsStore } from './store/tenants-store';
+import { onConnectivityChange, useConnectivityStore } from './store/connectivity-store';
 
 export function App() {
   const page = useNavigationStore((state) => state.page);
@@ -24,9 +25,22 @@ export function App() {
       useTenantsStore.getState().refreshSoon();
       if (useTenantDetailStore.getState().selectedCode) void useTenantDetailStore.getState().reload();
     });
+    // Offline and back, or a review opened/closed: what is shown comes from elsewhere now.
+    void useConnectivityStore.getState().load();
+    const offConnectivity = api().subscribe('console:connectivity', (status) => useConnectivityStore.getState().apply(status));
+    const offSource = onConnectivityChange((now, before) => {
+      if (before && now.online === before.online && (now.review?.importedAt ?? null) === (before.review?.importedAt ?? null)) return;
+      useTenantsStore.getState().refreshSoon();
+      if (useTenantDetailStore.getState().selectedCode) void useTenantDetailStore.getState().reload();
+      if (now.online && before && !before.online) void useReferenceStore.getState().load();
+    });
+    const offReconnectStatus = api().onReconnect(() => void useConnectivityStore.getState().load());
     return () => {
       offChanged();
       offReconnect();
+      offConnectivity();
+      offSource();
+      offReconnectStatus();
     };
   }, []);
 

@@ -55,8 +55,8 @@ export const snapshotImportResultSchema = z.object({
 });
 export type SnapshotImportResult = z.infer<typeof snapshotImportResultSchema>;
 
-/** The largest snapshot file accepted (text): ~ 50,000 tenants with 90 days of usage. */
-export const SNAPSHOT_MAX_CHARS = 60 * 1024 * 1024;
+/** The largest snapshot file accepted (text): ~ 30,000 tenants with 90 days of usage; fits host mode's request limit once JSON-escaped. */
+export const SNAPSHOT_MAX_CHARS = 40 * 1024 * 1024;
 
 /** One tenant's usage on one day, as kept for offline review (metric name → value). */
 export const usageSnapshotRowSchema = z.object({
