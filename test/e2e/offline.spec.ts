@@ -71,7 +71,7 @@ test('the console keeps browsing from its snapshot while the database is down, a
     await expect(page.getByTestId('offline-banner')).toHaveCount(0);
     await expect(page.getByTestId('tenants-as-of')).toHaveCount(0);
     // Set once; still there at the end means the page was never reloaded.
-    await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+    await page.evaluate(() => ((globalThis as unknown as { __sameDocument: boolean }).__sameDocument = true));
   });
 
   await test.step('stop the database: the banner appears within the probe interval', async () => {
@@ -129,7 +129,7 @@ test('the console keeps browsing from its snapshot while the database is down, a
     await expect(page.getByTestId('offline-banner')).toHaveCount(0, { timeout: NOTICE_ONLINE_MS });
     await expect(page.getByTestId('tenants-as-of')).toHaveCount(0);
     await expect(page.getByTestId('new-tenant')).toBeEnabled();
-    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     await shot(page, 'offline-05-recovered');
   });
 });

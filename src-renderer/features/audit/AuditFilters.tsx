@@ -4,6 +4,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
 import { channels, CHANNEL_NAMES } from '../../../src-shared/contract/channels';
 import { ERROR_CODES } from '../../../src-shared/contract/errors';
+import classes from './AuditList.module.css';
 import { EMPTY_AUDIT_FILTERS, useAuditStore, type AuditFilterValues } from '../../store/audit-store';
 
 // Audited actions are the mutating channels (plus work recorded outside a channel, typed freely).
@@ -70,8 +71,8 @@ export function AuditFilters() {
         w={170}
         data-testid="audit-outcome"
       />
-      <TextInput label="From" type="datetime-local" value={filters.since} onChange={(event) => setFilters({ since: event.currentTarget.value })} w={200} data-testid="audit-since" />
-      <TextInput label="Until" type="datetime-local" value={filters.until} onChange={(event) => setFilters({ until: event.currentTarget.value })} w={200} data-testid="audit-until" />
+      <TextInput label="From" type="datetime-local" value={filters.since} onChange={(event) => setFilters({ since: event.currentTarget.value })} w={210} className={classes.dateInput} data-testid="audit-since" />
+      <TextInput label="Until" type="datetime-local" value={filters.until} onChange={(event) => setFilters({ until: event.currentTarget.value })} w={210} className={classes.dateInput} data-testid="audit-until" />
       {filtered && (
         <Button variant="subtle" color="gray" onClick={clearFilters} data-testid="audit-clear-filters">
           Clear filters
