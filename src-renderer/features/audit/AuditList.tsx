@@ -37,7 +37,7 @@ export function AuditList() {
   }, [lastIndex, rows.length, nextCursor]);
 
   return (
-    <Box data-testid="audit-list">
+    <Box data-testid="audit-list" data-loaded={rows.length}>
       <div className={classes.header} role="row">
         <span>Time</span>
         <span>Action</span>
@@ -73,6 +73,7 @@ function AuditRow({ event, top }: { event: AuditEvent; top: number }) {
       data-testid="audit-row"
       data-action={event.action}
       data-outcome={event.outcome}
+      data-seq={event.seq}
     >
       <span className={classes.cell}>{formatAuditTime(event.time)}</span>
       <span className={`${classes.cell} ${classes.mono}`}>{event.action}</span>
