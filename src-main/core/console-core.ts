@@ -151,7 +151,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     async close() {
       if (closed) return;
       closed = true;
-      offline.close();
+      await offline.close();
       // A one-off CLI command's events reach the platform now rather than at the next start.
       await audit.close(AUDIT_DRAIN_ON_CLOSE_MS);
       await closePlatform(platform);

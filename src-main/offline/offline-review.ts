@@ -9,6 +9,7 @@ import type { Handler, Handlers } from '../core/dispatch';
 import type { EventBus } from '../core/event-bus';
 import type { PlatformContext } from '../platform/platform-context';
 import { isConnectionFailure } from '../postgres/errors';
+import { createPool } from '../postgres/pools';
 import { TENANT_DETAIL_SELECT, toTenantDetail, type TenantRow } from '../tenants/tenant-rows';
 import { getTenant } from '../tenants/tenant-queries';
 import { ConnectivityMonitor } from './connectivity';
@@ -44,7 +45,7 @@ export interface OfflineReview {
   /** Gates every handler: refusals while offline or under review, snapshot answers, snapshot refreshes. */
   wrap(handlers: Handlers): Handlers;
   handlers(): Pick<Handlers, 'console:status' | 'snapshot:export' | 'snapshot:import' | 'snapshot:closeReview'>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 const isUnavailable = (error: unknown) => isConnectionFailure(error) || (isAppError(error) && error.code === 'DATABASE_UNAVAILABLE');
@@ -78,9 +79,11 @@ export function createOfflineReview(options: OfflineReviewOptions): OfflineRevie
     return saving;
   };
 
+  // Its own one-connection pool: a platform pool busy with long work must not look like an outage.
+  const probePool = createPool(platform.primary.endpoint, platform.platformDatabase, logger, 1);
   const connectivity = new ConnectivityMonitor({
     probe: async () => {
-      await platform.pool.query('SELECT 1');
+      await probePool.query('SELECT 1');
     },
     onChange: (state) => {
       logger.info({ online: state.online, reason: state.reason }, state.online ? 'platform database answers again' : 'platform database not answering; offline');
@@ -191,9 +194,10 @@ export function createOfflineReview(options: OfflineReviewOptions): OfflineRevie
         },
       };
     },
-    close() {
+    async close() {
       connectivity.stop();
       offChanged();
+      await probePool.end().catch(() => undefined);
     },
   };
 }
