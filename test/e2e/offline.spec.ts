@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createSilentLogger } from '../../src-main/logging/logger';
 import { EmbeddedCluster } from '../../src-main/postgres/embedded-cluster';
@@ -138,6 +138,14 @@ test('an imported snapshot is reviewed read-only until the review is closed', as
   await page.goto(host.url);
   const exported = await invoke<{ fileName: string; content: string }>(page, 'snapshot:export', {});
   await page.getByTestId('nav-settings').click();
+  // The UI's own export is a browser download of the same file format.
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('snapshot-export').click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^tenant-snapshot-.+\.json$/);
+  const downloaded = JSON.parse(await readFile(await download.path(), 'utf8')) as { format: string; tenants: unknown[] };
+  expect(downloaded).toMatchObject({ format: 'tenant-console-snapshot' });
+  expect(downloaded.tenants).toHaveLength(3);
   await page.getByTestId('snapshot-file').setInputFiles({ name: exported.fileName, mimeType: 'application/json', buffer: Buffer.from(exported.content) });
   await expect(page.getByTestId('review-banner')).toContainText(/^Reviewing snapshot from .+ as of .+ — read-only\./);
   await page.getByTestId('nav-tenants').click();
@@ -184,6 +192,13 @@ test('audit page: actions appear in the local and fleet logs, filters work, the 
   await page.getByTestId('audit-search').fill('bluemesa');
   await expect(page.getByTestId('audit-row')).toHaveCount(1);
   await page.getByTestId('audit-clear-filters').click();
+
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('audit-export').click();
+  await page.getByTestId('audit-export-csv').click();
+  const csv = await readFile(await (await downloading).path(), 'utf8');
+  expect(csv.split('\n')[0]).toMatch(/^\W*\w/);
+  expect(csv).toContain('tenants:suspend');
 
   await page.getByTestId('audit-verify').click();
   await expect(page.getByTestId('verify-result')).toHaveAttribute('data-ok', 'true');
