@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelInput } from '../../src-shared/contract/channels';
 import type { ConsoleStatus } from '../../src-shared/contract/offline-models';
 import { openConsoleCore, type ConsoleCore } from '../../src-main/core/console-core';
+import type { Handlers } from '../../src-main/core/dispatch';
 import { createSilentLogger } from '../../src-main/logging/logger';
 import { EmbeddedCluster } from '../../src-main/postgres/embedded-cluster';
 import { FileSecretStore } from '../../src-main/secrets/file-secret-store';
@@ -59,6 +60,18 @@ describe('offline review through dispatch (a real outage of an own embedded clus
     }
     online.set('detail', await call(core, 'tenants:get', { ref: codes[1]! }));
     expect((await call(core, 'console:status', {})).snapshotAt).not.toBeNull();
+  });
+
+  it('stays online when only a tenant server fails (the probe of the platform decides)', async () => {
+    const unreachableTenantServer = Object.assign(new Error('connect ECONNREFUSED 10.0.0.9:5432'), { code: 'ECONNREFUSED' });
+    const gated = core.offline.wrap({
+      'tenants:suspend': async () => {
+        throw unreachableTenantServer;
+      },
+    } as unknown as Handlers);
+    await expect(gated['tenants:suspend']({ ref: codes[0]!, reason: 'x', expectedVersion: 1 }, { origin: 'test' })).rejects.toBe(unreachableTenantServer);
+    expect(core.offline.connectivity.online).toBe(true);
+    expect(seen.filter((status) => !status.online)).toEqual([]);
   });
 
   it('goes offline on the first failed call and serves the same answers from the snapshot', async () => {
