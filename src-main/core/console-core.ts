@@ -18,6 +18,8 @@ import { userInfo } from 'node:os';
 import { createAuditService, type AuditService } from '../audit/audit-service';
 import { cacheFileIn, openCache, type CacheStatus, type LocalCache } from '../cache/open-cache';
 import { createOfflineReview, type OfflineReview, type OfflineReviewOptions } from '../offline/offline-review';
+import { adoptPlatform, offlinePlatformContext } from '../offline/offline-platform';
+import { isConnectionFailure } from '../postgres/errors';
 
 export interface ConsoleCoreOptions {
   readonly mode: AppInfo['mode'];
@@ -39,6 +41,11 @@ export interface ConsoleCoreOptions {
   readonly sqliteNativeBinding?: string;
   /** Probe and snapshot timings; the probe period also reads TENANT_CONSOLE_PROBE_INTERVAL_MS. */
   readonly offline?: Pick<OfflineReviewOptions, 'probeIntervalMs' | 'probeMaxIntervalMs' | 'probeTimeoutMs' | 'snapshotMinIntervalMs'>;
+  /**
+   * An external server that does not answer at start: open on the local cache (offline
+   * review) and connect when it answers (default true). Embedded servers start or fail.
+   */
+  readonly startOffline?: boolean;
 }
 
 export interface ConsoleCore {
@@ -94,25 +101,36 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     });
   }
 
+  const platformOptions = { endpoint, platformDatabase: options.platformDatabase ?? resolvePlatformDatabase(), logger, events };
   let platform: PlatformContext;
+  // Set when an external server did not answer at start: the console opens on its cache.
+  let startedOffline: string | null = null;
   try {
-    platform = await openPlatform({ endpoint, platformDatabase: options.platformDatabase ?? resolvePlatformDatabase(), logger, events });
+    platform = await openPlatform(platformOptions);
   } catch (error) {
-    await cluster?.release().catch(() => undefined);
-    cache?.close();
-    throw error;
+    if (!cluster && cache && isConnectionFailure(error) && options.startOffline !== false) {
+      startedOffline = `The platform database is not answering (${(error as Error).message.split('\n')[0]}).`;
+      logger.warn({ err: error }, 'platform database not answering at start; opening offline on the local cache');
+      platform = offlinePlatformContext(platformOptions);
+    } else {
+      await cluster?.release().catch(() => undefined);
+      cache?.close();
+      throw error;
+    }
   }
 
-  const { rows } = await platform.pool.query<{ server_version: string }>('SHOW server_version');
+  const serverVersion = async () =>
+    (await platform.pool.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? 'unknown';
   const info: AppInfo = {
     version: options.appVersion ?? CONSOLE_VERSION,
     mode: options.mode,
-    server: { kind: endpoint.kind, host: endpoint.publicHost, port: endpoint.port, serverVersion: rows[0]?.server_version ?? 'unknown' },
+    server: { kind: endpoint.kind, host: endpoint.publicHost, port: endpoint.port, serverVersion: startedOffline ? 'unknown (offline)' : await serverVersion() },
     platformDatabase: platform.platformDatabase,
     tenantSchemaVersion: TENANT_SCHEMA_VERSION,
   };
 
-  if (options.reconcileOnStart ?? true) {
+  const reconcileOnStart = options.reconcileOnStart ?? true;
+  if (reconcileOnStart && !startedOffline) {
     await reconcile(platform).catch((error) => logger.error({ err: error }, 'start-up reconcile failed'));
   }
 
@@ -132,6 +150,17 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     logger,
     // The outbox drains as soon as the database answers again, not at the pusher's next retry.
     onOnline: () => audit.pusher?.retryNow(),
+    // Started offline: the first time the server answers, finish what the start skipped.
+    ...(startedOffline
+      ? {
+          startedOffline,
+          bootstrap: async () => {
+            await adoptPlatform(platform, await openPlatform(platformOptions));
+            (info.server as { serverVersion: string }).serverVersion = await serverVersion();
+            if (reconcileOnStart) await reconcile(platform).catch((error) => logger.error({ err: error }, 'reconcile after reconnecting failed'));
+          },
+        }
+      : {}),
     ...(Number.isFinite(probeFromEnv) && probeFromEnv > 0 ? { probeIntervalMs: probeFromEnv } : {}),
     ...options.offline,
   });

@@ -18,6 +18,8 @@ export interface ConnectivityOptions {
   readonly maxIntervalMs?: number;
   /** A probe that has not answered after this long counts as a failure (default 3 s). */
   readonly timeoutMs?: number;
+  /** The state before the first probe (default: online — the core reached the database to open). */
+  readonly initial?: { readonly online: boolean; readonly reason: string | null };
 }
 
 export const DEFAULT_PROBE_INTERVAL_MS = 5_000;
@@ -54,8 +56,7 @@ export class ConnectivityMonitor {
     this.#maxIntervalMs = Math.max(this.#intervalMs, options.maxIntervalMs ?? DEFAULT_MAX_INTERVAL_MS);
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#waitMs = this.#intervalMs;
-    // The core only opens after reaching the database: it starts online.
-    this.#state = { online: true, since: new Date().toISOString(), lastCheckedAt: null, reason: null };
+    this.#state = { online: options.initial?.online ?? true, since: new Date().toISOString(), lastCheckedAt: null, reason: options.initial?.reason ?? null };
   }
 
   get state(): ConnectivityState {

@@ -30,6 +30,10 @@ export interface OfflineReviewOptions {
   readonly probeTimeoutMs?: number;
   /** A full tenants snapshot at most this often (default 30 s); single tenants are saved as read. */
   readonly snapshotMinIntervalMs?: number;
+  /** The console opened without reaching the database (why): it starts offline. */
+  readonly startedOffline?: string;
+  /** Run once, when the database first answers after an offline start; the console is online only after it succeeded. */
+  readonly bootstrap?: () => Promise<void>;
 }
 
 /** Connectivity plus the snapshots: how the console keeps working without its database. */
@@ -81,10 +85,25 @@ export function createOfflineReview(options: OfflineReviewOptions): OfflineRevie
 
   // Its own one-connection pool: a platform pool busy with long work must not look like an outage.
   const probePool = createPool(platform.primary.endpoint, platform.platformDatabase, logger, 1);
+  let bootstrap = options.bootstrap ?? null;
+  // One bootstrap at a time: a slow one (building the tenant template) outlives a probe's timeout.
+  let bootstrapping: Promise<void> | null = null;
   const connectivity = new ConnectivityMonitor({
     probe: async () => {
       await probePool.query('SELECT 1');
+      if (bootstrap) {
+        const run = bootstrap;
+        bootstrapping ??= run()
+          .then(() => {
+            bootstrap = null;
+          })
+          .finally(() => {
+            bootstrapping = null;
+          });
+        await bootstrapping;
+      }
     },
+    ...(options.startedOffline ? { initial: { online: false, reason: options.startedOffline } } : {}),
     onChange: (state) => {
       logger.info({ online: state.online, reason: state.reason }, state.online ? 'platform database answers again' : 'platform database not answering; offline');
       if (state.online) {
