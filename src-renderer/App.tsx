@@ -8,6 +8,7 @@ import { useReferenceStore } from './store/reference-store';
 import { useTenantDetailStore } from './store/tenant-detail-store';
 import { useTenantsStore } from './store/tenants-store';
 import { useUsageStore } from './store/usage-store';
+import { onConnectivityChange, useConnectivityStore } from './store/connectivity-store';
 
 export function App() {
   const page = useNavigationStore((state) => state.page);
@@ -26,10 +27,23 @@ export function App() {
       useTenantsStore.getState().refreshSoon();
       if (useTenantDetailStore.getState().selectedCode) void useTenantDetailStore.getState().reload();
     });
+    // Offline and back, or a review opened/closed: what is shown comes from elsewhere now.
+    void useConnectivityStore.getState().load();
+    const offConnectivity = api().subscribe('console:connectivity', (status) => useConnectivityStore.getState().apply(status));
+    const offSource = onConnectivityChange((now, before) => {
+      if (before && now.online === before.online && (now.review?.importedAt ?? null) === (before.review?.importedAt ?? null)) return;
+      useTenantsStore.getState().refreshSoon();
+      if (useTenantDetailStore.getState().selectedCode) void useTenantDetailStore.getState().reload();
+      if (now.online && before && !before.online) void useReferenceStore.getState().load();
+    });
+    const offReconnectStatus = api().onReconnect(() => void useConnectivityStore.getState().load());
     return () => {
       offChanged();
       offCollected();
       offReconnect();
+      offConnectivity();
+      offSource();
+      offReconnectStatus();
     };
   }, []);
 

@@ -3,6 +3,7 @@ import { IconBuildingSkyscraper, IconChartBar, IconReceipt2, IconSettings, IconS
 import { SettingsPage } from './features/settings/SettingsPage';
 import { TenantsPage } from './features/tenants/TenantsPage';
 import { UsagePage } from './features/usage/UsagePage';
+import { AuditPage } from './features/audit/AuditPage';
 
 export interface PageDefinition {
   readonly name: string;
@@ -22,7 +23,7 @@ export interface PageDefinition {
 export const PAGES = [
   { name: 'tenants', label: 'Tenants', description: 'Provision, find and manage tenants', icon: IconBuildingSkyscraper, section: 'operations', component: TenantsPage },
   { name: 'usage', label: 'Usage', description: 'Usage dashboards per tenant and plan', icon: IconChartBar, section: 'operations', component: UsagePage },
-  { name: 'audit', label: 'Audit', description: 'The tamper-evident log of operator actions', icon: IconShieldCheck, section: 'operations', component: null },
+  { name: 'audit', label: 'Audit', description: 'The tamper-evident log of operator actions', icon: IconShieldCheck, section: 'operations', component: AuditPage },
   { name: 'billing', label: 'Billing', description: 'Trials, subscriptions and invoices', icon: IconReceipt2, section: 'operations', component: null },
   { name: 'settings', label: 'Settings', description: 'Base domain, retention', icon: IconSettings, section: 'console', component: SettingsPage },
 ] as const satisfies readonly PageDefinition[];

@@ -7,6 +7,7 @@ import { registerServeCommand } from './serve-command';
 import { registerSettingsCommand } from './settings-command';
 import { registerAuditCommands } from './audit-commands';
 import { registerUsageCommands } from './usage-commands';
+import { registerSnapshotCommands } from './snapshot-commands';
 import { CliError, EXIT_CODES, printJson } from './output';
 
 const program = new Command('tenantctl')
@@ -23,6 +24,7 @@ registerSettingsCommand(program);
 registerAuditCommands(program);
 registerUsageCommands(program);
 registerServeCommand(program);
+registerSnapshotCommands(program);
 
 // Subcommands inherit the parent's settings only when created after them: apply to all (nested too).
 const quiet = (command: Command): void => {

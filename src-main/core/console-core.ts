@@ -19,6 +19,10 @@ import { createAuditService, type AuditService } from '../audit/audit-service';
 import { cacheFileIn, openCache, type CacheStatus, type LocalCache } from '../cache/open-cache';
 import { UsageScheduler } from '../usage/usage-scheduler';
 import { UsageService } from '../usage/usage-service';
+import { createOfflineReview, type OfflineReview, type OfflineReviewOptions } from '../offline/offline-review';
+import { adoptPlatform, offlinePlatformContext } from '../offline/offline-platform';
+import { isConnectionFailure } from '../postgres/errors';
+import { usageSnapshotRows } from '../offline/usage-snapshot-rows';
 
 export interface ConsoleCoreOptions {
   readonly mode: AppInfo['mode'];
@@ -40,6 +44,13 @@ export interface ConsoleCoreOptions {
   readonly sqliteNativeBinding?: string;
   /** Collect usage on a schedule while the console runs (default: not for the CLI, which cron drives). */
   readonly usageSchedule?: boolean;
+  /** Probe and snapshot timings; the probe period also reads TENANT_CONSOLE_PROBE_INTERVAL_MS. */
+  readonly offline?: Pick<OfflineReviewOptions, 'probeIntervalMs' | 'probeMaxIntervalMs' | 'probeTimeoutMs' | 'snapshotMinIntervalMs'>;
+  /**
+   * An external server that does not answer at start: open on the local cache (offline
+   * review) and connect when it answers (default true). Embedded servers start or fail.
+   */
+  readonly startOffline?: boolean;
 }
 
 export interface ConsoleCore {
@@ -57,6 +68,8 @@ export interface ConsoleCore {
   readonly audit: AuditService;
   /** Usage collection; `usage.onCollected` is the in-process hook for snapshots of every row. */
   readonly usage: UsageService;
+  /** Connectivity and snapshots: `offline.saveUsageSnapshot(rows)` keeps collected usage for offline review. */
+  readonly offline: OfflineReview;
   close(): Promise<void>;
 }
 
@@ -95,25 +108,36 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     });
   }
 
+  const platformOptions = { endpoint, platformDatabase: options.platformDatabase ?? resolvePlatformDatabase(), logger, events };
   let platform: PlatformContext;
+  // Set when an external server did not answer at start: the console opens on its cache.
+  let startedOffline: string | null = null;
   try {
-    platform = await openPlatform({ endpoint, platformDatabase: options.platformDatabase ?? resolvePlatformDatabase(), logger, events });
+    platform = await openPlatform(platformOptions);
   } catch (error) {
-    await cluster?.release().catch(() => undefined);
-    cache?.close();
-    throw error;
+    if (!cluster && cache && isConnectionFailure(error) && options.startOffline !== false) {
+      startedOffline = `The platform database is not answering (${(error as Error).message.split('\n')[0]}).`;
+      logger.warn({ err: error }, 'platform database not answering at start; opening offline on the local cache');
+      platform = offlinePlatformContext(platformOptions);
+    } else {
+      await cluster?.release().catch(() => undefined);
+      cache?.close();
+      throw error;
+    }
   }
 
-  const { rows } = await platform.pool.query<{ server_version: string }>('SHOW server_version');
+  const serverVersion = async () =>
+    (await platform.pool.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? 'unknown';
   const info: AppInfo = {
     version: options.appVersion ?? CONSOLE_VERSION,
     mode: options.mode,
-    server: { kind: endpoint.kind, host: endpoint.publicHost, port: endpoint.port, serverVersion: rows[0]?.server_version ?? 'unknown' },
+    server: { kind: endpoint.kind, host: endpoint.publicHost, port: endpoint.port, serverVersion: startedOffline ? 'unknown (offline)' : await serverVersion() },
     platformDatabase: platform.platformDatabase,
     tenantSchemaVersion: TENANT_SCHEMA_VERSION,
   };
 
-  if (options.reconcileOnStart ?? true) {
+  const reconcileOnStart = options.reconcileOnStart ?? true;
+  if (reconcileOnStart && !startedOffline) {
     await reconcile(platform).catch((error) => logger.error({ err: error }, 'start-up reconcile failed'));
   }
 
@@ -129,9 +153,35 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
   const scheduler = (options.usageSchedule ?? options.mode !== 'cli') ? new UsageScheduler(platform, usage) : null;
   scheduler?.start();
 
+  const probeFromEnv = Number(process.env.TENANT_CONSOLE_PROBE_INTERVAL_MS);
+  const offline = createOfflineReview({
+    platform,
+    cache,
+    events,
+    logger,
+    // The outbox drains as soon as the database answers again, not at the pusher's next retry.
+    onOnline: () => audit.pusher?.retryNow(),
+    // Started offline: the first time the server answers, finish what the start skipped.
+    ...(startedOffline
+      ? {
+          startedOffline,
+          bootstrap: async () => {
+            await adoptPlatform(platform, await openPlatform(platformOptions));
+            (info.server as { serverVersion: string }).serverVersion = await serverVersion();
+            if (reconcileOnStart) await reconcile(platform).catch((error) => logger.error({ err: error }, 'reconcile after reconnecting failed'));
+          },
+        }
+      : {}),
+    ...(Number.isFinite(probeFromEnv) && probeFromEnv > 0 ? { probeIntervalMs: probeFromEnv } : {}),
+    ...options.offline,
+  });
+
+  // Every collected figure is kept in the local cache too, for offline review.
+  usage.onCollected((collection) => offline.saveUsageSnapshot(usageSnapshotRows(collection.rows)));
+
   let closed = false;
   return {
-    dispatch: createDispatch(createHandlers(platform, info, { usage, audit, dataDir }), logger, audit),
+    dispatch: createDispatch(offline.wrap(createHandlers(platform, info, { usage, audit, dataDir, offline })), logger, audit),
     events,
     info,
     dataDir,
@@ -141,10 +191,12 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     cacheStatus: cacheOpening.status,
     audit,
     usage,
+    offline,
     async close() {
       if (closed) return;
       closed = true;
       await scheduler?.stop();
+      await offline.close();
       // A one-off CLI command's events reach the platform now rather than at the next start.
       await audit.close(AUDIT_DRAIN_ON_CLOSE_MS);
       await closePlatform(platform);

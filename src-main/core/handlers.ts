@@ -22,6 +22,7 @@ import { createPlanHandlers } from '../plans/plan-handlers';
 import { createBackupHandlers } from '../backup/backup-handlers';
 import { changeStatusWithBackup } from '../backup/status-with-backup';
 import { JobRegistry } from '../jobs/job-registry';
+import type { OfflineReview } from '../offline/offline-review';
 
 /** Services that live as long as the console (created in console-core). */
 export interface CoreServices {
@@ -29,6 +30,7 @@ export interface CoreServices {
   readonly audit: AuditService;
   /** The console's data folder (the default backup folder lives in it). */
   readonly dataDir: string;
+  readonly offline: OfflineReview;
 }
 
 /** Every channel of the contract, one line each: the work lives in the capability folders. */
@@ -68,5 +70,6 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, services: Co
     ...createPlanHandlers(ctx),
     ...createUsageHandlers(ctx, services.usage),
     ...createBackupHandlers(ctx, { dataDir, jobs }),
+    ...services.offline.handlers(),
   };
 }

@@ -21,7 +21,8 @@ import {
 } from './request-guards';
 
 export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
-const MAX_BODY_BYTES = 1024 * 1024;
+// Large enough for a snapshot file being imported (SNAPSHOT_MAX_CHARS, plus JSON escaping).
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export interface HostServer {
   readonly url: string;

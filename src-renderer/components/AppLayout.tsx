@@ -6,6 +6,7 @@ import { PAGES, type PageDefinition, type PageName } from '../pages';
 import { useNavigationStore } from '../store/navigation-store';
 import { useReferenceStore } from '../store/reference-store';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
+import { OfflineBanner } from '../features/offline/OfflineBanner';
 import classes from './AppLayout.module.css';
 
 export function AppLayout({ children }: { children: ReactNode }) {
@@ -62,7 +63,10 @@ export function AppLayout({ children }: { children: ReactNode }) {
         </AppShell.Section>
       </AppShell.Navbar>
 
-      <AppShell.Main>{children}</AppShell.Main>
+      <AppShell.Main>
+        <OfflineBanner />
+        {children}
+      </AppShell.Main>
     </AppShell>
   );
 }

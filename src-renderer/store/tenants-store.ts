@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { TenantSortField, TenantSummary } from '../../src-shared/contract/models';
+import type { SnapshotMark } from '../../src-shared/contract/offline-models';
 import type { TenantStatus } from '../../src-shared/domain/status';
 import { api } from '../api/client';
 import { errorMessage } from '../api/api-error';
@@ -38,6 +39,8 @@ interface TenantsState {
   readonly query: TenantQuery;
   readonly rows: readonly TenantSummary[];
   readonly total: number;
+  /** Set when the rows came from a snapshot (offline or under review): how old they are. */
+  readonly snapshot: SnapshotMark | null;
   /** The query the shown rows answer (the filters may have moved on while a load runs). */
   readonly shownQuery: TenantQuery | null;
   readonly status: LoadStatus;
@@ -69,6 +72,7 @@ export const useTenantsStore = create<TenantsState>()((set, get) => {
     query: DEFAULT_QUERY,
     rows: [],
     total: 0,
+    snapshot: null,
     shownQuery: null,
     status: 'idle',
     error: null,
@@ -112,7 +116,7 @@ export const useTenantsStore = create<TenantsState>()((set, get) => {
           void get().load();
           return;
         }
-        set({ rows: result.rows, total: result.total, shownQuery: query, status: 'ready' });
+        set({ rows: result.rows, total: result.total, snapshot: result.snapshot ?? null, shownQuery: query, status: 'ready' });
       } catch (error) {
         if (request !== latestRequest) return;
         set({ status: 'error', error: errorMessage(error) });

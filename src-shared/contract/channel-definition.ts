@@ -6,6 +6,11 @@ export interface ChannelDefinition {
   readonly output: z.ZodType;
   /** Changes state: audited, and refused while the platform database is unreachable. */
   readonly mutates: boolean;
+  /**
+   * Changes only this console's local cache (importing a snapshot): still audited, but
+   * allowed while the platform database is unreachable or a snapshot is under review.
+   */
+  readonly localOnly?: boolean;
 }
 
 /**

@@ -24,6 +24,8 @@ import { planChannels } from './plan-channels';
 import { usageChannels } from './usage-channels';
 import { backupChannels } from './backup-channels';
 import { statusBackupOutcomeSchema } from './backup-models';
+import { offlineChannels } from './offline-channels';
+import { snapshotMarkSchema } from './offline-models';
 
 export type { ChannelDefinition } from './channel-definition';
 
@@ -77,12 +79,12 @@ export const channels = {
         limit: z.number().int().min(1).max(500).default(50),
       })
       .strict(),
-    output: z.object({ rows: z.array(tenantSummarySchema), total: z.number().int() }),
+    output: z.object({ rows: z.array(tenantSummarySchema), total: z.number().int(), snapshot: snapshotMarkSchema.optional() }),
     mutates: false,
   },
   'tenants:get': {
     input: z.object({ ref: tenantRefSchema }).strict(),
-    output: tenantDetailSchema,
+    output: tenantDetailSchema.extend({ snapshot: snapshotMarkSchema.optional() }),
     mutates: false,
   },
   'tenants:operations': {
@@ -120,6 +122,7 @@ export const channels = {
   ...planChannels,
   ...usageChannels,
   ...backupChannels,
+  ...offlineChannels,
 } as const satisfies Record<string, ChannelDefinition>;
 
 export type Channels = typeof channels;

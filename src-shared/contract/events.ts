@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { tenantStatusSchema } from './models';
 import { usageRunSummarySchema } from './usage-models';
+import { consoleStatusSchema } from './offline-models';
 
 /** Events the core pushes to every window (IPC) or browser (host mode, server-sent events). */
 export const events = {
@@ -30,6 +31,8 @@ export const events = {
   }),
   /** A usage collection run of this console finished (on demand, scheduled or CLI): dashboards reload. */
   'usage:collected': usageRunSummarySchema,
+  /** The platform database stopped or started answering, or a snapshot review began or ended. */
+  'console:connectivity': consoleStatusSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

@@ -24,10 +24,12 @@ export interface HostMode {
  * Starts `tenantctl serve --port 0` on a fresh data folder (embedded PostgreSQL, no external
  * server) and resolves once it prints its URL.
  */
-export async function startHostMode(): Promise<HostMode> {
+export async function startHostMode(options: { prepare?: (dataDir: string) => Promise<void> } = {}): Promise<HostMode> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tenant-console-e2e-'));
   // As root the embedded PostgreSQL runs as `postgres`, which must be able to reach the folder.
   await chmod(dataDir, 0o755);
+  // E.g. a pre-filled local cache, before the console opens it.
+  await options.prepare?.(dataDir);
   const env: NodeJS.ProcessEnv = { ...process.env, TENANT_CONSOLE_DATA_DIR: dataDir };
   delete env.TENANT_CONSOLE_DATABASE_URL;
 

@@ -24,9 +24,13 @@ describe('the contract', () => {
         'settings:update', 'tenants:activate', 'tenants:cancel', 'tenants:create', 'tenants:reconcile', 'tenants:suspend',
         'plans:update', 'plans:moveTenants', 'tenants:changePlan', 'tenants:setOverride', 'tenants:revokeOverride', 'fleet:migrate',
         'usage:collect',
+        'snapshot:import', 'snapshot:closeReview',
         'backups:create', 'backups:restore', 'backups:export', 'backups:prune', 'backups:updateSettings', 'tenants:delete', 'tenants:runScheduledDeletions',
       ].sort(),
     );
+    // Only these touch nothing but the local cache, so they stay allowed offline and under review.
+    const localOnly = CHANNEL_NAMES.filter((name) => (channels[name] as { localOnly?: boolean }).localOnly).sort();
+    expect(localOnly).toEqual(['snapshot:closeReview', 'snapshot:import']);
   });
 
   it('recognises only its own channel and event names', () => {
@@ -35,7 +39,7 @@ describe('the contract', () => {
     expect(isChannelName('__proto__')).toBe(false);
     expect(isEventName('job:progress')).toBe(true);
     expect(isEventName('constructor')).toBe(false);
-    expect(Object.keys(events)).toEqual(['job:progress', 'tenant:changed', 'usage:collected']);
+    expect(Object.keys(events)).toEqual(['job:progress', 'tenant:changed', 'usage:collected', 'console:connectivity']);
   });
 
   it('refuses unknown input fields (strict objects)', () => {

@@ -1,4 +1,5 @@
 import { sql as audit } from './001-audit';
+import { sql as snapshots } from './002-snapshots';
 
 export interface CacheMigration {
   readonly version: number;
@@ -10,4 +11,7 @@ export interface CacheMigration {
  * Local cache migrations, in order; the cache's `PRAGMA user_version` is the last one
  * applied. Never edit a shipped one: add the next (2 is the offline snapshots').
  */
-export const CACHE_MIGRATIONS: readonly CacheMigration[] = [{ version: 1, name: 'audit', sql: audit }];
+export const CACHE_MIGRATIONS: readonly CacheMigration[] = [
+  { version: 1, name: 'audit', sql: audit },
+  { version: 2, name: 'snapshots', sql: snapshots },
+];

@@ -5,6 +5,8 @@ import type { Settings } from '../../../src-shared/contract/models';
 import { api } from '../../api/client';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useReferenceStore } from '../../store/reference-store';
+import { useActionBlock } from '../../store/connectivity-store';
+import { BlockedAction } from '../offline/BlockedAction';
 import {
   baseDomainProblem,
   normalizeDomain,
@@ -23,6 +25,7 @@ const EXAMPLE_SUBDOMAIN = 'acme';
  * settings change, so after a save it starts from what main now has.
  */
 export function SettingsForm({ saved }: { saved: Settings }) {
+  const blocked = useActionBlock();
   const [values, setValues] = useState<SettingsValues>(saved);
   const [saving, setSaving] = useState(false);
 
@@ -123,9 +126,11 @@ export function SettingsForm({ saved }: { saved: Settings }) {
           <Button variant="default" disabled={!changed || saving} onClick={() => setValues(saved)} data-testid="settings-reset">
             Reset
           </Button>
-          <Button type="submit" disabled={!changed || !valid} loading={saving} data-testid="settings-save">
-            Save settings
-          </Button>
+          <BlockedAction reason={blocked} testId="settings-save-blocked">
+            <Button type="submit" disabled={!changed || !valid || blocked !== null} loading={saving} data-testid="settings-save">
+              Save settings
+            </Button>
+          </BlockedAction>
         </Group>
       </Stack>
     </form>

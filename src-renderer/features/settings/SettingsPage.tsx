@@ -4,6 +4,7 @@ import { Box, Grid, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useReferenceStore } from '../../store/reference-store';
 import { AppInfoCard } from './AppInfoCard';
 import { SettingsForm } from './SettingsForm';
+import { SnapshotCard } from '../offline/SnapshotCard';
 
 export function SettingsPage() {
   const settings = useReferenceStore((state) => state.settings);
@@ -46,9 +47,14 @@ export function SettingsPage() {
           </Card>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
-          <Card title="About this console" description="Read-only; set when the console starts.">
-            <AppInfoCard />
-          </Card>
+          <Stack gap="lg">
+            <Card title="About this console" description="Read-only; set when the console starts.">
+              <AppInfoCard />
+            </Card>
+            <Card title="Offline snapshot" description="Tenants (and usage) as last seen, for review on another machine.">
+              <SnapshotCard />
+            </Card>
+          </Stack>
         </Grid.Col>
       </Grid>
     </Stack>

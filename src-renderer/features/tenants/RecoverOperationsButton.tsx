@@ -4,6 +4,8 @@ import { IconLifebuoy } from '@tabler/icons-react';
 import { api } from '../../api/client';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useTenantsStore } from '../../store/tenants-store';
+import { useActionBlock } from '../../store/connectivity-store';
+import { BlockedAction } from '../offline/BlockedAction';
 
 /**
  * Reconcile on demand: finishes operations a crash interrupted (the console also does this
@@ -11,6 +13,7 @@ import { useTenantsStore } from '../../store/tenants-store';
  */
 export function RecoverOperationsButton() {
   const [busy, setBusy] = useState(false);
+  const blocked = useActionBlock();
 
   const run = async () => {
     setBusy(true);
@@ -32,6 +35,15 @@ export function RecoverOperationsButton() {
     }
   };
 
+  if (blocked) {
+    return (
+      <BlockedAction reason={blocked} testId="reconcile-blocked">
+        <Button variant="default" leftSection={<IconLifebuoy size={18} stroke={1.8} />} disabled data-testid="reconcile">
+          Recover
+        </Button>
+      </BlockedAction>
+    );
+  }
   return (
     <Tooltip label="Finish or roll back operations a crash interrupted" withArrow>
       <Button variant="default" leftSection={<IconLifebuoy size={18} stroke={1.8} />} loading={busy} onClick={() => void run()} data-testid="reconcile">

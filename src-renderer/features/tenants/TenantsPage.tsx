@@ -9,10 +9,15 @@ import { TenantDrawer } from './detail/TenantDrawer';
 import { TenantsTable } from './TenantsTable';
 import { TenantsToolbar } from './TenantsToolbar';
 import { RecoverOperationsButton } from './RecoverOperationsButton';
+import { useActionBlock } from '../../store/connectivity-store';
+import { BlockedAction } from '../offline/BlockedAction';
+import { AsOfNote } from '../offline/AsOfNote';
 
 export function TenantsPage() {
   const [creating, setCreating] = useState(false);
   const referenceError = useReferenceStore((state) => state.error);
+  const blocked = useActionBlock();
+  const snapshot = useTenantsStore((state) => state.snapshot);
 
   useEffect(() => {
     void useTenantsStore.getState().load();
@@ -22,22 +27,27 @@ export function TenantsPage() {
     <Stack gap="lg" maw={1280} mx="auto">
       <Group justify="space-between" align="flex-end" wrap="wrap">
         <Box>
-          <Title order={2} data-testid="page-title">
-            Tenants
-          </Title>
+          <Group gap="sm" align="center">
+            <Title order={2} data-testid="page-title">
+              Tenants
+            </Title>
+            <AsOfNote snapshot={snapshot} testId="tenants-as-of" />
+          </Group>
           <Text c="dimmed" size="sm" mt={4}>
             Every client runs in its own PostgreSQL database. Create, find and manage them here.
           </Text>
         </Box>
         <Group gap="sm">
           <RecoverOperationsButton />
-          <Button leftSection={<IconPlus size={18} stroke={1.8} />} onClick={() => setCreating(true)} data-testid="new-tenant">
-            New tenant
-          </Button>
+          <BlockedAction reason={blocked} testId="new-tenant-blocked">
+            <Button leftSection={<IconPlus size={18} stroke={1.8} />} onClick={() => setCreating(true)} disabled={blocked !== null} data-testid="new-tenant">
+              New tenant
+            </Button>
+          </BlockedAction>
         </Group>
       </Group>
 
-      {referenceError && (
+      {referenceError && !blocked && (
         <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title="Plans and settings could not be loaded">
           {referenceError}{' '}
           <Button variant="subtle" size="compact-sm" onClick={() => void useReferenceStore.getState().load()}>

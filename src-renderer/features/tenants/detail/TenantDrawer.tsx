@@ -14,6 +14,10 @@ import { formatDateTime, formatRelative } from '../../../lib/format';
 import { useTenantDetailStore } from '../../../store/tenant-detail-store';
 import { PlanBadge, StatusBadge } from '../badges';
 import { TENANT_DETAIL_TABS } from './detail-tabs';
+import type { SnapshotMark } from '../../../../src-shared/contract/offline-models';
+import { useActionBlock } from '../../../store/connectivity-store';
+import { AsOfNote } from '../../offline/AsOfNote';
+import { BlockedAction } from '../../offline/BlockedAction';
 import { StatusActionModal } from './StatusActionModals';
 
 export function TenantDrawer() {
@@ -84,16 +88,26 @@ const ACTIONS: ReadonlyArray<{ kind: StatusAction; label: string; color: string;
   { kind: 'cancel', label: 'Cancel tenant', color: 'red', icon: <IconBan size={16} />, variant: 'subtle' },
 ];
 
-function TenantDetailBody({
+function TenantDetailBody(props: { tenant: TenantDetail; refreshing: boolean; onAction: (kind: StatusAction) => void; onReload: () => void }) {
+  const blocked = useActionBlock();
+  const snapshot = (props.tenant as TenantDetail & { snapshot?: SnapshotMark }).snapshot;
+  return <TenantDetailView {...props} blocked={blocked} snapshot={snapshot} />;
+}
+
+function TenantDetailView({
   tenant,
   refreshing,
   onAction,
   onReload,
+  blocked,
+  snapshot,
 }: {
   tenant: TenantDetail;
   refreshing: boolean;
   onAction: (kind: StatusAction) => void;
   onReload: () => void;
+  blocked: string | null;
+  snapshot: SnapshotMark | undefined;
 }) {
   const [tab, setTab] = useState<string>('overview');
   const available = ACTIONS.filter((entry) => statusActionProblem(entry.kind, tenant.status) === null);
@@ -106,9 +120,13 @@ function TenantDetailBody({
           <PlanBadge plan={tenant.plan} size="lg" />
         </Group>
         <Group gap={6} wrap="nowrap">
-          <Text size="xs" c="dimmed">
-            Updated {formatRelative(tenant.updatedAt)}
-          </Text>
+          {snapshot ? (
+            <AsOfNote snapshot={snapshot} testId="detail-as-of" />
+          ) : (
+            <Text size="xs" c="dimmed">
+              Updated {formatRelative(tenant.updatedAt)}
+            </Text>
+          )}
           <Tooltip label="Reload">
             <ActionIcon variant="subtle" color="gray" aria-label="Reload tenant" loading={refreshing} onClick={onReload}>
               <IconRefresh size={16} />
@@ -120,16 +138,18 @@ function TenantDetailBody({
       {available.length > 0 && (
         <Group gap="xs" data-testid="detail-actions">
           {available.map((entry) => (
-            <Button
-              key={entry.kind}
-              color={entry.color}
-              variant={entry.variant}
-              leftSection={entry.icon}
-              onClick={() => onAction(entry.kind)}
-              data-testid={`action-${entry.kind}`}
-            >
-              {entry.label}
-            </Button>
+            <BlockedAction key={entry.kind} reason={blocked} testId={`action-${entry.kind}-blocked`}>
+              <Button
+                color={entry.color}
+                variant={entry.variant}
+                leftSection={entry.icon}
+                onClick={() => onAction(entry.kind)}
+                disabled={blocked !== null}
+                data-testid={`action-${entry.kind}`}
+              >
+                {entry.label}
+              </Button>
+            </BlockedAction>
           ))}
         </Group>
       )}
