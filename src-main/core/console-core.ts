@@ -23,6 +23,11 @@ import { createOfflineReview, type OfflineReview, type OfflineReviewOptions } fr
 import { adoptPlatform, offlinePlatformContext } from '../offline/offline-platform';
 import { isConnectionFailure } from '../postgres/errors';
 import { usageSnapshotRows } from '../offline/usage-snapshot-rows';
+import type { BackupContext } from '../backup/backup-context';
+import { runScheduledDeletions } from '../backup/delete-tenant';
+import { pruneBackups } from '../backup/prune-backups';
+import { JobRegistry } from '../jobs/job-registry';
+import { MaintenanceScheduler } from '../jobs/maintenance-scheduler';
 
 export interface ConsoleCoreOptions {
   readonly mode: AppInfo['mode'];
@@ -44,6 +49,8 @@ export interface ConsoleCoreOptions {
   readonly sqliteNativeBinding?: string;
   /** Collect usage on a schedule while the console runs (default: not for the CLI, which cron drives). */
   readonly usageSchedule?: boolean;
+  /** Scheduled deletions and backup pruning while the console runs (default: not for the CLI). */
+  readonly maintenanceSchedule?: boolean;
   /** Probe and snapshot timings; the probe period also reads TENANT_CONSOLE_PROBE_INTERVAL_MS. */
   readonly offline?: Pick<OfflineReviewOptions, 'probeIntervalMs' | 'probeMaxIntervalMs' | 'probeTimeoutMs' | 'snapshotMinIntervalMs'>;
   /**
@@ -176,12 +183,28 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     ...options.offline,
   });
 
-  // Every collected figure is kept in the local cache too, for offline review.
-  usage.onCollected((collection) => offline.saveUsageSnapshot(usageSnapshotRows(collection.rows)));
+  // Every collected figure is kept in the local cache too, for offline review; a scheduled
+  // run is audited here (runs asked for through the contract are audited by dispatch).
+  usage.onCollected(async (collection) => {
+    offline.saveUsageSnapshot(usageSnapshotRows(collection.rows));
+    if (collection.summary.trigger === 'schedule') {
+      await audit.record({ action: 'usage:collect', details: collection.summary, outcome: 'ok' });
+    }
+  });
+
+  const backups: BackupContext = { ctx: platform, dataDir, jobs: new JobRegistry() };
+  const maintenance =
+    (options.maintenanceSchedule ?? options.mode !== 'cli')
+      ? new MaintenanceScheduler(platform, audit, [
+          { name: 'scheduled-deletions', run: () => runScheduledDeletions(backups) },
+          { name: 'prune-backups', run: () => pruneBackups(backups) },
+        ])
+      : null;
+  maintenance?.start();
 
   let closed = false;
   return {
-    dispatch: createDispatch(offline.wrap(createHandlers(platform, info, { usage, audit, dataDir, offline })), logger, audit),
+    dispatch: createDispatch(offline.wrap(createHandlers(platform, info, { usage, audit, backups, offline })), logger, audit),
     events,
     info,
     dataDir,
@@ -196,6 +219,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
       if (closed) return;
       closed = true;
       await scheduler?.stop();
+      await maintenance?.stop();
       await offline.close();
       // A one-off CLI command's events reach the platform now rather than at the next start.
       await audit.close(AUDIT_DRAIN_ON_CLOSE_MS);

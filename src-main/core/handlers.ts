@@ -21,23 +21,21 @@ import type { AuditService } from '../audit/audit-service';
 import { createPlanHandlers } from '../plans/plan-handlers';
 import { createBackupHandlers } from '../backup/backup-handlers';
 import { changeStatusWithBackup } from '../backup/status-with-backup';
-import { JobRegistry } from '../jobs/job-registry';
+import type { BackupContext } from '../backup/backup-context';
 import type { OfflineReview } from '../offline/offline-review';
 
 /** Services that live as long as the console (created in console-core). */
 export interface CoreServices {
   readonly usage: UsageService;
   readonly audit: AuditService;
-  /** The console's data folder (the default backup folder lives in it). */
-  readonly dataDir: string;
+  /** Backups, restores, exports and deletions: the data folder and the registry of running jobs. */
+  readonly backups: BackupContext;
   readonly offline: OfflineReview;
 }
 
 /** Every channel of the contract, one line each: the work lives in the capability folders. */
 export function createHandlers(ctx: PlatformContext, info: AppInfo, services: CoreServices): Handlers {
-  const { dataDir } = services;
-  const jobs = new JobRegistry();
-  const backups = { ctx, dataDir, jobs };
+  const { backups } = services;
   return {
     'app:info': async () => info,
     'plans:list': async () => listCurrentPlans(ctx.pool),
@@ -69,7 +67,7 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, services: Co
     ...createAuditHandlers(ctx, services.audit),
     ...createPlanHandlers(ctx),
     ...createUsageHandlers(ctx, services.usage),
-    ...createBackupHandlers(ctx, { dataDir, jobs }),
+    ...createBackupHandlers(ctx, { dataDir: backups.dataDir, jobs: backups.jobs }),
     ...services.offline.handlers(),
   };
 }

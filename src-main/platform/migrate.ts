@@ -8,6 +8,7 @@ export const LOCK_TEMPLATE_BUILD = 2;
 export const LOCK_PLATFORM_BOOTSTRAP = 3;
 /** Usage collection: one run at a time across every console on this platform database. */
 export const LOCK_USAGE_COLLECTION = 10;
+export const LOCK_MAINTENANCE = 11;
 export const LOCK_OPERATIONS = 0x7c02;
 
 /**
