@@ -22,7 +22,6 @@ import { UsageService } from '../usage/usage-service';
 import { createOfflineReview, type OfflineReview, type OfflineReviewOptions } from '../offline/offline-review';
 import { adoptPlatform, offlinePlatformContext } from '../offline/offline-platform';
 import { isConnectionFailure } from '../postgres/errors';
-import { usageSnapshotRows } from '../offline/usage-snapshot-rows';
 
 export interface ConsoleCoreOptions {
   readonly mode: AppInfo['mode'];
@@ -177,7 +176,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
   });
 
   // Every collected figure is kept in the local cache too, for offline review.
-  usage.onCollected((collection) => offline.saveUsageSnapshot(usageSnapshotRows(collection.rows)));
+  usage.onCollected((collection) => offline.refreshUsage(collection.summary.usageDate));
 
   let closed = false;
   return {
