@@ -31,7 +31,7 @@ function kept<C extends ChannelName>(store: SnapshotStore, set: SnapshotSetName,
   throw new AppError(
     'DATABASE_UNAVAILABLE',
     set === 'live'
-      ? `Offline — ${what} needs the platform database, and this console has not saved it yet.`
+      ? `Offline — this console has not saved ${what} yet; it needs the platform database.`
       : `The snapshot under review does not hold ${what}.`,
   );
 }

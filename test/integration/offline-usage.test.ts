@@ -116,7 +116,7 @@ describe('usage dashboards offline (a real outage of an own embedded cluster)', 
     // Nothing saved for this one: a clear refusal, not a wait.
     const missing = await callError(core, 'tenants:limits', { ref: codes[1]! });
     expect(missing).toMatchObject({ code: 'DATABASE_UNAVAILABLE' });
-    expect(missing.message).toMatch(/limits of .* not saved it yet/);
+    expect(missing.message).toMatch(/^Offline — this console has not saved the limits of \w+ \(read from its database\) yet/);
     expect((await callError(core, 'usage:collect', {})).code).toBe('DATABASE_UNAVAILABLE');
     expect((await callError(core, 'tenants:setOverride', { ref: codes[0]!, resource: 'users', kind: 'allowance', value: 1, reason: 'x' })).code).toBe('DATABASE_UNAVAILABLE');
   });
