@@ -226,7 +226,8 @@ export class SnapshotStore {
       .map((row) => ({ channel: row.channel, inputKey: row.input_key, output: JSON.parse(row.output) as unknown, savedAt: row.saved_at }));
   }
 
-  #limitsOfSet(set: SnapshotSetName): Record<string, SnapshotLimits> {
+  /** Every tenant's kept limits at once (the CSV needs them all). */
+  limitsOfSet(set: SnapshotSetName): Record<string, SnapshotLimits> {
     const limits: Record<string, SnapshotLimits> = {};
     for (const row of this.#db.prepare<{ tenant_code: string; limits: string }>('SELECT tenant_code, limits FROM snapshot_limits WHERE set_name = ?').iterate(set)) {
       limits[row.tenant_code] = JSON.parse(row.limits) as SnapshotLimits;
@@ -343,6 +344,11 @@ export class SnapshotStore {
     return { rows, snapshot };
   }
 
+  /** The newest day a snapshot has usage for (null: none). */
+  latestUsageDay(set: SnapshotSetName): string | null {
+    return (this.#db.prepare('SELECT max(day) FROM snapshot_usage WHERE set_name = ?').pluck().get(set) as string | null) ?? null;
+  }
+
   /** The live snapshot as a file another machine can import. */
   exportLive(exportedAt = new Date().toISOString()): { file: SnapshotFile; fileName: string } {
     const set = this.#set('live');
@@ -368,7 +374,7 @@ export class SnapshotStore {
       tenants,
       operations,
       usage,
-      limits: this.#limitsOfSet('live'),
+      limits: this.limitsOfSet('live'),
       responses: this.#responsesOf('live'),
     };
     return { file, fileName: snapshotFileName(set.console_label, set.tenants_at) };

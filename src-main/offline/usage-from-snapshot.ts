@@ -54,8 +54,8 @@ function figuresOf(row: UsageSnapshotRow): UsageFigures {
 const monthOf = (row: UsageSnapshotRow) => (row.monthStart === undefined ? `${row.day.slice(0, 8)}01` : row.monthStart);
 
 /** The limits a snapshot kept for a tenant, else its plan's (overrides unknown then). */
-function limitsOf(store: SnapshotStore, set: SnapshotSetName, tenant: TenantDetail): SnapshotLimits {
-  return store.limitsOf(set, tenant.tenantCode) ?? { ...tenant.limits, warningPercent: 80 };
+function limitsOf(kept: SnapshotLimits | null | undefined, tenant: TenantDetail): SnapshotLimits {
+  return kept ?? { ...tenant.limits, warningPercent: 80 };
 }
 
 const minusDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
@@ -82,7 +82,7 @@ export function tenantUsageFromSnapshot(
     usersPerCompany: latest ? (latest.largestCompany?.users ?? 0) : null,
     transactionsPerMonth: latest ? (sameMonth ? latest.transactionsMonth : 0) : null,
   };
-  const limits = limitsOf(store, set, tenant);
+  const limits = limitsOf(store.limitsOf(set, tenant.tenantCode), tenant);
   return {
     tenantCode: tenant.tenantCode,
     companyName: tenant.companyName,
@@ -100,9 +100,11 @@ export function tenantUsageFromSnapshot(
 /** usage:exportCsv from a snapshot: the same columns, filters, order and range rules. */
 export function usageCsvFromSnapshot(store: SnapshotStore, set: SnapshotSetName, { filters }: ChannelParsedInput<'usage:exportCsv'>): ChannelOutput<'usage:exportCsv'> {
   const snapshot = store.mark(set, 'usage');
-  const all = store.usage(set).rows;
-  const { from, to } = usageCsvRange(filters, all.at(-1)?.day ?? null);
+  const { from, to } = usageCsvRange(filters, store.latestUsageDay(set));
+  // Only the range is read (the primary key is set, tenant, day; the day index serves this).
+  const all = store.usage(set, { since: from, until: to }).rows;
   const tenants = new Map(store.tenantDetails(set).map((t) => [t.tenantCode, t]));
+  const keptLimits = store.limitsOfSet(set);
   const search = filters.search?.toLowerCase();
   const matches = (t: TenantDetail) =>
     (!filters.plan?.length || filters.plan.includes(t.plan)) &&
@@ -113,7 +115,7 @@ export function usageCsvFromSnapshot(store: SnapshotStore, set: SnapshotSetName,
     const tenant = tenants.get(row.tenantCode);
     if (row.day < from || row.day > to || !tenant || !matches(tenant)) continue;
     const f = figuresOf(row);
-    const limits = limitsOf(store, set, tenant);
+    const limits = limitsOf(keptLimits[tenant.tenantCode], tenant);
     rows.push({
       usage_date: row.day,
       tenant_code: tenant.tenantCode,
