@@ -6,6 +6,7 @@ import { TenantsPage } from './features/tenants/TenantsPage';
 import { useNavigationStore } from './store/navigation-store';
 import { useReferenceStore } from './store/reference-store';
 import { useTenantDetailStore } from './store/tenant-detail-store';
+import { useTenantPlanStore } from './store/tenant-plan-store';
 import { useTenantsStore } from './store/tenants-store';
 import { useUsageStore } from './store/usage-store';
 import { onConnectivityChange, useConnectivityStore } from './store/connectivity-store';
@@ -34,6 +35,10 @@ export function App() {
       if (before && now.online === before.online && (now.review?.importedAt ?? null) === (before.review?.importedAt ?? null)) return;
       useTenantsStore.getState().refreshSoon();
       if (useTenantDetailStore.getState().selectedCode) void useTenantDetailStore.getState().reload();
+      useUsageStore.getState().refreshIfLoaded();
+      // The drawer's Usage & plan figures (the store keeps the last tenant shown: only if it is still open).
+      const shown = useTenantDetailStore.getState().selectedCode;
+      if (shown && useTenantPlanStore.getState().tenantCode === shown) useTenantPlanStore.getState().reload();
       if (now.online && before && !before.online) void useReferenceStore.getState().load();
     });
     const offReconnectStatus = api().onReconnect(() => void useConnectivityStore.getState().load());

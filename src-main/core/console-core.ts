@@ -22,7 +22,6 @@ import { UsageService } from '../usage/usage-service';
 import { createOfflineReview, type OfflineReview, type OfflineReviewOptions } from '../offline/offline-review';
 import { adoptPlatform, offlinePlatformContext } from '../offline/offline-platform';
 import { isConnectionFailure } from '../postgres/errors';
-import { usageSnapshotRows } from '../offline/usage-snapshot-rows';
 import type { BackupContext } from '../backup/backup-context';
 import { runScheduledDeletions } from '../backup/delete-tenant';
 import { pruneBackups } from '../backup/prune-backups';
@@ -186,7 +185,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
   // Every collected figure is kept in the local cache too, for offline review; a scheduled
   // run is audited here (runs asked for through the contract are audited by dispatch).
   usage.onCollected(async (collection) => {
-    offline.saveUsageSnapshot(usageSnapshotRows(collection.rows));
+    await offline.refreshUsage(collection.summary.usageDate);
     if (collection.summary.trigger === 'schedule') {
       await audit.record({ action: 'usage:collect', details: collection.summary, outcome: 'ok' });
     }

@@ -13,8 +13,13 @@ import { createPool } from '../postgres/pools';
 import { TENANT_DETAIL_SELECT, toTenantDetail, type TenantRow } from '../tenants/tenant-rows';
 import { getTenant } from '../tenants/tenant-queries';
 import { ConnectivityMonitor } from './connectivity';
-import { SNAPSHOT_READERS, SNAPSHOT_WRITERS, type SnapshotSaver } from './snapshot-channels';
+import { usageFleet } from '../usage/fleet-queries';
+import { fleetKey, SNAPSHOT_READERS, SNAPSHOT_WRITERS, type SnapshotSaver } from './snapshot-channels';
+import { readUsageSnapshot } from './usage-snapshot-rows';
 import { SnapshotStore, type SnapshotSetName } from './snapshot-store';
+
+/** The fleet dashboard's two windows (the usage:fleet input): both kept after every collection. */
+const USAGE_FLEET_DAYS = [30, 90] as const;
 
 export const OFFLINE_REFUSAL = 'Offline — the platform database is not answering; this action needs it.';
 
@@ -42,8 +47,13 @@ export interface OfflineReview {
   /** Null when the local cache is refused: nothing can be served offline then. */
   readonly store: SnapshotStore | null;
   status(): ConsoleStatus;
-  /** For the usage collector's `usage:collected` hook: keeps the rows for offline review. */
+  /** Keeps usage rows for offline review (as given). */
   saveUsageSnapshot(rows: readonly UsageSnapshotRow[]): void;
+  /**
+   * The usage collector's hook: reads the day's rows and every tenant's limits back as the
+   * dashboards read them, and keeps the fleet dashboard (30 and 90 days) as answered now.
+   */
+  refreshUsage(usageDate: string): Promise<void>;
   /** Saves every tenant now (or joins a save in progress). */
   refreshTenants(): Promise<void>;
   /** Gates every handler: refusals while offline or under review, snapshot answers, snapshot refreshes. */
@@ -181,6 +191,17 @@ export function createOfflineReview(options: OfflineReviewOptions): OfflineRevie
     store,
     status,
     saveUsageSnapshot: (rows) => store?.saveUsageSnapshot(rows),
+    async refreshUsage(usageDate) {
+      if (!store) return;
+      const [{ rows, limits }, ...fleets] = await Promise.all([
+        readUsageSnapshot(platform.pool, usageDate),
+        ...USAGE_FLEET_DAYS.map((days) => usageFleet(platform.pool, days)),
+      ]);
+      const savedAt = new Date().toISOString();
+      store.saveUsageSnapshot(rows, savedAt);
+      store.saveLimits(limits, savedAt);
+      fleets.forEach((fleet, i) => store.saveResponse('usage:fleet', fleetKey(USAGE_FLEET_DAYS[i]!), fleet, savedAt));
+    },
     refreshTenants,
     wrap(handlers) {
       const wrapped: Record<string, unknown> = {};

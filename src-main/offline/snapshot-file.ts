@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { tenantDetailSchema, tenantOperationSchema } from '../../src-shared/contract/models';
-import { usageSnapshotRowSchema } from '../../src-shared/contract/offline-models';
+import { snapshotLimitsSchema, usageSnapshotRowSchema } from '../../src-shared/contract/offline-models';
 import { AppError } from '../core/app-error';
 import { describeValidationError } from '../core/dispatch';
 
@@ -24,6 +24,16 @@ export const snapshotFileSchema = z.object({
   tenants: z.array(tenantDetailSchema).max(1_000_000),
   operations: z.record(z.string().max(64), z.array(tenantOperationSchema).max(200)),
   usage: z.array(usageSnapshotRowSchema).max(20_000_000),
+  /** Effective limits per tenant (absent in files from before usage dashboards worked offline). */
+  limits: z.record(z.string().max(64), snapshotLimitsSchema).optional(),
+  /**
+   * Reads kept as last answered online (the fleet dashboard, a tenant's limits and plan
+   * history). Their outputs are checked again by the channel's own output schema when read.
+   */
+  responses: z
+    .array(z.object({ channel: z.string().max(100), inputKey: z.string().max(200), output: z.unknown(), savedAt: instant }))
+    .max(1_000_000)
+    .optional(),
 });
 export type SnapshotFile = z.infer<typeof snapshotFileSchema>;
 

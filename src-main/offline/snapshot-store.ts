@@ -1,6 +1,6 @@
 import type { ChannelOutput, ChannelParsedInput } from '../../src-shared/contract/channels';
 import type { TenantDetail, TenantOperation, TenantSortField } from '../../src-shared/contract/models';
-import type { SnapshotMark, SnapshotReview, UsageSnapshotRow } from '../../src-shared/contract/offline-models';
+import type { SnapshotLimits, SnapshotMark, SnapshotReview, UsageSnapshotRow } from '../../src-shared/contract/offline-models';
 import { TENANT_CODE_PATTERN } from '../../src-shared/domain/tenant-fields';
 import type { SqliteDatabase } from '../cache/open-cache';
 import { AppError } from '../core/app-error';
@@ -37,6 +37,28 @@ const SORT_SQL: Readonly<Record<TenantSortField, string>> = {
   createdAt: 'created_at',
   tenantCode: 'tenant_code',
 };
+
+/** A read's last online answer, kept for offline review (see snapshot-channels.ts). */
+export interface SnapshotResponse {
+  readonly channel: string;
+  readonly inputKey: string;
+  readonly output: unknown;
+  readonly savedAt: string;
+}
+
+interface UsageDbRow {
+  tenant_code: string;
+  day: string;
+  metrics: string;
+  figures: string | null;
+}
+
+function toUsageSnapshotRow(row: UsageDbRow): UsageSnapshotRow {
+  const base: UsageSnapshotRow = { tenantCode: row.tenant_code, day: row.day, metrics: JSON.parse(row.metrics) as Record<string, number> };
+  if (row.figures === null) return base;
+  const { figures, monthStart } = JSON.parse(row.figures) as Pick<UsageSnapshotRow, 'figures' | 'monthStart'>;
+  return { ...base, figures, monthStart };
+}
 
 const escapeLike = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 
@@ -139,13 +161,82 @@ export class SnapshotStore {
 
   #insertUsage(set: SnapshotSetName, rows: readonly UsageSnapshotRow[], savedAt: string): void {
     const insert = this.#db.prepare(
-      `INSERT INTO snapshot_usage (set_name, tenant_code, day, metrics, saved_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (set_name, tenant_code, day) DO UPDATE SET metrics = excluded.metrics, saved_at = excluded.saved_at`,
+      `INSERT INTO snapshot_usage (set_name, tenant_code, day, metrics, figures, saved_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (set_name, tenant_code, day) DO UPDATE SET metrics = excluded.metrics, figures = excluded.figures, saved_at = excluded.saved_at`,
     );
-    for (const row of rows) insert.run(set, row.tenantCode, row.day, JSON.stringify(row.metrics), savedAt);
+    for (const row of rows) {
+      const figures = row.figures ? JSON.stringify({ figures: row.figures, monthStart: row.monthStart ?? null }) : null;
+      insert.run(set, row.tenantCode, row.day, JSON.stringify(row.metrics), figures, savedAt);
+    }
   }
 
-  #mark(set: SnapshotSetName, what: 'tenants' | 'usage' = 'tenants'): SnapshotMark {
+  /** Each tenant's effective limits as last read online (after a collection, or a tenant's usage read). */
+  saveLimits(limits: Readonly<Record<string, SnapshotLimits>>, savedAt = new Date().toISOString()): void {
+    this.#db.transaction(() => {
+      this.#ensureLive();
+      this.#insertLimits('live', limits, savedAt);
+    }).immediate();
+  }
+
+  #insertLimits(set: SnapshotSetName, limits: Readonly<Record<string, SnapshotLimits>>, savedAt: string): void {
+    const insert = this.#db.prepare(
+      `INSERT INTO snapshot_limits (set_name, tenant_code, limits, saved_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (set_name, tenant_code) DO UPDATE SET limits = excluded.limits, saved_at = excluded.saved_at`,
+    );
+    for (const [code, value] of Object.entries(limits)) insert.run(set, code, JSON.stringify(value), savedAt);
+  }
+
+  limitsOf(set: SnapshotSetName, tenantCode: string): SnapshotLimits | null {
+    const text = this.#db.prepare('SELECT limits FROM snapshot_limits WHERE set_name = ? AND tenant_code = ?').pluck().get(set, tenantCode) as string | undefined;
+    return text ? (JSON.parse(text) as SnapshotLimits) : null;
+  }
+
+  /** Keeps a read's last online answer (channel + a key naming its input) for offline review. */
+  saveResponse(channel: string, inputKey: string, output: unknown, savedAt = new Date().toISOString()): void {
+    this.#ensureLive();
+    this.#insertResponses('live', [{ channel, inputKey, output, savedAt }]);
+  }
+
+  #insertResponses(set: SnapshotSetName, responses: readonly SnapshotResponse[]): void {
+    const insert = this.#db.prepare(
+      `INSERT INTO snapshot_responses (set_name, channel, input_key, output, saved_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (set_name, channel, input_key) DO UPDATE SET output = excluded.output, saved_at = excluded.saved_at`,
+    );
+    for (const r of responses) insert.run(set, r.channel, r.inputKey, JSON.stringify(r.output), r.savedAt);
+  }
+
+  /** A kept answer with the mark saying how old it is; null when none was kept. */
+  response<T>(set: SnapshotSetName, channel: string, inputKey: string): { output: T; snapshot: SnapshotMark } | null {
+    const row = this.#db
+      .prepare<{ output: string; saved_at: string }>('SELECT output, saved_at FROM snapshot_responses WHERE set_name = ? AND channel = ? AND input_key = ?')
+      .get(set, channel, inputKey);
+    if (!row) return null;
+    const origin = this.#set(set);
+    if (!origin) return null;
+    return {
+      output: JSON.parse(row.output) as T,
+      snapshot: { asOf: row.saved_at, source: set, sourceConsole: origin.source_console, consoleLabel: origin.console_label },
+    };
+  }
+
+  #responsesOf(set: SnapshotSetName): SnapshotResponse[] {
+    return this.#db
+      .prepare<{ channel: string; input_key: string; output: string; saved_at: string }>('SELECT channel, input_key, output, saved_at FROM snapshot_responses WHERE set_name = ? ORDER BY channel, input_key')
+      .all(set)
+      .map((row) => ({ channel: row.channel, inputKey: row.input_key, output: JSON.parse(row.output) as unknown, savedAt: row.saved_at }));
+  }
+
+  /** Every tenant's kept limits at once (the CSV needs them all). */
+  limitsOfSet(set: SnapshotSetName): Record<string, SnapshotLimits> {
+    const limits: Record<string, SnapshotLimits> = {};
+    for (const row of this.#db.prepare<{ tenant_code: string; limits: string }>('SELECT tenant_code, limits FROM snapshot_limits WHERE set_name = ?').iterate(set)) {
+      limits[row.tenant_code] = JSON.parse(row.limits) as SnapshotLimits;
+    }
+    return limits;
+  }
+
+  /** How old a snapshot's tenants or usage are; refused (DATABASE_UNAVAILABLE) when it has none. */
+  mark(set: SnapshotSetName, what: 'tenants' | 'usage' = 'tenants'): SnapshotMark {
     const row = this.#set(set);
     const asOf = what === 'usage' ? row?.usage_at : row?.tenants_at;
     if (!row || !asOf) {
@@ -161,7 +252,7 @@ export class SnapshotStore {
 
   /** tenants:list from a snapshot: the same filters and sort as the platform query, in SQLite. */
   listTenants(set: SnapshotSetName, query: ChannelParsedInput<'tenants:list'>): TenantList {
-    const snapshot = this.#mark(set);
+    const snapshot = this.mark(set);
     const where = ['set_name = ?'];
     const params: unknown[] = [set];
     if (query.status && query.status.length > 0) {
@@ -203,6 +294,11 @@ export class SnapshotStore {
     return row ?? null;
   }
 
+  /** Every saved tenant of a snapshot (deleted ones included, as the usage rows may name them). */
+  tenantDetails(set: SnapshotSetName): TenantDetail[] {
+    return (this.#db.prepare('SELECT detail FROM snapshot_tenants WHERE set_name = ? ORDER BY tenant_code').pluck().all(set) as string[]).map((text) => JSON.parse(text) as TenantDetail);
+  }
+
   /** The code a reference names: itself when it is a code, else the saved tenant with that subdomain. */
   tenantCodeOf(set: SnapshotSetName, ref: string): string | null {
     if (TENANT_CODE_PATTERN.test(ref.toUpperCase())) return ref.toUpperCase();
@@ -211,7 +307,7 @@ export class SnapshotStore {
   }
 
   getTenant(set: SnapshotSetName, ref: string): TenantGet {
-    const mark = this.#mark(set);
+    const mark = this.mark(set);
     const row = this.#findTenant(set, ref);
     if (!row) throw new AppError('NOT_FOUND', `No tenant ${ref} in the ${set === 'live' ? 'saved' : 'imported'} snapshot.`);
     // A row refreshed on its own since the full save is newer than the set's time.
@@ -230,7 +326,7 @@ export class SnapshotStore {
 
   /** Usage rows of a snapshot, for the usage views' offline readers. */
   usage(set: SnapshotSetName, filter: { tenantCode?: string; since?: string; until?: string } = {}): { rows: UsageSnapshotRow[]; snapshot: SnapshotMark } {
-    const snapshot = this.#mark(set, 'usage');
+    const snapshot = this.mark(set, 'usage');
     const where = ['set_name = ?'];
     const params: unknown[] = [set];
     const add = (clause: string, value: string | undefined) => {
@@ -242,10 +338,15 @@ export class SnapshotStore {
     add('day >= ?', filter.since);
     add('day <= ?', filter.until);
     const rows = this.#db
-      .prepare<{ tenant_code: string; day: string; metrics: string }>(`SELECT tenant_code, day, metrics FROM snapshot_usage WHERE ${where.join(' AND ')} ORDER BY day, tenant_code`)
+      .prepare<UsageDbRow>(`SELECT tenant_code, day, metrics, figures FROM snapshot_usage WHERE ${where.join(' AND ')} ORDER BY day, tenant_code`)
       .all(...params)
-      .map((row) => ({ tenantCode: row.tenant_code, day: row.day, metrics: JSON.parse(row.metrics) as Record<string, number> }));
+      .map(toUsageSnapshotRow);
     return { rows, snapshot };
+  }
+
+  /** The newest day a snapshot has usage for (null: none). */
+  latestUsageDay(set: SnapshotSetName): string | null {
+    return (this.#db.prepare('SELECT max(day) FROM snapshot_usage WHERE set_name = ?').pluck().get(set) as string | null) ?? null;
   }
 
   /** The live snapshot as a file another machine can import. */
@@ -273,15 +374,14 @@ export class SnapshotStore {
       tenants,
       operations,
       usage,
+      limits: this.limitsOfSet('live'),
+      responses: this.#responsesOf('live'),
     };
     return { file, fileName: snapshotFileName(set.console_label, set.tenants_at) };
   }
 
   #usageRowsOf(set: SnapshotSetName): UsageSnapshotRow[] {
-    return this.#db
-      .prepare<{ tenant_code: string; day: string; metrics: string }>('SELECT tenant_code, day, metrics FROM snapshot_usage WHERE set_name = ? ORDER BY day, tenant_code')
-      .all(set)
-      .map((row) => ({ tenantCode: row.tenant_code, day: row.day, metrics: JSON.parse(row.metrics) as Record<string, number> }));
+    return this.#db.prepare<UsageDbRow>('SELECT tenant_code, day, metrics, figures FROM snapshot_usage WHERE set_name = ? ORDER BY day, tenant_code').all(set).map(toUsageSnapshotRow);
   }
 
   /** Replaces the snapshot under review with the file's content (validated first; one transaction). */
@@ -296,6 +396,8 @@ export class SnapshotStore {
       const insertOps = this.#db.prepare("INSERT INTO snapshot_operations (set_name, tenant_code, operations, saved_at) VALUES ('imported', ?, ?, ?)");
       for (const [code, operations] of Object.entries(file.operations)) insertOps.run(code, JSON.stringify(operations), file.tenantsAt);
       this.#insertUsage('imported', file.usage, file.usageAt ?? file.tenantsAt);
+      this.#insertLimits('imported', file.limits ?? {}, file.usageAt ?? file.tenantsAt);
+      this.#insertResponses('imported', file.responses ?? []);
     }).immediate();
     return { review: this.review()!, tenantCount: file.tenants.length, usageRowCount: file.usage.length };
   }

@@ -1,26 +1,56 @@
-import type { UsageSnapshotRow } from '../../src-shared/contract/offline-models';
-import type { CollectedUsage } from '../usage/usage-store';
+import type pg from 'pg';
+import type { SnapshotLimits, UsageSnapshotRow } from '../../src-shared/contract/offline-models';
+import type { UsageFigures } from '../../src-shared/contract/usage-models';
+import { EFFECTIVE_LIMITS_SQL, LIMIT_WARNING_SQL } from '../usage/effective-limits';
+import { USAGE_ROW_COLUMNS, toUsageFigures, type UsageRow } from '../usage/usage-rows';
+
+type Queryable = Pick<pg.ClientBase, 'query'>;
+
+/** The flat numbers older snapshot files carry; kept so files stay readable by older consoles. */
+export function usageMetrics(figures: UsageFigures): Record<string, number> {
+  const metrics: Record<string, number> = {};
+  const put = (name: string, value: number | null | undefined) => {
+    if (value !== null && value !== undefined) metrics[name] = value;
+  };
+  put('companies', figures.companies);
+  put('usersTotal', figures.usersTotal);
+  if (figures.companies !== null) metrics.usersLargestCompany = figures.largestCompany?.users ?? 0;
+  put('transactionsMonth', figures.transactionsMonth);
+  put('transactionsDelta', figures.transactionsDelta);
+  put('databaseBytes', figures.databaseBytes);
+  put('commits', figures.commits);
+  put('connections', figures.connections);
+  metrics.carriedOver = figures.carriedOver ? 1 : 0;
+  return metrics;
+}
 
 /**
- * The collector's rows as the offline snapshot keeps them: one flat set of numbers per tenant
- * and day (a row whose figures could not be read keeps whatever is known, e.g. the size).
+ * What the offline snapshot keeps after a collection, read back from the platform as the
+ * dashboards read it (so offline answers equal online ones): every tenant's row of that day
+ * and every tenant's effective limits. Two queries, whatever the fleet's size.
  */
-export function usageSnapshotRows(rows: readonly CollectedUsage[]): UsageSnapshotRow[] {
-  return rows.map((row) => {
-    const metrics: Record<string, number> = {};
-    if (row.figures) {
-      metrics.companies = row.figures.companies;
-      metrics.usersTotal = row.figures.usersTotal;
-      metrics.usersLargestCompany = row.figures.largestCompany?.users ?? 0;
-      metrics.transactionsMonth = row.figures.transactionsMonth;
-    }
-    if (row.transactionsDelta !== null) metrics.transactionsDelta = row.transactionsDelta;
-    if (row.stats) {
-      metrics.databaseBytes = row.stats.databaseBytes;
-      metrics.commits = row.stats.commits;
-      metrics.connections = row.stats.connections;
-    }
-    metrics.carriedOver = row.carriedOver ? 1 : 0;
-    return { tenantCode: row.tenantCode, day: row.usageDate, metrics };
-  });
+export async function readUsageSnapshot(db: Queryable, usageDate: string): Promise<{ rows: UsageSnapshotRow[]; limits: Record<string, SnapshotLimits> }> {
+  const [usage, limits] = await Promise.all([
+    db.query<UsageRow & { tenant_code: string }>(
+      `SELECT t.tenant_code, ${USAGE_ROW_COLUMNS} FROM tenant_usage u JOIN tenants t ON t.id = u.tenant_id WHERE u.usage_date = $1::date`,
+      [usageDate],
+    ),
+    db.query<{ tenant_code: string; companies: number | null; users_per_company: number | null; transactions_per_month: number | null; warning: string }>(
+      `SELECT t.tenant_code, el.companies, el.users_per_company, el.transactions_per_month, ${LIMIT_WARNING_SQL}::text AS warning
+         FROM (${EFFECTIVE_LIMITS_SQL}) AS el JOIN tenants t ON t.id = el.tenant_id
+        WHERE t.status <> 'deleted'`,
+    ),
+  ]);
+  return {
+    rows: usage.rows.map((row) => {
+      const figures = toUsageFigures(row);
+      return { tenantCode: row.tenant_code, day: row.usage_date, metrics: usageMetrics(figures), figures, monthStart: row.month_start };
+    }),
+    limits: Object.fromEntries(
+      limits.rows.map((row) => [
+        row.tenant_code,
+        { companies: row.companies, usersPerCompany: row.users_per_company, transactionsPerMonth: row.transactions_per_month, warningPercent: Number(row.warning) },
+      ]),
+    ),
+  };
 }

@@ -11,25 +11,50 @@ type Queryable = Pick<pg.ClientBase, 'query'>;
 export const CSV_MAX_ROWS = 200_000;
 const MAX_RANGE_DAYS = 366;
 
-const COLUMNS = [
+export const USAGE_CSV_COLUMNS = [
   'usage_date', 'tenant_code', 'company_name', 'plan', 'status', 'companies', 'companies_limit', 'users_total',
   'largest_company', 'largest_company_users', 'users_per_company_limit', 'transactions_month', 'transactions_per_month_limit',
   'transactions_delta', 'database_bytes', 'commits', 'sessions', 'connections', 'active', 'carried_over', 'read_at', 'error',
   'collected_at',
 ] as const;
 
+export type UsageCsvRow = Record<(typeof USAGE_CSV_COLUMNS)[number], unknown>;
+
 function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 
 /** The usage table as CSV (csv-stringify does the quoting), newest day first, then by tenant. */
-export async function usageCsv(db: Queryable, filters: ChannelParsedInput<'usage:exportCsv'>['filters']): Promise<UsageCsv> {
-  const { rows: latest } = await db.query<{ day: string | null }>('SELECT max(usage_date)::text AS day FROM usage_daily');
-  const to = filters.to ?? latest[0]?.day ?? new Date().toISOString().slice(0, 10);
+/** The range an export covers: both ends default to the latest collected day; checked, never silently clipped. */
+export function usageCsvRange(filters: ChannelParsedInput<'usage:exportCsv'>['filters'], latestDay: string | null): { from: string; to: string } {
+  const to = filters.to ?? latestDay ?? new Date().toISOString().slice(0, 10);
   const from = filters.from ?? to;
   const span = (Date.parse(to) - Date.parse(from)) / 86_400_000;
   if (span < 0) throw new AppError('VALIDATION', 'The export range ends before it starts.');
   if (span >= MAX_RANGE_DAYS) throw new AppError('VALIDATION', `The export range is limited to ${MAX_RANGE_DAYS} days.`);
+  return { from, to };
+}
+
+/** The CSV text from rows in USAGE_CSV_COLUMNS (newest day first, then by tenant): one renderer online and offline. */
+export function renderUsageCsv(rows: readonly UsageCsvRow[], from: string, to: string): UsageCsv {
+  if (rows.length > CSV_MAX_ROWS) {
+    throw new AppError('VALIDATION', `The export would hold more than ${CSV_MAX_ROWS.toLocaleString('en-US')} rows; narrow the date range or filters.`);
+  }
+  const csv = stringify(rows as UsageCsvRow[], {
+    header: true,
+    columns: [...USAGE_CSV_COLUMNS],
+    cast: {
+      date: (value) => value.toISOString(),
+      boolean: (value) => (value ? 'true' : 'false'),
+    },
+  });
+  return { filename: from === to ? `usage-${to}.csv` : `usage-${from}-to-${to}.csv`, rows: rows.length, csv };
+}
+
+/** The usage table as CSV (csv-stringify does the quoting), newest day first, then by tenant. */
+export async function usageCsv(db: Queryable, filters: ChannelParsedInput<'usage:exportCsv'>['filters']): Promise<UsageCsv> {
+  const { rows: latest } = await db.query<{ day: string | null }>('SELECT max(usage_date)::text AS day FROM usage_daily');
+  const { from, to } = usageCsvRange(filters, latest[0]?.day ?? null);
 
   const where = ['u.usage_date BETWEEN $1::date AND $2::date'];
   const params: unknown[] = [from, to];
@@ -45,7 +70,7 @@ export async function usageCsv(db: Queryable, filters: ChannelParsedInput<'usage
     params.push(likePattern(filters.search));
     where.push(`(t.company_name ILIKE $${params.length} OR t.tenant_code ILIKE $${params.length} OR t.subdomain ILIKE $${params.length})`);
   }
-  const { rows } = await db.query<Record<(typeof COLUMNS)[number], unknown>>(
+  const { rows } = await db.query<UsageCsvRow>(
     `SELECT u.usage_date::text AS usage_date, t.tenant_code, t.company_name, t.plan_code AS plan, t.status,
             u.companies, el.companies AS companies_limit, u.users_total, u.largest_company_name AS largest_company,
             u.largest_company_users, el.users_per_company AS users_per_company_limit, u.transactions_month,
@@ -59,16 +84,5 @@ export async function usageCsv(db: Queryable, filters: ChannelParsedInput<'usage
       LIMIT ${CSV_MAX_ROWS + 1}`,
     params,
   );
-  if (rows.length > CSV_MAX_ROWS) {
-    throw new AppError('VALIDATION', `The export would hold more than ${CSV_MAX_ROWS.toLocaleString('en-US')} rows; narrow the date range or filters.`);
-  }
-  const csv = stringify(rows, {
-    header: true,
-    columns: [...COLUMNS],
-    cast: {
-      date: (value) => value.toISOString(),
-      boolean: (value) => (value ? 'true' : 'false'),
-    },
-  });
-  return { filename: from === to ? `usage-${to}.csv` : `usage-${from}-to-${to}.csv`, rows: rows.length, csv };
+  return renderUsageCsv(rows, from, to);
 }

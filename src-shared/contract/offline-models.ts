@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { usageFiguresSchema } from './usage-models';
 
 /** An imported snapshot under review: reads come from it and changes are refused. */
 export const snapshotReviewSchema = z.object({
@@ -25,18 +26,7 @@ export const consoleStatusSchema = z.object({
 });
 export type ConsoleStatus = z.infer<typeof consoleStatusSchema>;
 
-/**
- * Present on a read's output when it was answered from the local cache instead of the
- * platform database: offline ('live', this console's own snapshot) or while reviewing an
- * imported one ('imported'). Absent on live answers, so existing callers see no change.
- */
-export const snapshotMarkSchema = z.object({
-  asOf: z.string(),
-  source: z.enum(['live', 'imported']),
-  sourceConsole: z.string(),
-  consoleLabel: z.string(),
-});
-export type SnapshotMark = z.infer<typeof snapshotMarkSchema>;
+export { snapshotMarkSchema, type SnapshotMark } from './snapshot-mark';
 
 export const snapshotExportSchema = z.object({
   fileName: z.string(),
@@ -63,5 +53,18 @@ export const usageSnapshotRowSchema = z.object({
   tenantCode: z.string().min(1).max(64),
   day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'day must be YYYY-MM-DD.'),
   metrics: z.record(z.string().max(64), z.number()),
+  /** The day's figures exactly as the platform answers them (absent in files from before they were kept). */
+  figures: usageFiguresSchema.optional(),
+  /** The month the day's transaction count belongs to (YYYY-MM-01). */
+  monthStart: z.string().nullable().optional(),
 });
 export type UsageSnapshotRow = z.infer<typeof usageSnapshotRowSchema>;
+
+/** A tenant's effective limits (plan or override, plus allowances; null = unlimited) as last read. */
+export const snapshotLimitsSchema = z.object({
+  companies: z.number().int().nullable(),
+  usersPerCompany: z.number().int().nullable(),
+  transactionsPerMonth: z.number().int().nullable(),
+  warningPercent: z.number(),
+});
+export type SnapshotLimits = z.infer<typeof snapshotLimitsSchema>;

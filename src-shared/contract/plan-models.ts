@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { planSchema } from './models';
+import { snapshotMarkSchema } from './snapshot-mark';
 
 const isoTime = z.string();
 
@@ -61,6 +62,8 @@ export const tenantLimitsSchema = z.object({
   overrides: z.array(limitOverrideSchema),
   /** The tenant database's schema version (null: not recorded yet). */
   schemaVersion: z.number().int().nullable(),
+  /** Answered from the local cache: the limits as last read online, and when. */
+  snapshot: snapshotMarkSchema.optional(),
 });
 export type TenantLimits = z.infer<typeof tenantLimitsSchema>;
 

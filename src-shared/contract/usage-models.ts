@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tenantStatusSchema } from './models';
+import { snapshotMarkSchema } from './snapshot-mark';
 
 const isoTime = z.string();
 /** A calendar date, YYYY-MM-DD (UTC). */
@@ -122,6 +123,8 @@ export const usageFleetSchema = z.object({
     totals: z.array(z.object({ currency: z.string(), monthlyCents: z.number() })),
   }),
   lastRun: usageRunSummarySchema.nullable(),
+  /** Answered from the local cache (offline or under review): how old it is. */
+  snapshot: snapshotMarkSchema.optional(),
 });
 export type UsageFleet = z.infer<typeof usageFleetSchema>;
 
@@ -135,6 +138,7 @@ export const tenantUsageSchema = z.object({
   latest: usageFiguresSchema.nullable(),
   limits: z.array(usageAgainstLimitSchema),
   history: z.array(usageFiguresSchema),
+  snapshot: snapshotMarkSchema.optional(),
 });
 export type TenantUsage = z.infer<typeof tenantUsageSchema>;
 
@@ -142,5 +146,6 @@ export const usageCsvSchema = z.object({
   filename: z.string(),
   rows: z.number().int(),
   csv: z.string(),
+  snapshot: snapshotMarkSchema.optional(),
 });
 export type UsageCsv = z.infer<typeof usageCsvSchema>;

@@ -1,5 +1,6 @@
 import { sql as audit } from './001-audit';
 import { sql as snapshots } from './002-snapshots';
+import { sql as usageSnapshots } from './003-usage-snapshots';
 
 export interface CacheMigration {
   readonly version: number;
@@ -14,4 +15,5 @@ export interface CacheMigration {
 export const CACHE_MIGRATIONS: readonly CacheMigration[] = [
   { version: 1, name: 'audit', sql: audit },
   { version: 2, name: 'snapshots', sql: snapshots },
+  { version: 3, name: 'usage-snapshots', sql: usageSnapshots },
 ];

@@ -3,7 +3,10 @@ import { Box, Button, EmptyState, Grid, Group, Paper, SegmentedControl, Skeleton
 import { IconChartBar, IconCircleCheck, IconDownload, IconRefresh } from '@tabler/icons-react';
 import { LoadErrorAlert } from '../../components/LoadErrorAlert';
 import { formatDate } from '../../lib/format';
+import { useActionBlock } from '../../store/connectivity-store';
 import { useUsageStore, type TrendDays } from '../../store/usage-store';
+import { AsOfNote } from '../offline/AsOfNote';
+import { BlockedAction } from '../offline/BlockedAction';
 import { TenantDrawer } from '../tenants/detail/TenantDrawer';
 import { CollectProgressBar, LastRunCard } from './LastRunCard';
 import { FleetStats } from './FleetStats';
@@ -13,6 +16,8 @@ import { MrrByPlan, PlanDistribution, StorageChart, TrendsChart } from './UsageC
 export function UsagePage() {
   const { fleet, status, error, days, collecting, exporting } = useUsageStore();
   const { load, setDays, collect, exportCsv } = useUsageStore.getState();
+  // Offline or reviewing a snapshot: the dashboard is browsable, collecting needs the database.
+  const blocked = useActionBlock();
 
   useEffect(() => {
     void useUsageStore.getState().load();
@@ -24,9 +29,12 @@ export function UsagePage() {
     <Stack gap="lg" maw={1280} mx="auto">
       <Group justify="space-between" align="flex-end" wrap="wrap">
         <Box>
-          <Title order={2} data-testid="page-title">
-            Usage
-          </Title>
+          <Group gap="sm" align="center">
+            <Title order={2} data-testid="page-title">
+              Usage
+            </Title>
+            <AsOfNote snapshot={fleet?.snapshot} testId="usage-as-of" />
+          </Group>
           <Text c="dimmed" size="sm" mt={4}>
             {collected ? `Figures collected from every tenant database, as of ${formatDate(fleet.asOf)}.` : 'What every tenant uses against its plan, collected from its own database.'}
           </Text>
@@ -35,9 +43,11 @@ export function UsagePage() {
           <Button variant="default" leftSection={<IconDownload size={16} />} onClick={() => void exportCsv()} loading={exporting} disabled={!collected} data-testid="usage-export">
             Export CSV
           </Button>
-          <Button leftSection={<IconRefresh size={16} />} onClick={() => void collect()} loading={collecting !== null} data-testid="usage-collect">
-            Collect usage now
-          </Button>
+          <BlockedAction reason={blocked} testId="usage-collect-blocked">
+            <Button leftSection={<IconRefresh size={16} />} onClick={() => void collect()} loading={collecting !== null} disabled={blocked !== null} data-testid="usage-collect">
+              Collect usage now
+            </Button>
+          </BlockedAction>
         </Group>
       </Group>
 
@@ -62,9 +72,11 @@ export function UsagePage() {
             data-testid="usage-empty"
           >
             <EmptyState.Actions>
-              <Button leftSection={<IconRefresh size={16} />} onClick={() => void collect()} loading={collecting !== null} data-testid="usage-empty-collect">
-                Collect usage now
-              </Button>
+              <BlockedAction reason={blocked}>
+                <Button leftSection={<IconRefresh size={16} />} onClick={() => void collect()} loading={collecting !== null} disabled={blocked !== null} data-testid="usage-empty-collect">
+                  Collect usage now
+                </Button>
+              </BlockedAction>
             </EmptyState.Actions>
           </EmptyState>
         </Paper>

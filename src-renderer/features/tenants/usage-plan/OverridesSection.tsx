@@ -6,9 +6,21 @@ import { api } from '../../../api/client';
 import { formatDate, formatLimit, formatRelative } from '../../../lib/format';
 import { notifyError, notifySuccess } from '../../../lib/notify';
 import { LIMIT_RESOURCE_LABELS } from '../../usage/usage-levels';
+import { BlockedAction } from '../../offline/BlockedAction';
 
 /** Custom limits and temporary allowances, each with its reason and expiry; add and revoke here. */
-export function OverridesSection({ tenantCode, overrides, onChanged }: { tenantCode: string; overrides: readonly LimitOverride[]; onChanged: () => void }) {
+export function OverridesSection({
+  tenantCode,
+  overrides,
+  onChanged,
+  blocked = null,
+}: {
+  tenantCode: string;
+  overrides: readonly LimitOverride[];
+  onChanged: () => void;
+  /** Why overrides cannot be changed now (offline, or reviewing a snapshot), or null. */
+  blocked?: string | null;
+}) {
   const [adding, setAdding] = useState(false);
   const [revoking, setRevoking] = useState<string | null>(null);
   const active = overrides.filter((entry) => entry.active);
@@ -52,8 +64,16 @@ export function OverridesSection({ tenantCode, overrides, onChanged }: { tenantC
               {entry.expiresAt ? `Expires ${formatDate(entry.expiresAt)} (${formatRelative(entry.expiresAt)})` : 'No expiry'} · by {entry.createdBy}
             </Text>
           </div>
-          <Tooltip label="Revoke">
-            <ActionIcon variant="subtle" color="red" aria-label="Revoke override" loading={revoking === entry.id} onClick={() => void revoke(entry)} data-testid="override-revoke">
+          <Tooltip label={blocked ?? 'Revoke'} multiline maw={280}>
+            <ActionIcon
+              variant="subtle"
+              color="red"
+              aria-label="Revoke override"
+              loading={revoking === entry.id}
+              disabled={blocked !== null}
+              onClick={() => void revoke(entry)}
+              data-testid="override-revoke"
+            >
               <IconTrash size={16} />
             </ActionIcon>
           </Tooltip>
@@ -74,9 +94,11 @@ export function OverridesSection({ tenantCode, overrides, onChanged }: { tenantC
         />
       ) : (
         <Group>
-          <Button size="xs" variant="light" leftSection={<IconPlus size={14} />} onClick={() => setAdding(true)} data-testid="override-add">
-            Add override
-          </Button>
+          <BlockedAction reason={blocked} testId="override-add-blocked">
+            <Button size="xs" variant="light" leftSection={<IconPlus size={14} />} onClick={() => setAdding(true)} disabled={blocked !== null} data-testid="override-add">
+              Add override
+            </Button>
+          </BlockedAction>
         </Group>
       )}
     </Stack>

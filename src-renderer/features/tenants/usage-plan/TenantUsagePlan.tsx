@@ -4,7 +4,10 @@ import { IconArrowsExchange } from '@tabler/icons-react';
 import type { TenantDetail } from '../../../../src-shared/contract/models';
 import { LoadErrorAlert } from '../../../components/LoadErrorAlert';
 import { formatDate } from '../../../lib/format';
+import { useActionBlock } from '../../../store/connectivity-store';
 import { useTenantPlanStore } from '../../../store/tenant-plan-store';
+import { AsOfNote } from '../../offline/AsOfNote';
+import { BlockedAction } from '../../offline/BlockedAction';
 import { useUsageStore } from '../../../store/usage-store';
 import { DetailSection } from '../detail/DetailSection';
 import { ChangePlanModal } from './ChangePlanModal';
@@ -18,6 +21,7 @@ export function TenantUsagePlan({ tenant }: { tenant: TenantDetail }) {
   const { limits, usage, history } = useTenantPlanStore();
   const [changing, setChanging] = useState(false);
   const changeable = tenant.status === 'active' || tenant.status === 'suspended';
+  const blocked = useActionBlock();
 
   useEffect(() => {
     useTenantPlanStore.getState().load(tenant.tenantCode, true);
@@ -41,9 +45,14 @@ export function TenantUsagePlan({ tenant }: { tenant: TenantDetail }) {
         title="Usage against limits"
         aside={
           changeable ? (
-            <Button size="compact-sm" variant="light" leftSection={<IconArrowsExchange size={14} />} onClick={() => setChanging(true)} data-testid="change-plan">
-              Change plan
-            </Button>
+            <Group gap="xs">
+              <AsOfNote snapshot={limits.value?.snapshot} testId="usage-limits-as-of" />
+              <BlockedAction reason={blocked} testId="change-plan-blocked">
+                <Button size="compact-sm" variant="light" leftSection={<IconArrowsExchange size={14} />} onClick={() => setChanging(true)} disabled={blocked !== null} data-testid="change-plan">
+                  Change plan
+                </Button>
+              </BlockedAction>
+            </Group>
           ) : undefined
         }
       >
@@ -60,7 +69,12 @@ export function TenantUsagePlan({ tenant }: { tenant: TenantDetail }) {
             <UsageBars limits={limits.value} />
           </>
         ) : limits.status === 'error' ? (
-          <LoadErrorAlert title="Usage could not be read from the tenant database" message={limits.error} onRetry={reload} data-testid="usage-limits-error" />
+          <LoadErrorAlert
+            title={blocked ? 'Limits need the database' : 'Usage could not be read from the tenant database'}
+            message={limits.error}
+            onRetry={reload}
+            data-testid="usage-limits-error"
+          />
         ) : (
           <Stack gap="md">
             {[0, 1, 2].map((index) => (
@@ -72,7 +86,7 @@ export function TenantUsagePlan({ tenant }: { tenant: TenantDetail }) {
 
       <DetailSection title="Overrides">
         {limits.value ? (
-          <OverridesSection tenantCode={tenant.tenantCode} overrides={limits.value.overrides} onChanged={onOverridesChanged} />
+          <OverridesSection tenantCode={tenant.tenantCode} overrides={limits.value.overrides} onChanged={onOverridesChanged} blocked={blocked} />
         ) : limits.status === 'error' ? (
           <Text size="sm" c="dimmed">
             Shown once the limits load.
@@ -82,7 +96,7 @@ export function TenantUsagePlan({ tenant }: { tenant: TenantDetail }) {
         )}
       </DetailSection>
 
-      <DetailSection title="Last 90 days">
+      <DetailSection title="Last 90 days" aside={<AsOfNote snapshot={usage.value?.snapshot} testId="usage-history-as-of" />}>
         {usage.value ? (
           <UsageHistoryChart usage={usage.value} />
         ) : usage.status === 'error' ? (
