@@ -117,8 +117,9 @@ export function PlanCard({ family }: { family: PlanFamily }) {
           </BlockedAction>
         </Group>
       </Stack>
-      <EditPlanModal plan={current} grandfathered={family.grandfathered} opened={editing} onClose={() => setEditing(false)} />
-      <MoveTenantsModal plan={current} opened={moving} onClose={() => setMoving(false)} />
+      {/* Mounted only while open: one card's modal never shadows another's. */}
+      {editing && <EditPlanModal plan={current} grandfathered={family.grandfathered} opened onClose={() => setEditing(false)} />}
+      {moving && <MoveTenantsModal plan={current} opened onClose={() => setMoving(false)} />}
     </Paper>
   );
 }
