@@ -182,8 +182,8 @@ export function MoveTenantsModal({ plan, opened, onClose }: { plan: PlanVersion;
           {overChosen > 0 && (
             <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} data-testid="move-over-alert">
               <Text size="sm">
-                {overChosen} of the chosen {overChosen === 1 ? 'tenant is' : 'tenants are'} over the new limits. Without Force {overChosen === 1 ? 'it stays' : 'they stay'} on
-                {overChosen === 1 ? ' its' : ' their'} version; with Force the data stays and new inserts over a limit are refused.
+                {overChosen} of the {chosen.length} chosen {overChosen === 1 ? 'is' : 'are'} over the new limits. Without Force {overChosen === 1 ? 'it stays on its' : 'they stay on their'}{' '}
+                version; with Force the data stays and new inserts over a limit are refused.
               </Text>
               <Checkbox mt="sm" label="Force: also move the tenants over the new limits" checked={force} onChange={(event) => setForce(event.currentTarget.checked)} data-testid="move-force" />
             </Alert>

@@ -8,6 +8,7 @@ import type { PlanFamily } from '../../store/plans-store';
 import { BlockedAction } from '../offline/BlockedAction';
 import { EditPlanModal } from './EditPlanModal';
 import { MoveTenantsModal } from './MoveTenantsModal';
+import classes from './PlanCard.module.css';
 
 const limitsOf = (v: PlanVersion) => `${formatLimit(v.limits.companies)} · ${formatLimit(v.limits.usersPerCompany)} · ${formatLimit(v.limits.transactionsPerMonth)}`;
 
@@ -28,7 +29,7 @@ export function PlanCard({ family }: { family: PlanFamily }) {
               <Title order={3} size="h4">
                 {current.name}
               </Title>
-              <Badge variant="light" data-testid={`plan-version-${family.code}`}>
+              <Badge variant="light" tt="none" data-testid={`plan-version-${family.code}`}>
                 v{current.version}
               </Badge>
             </Group>
@@ -57,7 +58,7 @@ export function PlanCard({ family }: { family: PlanFamily }) {
         </SimpleGrid>
 
         <Divider label="Versions" labelPosition="left" />
-        <Table verticalSpacing={4} fz="sm" data-testid={`plan-versions-${family.code}`}>
+        <Table verticalSpacing={4} fz="sm" className={classes.versions} data-testid={`plan-versions-${family.code}`}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Version</Table.Th>
@@ -76,11 +77,11 @@ export function PlanCard({ family }: { family: PlanFamily }) {
                       v{v.version}
                     </Text>
                     {v.isCurrent ? (
-                      <Badge size="xs" variant="light" color="teal">
+                      <Badge size="xs" variant="light" color="teal" className={classes.badge}>
                         current
                       </Badge>
                     ) : v.tenantCount > 0 ? (
-                      <Badge size="xs" variant="light" color="gray">
+                      <Badge size="xs" variant="light" color="gray" className={classes.badge}>
                         grandfathered
                       </Badge>
                     ) : null}
@@ -88,7 +89,7 @@ export function PlanCard({ family }: { family: PlanFamily }) {
                 </Table.Td>
                 <Table.Td c="dimmed">{formatDate(v.createdAt)}</Table.Td>
                 <Table.Td className="tabular">{formatPrice(v)}</Table.Td>
-                <Table.Td className="tabular">{limitsOf(v)}</Table.Td>
+                <Table.Td className={`tabular ${classes.wrap}`}>{limitsOf(v)}</Table.Td>
                 <Table.Td ta="right" className="tabular" data-testid="version-tenant-count">
                   {formatCount(v.tenantCount)}
                 </Table.Td>

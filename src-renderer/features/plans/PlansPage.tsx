@@ -22,7 +22,7 @@ export function PlansPage() {
   return (
     <Stack gap="lg" maw={1280} mx="auto">
       <Group justify="space-between" align="flex-start" wrap="wrap" gap="md">
-        <Box maw={620}>
+        <Box maw={500}>
           <Title order={2} data-testid="page-title">
             Plans
           </Title>
@@ -30,7 +30,7 @@ export function PlansPage() {
             Editing a plan creates a new version for new tenants. Existing tenants keep the version they signed up on until you move them.
           </Text>
         </Box>
-        <Box miw={380}>
+        <Box>
           <FleetMigrationCard />
         </Box>
       </Group>
