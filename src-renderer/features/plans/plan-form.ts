@@ -79,7 +79,8 @@ const FIELD_OF_PATH: Readonly<Record<string, PlanFormField>> = {
 };
 
 /** zod's generic wording ("Too small: expected number to be >=0") in plain words; the schema's own messages as they are. */
-function readable(issue: { code: string; message: string; minimum?: unknown; maximum?: unknown }): string {
+function readable(issue: { code: string; message: string; origin?: unknown; minimum?: unknown; maximum?: unknown }): string {
+  if (issue.message.startsWith('Too small') && issue.origin === 'string') return 'Enter a value.';
   if (issue.message.startsWith('Too small')) return `Must be at least ${String(issue.minimum)}.`;
   if (issue.message.startsWith('Too big')) return `Must be at most ${String(issue.maximum)}.`;
   if (issue.message.startsWith('Invalid input')) return issue.message.includes('int') ? 'Enter a whole number.' : 'Enter a valid value.';
