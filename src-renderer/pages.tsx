@@ -1,8 +1,9 @@
 import type { ComponentType } from 'react';
-import { IconBuildingSkyscraper, IconChartBar, IconReceipt2, IconSettings, IconShieldCheck, type Icon } from '@tabler/icons-react';
+import { IconBuildingSkyscraper, IconChartBar, IconPackages, IconReceipt2, IconSettings, IconShieldCheck, type Icon } from '@tabler/icons-react';
 import { SettingsPage } from './features/settings/SettingsPage';
 import { TenantsPage } from './features/tenants/TenantsPage';
 import { UsagePage } from './features/usage/UsagePage';
+import { PlansPage } from './features/plans/PlansPage';
 import { AuditPage } from './features/audit/AuditPage';
 
 export interface PageDefinition {
@@ -23,6 +24,7 @@ export interface PageDefinition {
 export const PAGES = [
   { name: 'tenants', label: 'Tenants', description: 'Provision, find and manage tenants', icon: IconBuildingSkyscraper, section: 'operations', component: TenantsPage },
   { name: 'usage', label: 'Usage', description: 'Usage dashboards per tenant and plan', icon: IconChartBar, section: 'operations', component: UsagePage },
+  { name: 'plans', label: 'Plans', description: 'Plan versions, moving tenants, tenant-schema migrations', icon: IconPackages, section: 'operations', component: PlansPage },
   { name: 'audit', label: 'Audit', description: 'The tamper-evident log of operator actions', icon: IconShieldCheck, section: 'operations', component: AuditPage },
   { name: 'billing', label: 'Billing', description: 'Trials, subscriptions and invoices', icon: IconReceipt2, section: 'operations', component: null },
   { name: 'settings', label: 'Settings', description: 'Base domain, retention', icon: IconSettings, section: 'console', component: SettingsPage },

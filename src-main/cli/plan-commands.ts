@@ -12,6 +12,12 @@ function resourceOption(value: string): LimitResource {
   return value as LimitResource;
 }
 
+function versionOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('A plan version is a whole number ≥ 1.');
+  return n;
+}
+
 function limitValueOption(value: string): number | null {
   if (value === 'unlimited') return null;
   const n = Number(value);
@@ -19,7 +25,7 @@ function limitValueOption(value: string): number | null {
   return n;
 }
 
-/** `tenantctl plans`, `tenantctl plan set|override|revoke|limits|history`, `tenantctl migrate`. */
+/** `tenantctl plans`, `tenantctl plan set|move|override|revoke|limits|history`, `tenantctl migrate`. */
 export function registerPlanCommands(program: Command): void {
   program
     .command('plans')
@@ -58,6 +64,45 @@ export function registerPlanCommands(program: Command): void {
         });
         if (options.json) return printJson(tenant);
         process.stdout.write(`${tenant.tenantCode} is now on ${tenant.planName} (${tenant.plan} v${tenant.planVersion}).\n`);
+      });
+    });
+
+  plan
+    .command('move')
+    .description("move the tenants on older versions of a plan to its current version (grandfathered tenants); over-limit tenants need --force")
+    .argument('<plan>', 'plan code')
+    .option('--from-version <n>', 'only the tenants on this version (default: every older version)', versionOption)
+    .option('--force', 'also move tenants over the new limits (existing data stays, new inserts are refused)')
+    .option('--dry-run', 'only preview: who would move and who would be over the new limits')
+    .option('--reason <text>', 'why (recorded in each plan history)')
+    .option(json.flags, json.description)
+    .action(async (planCode: string, options: { fromVersion?: number; force?: boolean; dryRun?: boolean; reason?: string; json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const selection = { code: planCode, ...(options.fromVersion !== undefined ? { fromVersion: options.fromVersion } : {}) };
+        if (options.dryRun) {
+          const preview = await session.call('plans:previewMove', selection);
+          if (options.json) return printJson({ preview });
+          if (preview.length === 0) return void process.stdout.write(`No tenant to move: every ${planCode} tenant is on the current version.\n`);
+          printTable(
+            ['TENANT', 'COMPANY', 'FROM', 'TO', 'OVER THE NEW LIMITS'],
+            preview.map((p) => [p.tenantCode, p.companyName, `v${p.from.version}`, `v${p.to.version}`, p.problem ?? (p.violations.map((v) => v.message).join('; ') || '—')]),
+          );
+          const over = preview.filter((p) => p.violations.length > 0).length;
+          process.stdout.write(`${preview.length} to move, ${over} over the new limits${over > 0 ? ' (moved only with --force)' : ''}.\n`);
+          return;
+        }
+        const result = await session.call('plans:moveTenants', {
+          ...selection,
+          force: options.force ?? false,
+          ...(options.reason !== undefined ? { reason: options.reason } : {}),
+        });
+        // Refused (over the limits, not forced) and failed tenants make the run unsuccessful for scripts.
+        if (result.failed.length > 0) process.exitCode = 1;
+        else if (result.refused.length > 0) process.exitCode = 6;
+        if (options.json) return printJson(result);
+        process.stdout.write(`${result.moved.length} moved (${result.moved.filter((m) => m.forced).length} forced), ${result.refused.length} refused, ${result.failed.length} failed.\n`);
+        for (const refused of result.refused) process.stdout.write(`  refused: ${refused.tenantCode}: ${refused.message}\n`);
+        for (const failed of result.failed) process.stdout.write(`  failed: ${failed.tenantCode}: ${failed.message}\n`);
       });
     });
 

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { FleetMigrateReport } from '../../src-shared/contract/plan-models';
+import type { FleetMigrateReport, FleetStatus } from '../../src-shared/contract/plan-models';
 import { applyMigrations } from '../platform/migrate';
 import { withClient } from '../postgres/pools';
 import type { PlatformContext } from '../platform/platform-context';
@@ -37,6 +37,28 @@ export async function outOfDateTenants(ctx: PlatformContext, version: number): P
     [version],
   );
   return rows;
+}
+
+const STATUS_LIST_LIMIT = 200;
+
+/** What a fleet migration would do now: how many tenant databases are behind `version`, and which. */
+export async function fleetStatus(ctx: PlatformContext, version = Math.max(...TENANT_MIGRATIONS.map((m) => m.version))): Promise<FleetStatus> {
+  const { rows: countRows } = await ctx.pool.query<{ total: number; behind: number }>(
+    `SELECT count(*)::int AS total, (count(*) FILTER (WHERE schema_version IS DISTINCT FROM $1))::int AS behind
+       FROM tenants WHERE status NOT IN ('deleted', 'provisioning')`,
+    [version],
+  );
+  const { rows } = await ctx.pool.query<{ tenant_code: string; schema_version: number | null }>(
+    `SELECT tenant_code, schema_version FROM tenants
+      WHERE status NOT IN ('deleted', 'provisioning') AND schema_version IS DISTINCT FROM $1 ORDER BY tenant_code LIMIT $2`,
+    [version, STATUS_LIST_LIMIT],
+  );
+  return {
+    schemaVersion: version,
+    total: countRows[0]?.total ?? 0,
+    behind: countRows[0]?.behind ?? 0,
+    behindTenants: rows.map((row) => ({ tenantCode: row.tenant_code, schemaVersion: row.schema_version })),
+  };
 }
 
 /**

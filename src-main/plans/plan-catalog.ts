@@ -35,6 +35,12 @@ export async function listPlanVersions(db: Queryable, code: string): Promise<Pla
   return rows.map(toPlanVersion);
 }
 
+/** Every version of every plan in catalog order (current version first within a plan), with tenant counts. */
+export async function listPlanCatalog(db: Queryable): Promise<PlanVersion[]> {
+  const { rows } = await db.query<PlanVersionRow>(`${VERSION_SELECT} ORDER BY p.sort_order, p.code, p.version DESC`);
+  return rows.map(toPlanVersion);
+}
+
 /**
  * Editing a plan adds a version and makes it the current one (what new tenants get);
  * tenants on older versions keep theirs (grandfathering) until moved.

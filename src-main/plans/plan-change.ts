@@ -180,31 +180,42 @@ async function revertPlanChange(ctx: PlatformContext, operation: OperationRecord
   }
 }
 
-/** Tenants a bulk move concerns: the named ones, or every tenant on an older version of the plan. */
-async function moveCandidates(ctx: PlatformContext, target: PlanRef, refs: readonly string[] | undefined): Promise<TenantRow[]> {
-  if (refs) return Promise.all(refs.map((ref) => getTenantRow(ctx.pool, ref)));
+export interface MoveSelection {
+  readonly code: string;
+  readonly version?: number | undefined;
+  /** Named tenants (any plan). */
+  readonly tenants?: string[] | undefined;
+  /** Only the tenants on this version of the plan. */
+  readonly fromVersion?: number | undefined;
+}
+
+/** Tenants a bulk move concerns: the named ones, those on `fromVersion`, or every tenant on another version of the plan. */
+async function moveCandidates(ctx: PlatformContext, target: PlanRef, selection: MoveSelection): Promise<TenantRow[]> {
+  if (selection.tenants) return Promise.all(selection.tenants.map((ref) => getTenantRow(ctx.pool, ref)));
   const { rows } = await ctx.pool.query<{ tenant_code: string }>(
-    `SELECT tenant_code FROM tenants WHERE plan_code = $1 AND plan_version <> $2 AND status NOT IN ('deleted', 'provisioning') ORDER BY tenant_code`,
-    [target.code, target.version],
+    `SELECT tenant_code FROM tenants
+      WHERE plan_code = $1 AND plan_version <> $2 AND ($3::int IS NULL OR plan_version = $3) AND status NOT IN ('deleted', 'provisioning')
+      ORDER BY tenant_code`,
+    [target.code, target.version, selection.fromVersion ?? null],
   );
   return Promise.all(rows.map((row) => getTenantRow(ctx.pool, row.tenant_code)));
 }
 
 const MOVE_CONCURRENCY = 4;
 
-export async function previewMove(ctx: PlatformContext, input: { code: string; version?: number | undefined; tenants?: string[] | undefined }): Promise<PlanChangePreview[]> {
+export async function previewMove(ctx: PlatformContext, input: MoveSelection): Promise<PlanChangePreview[]> {
   const target = await resolvePlan(ctx, input.code, input.version);
-  const rows = await moveCandidates(ctx, target, input.tenants);
+  const rows = await moveCandidates(ctx, target, input);
   const limit = pLimit(MOVE_CONCURRENCY);
   return Promise.all(rows.map((row) => limit(() => previewPlanChange(ctx, row, target))));
 }
 
 export async function moveTenants(
   ctx: PlatformContext,
-  input: { code: string; version?: number | undefined; tenants?: string[] | undefined; force: boolean; reason?: string | undefined },
+  input: MoveSelection & { force: boolean; reason?: string | undefined },
 ): Promise<MoveTenantsResult> {
   const target = await resolvePlan(ctx, input.code, input.version);
-  const rows = await moveCandidates(ctx, target, input.tenants);
+  const rows = await moveCandidates(ctx, target, input);
   const result: MoveTenantsResult = { moved: [], refused: [], failed: [] };
   const limit = pLimit(MOVE_CONCURRENCY);
   await Promise.all(

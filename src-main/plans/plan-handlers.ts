@@ -1,13 +1,15 @@
 import type { PlatformContext } from '../platform/platform-context';
 import { getTenantRow } from '../tenants/tenant-queries';
 import type { Handlers } from '../core/dispatch';
-import { migrateFleet } from './fleet-migrate';
-import { listPlanVersions, updatePlan } from './plan-catalog';
+import { fleetStatus, migrateFleet } from './fleet-migrate';
+import { listPlanCatalog, listPlanVersions, updatePlan } from './plan-catalog';
 import { changeTenantPlan, moveTenants, previewMove, previewPlanChange, resolvePlan } from './plan-change';
 import { planHistory, revokeOverride, setOverride } from './overrides';
 import { tenantLimits } from './tenant-limits';
 
 type PlanChannel =
+  | 'plans:catalog'
+  | 'fleet:status'
   | 'plans:versions'
   | 'plans:update'
   | 'plans:previewMove'
@@ -22,6 +24,7 @@ type PlanChannel =
 
 export function createPlanHandlers(ctx: PlatformContext): Pick<Handlers, PlanChannel> {
   return {
+    'plans:catalog': async () => listPlanCatalog(ctx.pool),
     'plans:versions': async ({ code }) => listPlanVersions(ctx.pool, code),
     'plans:update': async (input) => updatePlan(ctx.pool, input),
     'plans:previewMove': async (input) => previewMove(ctx, input),
@@ -35,6 +38,7 @@ export function createPlanHandlers(ctx: PlatformContext): Pick<Handlers, PlanCha
     'tenants:setOverride': async (input) => setOverride(ctx, input),
     'tenants:revokeOverride': async (input) => revokeOverride(ctx, input),
     'tenants:planHistory': async ({ ref }) => planHistory(ctx.pool, ref),
+    'fleet:status': async () => fleetStatus(ctx),
     'fleet:migrate': async ({ requestId }) =>
       migrateFleet(ctx, {
         onProgress: (done, total, tenantCode, failed) => {

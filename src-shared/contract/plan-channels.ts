@@ -4,6 +4,7 @@ import type { ChannelGroup } from './channel-definition';
 import { tenantDetailSchema } from './models';
 import {
   fleetMigrateReportSchema,
+  fleetStatusSchema,
   limitOverrideSchema,
   limitResourceSchema,
   moveTenantsResultSchema,
@@ -16,9 +17,18 @@ import {
 const expectedVersion = z.number().int().min(1, 'expectedVersion is the tenant version you last saw.');
 const limitValue = z.number().int().min(0, 'A limit is 0 or more.').max(1_000_000_000);
 const planVersion = z.number().int().min(1);
+/** A bulk move names its tenants or the version they are on, not both. */
+const oneSelection = (input: { tenants?: unknown; fromVersion?: unknown }) => input.tenants === undefined || input.fromVersion === undefined;
+const oneSelectionError = { message: 'Give either the tenants or the version to move from, not both.', path: ['fromVersion'] };
 
 /** Plans, limits, overrides and fleet tenant-schema migrations. */
 export const planChannels = {
+  /** Every version of every plan (current and grandfathered), with how many tenants are on each. */
+  'plans:catalog': {
+    input: z.object({}).strict(),
+    output: z.array(planVersionSchema),
+    mutates: false,
+  },
   'plans:versions': {
     input: z.object({ code: planCodeSchema }).strict(),
     output: z.array(planVersionSchema),
@@ -47,7 +57,10 @@ export const planChannels = {
   },
   /** Who would be over the limits of a plan version if moved to it (default: the current version; all tenants on older versions of the plan). */
   'plans:previewMove': {
-    input: z.object({ code: planCodeSchema, version: planVersion.optional(), tenants: z.array(tenantRefSchema).max(1000).optional() }).strict(),
+    input: z
+      .object({ code: planCodeSchema, version: planVersion.optional(), tenants: z.array(tenantRefSchema).max(1000).optional(), fromVersion: planVersion.optional() })
+      .strict()
+      .refine(oneSelection, oneSelectionError),
     output: z.array(planChangePreviewSchema),
     mutates: false,
   },
@@ -57,10 +70,13 @@ export const planChannels = {
         code: planCodeSchema,
         version: planVersion.optional(),
         tenants: z.array(tenantRefSchema).max(1000).optional(),
+        /** Only the tenants on this version of the plan (default: every older version). */
+        fromVersion: planVersion.optional(),
         force: z.boolean().default(false),
         reason: reasonSchema.optional(),
       })
-      .strict(),
+      .strict()
+      .refine(oneSelection, oneSelectionError),
     output: moveTenantsResultSchema,
     mutates: true,
   },
@@ -113,6 +129,12 @@ export const planChannels = {
   'tenants:planHistory': {
     input: z.object({ ref: tenantRefSchema }).strict(),
     output: z.array(planHistoryEntrySchema),
+    mutates: false,
+  },
+  /** How many tenant databases are behind the newest tenant schema. */
+  'fleet:status': {
+    input: z.object({}).strict(),
+    output: fleetStatusSchema,
     mutates: false,
   },
   /** Applies the tenant-schema migrations to every tenant database not yet at the newest version. */

@@ -114,3 +114,15 @@ export const fleetMigrateReportSchema = z.object({
   upToDate: z.number().int(),
 });
 export type FleetMigrateReport = z.infer<typeof fleetMigrateReportSchema>;
+
+/** How far the fleet's tenant databases are from the newest tenant schema (what fleet:migrate would do). */
+export const fleetStatusSchema = z.object({
+  schemaVersion: z.number().int(),
+  /** Tenants with a database (not deleted, not being provisioned). */
+  total: z.number().int(),
+  /** Of those, not recorded at schemaVersion. */
+  behind: z.number().int(),
+  /** The first of the tenants behind (up to 200), by code: which version each is recorded at. */
+  behindTenants: z.array(z.object({ tenantCode: z.string(), schemaVersion: z.number().int().nullable() })),
+});
+export type FleetStatus = z.infer<typeof fleetStatusSchema>;

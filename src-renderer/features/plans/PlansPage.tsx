@@ -1,0 +1,56 @@
+import { useEffect } from 'react';
+import { Box, Grid, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { LoadErrorAlert } from '../../components/LoadErrorAlert';
+import { onConnectivityChange } from '../../store/connectivity-store';
+import { usePlansStore } from '../../store/plans-store';
+import { TenantDrawer } from '../tenants/detail/TenantDrawer';
+import { FleetMigrationCard } from './FleetMigrationCard';
+import { PlanCard } from './PlanCard';
+
+/** The plans the console sells, their versions (grandfathered tenants) and the fleet's tenant schema. */
+export function PlansPage() {
+  const { families, status, error } = usePlansStore();
+
+  useEffect(() => {
+    void usePlansStore.getState().load();
+    // Back online (or a review closed): the figures may have moved meanwhile.
+    return onConnectivityChange((now, before) => {
+      if (now.online && (!before || !before.online || before.review !== now.review)) void usePlansStore.getState().load();
+    });
+  }, []);
+
+  return (
+    <Stack gap="lg" maw={1280} mx="auto">
+      <Group justify="space-between" align="flex-start" wrap="wrap" gap="md">
+        <Box maw={500}>
+          <Title order={2} data-testid="page-title">
+            Plans
+          </Title>
+          <Text c="dimmed" size="sm" mt={4}>
+            Editing a plan creates a new version for new tenants. Existing tenants keep the version they signed up on until you move them.
+          </Text>
+        </Box>
+        <Box>
+          <FleetMigrationCard />
+        </Box>
+      </Group>
+
+      {status === 'error' && <LoadErrorAlert title="Plans could not be loaded" message={error} onRetry={() => void usePlansStore.getState().load()} data-testid="plans-error" />}
+
+      <Grid gap="lg">
+        {families.length === 0 && status !== 'error'
+          ? [0, 1, 2, 3].map((index) => (
+              <Grid.Col key={index} span={{ base: 12, lg: 6 }}>
+                <Skeleton h={360} radius="lg" />
+              </Grid.Col>
+            ))
+          : families.map((family) => (
+              <Grid.Col key={family.code} span={{ base: 12, lg: 6 }}>
+                <PlanCard family={family} />
+              </Grid.Col>
+            ))}
+      </Grid>
+      <TenantDrawer />
+    </Stack>
+  );
+}
