@@ -8,24 +8,38 @@ function daysOption(value: string): number {
   return days;
 }
 
+function integerOption(label: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${label} must be a whole number from ${min} to ${max}.`);
+    return n;
+  };
+}
+
 export function registerSettingsCommand(program: Command): void {
   program
     .command('settings')
-    .description("show or change the console's settings (base domain, cancellation retention)")
+    .description("show or change the console's settings (base domain, retention, limit warning, usage schedule)")
     .option('--base-domain <domain>', "the tenants' base domain: <subdomain>.<domain>")
     .option('--retention-days <n>', 'days a cancelled tenant is kept before deletion', daysOption)
+    .option('--warning-percent <n>', 'soft limit: warn from this % of a limit (1–100)', integerOption('The warning threshold', 1, 100))
+    .option('--usage-interval-hours <n>', 'how often a running console collects usage (1–720)', integerOption('The usage interval', 1, 720))
     .option('--json', 'print JSON (snake_case) instead of text')
-    .action(async (options: { baseDomain?: string; retentionDays?: number; json?: boolean }) => {
+    .action(async (options: { baseDomain?: string; retentionDays?: number; warningPercent?: number; usageIntervalHours?: number; json?: boolean }) => {
       await withCliSession(async (session) => {
         const changes = {
           ...(options.baseDomain !== undefined ? { baseDomain: options.baseDomain } : {}),
           ...(options.retentionDays !== undefined ? { cancellationRetentionDays: options.retentionDays } : {}),
+          ...(options.warningPercent !== undefined ? { limitWarningPercent: options.warningPercent } : {}),
+          ...(options.usageIntervalHours !== undefined ? { usageCollectionIntervalHours: options.usageIntervalHours } : {}),
         };
         const settings = Object.keys(changes).length > 0 ? await session.call('settings:update', changes) : await session.call('settings:get', {});
         if (options.json) return printJson(settings);
         printFields([
           ['Base domain', settings.baseDomain],
           ['Cancellation retention', `${settings.cancellationRetentionDays} days`],
+          ['Limit warning', `from ${settings.limitWarningPercent}% of a limit`],
+          ['Usage collection', `every ${settings.usageCollectionIntervalHours} hours while a console runs`],
         ]);
       });
     });

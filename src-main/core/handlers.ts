@@ -19,6 +19,7 @@ import type { Handlers } from './dispatch';
 import { createAuditHandlers } from '../audit/audit-handlers';
 import type { AuditService } from '../audit/audit-service';
 import { createPlanHandlers } from '../plans/plan-handlers';
+import { pushWarningPercent } from '../plans/warning-threshold';
 import { createBackupHandlers } from '../backup/backup-handlers';
 import { changeStatusWithBackup } from '../backup/status-with-backup';
 import type { BackupContext } from '../backup/backup-context';
@@ -40,7 +41,12 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, services: Co
     'app:info': async () => info,
     'plans:list': async () => listCurrentPlans(ctx.pool),
     'settings:get': async () => readSettings(ctx.pool),
-    'settings:update': async (patch) => writeSettings(ctx.pool, patch),
+    'settings:update': async (patch) => {
+      const settings = await writeSettings(ctx.pool, patch);
+      // check_limit in each tenant database warns at the same threshold as the dashboards.
+      if (patch.limitWarningPercent !== undefined) await pushWarningPercent(ctx, patch.limitWarningPercent);
+      return settings;
+    },
     'tenants:list': async (query) => listTenants(ctx.pool, query),
     'tenants:get': async ({ ref }) => getTenant(ctx.pool, ref),
     'tenants:operations': async ({ ref, limit }) => listTenantOperations(ctx.pool, ref, limit),

@@ -104,6 +104,8 @@ export async function readSettings(db: Queryable): Promise<Settings> {
   return {
     baseDomain: String(map.get('base_domain') ?? 'yourerp.com'),
     cancellationRetentionDays: Number(map.get('cancellation_retention_days') ?? 30),
+    limitWarningPercent: Number(map.get('limit_warning_percent') ?? 80),
+    usageCollectionIntervalHours: Number(map.get('usage_collection_interval_hours') ?? 24),
   };
 }
 
@@ -111,6 +113,8 @@ export async function writeSettings(db: Queryable, patch: Partial<Settings>): Pr
   const entries: [string, unknown][] = [];
   if (patch.baseDomain !== undefined) entries.push(['base_domain', patch.baseDomain]);
   if (patch.cancellationRetentionDays !== undefined) entries.push(['cancellation_retention_days', patch.cancellationRetentionDays]);
+  if (patch.limitWarningPercent !== undefined) entries.push(['limit_warning_percent', patch.limitWarningPercent]);
+  if (patch.usageCollectionIntervalHours !== undefined) entries.push(['usage_collection_interval_hours', patch.usageCollectionIntervalHours]);
   for (const [key, value] of entries) {
     await db.query(
       `INSERT INTO settings (key, value) VALUES ($1, $2::jsonb)

@@ -61,6 +61,8 @@ export const channels = {
           .regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/, 'Base domain must be a domain name such as example.com.')
           .optional(),
         cancellationRetentionDays: z.number().int().min(1).max(3650).optional(),
+        limitWarningPercent: z.number().int().min(1, 'The warning threshold is a percentage from 1 to 100.').max(100, 'The warning threshold is a percentage from 1 to 100.').optional(),
+        usageCollectionIntervalHours: z.number().int().min(1, 'Collect usage at least once every 720 hours (30 days) and at most hourly.').max(720, 'Collect usage at least once every 720 hours (30 days) and at most hourly.').optional(),
       })
       .strict(),
     output: settingsSchema,

@@ -69,6 +69,10 @@ export type TenantSortField = (typeof TENANT_SORT_FIELDS)[number];
 export const settingsSchema = z.object({
   baseDomain: z.string(),
   cancellationRetentionDays: z.number().int(),
+  /** Soft limit: dashboards and check_limit warn from this % of a limit. */
+  limitWarningPercent: z.number().int(),
+  /** How often a running console collects usage by itself. */
+  usageCollectionIntervalHours: z.number().int(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -63,8 +63,10 @@ describe('tenantctl', () => {
       'cancel:done', 'backup:done', 'activate:done', 'suspend:done', 'backup:done', 'provision:done',
     ]);
 
-    const settings = JSON.parse((await tenantctl('settings', '--base-domain', 'Example-ERP.net', '--retention-days', '45', '--json')).stdout);
-    expect(settings).toEqual({ base_domain: 'example-erp.net', cancellation_retention_days: 45 });
+    const settings = JSON.parse(
+      (await tenantctl('settings', '--base-domain', 'Example-ERP.net', '--retention-days', '45', '--warning-percent', '75', '--usage-interval-hours', '12', '--json')).stdout,
+    );
+    expect(settings).toEqual({ base_domain: 'example-erp.net', cancellation_retention_days: 45, limit_warning_percent: 75, usage_collection_interval_hours: 12 });
     expect(JSON.parse((await tenantctl('settings', '--json')).stdout)).toEqual(settings);
 
     const text = await tenantctl('show', 'CLIW001');
@@ -84,6 +86,7 @@ describe('tenantctl', () => {
       { args: ['frobnicate'], code: 2, line: /unknown command 'frobnicate'/ },
       { args: ['settings', '--base-domain', 'not a domain'], code: 2, line: /Base domain must be a domain name/ },
       { args: ['settings', '--retention-days', '0'], code: 2, line: /Retention must be 1–3650 days/ },
+      { args: ['settings', '--warning-percent', '101'], code: 2, line: /warning threshold must be a whole number from 1 to 100/ },
       { args: ['history', 'NOPE999'], code: 3, line: /No tenant NOPE999/ },
     ];
     for (const { args, code, line } of cases) {

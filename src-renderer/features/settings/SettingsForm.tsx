@@ -14,6 +14,9 @@ import {
   RETENTION_MIN,
   retentionProblem,
   settingsChanges,
+  USAGE_INTERVAL_HOURS,
+  WARNING_PERCENT,
+  wholeNumberProblem,
   type SettingsValues,
 } from './settings-rules';
 
@@ -31,9 +34,11 @@ export function SettingsForm({ saved }: { saved: Settings }) {
 
   const domainError = baseDomainProblem(values.baseDomain);
   const retentionError = retentionProblem(values.cancellationRetentionDays);
+  const warningError = wholeNumberProblem(values.limitWarningPercent, WARNING_PERCENT.min, WARNING_PERCENT.max, 'a percentage');
+  const intervalError = wholeNumberProblem(values.usageCollectionIntervalHours, USAGE_INTERVAL_HOURS.min, USAGE_INTERVAL_HOURS.max, 'a number of hours');
   const changes = settingsChanges(values, saved);
   const changed = Object.keys(changes).length > 0;
-  const valid = domainError === null && retentionError === null;
+  const valid = domainError === null && retentionError === null && warningError === null && intervalError === null;
   const domain = normalizeDomain(values.baseDomain);
 
   const handleSubmit = async (event: FormEvent) => {
@@ -122,6 +127,59 @@ export function SettingsForm({ saved }: { saved: Settings }) {
           styles={{ wrapper: { maxWidth: 220 } }}
           data-testid="settings-retention"
         />
+        <Group gap="lg" align="flex-start">
+          <NumberInput
+            label="Limit warning"
+            description="Dashboards and check_limit warn from this share of a limit."
+            withAsterisk
+            min={WARNING_PERCENT.min}
+            max={WARNING_PERCENT.max}
+            clampBehavior="none"
+            allowDecimal={false}
+            allowNegative={false}
+            value={values.limitWarningPercent}
+            onChange={(limitWarningPercent) => setValues((current) => ({ ...current, limitWarningPercent }))}
+            error={warningError}
+            rightSection={
+              <Text size="sm" c="dimmed" pr="md">
+                %
+              </Text>
+            }
+            rightSectionPointerEvents="none"
+            hideControls
+            styles={{ root: { flex: 1, maxWidth: 300 } }}
+            data-testid="settings-warning-percent"
+          />
+          <NumberInput
+            label="Usage collection"
+            description="How often a running console reads every tenant database."
+            withAsterisk
+            min={USAGE_INTERVAL_HOURS.min}
+            max={USAGE_INTERVAL_HOURS.max}
+            clampBehavior="none"
+            allowDecimal={false}
+            allowNegative={false}
+            value={values.usageCollectionIntervalHours}
+            onChange={(usageCollectionIntervalHours) => setValues((current) => ({ ...current, usageCollectionIntervalHours }))}
+            error={intervalError}
+            leftSection={
+              <Text size="sm" c="dimmed" pl="xs">
+                every
+              </Text>
+            }
+            leftSectionWidth={56}
+            rightSection={
+              <Text size="sm" c="dimmed" pr="md">
+                hours
+              </Text>
+            }
+            rightSectionWidth={64}
+            rightSectionPointerEvents="none"
+            hideControls
+            styles={{ root: { flex: 1, maxWidth: 300 } }}
+            data-testid="settings-usage-interval"
+          />
+        </Group>
         <Group justify="flex-end" gap="sm">
           <Button variant="default" disabled={!changed || saving} onClick={() => setValues(saved)} data-testid="settings-reset">
             Reset

@@ -27,18 +27,36 @@ export function retentionProblem(value: number | string): string | null {
   return null;
 }
 
+/** A whole number within a range, as main's schema checks it; NumberInput gives a string while empty. */
+export function wholeNumberProblem(value: number | string, min: number, max: number, what: string): string | null {
+  if (value === '' || typeof value !== 'number' || Number.isNaN(value)) return `Enter ${what}.`;
+  if (!Number.isInteger(value) || value < min || value > max) return `Enter a whole number from ${min} to ${max}.`;
+  return null;
+}
+
+export const WARNING_PERCENT = { min: 1, max: 100 } as const;
+export const USAGE_INTERVAL_HOURS = { min: 1, max: 720 } as const;
+
 export interface SettingsValues {
   readonly baseDomain: string;
   readonly cancellationRetentionDays: number | string;
+  readonly limitWarningPercent: number | string;
+  readonly usageCollectionIntervalHours: number | string;
 }
 
 /** Only the fields that differ from what main has, as settings:update takes them. */
 export function settingsChanges(values: SettingsValues, saved: Settings): Partial<Settings> {
-  const changes: { baseDomain?: string; cancellationRetentionDays?: number } = {};
+  const changes: { -readonly [K in keyof Settings]?: Settings[K] } = {};
   const domain = normalizeDomain(values.baseDomain);
   if (domain !== saved.baseDomain) changes.baseDomain = domain;
   if (values.cancellationRetentionDays !== saved.cancellationRetentionDays && typeof values.cancellationRetentionDays === 'number') {
     changes.cancellationRetentionDays = values.cancellationRetentionDays;
+  }
+  if (values.limitWarningPercent !== saved.limitWarningPercent && typeof values.limitWarningPercent === 'number') {
+    changes.limitWarningPercent = values.limitWarningPercent;
+  }
+  if (values.usageCollectionIntervalHours !== saved.usageCollectionIntervalHours && typeof values.usageCollectionIntervalHours === 'number') {
+    changes.usageCollectionIntervalHours = values.usageCollectionIntervalHours;
   }
   return changes;
 }

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { call, callError, uniqueTenantInput } from '../support/core-calls';
+import { serverCases, useTestPlatform } from '../support/servers';
+import { tenantAdminClient } from '../support/backup-fixtures';
+
+describe.each(await serverCases('settings'))('console settings on $name', (serverCase) => {
+  const platform = useTestPlatform(serverCase, 'settings');
+
+  it.skipIf(serverCase.skip)('a new warning threshold reaches the dashboards and every tenant database', async () => {
+    const { tenant } = await call(platform.core, 'tenants:create', uniqueTenantInput('starter', 'Threshold Test'));
+    const settings = await call(platform.core, 'settings:update', { limitWarningPercent: 60, usageCollectionIntervalHours: 6 });
+    expect(settings).toMatchObject({ limitWarningPercent: 60, usageCollectionIntervalHours: 6 });
+    expect(await call(platform.core, 'settings:get', {})).toEqual(settings);
+
+    const client = await tenantAdminClient(platform.url, tenant.databaseName);
+    try {
+      const { rows } = await client.query<{ warning_percent: number }>('SELECT DISTINCT warning_percent FROM platform.limits');
+      expect(rows).toEqual([{ warning_percent: 60 }]);
+    } finally {
+      await client.end();
+    }
+    expect((await call(platform.core, 'tenants:limits', { ref: tenant.tenantCode })).warningPercent).toBe(60);
+  });
+
+  it.skipIf(serverCase.skip)('refuses a threshold or interval out of range and changes nothing', async () => {
+    const before = await call(platform.core, 'settings:get', {});
+    expect((await callError(platform.core, 'settings:update', { limitWarningPercent: 0 })).message).toMatch(/percentage from 1 to 100/);
+    expect((await callError(platform.core, 'settings:update', { usageCollectionIntervalHours: 1000 })).message).toMatch(/720 hours/);
+    expect(await call(platform.core, 'settings:get', {})).toEqual(before);
+  });
+});
