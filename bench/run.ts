@@ -6,6 +6,7 @@
  *   npm run bench -- --quick      small counts, to check the harness itself
  *   npm run bench -- --only=audit    the audit log benchmarks only (local SQLite, no server)
  *   npm run bench -- --only=limits   just the limit-enforcement insert benchmark
+ *   npm run bench -- --only=backup  only the backup / restore benchmark (with --quick: 100,000 rows)
  *
  * Prints a Markdown report and writes it to bench/results/latest.md. Targets are reported
  * as PASS/MISS; a miss never fails the process (performance is measured, not asserted) —
@@ -18,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { benchProvisioning, type ProvisioningOptions, type ProvisioningResult } from './provisioning';
 import { benchRegistry, type RegistryOptions } from './registry-list';
 import { benchLimits, limitsSection, type LimitsOptions } from './limits-insert';
+import { backupSection, benchBackup, type BackupBenchOptions } from './backup';
 import { provisioningSection, registrySection, summaryTable } from './lib/report';
 import { EXTERNAL_URL, externalProblem, openEmbeddedTarget, openExternalTarget, type BenchTarget } from './lib/targets';
 import { auditSection, benchAudit, type AuditBenchOptions } from './audit';
@@ -25,7 +27,7 @@ import { auditSection, benchAudit, type AuditBenchOptions } from './audit';
 const RESULTS_FILE = fileURLToPath(new URL('./results/latest.md', import.meta.url));
 
 const args = new Set(process.argv.slice(2));
-const ONLY = ['audit', 'limits'] as const;
+const ONLY = ['audit', 'backup', 'limits'] as const;
 const onlyArg = [...args].find((arg) => arg.startsWith('--only='));
 const only = onlyArg ? onlyArg.slice('--only='.length) : null;
 if (only !== null && !(ONLY as readonly string[]).includes(only)) {
@@ -47,6 +49,7 @@ const auditOptions: AuditBenchOptions = quick
   ? { appendEvents: 10_000, chainEvents: 100_000, queryIterations: 30, log }
   : { appendEvents: 50_000, chainEvents: 1_000_000, queryIterations: 100, log };
 const limitsOptions: LimitsOptions = quick ? { seconds: 1, rounds: 1, rowsPerStatement: 10, log } : { seconds: 5, rounds: 3, rowsPerStatement: 10, log };
+const backupOptions: BackupBenchOptions = quick ? { rows: 100_000, iterations: 1, log } : { rows: 1_000_000, iterations: 3, log };
 const registryOptions: RegistryOptions = quick
   ? { tenants: 10_000, iterations: 20, warmup: 5, log }
   : { tenants: 10_000, iterations: 100, warmup: 10, log };
@@ -85,7 +88,31 @@ function machine(): string {
 
 const load = () => loadavg().map((value) => value.toFixed(1)).join(' / ');
 
+/** `--only=backup`: the backup benchmark alone, written to bench/results/backup.md. */
+async function mainBackupOnly(): Promise<void> {
+  const started = performance.now();
+  log('Starting an embedded PostgreSQL in a fresh data folder…');
+  const section = await withTarget(openEmbeddedTarget, async (target) =>
+    backupSection(`Backup and restore — ${target.label}`, await benchBackup(target.core, backupOptions)),
+  );
+  const markdown = [
+    '# Tenant Console — backup benchmark',
+    '',
+    `Run ${new Date().toISOString()} on ${machine()}, total ${((performance.now() - started) / 1000).toFixed(0)} s, load ${load()}.` +
+      (quick ? ' **Quick mode: 100,000 rows, one iteration.**' : ''),
+    '',
+    section,
+    '',
+  ].join('\n');
+  process.stdout.write(`\n${markdown}`);
+  const file = join(RESULTS_FILE, '..', 'backup.md');
+  await mkdir(join(RESULTS_FILE, '..'), { recursive: true });
+  await writeFile(file, markdown);
+  log(`\nWritten to ${file}`);
+}
+
 async function main(): Promise<void> {
+  if (only === 'backup') return mainBackupOnly();
   const started = performance.now();
   const loadBefore = load();
   const scratch = await mkdtemp(join(tmpdir(), 'tc-bench-run-'));
@@ -110,7 +137,10 @@ async function main(): Promise<void> {
     const registry = await benchRegistry(target.core, join(scratch, 'renderer'), registryOptions);
     log('Benchmark 3: insert throughput with and without limit enforcement');
     const limits = await benchLimits(target.core, limitsOptions);
-    return { label: target.label, provisioning, registry, limits };
+    
+    log(`Benchmark 5: backup and restore of a ${backupOptions.rows.toLocaleString('en-US')}-row tenant`);
+    const backup = await benchBackup(target.core, backupOptions);
+    return { label: target.label, provisioning, registry, limits, backup };
   });
 
   let external: { label: string; provisioning: ProvisioningResult } | { skipped: string } | null = null;
@@ -156,6 +186,7 @@ async function main(): Promise<void> {
   sections.push(limitsSection(`3. Limit enforcement — insert throughput, ${embedded.label}`, embedded.limits), '');
   log('Benchmark 4: the audit log (local SQLite)');
   sections.push(auditSection('4. Audit log (local cache)', await benchAudit(auditOptions)), '');
+  sections.push(backupSection(`5. Backup and restore — ${embedded.label}`, embedded.backup), '');
 
   const markdown = sections.join('\n');
   process.stdout.write(`\n${markdown}`);

@@ -39,6 +39,7 @@ export const EXIT_CODES: Readonly<Record<ContractError['code'], number>> = {
   UNKNOWN_CHANNEL: 2,
   FORBIDDEN: 8,
   INTERNAL: 1,
+  CANCELLED: 130,
 };
 
 export class CliError extends Error {

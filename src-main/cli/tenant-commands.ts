@@ -130,16 +130,20 @@ export function registerTenantCommands(program: Command): void {
     const command = program.command(name).description(description).argument('<ref>', 'tenant code or subdomain').option(json.flags, json.description);
     if (name === 'suspend') command.requiredOption('--reason <text>', 'why (recorded, shown to operators)');
     if (name === 'cancel') command.option('--reason <text>', 'why (recorded)');
-    command.action(async (ref: string, options: { reason?: string; json?: boolean }) => {
+    if (name !== 'activate') {
+      command.option('--no-backup', 'skip the verified backup made first').option('--override-backup-failure', 'change the status even if the backup fails (recorded)');
+    }
+    command.action(async (ref: string, options: { reason?: string; json?: boolean; backup?: boolean; overrideBackupFailure?: boolean }) => {
       await withCliSession(async (session) => {
         // The CLI acts on what it just read: a change made in between is still refused.
         const current = await session.call('tenants:get', { ref });
         const base = { ref, expectedVersion: current.version };
+        const backup = { backupFirst: options.backup !== false, overrideBackupFailure: options.overrideBackupFailure === true };
         const tenant =
           name === 'suspend'
-            ? await session.call('tenants:suspend', { ...base, reason: options.reason ?? '' })
+            ? await session.call('tenants:suspend', { ...base, ...backup, reason: options.reason ?? '' })
             : name === 'cancel'
-              ? await session.call('tenants:cancel', { ...base, ...(options.reason !== undefined ? { reason: options.reason } : {}) })
+              ? await session.call('tenants:cancel', { ...base, ...backup, ...(options.reason !== undefined ? { reason: options.reason } : {}) })
               : await session.call('tenants:activate', base);
         if (options.json) printJson(tenant);
         else process.stdout.write(`${tenant.tenantCode} is now ${tenant.status}${tenant.deletionScheduledAt ? ` (deletion scheduled ${tenant.deletionScheduledAt})` : ''}.\n`);

@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { CONSOLE_VERSION } from '../core/console-core';
 import { registerTenantCommands } from './tenant-commands';
 import { registerPlanCommands } from './plan-commands';
+import { registerBackupCommands } from './backup-commands';
 import { registerServeCommand } from './serve-command';
 import { registerSettingsCommand } from './settings-command';
 import { registerAuditCommands } from './audit-commands';
@@ -16,6 +17,7 @@ const program = new Command('tenantctl')
 
 registerTenantCommands(program);
 registerPlanCommands(program);
+registerBackupCommands(program);
 registerSettingsCommand(program);
 registerAuditCommands(program);
 registerServeCommand(program);

@@ -121,7 +121,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
 
   let closed = false;
   return {
-    dispatch: createDispatch(createHandlers(platform, info, audit), logger, audit),
+    dispatch: createDispatch(createHandlers(platform, info, { audit, dataDir }), logger, audit),
     events,
     info,
     dataDir,

@@ -17,9 +17,20 @@ import type { Handlers } from './dispatch';
 import { createAuditHandlers } from '../audit/audit-handlers';
 import type { AuditService } from '../audit/audit-service';
 import { createPlanHandlers } from '../plans/plan-handlers';
+import { createBackupHandlers } from '../backup/backup-handlers';
+import { changeStatusWithBackup } from '../backup/status-with-backup';
+import { JobRegistry } from '../jobs/job-registry';
+
+export interface CoreServices {
+  readonly audit: AuditService;
+  readonly dataDir: string;
+}
 
 /** Every channel of the contract, one line each: the work lives in the capability folders. */
-export function createHandlers(ctx: PlatformContext, info: AppInfo, audit: AuditService): Handlers {
+export function createHandlers(ctx: PlatformContext, info: AppInfo, services: CoreServices): Handlers {
+  const { dataDir } = services;
+  const jobs = new JobRegistry();
+  const backups = { ctx, dataDir, jobs };
   return {
     'app:info': async () => info,
     'plans:list': async () => listCurrentPlans(ctx.pool),
@@ -44,11 +55,12 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, audit: Audit
         }
       });
     },
-    'tenants:suspend': async ({ ref, reason, expectedVersion }) => changeTenantStatus(ctx, 'suspend', { ref, reason, expectedVersion }),
+    'tenants:suspend': async (input) => changeStatusWithBackup(backups, 'suspend', input),
     'tenants:activate': async ({ ref, expectedVersion }) => changeTenantStatus(ctx, 'activate', { ref, expectedVersion }),
-    'tenants:cancel': async ({ ref, reason, expectedVersion }) => changeTenantStatus(ctx, 'cancel', { ref, reason, expectedVersion }),
+    'tenants:cancel': async (input) => changeStatusWithBackup(backups, 'cancel', input),
     'tenants:reconcile': async () => reconcile(ctx),
-    ...createAuditHandlers(ctx, audit),
+    ...createAuditHandlers(ctx, services.audit),
     ...createPlanHandlers(ctx),
+    ...createBackupHandlers(ctx, { dataDir, jobs }),
   };
 }

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { LOCK_OPERATIONS } from '../platform/migrate';
 import { ENV } from '../config/environment';
 
-export type OperationKind = 'provision' | 'suspend' | 'activate' | 'cancel' | 'plan_change';
+export type OperationKind = 'provision' | 'suspend' | 'activate' | 'cancel' | 'plan_change' | 'backup' | 'restore' | 'export' | 'delete';
 export type OperationState = 'running' | 'done' | 'rolled_back' | 'failed';
 
 export interface OperationRecord {

@@ -60,17 +60,26 @@ interface ProvisionPayload extends Record<string, unknown> {
 /** The role name is already used on the server by something that is not this operation. */
 class NameClash extends Error {}
 
+export interface ProvisionOptions {
+  /**
+   * Restore as a new tenant: instead of cloning the template, take over this (restored,
+   * verified, unconnected) database by renaming it. A rollback drops it like a clone.
+   */
+  readonly adoptDatabase?: string;
+}
+
 export async function provisionTenant(
   ctx: PlatformContext,
   input: ChannelParsedInput<'tenants:create'>,
   onProgress: ProvisionProgress = () => undefined,
+  options: ProvisionOptions = {},
 ): Promise<ProvisionResult> {
   // A taken subdomain is reported by the registry's unique index at registration.
   const plan = await currentPlan(ctx.pool, input.plan);
   const clashed = new Set<string>();
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await provisionOnce(ctx, input, plan.version, plan.trialDays, clashed, onProgress);
+      return await provisionOnce(ctx, input, plan.version, plan.trialDays, clashed, onProgress, options);
     } catch (error) {
       // Another console on the same server claimed this code's names a moment ago: next code.
       if (!(error instanceof NameClash) || attempt >= 5) throw error;
@@ -86,6 +95,7 @@ async function provisionOnce(
   trialDays: number | null,
   clashed: ReadonlySet<string>,
   onProgress: ProvisionProgress,
+  options: ProvisionOptions,
 ): Promise<ProvisionResult> {
   const server = ctx.primary;
   const milestone = (step: ProvisionStep) => {
@@ -128,7 +138,11 @@ async function provisionOnce(
     const settingPassword = verifier.then((scram) => server.adminPool.query(`ALTER ROLE ${quoteIdent(role)} PASSWORD ${quoteLiteral(scram)}`));
     try {
       await settleAll([
-        server.adminPool.query(`CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(server.templateDatabase)}`),
+        server.adminPool.query(
+          options.adoptDatabase
+            ? `ALTER DATABASE ${quoteIdent(options.adoptDatabase)} RENAME TO ${quoteIdent(database)}`
+            : `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(server.templateDatabase)}`,
+        ),
         settingPassword,
       ]);
     } catch (error) {

@@ -4,6 +4,7 @@ import { claimAbandonedOperations, releaseOperationLock } from './journal';
 import { undoProvision } from './provision';
 import { completeStatusChange } from './status-change';
 import { completePlanChange } from '../plans/plan-change';
+import { BACKUP_OPERATION_KINDS, reconcileBackupOperation } from '../backup/reconcile-backup';
 
 /**
  * Finishes every operation whose process died: provisioning is rolled back (its
@@ -20,7 +21,10 @@ export async function reconcile(ctx: PlatformContext): Promise<ReconcileReport> 
     for (const operation of claimed) {
       const entry = { operationId: operation.id, kind: operation.kind, tenantCode: operation.tenantCode };
       try {
-        if (operation.kind === 'provision') {
+        if (BACKUP_OPERATION_KINDS.has(operation.kind)) {
+          const outcome = await reconcileBackupOperation(ctx, operation);
+          report[outcome].push(entry);
+        } else if (operation.kind === 'provision') {
           await undoProvision(ctx, operation, `rolled back by reconcile after an interruption at step "${operation.step}"`);
           report.rolledBack.push(entry);
         } else if (operation.kind === 'plan_change') {

@@ -12,6 +12,8 @@ export interface StatusChangeRequest {
   readonly ref: string;
   readonly expectedVersion: number;
   readonly reason?: string | undefined;
+  /** What "Back up first" did (backup id, or the failure an operator overrode): kept in the journal. */
+  readonly backup?: { backupFirst: boolean; backupId: string | null; overriddenFailure: string | null } | undefined;
 }
 
 export interface StatusPayload extends Record<string, unknown> {
@@ -23,6 +25,7 @@ export interface StatusPayload extends Record<string, unknown> {
   database: string;
   role: string;
   retentionDays: number;
+  backup?: StatusChangeRequest['backup'] | null;
 }
 
 /**
@@ -55,6 +58,7 @@ export async function changeTenantStatus(ctx: PlatformContext, action: StatusAct
         database: row.database_name,
         role: row.db_role,
         retentionDays: settings.cancellationRetentionDays,
+        backup: request.backup ?? null,
       };
       operation = await beginOperation(session, {
         kind: action,

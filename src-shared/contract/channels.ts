@@ -21,11 +21,20 @@ import {
 import type { ChannelDefinition } from './channel-definition';
 import { auditChannels } from './audit-channels';
 import { planChannels } from './plan-channels';
+import { backupChannels } from './backup-channels';
+import { statusBackupOutcomeSchema } from './backup-models';
 
 export type { ChannelDefinition } from './channel-definition';
 
 const empty = z.object({}).strict();
 const expectedVersion = z.number().int().min(1, 'expectedVersion is the tenant version you last saw.');
+/** Suspend and cancel back the tenant up first (verified) unless told not to; a failed backup stops them unless overridden. */
+const backupFirst = {
+  backupFirst: z.boolean().default(true),
+  overrideBackupFailure: z.boolean().default(false),
+  requestId: z.string().uuid().optional(),
+};
+const statusChangeOutput = tenantDetailSchema.extend({ backup: statusBackupOutcomeSchema.optional() });
 
 /**
  * The whole contract between the renderer (or host-mode browser, or CLI) and the core.
@@ -91,8 +100,8 @@ export const channels = {
     mutates: true,
   },
   'tenants:suspend': {
-    input: z.object({ ref: tenantRefSchema, reason: reasonSchema, expectedVersion }).strict(),
-    output: tenantDetailSchema,
+    input: z.object({ ref: tenantRefSchema, reason: reasonSchema, expectedVersion, ...backupFirst }).strict(),
+    output: statusChangeOutput,
     mutates: true,
   },
   'tenants:activate': {
@@ -101,13 +110,14 @@ export const channels = {
     mutates: true,
   },
   'tenants:cancel': {
-    input: z.object({ ref: tenantRefSchema, reason: reasonSchema.optional(), expectedVersion }).strict(),
-    output: tenantDetailSchema,
+    input: z.object({ ref: tenantRefSchema, reason: reasonSchema.optional(), expectedVersion, ...backupFirst }).strict(),
+    output: statusChangeOutput,
     mutates: true,
   },
   'tenants:reconcile': { input: empty, output: reconcileReportSchema, mutates: true },
   ...auditChannels,
   ...planChannels,
+  ...backupChannels,
 } as const satisfies Record<string, ChannelDefinition>;
 
 export type Channels = typeof channels;

@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'UNKNOWN_CHANNEL',
   'FORBIDDEN',
   'INTERNAL',
+  /** A job stopped by jobs:cancel; like a failure, it left nothing behind. */
+  'CANCELLED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

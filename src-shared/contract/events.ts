@@ -16,6 +16,10 @@ export const events = {
     stepIndex: z.number().int(),
     stepCount: z.number().int(),
     message: z.string(),
+    /** Backup / restore / export jobs: tables done of the total, and bytes written or read so far. */
+    tablesDone: z.number().int().optional(),
+    tablesTotal: z.number().int().optional(),
+    bytesDone: z.number().int().optional(),
   }),
   /** A tenant's status or version changed (by this console or another through it). */
   'tenant:changed': z.object({

@@ -5,3 +5,4 @@ export * from './models';
 export * from './bridge';
 export * from './host-protocol';
 export * from './audit-models';
+export * from './backup-models';

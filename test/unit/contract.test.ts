@@ -23,6 +23,7 @@ describe('the contract', () => {
       [
         'settings:update', 'tenants:activate', 'tenants:cancel', 'tenants:create', 'tenants:reconcile', 'tenants:suspend',
         'plans:update', 'plans:moveTenants', 'tenants:changePlan', 'tenants:setOverride', 'tenants:revokeOverride', 'fleet:migrate',
+        'backups:create', 'backups:restore', 'backups:export', 'backups:prune', 'backups:updateSettings', 'tenants:delete', 'tenants:runScheduledDeletions',
       ].sort(),
     );
   });

@@ -1,6 +1,7 @@
 import { sql as registry } from './001-registry';
 import { sql as plansLimits } from './002-plans-limits';
 import { sql as audit } from './004-audit';
+import { sql as backups } from './005-backups';
 
 export interface Migration {
   readonly version: number;
@@ -13,4 +14,5 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'registry', sql: registry },
   { version: 2, name: 'plans-limits', sql: plansLimits },
   { version: 4, name: 'audit', sql: audit },
+  { version: 5, name: 'backups', sql: backups },
 ];

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/**
+ * The backup archive: one tar file (tar-stream), written front to back in one pass.
+ *
+ *   header.json            who and when, archive id — known before any data is read
+ *   data/0001/000001.gz    COPY … TO STDOUT (text) of table 1, first ≤ 4 MiB, gzip level 1
+ *   data/0001/000002.gz    … every table's data in chunks, tables in manifest order
+ *   manifest.json          tables (columns, rows, bytes, SHA-256 of the COPY text), sequences
+ *   manifest.sha256        SHA-256 of manifest.json's bytes
+ *
+ * The manifest comes last because the checksums are only known once the data has streamed
+ * through; the header repeats the archive id so a manifest from another archive is refused.
+ * Chunks are compressed separately so several compress at once on the libuv thread pool
+ * while the next chunk streams in from PostgreSQL; a chunk is never bigger than 4 MiB of
+ * raw data, so nothing is ever held whole in memory.
+ */
+export const ARCHIVE_FORMAT = 'tenant-console-backup';
+export const ARCHIVE_FORMAT_VERSION = 1;
+export const ARCHIVE_EXTENSION = '.tcbackup';
+export const CHUNK_BYTES = 4 * 1024 * 1024;
+export const GZIP_LEVEL = 1;
+export const HEADER_ENTRY = 'header.json';
+export const MANIFEST_ENTRY = 'manifest.json';
+export const MANIFEST_SUM_ENTRY = 'manifest.sha256';
+const DATA_ENTRY = /^data\/(\d{4})\/(\d{6})\.gz$/;
+
+export function dataEntryName(tableIndex: number, chunk: number): string {
+  return `data/${String(tableIndex).padStart(4, '0')}/${String(chunk).padStart(6, '0')}.gz`;
+}
+
+export function parseDataEntryName(name: string): { tableIndex: number; chunk: number } | null {
+  const match = DATA_ENTRY.exec(name);
+  return match ? { tableIndex: Number(match[1]), chunk: Number(match[2]) } : null;
+}
+
+/**
+ * Fixed output settings for every COPY the console reads or writes, so the same rows give
+ * the same bytes on PostgreSQL 15 and 18 and whatever the server's defaults are.
+ */
+export const COPY_SESSION_SQL = `
+  SET DateStyle = 'ISO, YMD';
+  SET IntervalStyle = 'postgres';
+  SET TimeZone = 'UTC';
+  SET extra_float_digits = 3;
+  SET bytea_output = 'hex';
+  SET client_encoding = 'UTF8';
+  SET synchronize_seqscans = off;`;
+
+// Names come from a file on restore: only the console's own identifier shape is accepted.
+const identifier = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'unexpected identifier');
+// A column type as format_type() prints it, e.g. "numeric(18,2)", "timestamp with time zone", "text[]".
+const columnType = z.string().regex(/^[a-z][a-z0-9_ ."]*(\(\d+(,\d+)?\))?( with(out)? time zone)?(\[\])*$/, 'unexpected column type');
+
+export const headerSchema = z.object({
+  format: z.literal(ARCHIVE_FORMAT),
+  formatVersion: z.literal(ARCHIVE_FORMAT_VERSION),
+  archiveId: z.string().uuid(),
+  tenantCode: z.string(),
+  madeAt: z.string(),
+});
+export type ArchiveHeader = z.infer<typeof headerSchema>;
+
+export const manifestTableSchema = z.object({
+  index: z.number().int().min(1),
+  schema: identifier,
+  name: identifier,
+  columns: z.array(z.object({ name: identifier, type: columnType, notNull: z.boolean() })).min(1),
+  primaryKey: z.array(identifier).nullable(),
+  rows: z.number().int().min(0),
+  bytes: z.number().int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  chunks: z.number().int().min(0),
+});
+export type ManifestTable = z.infer<typeof manifestTableSchema>;
+
+export const manifestSchema = z.object({
+  format: z.literal(ARCHIVE_FORMAT),
+  formatVersion: z.literal(ARCHIVE_FORMAT_VERSION),
+  archiveId: z.string().uuid(),
+  tenant: z.object({
+    id: z.string(),
+    code: z.string(),
+    companyName: z.string(),
+    subdomain: z.string(),
+    adminEmail: z.string(),
+    plan: z.string(),
+    planVersion: z.number().int(),
+    status: z.string(),
+  }),
+  kind: z.string(),
+  tenantSchemaVersion: z.number().int().min(1),
+  serverVersion: z.string(),
+  madeBy: z.string(),
+  madeAt: z.string(),
+  copyFormat: z.literal('text'),
+  tables: z.array(manifestTableSchema),
+  /** last_value as text (bigint); null for a sequence never used. */
+  sequences: z.array(z.object({ schema: identifier, name: identifier, lastValue: z.string().regex(/^-?\d+$/).nullable() })),
+  totals: z.object({ tables: z.number().int(), rows: z.number().int(), bytes: z.number().int() }),
+});
+export type ArchiveManifest = z.infer<typeof manifestSchema>;
+
+export const qualifiedName = (table: { schema: string; name: string }): string => `${table.schema}.${table.name}`;
+
+/** An archive that must not be trusted; the message says why, for the operator. */
+export class ArchiveProblem extends Error {
+  override readonly name = 'ArchiveProblem';
+}

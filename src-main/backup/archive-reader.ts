@@ -1,0 +1,173 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import * as tar from 'tar-stream';
+import {
+  ArchiveProblem,
+  headerSchema,
+  HEADER_ENTRY,
+  manifestSchema,
+  MANIFEST_ENTRY,
+  MANIFEST_SUM_ENTRY,
+  parseDataEntryName,
+  qualifiedName,
+  type ArchiveHeader,
+  type ArchiveManifest,
+} from './archive-format';
+import { countNewlines, HashingStream } from './hashing-stream';
+
+const gunzipAsync = promisify(gunzip);
+
+export interface TableTally {
+  rows: number;
+  bytes: number;
+  chunks: number;
+  readonly hash: Hash;
+  sha256: string | null;
+}
+
+export interface ReadArchive {
+  readonly header: ArchiveHeader;
+  readonly manifest: ArchiveManifest;
+  /** SHA-256 and size of the whole file, as read. */
+  readonly sha256: string;
+  readonly sizeBytes: number;
+}
+
+export interface ReadOptions {
+  /** Raw COPY text of table `tableIndex`, in order; the next chunk waits for the promise. */
+  readonly onData?: (tableIndex: number, data: Buffer) => Promise<void>;
+  readonly onProgress?: (progress: { bytesDone: number; bytesTotal: number; tablesSeen: number }) => void;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Reads a whole archive, recomputing every table's row count, byte count and SHA-256 from
+ * the data, and checks them — and the manifest's own checksum, and that the header and the
+ * manifest belong to the same archive — against the manifest. Anything that does not add
+ * up throws ArchiveProblem with a message for the operator. Used by verify (onData absent)
+ * and by restore (onData loads each chunk; restore verifies with a first pass before).
+ */
+export async function readArchive(path: string, options: ReadOptions = {}): Promise<ReadArchive> {
+  let bytesTotal: number;
+  try {
+    bytesTotal = (await stat(path)).size;
+  } catch (error) {
+    throw new ArchiveProblem(`Cannot read the backup file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+  }
+  const source = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  const file = new HashingStream();
+  const extract = tar.extract();
+  source.pipe(file).pipe(extract as unknown as NodeJS.WritableStream);
+  source.on('error', (error) => extract.destroy(error));
+
+  let header: ArchiveHeader | null = null;
+  let manifestBytes: Buffer | null = null;
+  let manifestSum: string | null = null;
+  const tallies = new Map<number, TableTally>();
+  let lastTable = 0;
+  let lastChunk = 0;
+
+  try {
+    for await (const entry of extract) {
+      if (options.signal?.aborted) throw new Error('cancelled');
+      const name = entry.header.name;
+      const body = await readEntry(entry);
+      if (manifestSum !== null) throw new ArchiveProblem(`The archive has data after its manifest (${name}): it is not a console backup as written.`);
+      if (header === null) {
+        if (name !== HEADER_ENTRY) throw new ArchiveProblem('This file is not a Tenant Console backup (it has no header).');
+        header = parseJson(body, headerSchema, 'header');
+        continue;
+      }
+      const data = parseDataEntryName(name);
+      if (data) {
+        if (manifestBytes !== null) throw new ArchiveProblem('The archive has table data after its manifest.');
+        const inOrder = data.tableIndex > lastTable ? data.chunk === 1 : data.tableIndex === lastTable && data.chunk === lastChunk + 1;
+        if (!inOrder) throw new ArchiveProblem(`The archive's data is out of order or has a gap at ${name}.`);
+        lastTable = data.tableIndex;
+        lastChunk = data.chunk;
+        let raw: Buffer;
+        try {
+          raw = await gunzipAsync(body);
+        } catch {
+          throw new ArchiveProblem(`The archive is damaged: ${name} does not decompress (a changed or missing byte).`);
+        }
+        let tally = tallies.get(data.tableIndex);
+        if (!tally) tallies.set(data.tableIndex, (tally = { rows: 0, bytes: 0, chunks: 0, hash: createHash('sha256'), sha256: null }));
+        tally.hash.update(raw);
+        tally.bytes += raw.length;
+        tally.rows += countNewlines(raw);
+        tally.chunks += 1;
+        if (options.onData) await options.onData(data.tableIndex, raw);
+        options.onProgress?.({ bytesDone: file.bytes, bytesTotal, tablesSeen: tallies.size });
+      } else if (name === MANIFEST_ENTRY) {
+        manifestBytes = body;
+      } else if (name === MANIFEST_SUM_ENTRY) {
+        if (manifestBytes === null) throw new ArchiveProblem('The archive has a manifest checksum but no manifest.');
+        manifestSum = body.toString('utf8').trim();
+      } else {
+        throw new ArchiveProblem(`The archive has an unexpected entry ${JSON.stringify(name).slice(0, 80)}.`);
+      }
+    }
+  } catch (error) {
+    source.destroy();
+    if (error instanceof ArchiveProblem || options.signal?.aborted) throw error;
+    throw new ArchiveProblem(`The backup file is truncated or damaged (${(error as Error).message}).`);
+  }
+
+  if (header === null) throw new ArchiveProblem('The backup file is empty or not a Tenant Console backup.');
+  if (manifestBytes === null || manifestSum === null) throw new ArchiveProblem('The backup file is incomplete: it ends before its manifest (truncated).');
+  if (createHash('sha256').update(manifestBytes).digest('hex') !== manifestSum) {
+    throw new ArchiveProblem("The backup's manifest was changed: its checksum does not match.");
+  }
+  const manifest = parseJson(manifestBytes, manifestSchema, 'manifest');
+  if (manifest.archiveId !== header.archiveId || manifest.tenant.code !== header.tenantCode) {
+    throw new ArchiveProblem('The manifest belongs to another backup (archive id or tenant differ from the header).');
+  }
+  checkAgainstManifest(manifest, tallies);
+  return { header, manifest, sha256: file.digest(), sizeBytes: file.bytes };
+}
+
+function checkAgainstManifest(manifest: ArchiveManifest, tallies: ReadonlyMap<number, TableTally>): void {
+  const known = new Set(manifest.tables.map((table) => table.index));
+  for (const index of tallies.keys()) {
+    if (!known.has(index)) throw new ArchiveProblem(`The archive has data for table #${index}, which its manifest does not list.`);
+  }
+  const emptyHash = createHash('sha256').digest('hex');
+  for (const table of manifest.tables) {
+    const tally = tallies.get(table.index);
+    const sha256 = tally ? tally.hash.digest('hex') : emptyHash;
+    if (tally) tally.sha256 = sha256;
+    const rows = tally?.rows ?? 0;
+    const bytes = tally?.bytes ?? 0;
+    if (rows !== table.rows || bytes !== table.bytes || sha256 !== table.sha256 || (tally?.chunks ?? 0) !== table.chunks) {
+      throw new ArchiveProblem(
+        `Table ${qualifiedName(table)} does not match the manifest (rows ${rows} vs ${table.rows}, checksum ${sha256.slice(0, 12)}… vs ${table.sha256.slice(0, 12)}…).`,
+      );
+    }
+  }
+}
+
+async function readEntry(entry: AsyncIterable<unknown>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of entry) parts.push(part as Buffer);
+  return Buffer.concat(parts);
+}
+
+function parseJson<T>(body: Buffer, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, what: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new ArchiveProblem(`The backup's ${what} is not valid JSON (damaged).`);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ArchiveProblem(`The backup's ${what} is not one this console understands (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}).`);
+  }
+  return parsed.data;
+}

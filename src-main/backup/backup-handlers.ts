@@ -1,0 +1,64 @@
+import type { Handlers } from '../core/dispatch';
+import { AppError } from '../core/app-error';
+import type { PlatformContext } from '../platform/platform-context';
+import type { JobRegistry } from '../jobs/job-registry';
+import { getTenantRow } from '../tenants/tenant-queries';
+import { getBackup, listBackups } from './backup-catalog';
+import type { BackupContext } from './backup-context';
+import { findMatchingPgDump, readBackupSettings, serverMajor, writeBackupSettings } from './backup-settings';
+import { backupTenant } from './backup-tenant';
+import { deleteTenant, runScheduledDeletions } from './delete-tenant';
+import { exportTenant } from './export-tenant';
+import { pruneBackups } from './prune-backups';
+import { restoreArchive } from './restore-tenant';
+import { checkReadablePath, verifyBackup } from './verify-backup';
+
+type BackupChannel =
+  | 'backups:create'
+  | 'backups:list'
+  | 'backups:verify'
+  | 'backups:restore'
+  | 'backups:export'
+  | 'backups:prune'
+  | 'backups:getSettings'
+  | 'backups:updateSettings'
+  | 'tenants:delete'
+  | 'tenants:runScheduledDeletions'
+  | 'jobs:cancel';
+
+/** The backup capability's channels: backup, verify, restore, export, prune, delete, and job cancellation. */
+export function createBackupHandlers(ctx: PlatformContext, options: { dataDir: string; jobs: JobRegistry }): Pick<Handlers, BackupChannel> {
+  const bctx: BackupContext = { ctx, dataDir: options.dataDir, jobs: options.jobs };
+  const settings = async () => ({
+    ...(await readBackupSettings(ctx.pool, options.dataDir)),
+    pgDump: await findMatchingPgDump(await serverMajor(ctx.primary.adminPool)),
+  });
+  return {
+    'backups:create': async ({ ref, format, requestId }) => backupTenant(bctx, { ref, kind: 'manual', format, requestId }),
+    'backups:list': async ({ ref, limit }) => listBackups(ctx.pool, ref ? (await getTenantRow(ctx.pool, ref)).tenant_code : null, limit),
+    'backups:verify': async (input, context) => verifyBackup(bctx, input, context),
+    'backups:restore': async (input, context) => {
+      let file: string;
+      let expectedSha256: string | undefined;
+      if (input.backupId) {
+        const backup = await getBackup(ctx.pool, input.backupId);
+        if (backup.format !== 'tc-archive') throw new AppError('VALIDATION', 'A pg_dump backup is restored with pg_restore, not by the console.');
+        file = backup.location;
+        expectedSha256 = backup.sha256;
+      } else {
+        file = await checkReadablePath(bctx, input.file!, context);
+      }
+      return restoreArchive(bctx, { file, expectedSha256, mode: input.mode, subdomain: input.subdomain, requestId: input.requestId });
+    },
+    'backups:export': async (input) => exportTenant(bctx, input),
+    'backups:prune': async () => pruneBackups(bctx),
+    'backups:getSettings': settings,
+    'backups:updateSettings': async (patch) => {
+      await writeBackupSettings(ctx.pool, patch);
+      return settings();
+    },
+    'tenants:delete': async (input) => deleteTenant(bctx, input),
+    'tenants:runScheduledDeletions': async () => runScheduledDeletions(bctx),
+    'jobs:cancel': async ({ requestId }) => ({ cancelled: options.jobs.cancel(requestId) }),
+  };
+}

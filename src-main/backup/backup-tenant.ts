@@ -1,0 +1,206 @@
+import type pg from 'pg';
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Backup, BackupKind } from '../../src-shared/contract/backup-models';
+import { AppError } from '../core/app-error';
+import { cancelledError } from '../jobs/job-registry';
+import { pgErrorCode } from '../postgres/errors';
+import { withClient } from '../postgres/pools';
+import { beginOperation, finishOperation, recordStep, releaseOperationLock, type OperationRecord } from '../tenants/journal';
+import { getTenantRow } from '../tenants/tenant-queries';
+import type { TenantRow } from '../tenants/tenant-rows';
+import { ARCHIVE_EXTENSION, ArchiveProblem } from './archive-format';
+import { readArchive } from './archive-reader';
+import { writeArchive } from './archive-writer';
+import { createAtomicFile, removeIfPresent, tempPathFor } from './atomic-file';
+import { insertBackup, findBackup } from './backup-catalog';
+import { formatBytes, progressEmitter, type BackupContext } from './backup-context';
+import { readBackupSettings } from './backup-settings';
+import { writePgDump } from './pg-dump-format';
+
+export interface BackupPayload extends Record<string, unknown> {
+  backupId: string;
+  tempPath: string;
+  finalPath: string;
+  backupKind: BackupKind;
+}
+
+export interface BackupRequest {
+  readonly ref: string;
+  readonly kind: BackupKind;
+  readonly format?: Backup['format'];
+  readonly requestId?: string | undefined;
+}
+
+/**
+ * Backs a tenant up, journaled: registered → writing (temp file) → written (renamed) →
+ * verified and catalogued (one transaction with the journal's end). The file is read back
+ * and checked against its manifest before it counts as a backup; a failure or a cancel
+ * removes whatever was written. Reconcile removes the files of a crashed one.
+ */
+export async function backupTenant(bctx: BackupContext, request: BackupRequest): Promise<Backup> {
+  const { ctx } = bctx;
+  const tenant = await getTenantRow(ctx.pool, request.ref);
+  if (tenant.status === 'provisioning' || tenant.status === 'deleted') {
+    throw new AppError('INVALID_STATE', `Cannot back up ${tenant.tenant_code}: it is ${tenant.status}.`);
+  }
+  const format = request.format ?? 'tc-archive';
+  const settings = await readBackupSettings(ctx.pool, bctx.dataDir);
+  await mkdir(settings.directory, { recursive: true, mode: 0o700 });
+  const backupId = randomUUID();
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const finalPath = join(settings.directory, `${tenant.tenant_code}-${stamp}-${backupId.slice(0, 8)}${format === 'pg_dump' ? '.dump' : ARCHIVE_EXTENSION}`);
+  const payload: BackupPayload = { backupId, tempPath: tempPathFor(finalPath, backupId.slice(0, 8)), finalPath, backupKind: request.kind };
+
+  const job = bctx.jobs.start(request.requestId, `The backup of ${tenant.tenant_code}`);
+  const progress = progressEmitter(ctx, request.requestId, 'backup', tenant.tenant_code);
+  const session = await ctx.pool.connect();
+  let operation: OperationRecord | null = null;
+  try {
+    operation = await begin(ctx, session, tenant, payload);
+    const file = await createAtomicFile(finalPath, backupId.slice(0, 8));
+    let renamed = false;
+    try {
+      await recordStep(ctx.pool, operation, 'backup_writing');
+      progress('writing', `Backing up ${tenant.tenant_code}`);
+      const server = ctx.serverById(tenant.server_id);
+      const written =
+        format === 'pg_dump'
+          ? await writePgDump(server, tenant.database_name, file.stream, job.signal)
+          : await withClient(server.endpoint, tenant.database_name, (client) =>
+              writeArchive(
+                client,
+                file.stream,
+                { tenant: manifestTenant(tenant), kind: request.kind, madeBy: ctx.operator },
+                ({ tablesDone, tablesTotal, bytesDone, table }) =>
+                  progress('tables', `${table ?? 'Tables'}: ${tablesDone}/${tablesTotal} tables, ${formatBytes(bytesDone)}`, { tablesDone, tablesTotal, bytesDone }),
+                job.signal,
+              ),
+            );
+      job.throwIfCancelled();
+      await file.commit();
+      renamed = true;
+      await recordStep(ctx.pool, operation, 'backup_written');
+
+      progress('verifying', `Verifying ${tenant.tenant_code}'s backup`);
+      const verified = format === 'pg_dump' ? { sha256: written.sha256, sizeBytes: written.sizeBytes } : await readArchive(finalPath, { signal: job.signal });
+      job.throwIfCancelled();
+      if (verified.sha256 !== written.sha256 || verified.sizeBytes !== written.sizeBytes) {
+        throw new ArchiveProblem('The backup file read back differs from what was written (storage error).');
+      }
+      const backup = await commitCatalog(bctx, operation, tenant, payload, format, written);
+      progress('done', `Backed up ${tenant.tenant_code}: ${formatBytes(backup.sizeBytes)}, verified`, {
+        tablesDone: backup.tableCount,
+        tablesTotal: backup.tableCount,
+        bytesDone: backup.sizeBytes,
+      });
+      return backup;
+    } catch (error) {
+      await file.abort();
+      if (renamed) await removeIfPresent(finalPath).catch(() => undefined);
+      throw error;
+    }
+  } catch (error) {
+    const failure = job.signal.aborted ? cancelledError(`The backup of ${tenant.tenant_code}`) : asBackupError(tenant.tenant_code, error);
+    if (operation) {
+      await finishOperation(ctx.pool, operation, job.signal.aborted ? 'rolled_back' : 'failed', failure.message.slice(0, 1000)).catch((finishError) =>
+        ctx.logger.error({ err: finishError, operation: operation!.id }, 'could not record a failed backup; reconcile will'),
+      );
+    }
+    throw failure;
+  } finally {
+    job.finish();
+    if (operation) await releaseOperationLock(session, operation);
+    session.release();
+  }
+}
+
+async function begin(ctx: BackupContext['ctx'], session: pg.PoolClient, tenant: TenantRow, payload: BackupPayload): Promise<OperationRecord> {
+  await session.query('BEGIN');
+  try {
+    const operation = await beginOperation(session, {
+      kind: 'backup',
+      tenantId: tenant.id,
+      tenantCode: tenant.tenant_code,
+      step: 'backup_registered',
+      payload,
+      startedBy: ctx.operator,
+    });
+    await session.query('COMMIT');
+    await recordStep(ctx.pool, operation, 'backup_registered');
+    return operation;
+  } catch (error) {
+    await session.query('ROLLBACK').catch(() => undefined);
+    if (pgErrorCode(error) === '23505') {
+      throw new AppError('CONFLICT', `Another operation on ${tenant.tenant_code} is in progress — wait for it, then try again.`);
+    }
+    throw error;
+  }
+}
+
+async function commitCatalog(
+  bctx: BackupContext,
+  operation: OperationRecord,
+  tenant: TenantRow,
+  payload: BackupPayload,
+  format: Backup['format'],
+  written: { sha256: string; sizeBytes: number; manifest?: { tenantSchemaVersion: number; serverVersion: string; totals: { tables: number; rows: number } } },
+): Promise<Backup> {
+  const client = await bctx.ctx.pool.connect();
+  try {
+    await client.query('BEGIN');
+    const backup = await insertBackup(client, {
+      id: payload.backupId,
+      tenantId: tenant.id,
+      tenantCode: tenant.tenant_code,
+      kind: payload.backupKind,
+      format,
+      location: payload.finalPath,
+      sizeBytes: written.sizeBytes,
+      sha256: written.sha256,
+      tenantSchemaVersion: written.manifest?.tenantSchemaVersion ?? 0,
+      serverVersion: written.manifest?.serverVersion ?? '',
+      tableCount: written.manifest?.totals.tables ?? 0,
+      rowCount: written.manifest?.totals.rows ?? 0,
+      verified: true,
+      madeBy: bctx.ctx.operator,
+    });
+    await client.query(`UPDATE operations SET step = 'backup_catalogued', updated_at = now() WHERE id = $1`, [operation.id]);
+    await finishOperation(client, operation, 'done');
+    await client.query('COMMIT');
+    return backup;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export function manifestTenant(tenant: TenantRow) {
+  return {
+    id: tenant.id,
+    code: tenant.tenant_code,
+    companyName: tenant.company_name,
+    subdomain: tenant.subdomain,
+    adminEmail: tenant.admin_email,
+    plan: tenant.plan_code,
+    planVersion: tenant.plan_version,
+    status: tenant.status,
+  };
+}
+
+function asBackupError(code: string, error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof ArchiveProblem) return new AppError('INTERNAL', `The backup of ${code} failed verification: ${error.message}`, { cause: error });
+  return new AppError('INTERNAL', `The backup of ${code} failed: ${(error as Error).message}. Nothing was kept.`, { cause: error });
+}
+
+/** Reconcile: a backup whose process died is rolled back — its temp file, and its final file if never catalogued, removed. */
+export async function undoBackup(bctx: Pick<BackupContext, 'ctx'>, operation: OperationRecord, reason: string): Promise<void> {
+  const payload = operation.payload as BackupPayload;
+  await removeIfPresent(payload.tempPath);
+  if (!(await findBackup(bctx.ctx.pool, payload.backupId))) await removeIfPresent(payload.finalPath);
+  await finishOperation(bctx.ctx.pool, operation, 'rolled_back', reason.slice(0, 1000));
+}

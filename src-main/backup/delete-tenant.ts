@@ -1,0 +1,147 @@
+import type { DeletionResult, ScheduledDeletionsReport } from '../../src-shared/contract/backup-models';
+import { AppError } from '../core/app-error';
+import { pgErrorCode } from '../postgres/errors';
+import { quoteIdent } from '../postgres/identifiers';
+import { inTransaction } from '../postgres/pools';
+import type { PlatformContext } from '../platform/platform-context';
+import { enforceTenantStatus, terminateSessions } from '../tenants/enforce-status';
+import { beginOperation, finishOperation, recordStep, releaseOperationLock, type OperationRecord } from '../tenants/journal';
+import { getTenant, getTenantRow } from '../tenants/tenant-queries';
+import type { TenantRow } from '../tenants/tenant-rows';
+import { backupTenant } from './backup-tenant';
+import { progressEmitter, type BackupContext } from './backup-context';
+
+interface DeletePayload extends Record<string, unknown> {
+  serverId: string;
+  database: string;
+  role: string;
+  finalBackupId: string;
+  forced: boolean;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Why `tenant` cannot be deleted now (null: it can). Pure: the rules in one place. */
+export function deletionProblem(tenant: Pick<TenantRow, 'tenant_code' | 'status' | 'deletion_scheduled_at'>, confirmCode: string | undefined, now: Date): string | null {
+  if (tenant.status === 'deleted') return `${tenant.tenant_code} is already deleted.`;
+  if (tenant.status === 'provisioning') return `${tenant.tenant_code} is still being provisioned.`;
+  if (confirmCode !== undefined) {
+    return confirmCode.toUpperCase() === tenant.tenant_code ? null : `To force the deletion, type the tenant code ${tenant.tenant_code} exactly.`;
+  }
+  if (tenant.status !== 'cancelled') return `Only cancelled tenants are deleted (${tenant.tenant_code} is ${tenant.status}); to force it, type the tenant code.`;
+  if (!tenant.deletion_scheduled_at || tenant.deletion_scheduled_at > now) {
+    const when = tenant.deletion_scheduled_at ? tenant.deletion_scheduled_at.toISOString().slice(0, 10) : 'not scheduled';
+    return `${tenant.tenant_code} is within its retention period (deletion ${when}); to delete it now, type the tenant code.`;
+  }
+  return null;
+}
+
+/**
+ * Deletes a tenant: refused unless cancelled and past retention, or forced by typing its
+ * code. A verified pre-deletion backup is made first (a backup older than 24 hours never
+ * counts); then, journaled, the role is locked out, its sessions end, the database and the
+ * role are dropped, and the registry keeps a tombstone (status deleted) that names the
+ * final backup. Once the drop has started, reconcile finishes it rather than undoing it.
+ */
+export async function deleteTenant(bctx: BackupContext, request: { ref: string; confirmCode?: string | undefined; requestId?: string | undefined }): Promise<DeletionResult> {
+  const { ctx } = bctx;
+  const tenant = await getTenantRow(ctx.pool, request.ref);
+  const problem = deletionProblem(tenant, request.confirmCode, new Date());
+  if (problem) throw new AppError(request.confirmCode !== undefined && tenant.status !== 'deleted' ? 'VALIDATION' : 'INVALID_STATE', problem);
+  const progress = progressEmitter(ctx, request.requestId, 'delete', tenant.tenant_code);
+
+  progress('backup', `Making the final backup of ${tenant.tenant_code}`);
+  const backup = await backupTenant(bctx, { ref: tenant.tenant_code, kind: 'pre-deletion', requestId: request.requestId });
+  if (!backup.verifiedAt || Date.now() - Date.parse(backup.verifiedAt) > DAY_MS) {
+    throw new AppError('INVALID_STATE', `The final backup of ${tenant.tenant_code} is not verified: nothing was deleted.`);
+  }
+
+  const payload: DeletePayload = { serverId: tenant.server_id, database: tenant.database_name, role: tenant.db_role, finalBackupId: backup.id, forced: request.confirmCode !== undefined };
+  const session = await ctx.pool.connect();
+  let operation: OperationRecord | null = null;
+  try {
+    await session.query('BEGIN');
+    try {
+      // Re-read under lock: the tenant may have been reactivated while the backup ran.
+      const fresh = await getTenantRow(session, tenant.tenant_code, true);
+      const again = deletionProblem(fresh, request.confirmCode, new Date());
+      if (again) throw new AppError('INVALID_STATE', again);
+      operation = await beginOperation(session, { kind: 'delete', tenantId: tenant.id, tenantCode: tenant.tenant_code, step: 'delete_registered', payload, startedBy: ctx.operator });
+      await session.query('COMMIT');
+    } catch (error) {
+      await session.query('ROLLBACK').catch(() => undefined);
+      if (pgErrorCode(error) === '23505') throw new AppError('CONFLICT', `Another operation on ${tenant.tenant_code} is in progress — wait for it, then try again.`);
+      throw error;
+    }
+    progress('dropping', `Dropping the database and role of ${tenant.tenant_code}`);
+    await completeDeletion(ctx, operation);
+    progress('done', `Deleted ${tenant.tenant_code}; final backup ${backup.id}`);
+    return { tenantCode: tenant.tenant_code, finalBackupId: backup.id, forced: payload.forced };
+  } catch (error) {
+    if (operation) {
+      // Before the drop nothing is lost: put the tenant's status back in PostgreSQL.
+      await enforceTenantStatus(ctx.serverById(payload.serverId), payload, tenant.status).catch(() => undefined);
+      await finishOperation(ctx.pool, operation, 'failed', (error as Error).message.slice(0, 1000)).catch(() => undefined);
+    }
+    if (error instanceof AppError) throw error;
+    throw new AppError('INTERNAL', `Deleting ${tenant.tenant_code} failed: ${(error as Error).message}`, { cause: error });
+  } finally {
+    if (operation) await releaseOperationLock(session, operation);
+    session.release();
+  }
+}
+
+/** The drop and the tombstone; idempotent, so reconcile resumes an interrupted deletion with it. */
+export async function completeDeletion(ctx: PlatformContext, operation: OperationRecord): Promise<void> {
+  const payload = operation.payload as DeletePayload;
+  const server = ctx.serverById(payload.serverId);
+  await recordStep(ctx.pool, operation, 'delete_dropping');
+  const role = quoteIdent(payload.role, 'role name');
+  const { rowCount } = await server.adminPool.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [payload.role]);
+  if ((rowCount ?? 0) > 0) {
+    await server.adminPool.query(`ALTER ROLE ${role} NOLOGIN`);
+    await terminateSessions(server, payload.role);
+  }
+  await server.adminPool.query(`DROP DATABASE IF EXISTS ${quoteIdent(payload.database, 'database name')} WITH (FORCE)`);
+  await server.adminPool.query(`DROP ROLE IF EXISTS ${role}`);
+  await recordStep(ctx.pool, operation, 'delete_dropped');
+  await inTransaction(ctx.pool, async (client) => {
+    await client.query(
+      `UPDATE tenants SET status = 'deleted', status_changed_at = now(), updated_at = now(), version = version + 1,
+              deletion_scheduled_at = NULL, final_backup_id = $2
+        WHERE id = $1`,
+      [operation.tenantId, payload.finalBackupId],
+    );
+    await client.query(`UPDATE operations SET step = 'tombstoned', updated_at = now() WHERE id = $1`, [operation.id]);
+    await finishOperation(client, operation, 'done');
+  });
+  const tenant = await getTenant(ctx.pool, operation.tenantCode);
+  ctx.events.emit('tenant:changed', { tenantCode: tenant.tenantCode, status: tenant.status, version: tenant.version });
+}
+
+/** Reconcile: a deletion that had not started dropping is abandoned; one that had is finished. */
+export async function reconcileDeletion(ctx: PlatformContext, operation: OperationRecord): Promise<'resumed' | 'rolledBack'> {
+  if (operation.step === 'delete_registered') {
+    await finishOperation(ctx.pool, operation, 'rolled_back', 'interrupted before anything was dropped');
+    return 'rolledBack';
+  }
+  await completeDeletion(ctx, operation);
+  return 'resumed';
+}
+
+/** The scheduler's job: deletes every cancelled tenant whose retention has ended, one by one. */
+export async function runScheduledDeletions(bctx: BackupContext): Promise<ScheduledDeletionsReport> {
+  const { rows } = await bctx.ctx.pool.query<{ tenant_code: string }>(
+    `SELECT tenant_code FROM tenants WHERE status = 'cancelled' AND deletion_scheduled_at <= now() ORDER BY deletion_scheduled_at`,
+  );
+  const report: ScheduledDeletionsReport = { deleted: [], failed: [] };
+  for (const { tenant_code: code } of rows) {
+    try {
+      report.deleted.push(await deleteTenant(bctx, { ref: code }));
+    } catch (error) {
+      bctx.ctx.logger.error({ err: error, tenant: code }, 'scheduled deletion failed');
+      report.failed.push({ tenantCode: code, message: (error as Error).message });
+    }
+  }
+  return report;
+}

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import yazl from 'yazl';
+import type { ExportResult } from '../../src-shared/contract/backup-models';
+import { AppError } from '../core/app-error';
+import { cancelledError } from '../jobs/job-registry';
+import { pgErrorCode } from '../postgres/errors';
+import { withClient } from '../postgres/pools';
+import { beginOperation, finishOperation, recordStep, releaseOperationLock, type OperationRecord } from '../tenants/journal';
+import { getTenantRow } from '../tenants/tenant-queries';
+import { COPY_SESSION_SQL } from './archive-format';
+import { createAtomicFile, removeIfPresent, tempPathFor } from './atomic-file';
+import { formatBytes, progressEmitter, type BackupContext } from './backup-context';
+import { HashingStream } from './hashing-stream';
+import { columnListSql, discoverTables, tableSql, tenantSchemaVersion } from './table-catalog';
+
+export interface ExportPayload extends Record<string, unknown> {
+  tempPath: string;
+  finalPath: string;
+}
+
+/**
+ * The customer's copy of their data, with no lock-in: a zip (opens anywhere) with one CSV
+ * per table (COPY … CSV HEADER, streamed), manifest.json and a README.txt that says what
+ * is inside. Written atomically and journaled like a backup.
+ */
+export async function exportTenant(bctx: BackupContext, request: { ref: string; file: string; requestId?: string | undefined }): Promise<ExportResult> {
+  const { ctx } = bctx;
+  const tenant = await getTenantRow(ctx.pool, request.ref);
+  if (tenant.status === 'provisioning' || tenant.status === 'deleted') throw new AppError('INVALID_STATE', `Cannot export ${tenant.tenant_code}: it is ${tenant.status}.`);
+  const tag = randomUUID().slice(0, 8);
+  const payload: ExportPayload = { tempPath: tempPathFor(request.file, tag), finalPath: request.file };
+  const job = bctx.jobs.start(request.requestId, `The export of ${tenant.tenant_code}`);
+  const progress = progressEmitter(ctx, request.requestId, 'export', tenant.tenant_code);
+  const session = await ctx.pool.connect();
+  let operation: OperationRecord | null = null;
+  try {
+    await session.query('BEGIN');
+    try {
+      operation = await beginOperation(session, { kind: 'export', tenantId: tenant.id, tenantCode: tenant.tenant_code, step: 'export_registered', payload, startedBy: ctx.operator });
+      await session.query('COMMIT');
+    } catch (error) {
+      await session.query('ROLLBACK').catch(() => undefined);
+      if (pgErrorCode(error) === '23505') throw new AppError('CONFLICT', `Another operation on ${tenant.tenant_code} is in progress — wait for it, then try again.`);
+      throw error;
+    }
+    const file = await createAtomicFile(request.file, tag).catch((error: NodeJS.ErrnoException) => {
+      throw new AppError('VALIDATION', `Cannot write the export next to ${request.file}: ${error.code ?? error.message}.`);
+    });
+    try {
+      await recordStep(ctx.pool, operation, 'export_writing');
+      const zip = new yazl.ZipFile();
+      const counter = new HashingStream();
+      const writing = pipeline(zip.outputStream, counter, file.stream);
+      writing.catch(() => undefined);
+      const summary = await withClient(ctx.serverById(tenant.server_id).endpoint, tenant.database_name, (client) =>
+        addTables(client, zip, (done, total) => progress('tables', `Exported ${done}/${total} tables, ${formatBytes(counter.bytes)}`, { tablesDone: done, tablesTotal: total, bytesDone: counter.bytes }), job.signal),
+      );
+      const manifest = {
+        tenant: { code: tenant.tenant_code, companyName: tenant.company_name, subdomain: tenant.subdomain, plan: tenant.plan_code },
+        exportedAt: new Date().toISOString(),
+        tenantSchemaVersion: summary.schemaVersion,
+        format: 'CSV (RFC 4180), UTF-8, first line = column names, one file per table',
+        tables: summary.tables,
+      };
+      zip.addBuffer(Buffer.from(JSON.stringify(manifest, null, 2)), 'manifest.json');
+      zip.addBuffer(Buffer.from(readme(manifest)), 'README.txt');
+      zip.end();
+      await writing;
+      job.throwIfCancelled();
+      await file.commit();
+      const rows = summary.tables.reduce((sum, table) => sum + table.rows, 0);
+      await recordStep(ctx.pool, operation, 'export_written');
+      await finishOperation(ctx.pool, operation, 'done');
+      progress('done', `Exported ${tenant.tenant_code}: ${summary.tables.length} tables, ${rows} rows`, { tablesDone: summary.tables.length, tablesTotal: summary.tables.length, bytesDone: counter.bytes });
+      return { file: request.file, sizeBytes: counter.bytes, tables: summary.tables.length, rows };
+    } catch (error) {
+      await file.abort();
+      throw error;
+    }
+  } catch (error) {
+    const failure = job.signal.aborted
+      ? cancelledError(`The export of ${tenant.tenant_code}`)
+      : error instanceof AppError
+        ? error
+        : new AppError('INTERNAL', `The export of ${tenant.tenant_code} failed: ${(error as Error).message}.`, { cause: error });
+    if (operation) await finishOperation(ctx.pool, operation, job.signal.aborted ? 'rolled_back' : 'failed', failure.message.slice(0, 1000)).catch(() => undefined);
+    throw failure;
+  } finally {
+    job.finish();
+    if (operation) await releaseOperationLock(session, operation);
+    session.release();
+  }
+}
+
+async function addTables(client: pg.ClientBase, zip: yazl.ZipFile, onTable: (done: number, total: number) => void, signal: AbortSignal) {
+  await client.query(COPY_SESSION_SQL);
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  const tables = await discoverTables(client);
+  const schemaVersion = await tenantSchemaVersion(client);
+  const out: { file: string; table: string; rows: number; columns: string[] }[] = [];
+  for (const [index, table] of tables.entries()) {
+    if (signal.aborted) throw new Error('cancelled');
+    const name = `${table.schema}.${table.name}.csv`;
+    const entry = new PassThrough();
+    zip.addReadStream(entry, name);
+    // yazl reads entries in order; this COPY ends when its CSV has been handed to the zip.
+    const copy = client.query(copyTo(`COPY ${tableSql(table)} (${columnListSql(table.columns)}) TO STDOUT WITH (FORMAT csv, HEADER true)`));
+    await pipeline(copy, entry);
+    out.push({ file: name, table: `${table.schema}.${table.name}`, rows: copy.rowCount, columns: table.columns.map((column) => column.name) });
+    onTable(index + 1, tables.length);
+  }
+  await client.query('ROLLBACK');
+  return { tables: out, schemaVersion };
+}
+
+function readme(manifest: { tenant: { code: string; companyName: string }; exportedAt: string; tables: { file: string; rows: number }[] }): string {
+  return [
+    `Data export of ${manifest.tenant.companyName} (${manifest.tenant.code})`,
+    `Made ${manifest.exportedAt}.`,
+    '',
+    'Every table of your database is one CSV file (UTF-8, comma-separated, RFC 4180 quoting,',
+    'the first line names the columns). Empty fields are NULL. Open them in any spreadsheet',
+    'or load them into any database. manifest.json lists the tables, columns and row counts.',
+    '',
+    ...manifest.tables.map((table) => `  ${table.file.padEnd(48)} ${table.rows} rows`),
+    '',
+  ].join('\n');
+}
+
+/** Reconcile: an export whose process died leaves only its temporary file, removed here. */
+export async function undoExport(bctx: Pick<BackupContext, 'ctx'>, operation: OperationRecord, reason: string): Promise<void> {
+  await removeIfPresent((operation.payload as ExportPayload).tempPath);
+  await finishOperation(bctx.ctx.pool, operation, 'rolled_back', reason.slice(0, 1000));
+}

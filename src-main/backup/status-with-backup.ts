@@ -1,0 +1,51 @@
+import type { ChannelOutput, ChannelParsedInput } from '../../src-shared/contract/channels';
+import { statusActionProblem } from '../../src-shared/domain/status';
+import { AppError, isAppError } from '../core/app-error';
+import { changeTenantStatus } from '../tenants/status-change';
+import { getTenantRow } from '../tenants/tenant-queries';
+import { backupTenant } from './backup-tenant';
+import type { BackupContext } from './backup-context';
+
+type Action = 'suspend' | 'cancel';
+
+/**
+ * Suspend or cancel with "Back up first": the backup runs and is verified, then the status
+ * changes. A failed backup stops the change unless the operator overrides it; the override
+ * and the failure it overrode are written into the status change's journal entry and
+ * returned. A cancelled backup (jobs:cancel) always stops the change.
+ */
+export async function changeStatusWithBackup(
+  bctx: BackupContext,
+  action: Action,
+  input: ChannelParsedInput<'tenants:suspend'> | ChannelParsedInput<'tenants:cancel'>,
+): Promise<ChannelOutput<'tenants:suspend'>> {
+  const { ctx } = bctx;
+  let backupId: string | null = null;
+  let overriddenFailure: string | null = null;
+  if (input.backupFirst) {
+    // Refuse a stale or impossible request before spending a backup on it.
+    const row = await getTenantRow(ctx.pool, input.ref);
+    const problem = statusActionProblem(action, row.status);
+    if (problem) throw new AppError('INVALID_STATE', `${problem.replace(/\.$/, '')} (${row.tenant_code}).`);
+    if (row.version !== input.expectedVersion) {
+      throw new AppError('CONFLICT', `Tenant ${row.tenant_code} was changed by someone else (now version ${row.version}, you saw ${input.expectedVersion}) — reload and try again.`);
+    }
+    try {
+      backupId = (await backupTenant(bctx, { ref: row.tenant_code, kind: action === 'suspend' ? 'pre-suspension' : 'pre-cancellation', requestId: input.requestId })).id;
+    } catch (error) {
+      const message = (error as Error).message;
+      if ((isAppError(error) && error.code === 'CANCELLED') || !input.overrideBackupFailure) {
+        throw new AppError(isAppError(error) ? error.code : 'INTERNAL', `${row.tenant_code} was not ${action === 'suspend' ? 'suspended' : 'cancelled'}: ${message}`, { cause: error });
+      }
+      overriddenFailure = message;
+      ctx.logger.warn({ tenant: row.tenant_code, action, failure: message }, 'backup failed; the operator overrode it');
+    }
+  }
+  const tenant = await changeTenantStatus(ctx, action, {
+    ref: input.ref,
+    expectedVersion: input.expectedVersion,
+    reason: input.reason,
+    backup: { backupFirst: input.backupFirst, backupId, overriddenFailure },
+  });
+  return { ...tenant, backup: { backupId, overriddenFailure } };
+}

@@ -1,0 +1,181 @@
+import { resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { Backup } from '../../src-shared/contract/backup-models';
+import { printFields, printJson, printTable } from './output';
+import { withCliSession, type CliSession } from './session';
+
+const json = { flags: '--json', description: 'print JSON (snake_case) instead of text' } as const;
+
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/**
+ * Follows one job's progress events on a terminal: one line, rewritten in place (stderr,
+ * only when it is a TTY, so pipes and --json stay clean). Returns the request id and a stop.
+ */
+function followProgress(session: CliSession): { requestId: string; stop(): void } {
+  const requestId = crypto.randomUUID();
+  const show = process.stderr.isTTY;
+  const off = session.core.events.on('job:progress', (event) => {
+    if (!show || event.requestId !== requestId) return;
+    process.stderr.write(`\r\x1b[2K  ${event.message}`);
+  });
+  return {
+    requestId,
+    stop() {
+      off();
+      if (show) process.stderr.write('\r\x1b[2K');
+    },
+  };
+}
+
+async function asJob<T>(session: CliSession, work: (requestId: string) => Promise<T>): Promise<T> {
+  const progress = followProgress(session);
+  try {
+    return await work(progress.requestId);
+  } finally {
+    progress.stop();
+  }
+}
+
+function printBackup(backup: Backup): void {
+  printFields([
+    ['Backup', backup.id],
+    ['Tenant', backup.tenantCode],
+    ['Kind', backup.kind],
+    ['File', backup.location],
+    ['Size', megabytes(backup.sizeBytes)],
+    ['Tables / rows', `${backup.tableCount} / ${backup.rowCount}`],
+    ['SHA-256', backup.sha256],
+    ['Verified', backup.verifiedAt],
+    ['Made', `${backup.madeAt} by ${backup.madeBy}`],
+  ]);
+}
+
+const absolute = (value: string) => resolve(value);
+
+export function registerBackupCommands(program: Command): void {
+  program
+    .command('backup')
+    .description("back a tenant up now: every table, compressed, checksummed, verified")
+    .argument('<ref>', 'tenant code or subdomain')
+    .option('--pg-dump', "use pg_dump's custom format (only where a pg_dump matching the server is on PATH)")
+    .option(json.flags, json.description)
+    .action(async (ref: string, options: { pgDump?: boolean; json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const backup = await asJob(session, (requestId) => session.call('backups:create', { ref, format: options.pgDump ? 'pg_dump' : 'tc-archive', requestId }));
+        if (options.json) printJson(backup);
+        else printBackup(backup);
+      });
+    });
+
+  program
+    .command('backups')
+    .description('list backups (of one tenant, or all), newest first')
+    .argument('[ref]', 'tenant code or subdomain')
+    .option(json.flags, json.description)
+    .action(async (ref: string | undefined, options: { json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const backups = await session.call('backups:list', ref ? { ref } : {});
+        if (options.json) return printJson({ backups });
+        if (backups.length === 0) return void process.stdout.write('No backups.\n');
+        printTable(
+          ['MADE', 'TENANT', 'KIND', 'SIZE', 'VERIFIED', 'ID'],
+          backups.map((b) => [b.madeAt.replace('T', ' ').slice(0, 19), b.tenantCode, b.kind, megabytes(b.sizeBytes), b.verifiedAt ? 'yes' : 'no', b.id]),
+        );
+      });
+    });
+
+  program
+    .command('verify-backup')
+    .description('read a whole backup file and check every table against its manifest')
+    .argument('<file>', 'the backup file', absolute)
+    .option(json.flags, json.description)
+    .action(async (file: string, options: { json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const report = await asJob(session, (requestId) => session.call('backups:verify', { file, requestId }));
+        if (options.json) printJson(report);
+        else if (report.ok) process.stdout.write(`OK: ${report.tenantCode}, ${report.tables.length} tables, ${report.rows} rows, made ${report.madeAt}.\n`);
+        else process.stdout.write(`REFUSED: ${report.problem}\n`);
+        // A refused archive is a failed check for scripts.
+        if (!report.ok) process.exitCode = 2;
+      });
+    });
+
+  program
+    .command('restore')
+    .description('restore a backup file as a new tenant (a copy) or in place (after a safety backup)')
+    .argument('<file>', 'the backup file', absolute)
+    .option('--as-new <subdomain>', "restore as a new tenant with this subdomain")
+    .option('--in-place', "replace the backed-up tenant's data (a safety backup is made first)")
+    .option(json.flags, json.description)
+    .action(async (file: string, options: { asNew?: string; inPlace?: boolean; json?: boolean }) => {
+      if ((options.asNew === undefined) === (options.inPlace === undefined)) throw new InvalidArgumentError('Give exactly one of --as-new SUBDOMAIN or --in-place.');
+      await withCliSession(async (session) => {
+        const result = await asJob(session, (requestId) =>
+          session.call('backups:restore', options.asNew ? { file, mode: 'as-new', subdomain: options.asNew, requestId } : { file, mode: 'in-place', requestId }),
+        );
+        if (options.json) return printJson(result);
+        process.stdout.write(`Restored ${result.tenantCode} (${result.mode}): ${result.tables} tables, ${result.rows} rows, verified.\n`);
+        if (result.safetyBackupId) process.stdout.write(`Safety backup of the previous state: ${result.safetyBackupId}\n`);
+        if (result.credentials) {
+          process.stdout.write('\nDatabase credentials — shown once, store them now:\n');
+          printFields(Object.entries(result.credentials));
+        }
+      });
+    });
+
+  program
+    .command('export')
+    .description("export a tenant's data for the customer: a zip of CSV files with a manifest and README")
+    .argument('<ref>', 'tenant code or subdomain')
+    .requiredOption('--out <file>', 'the zip file to write', absolute)
+    .option(json.flags, json.description)
+    .action(async (ref: string, options: { out: string; json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const result = await asJob(session, (requestId) => session.call('backups:export', { ref, file: options.out, requestId }));
+        if (options.json) printJson(result);
+        else process.stdout.write(`Exported ${result.tables} tables, ${result.rows} rows to ${result.file} (${megabytes(result.sizeBytes)}).\n`);
+      });
+    });
+
+  program
+    .command('delete')
+    .description('delete a cancelled tenant past retention (or force with --confirm CODE): final backup, then drop; a tombstone stays')
+    .argument('<ref>', 'tenant code or subdomain')
+    .option('--confirm <code>', 'force the deletion now: type the tenant code')
+    .option(json.flags, json.description)
+    .action(async (ref: string, options: { confirm?: string; json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const result = await asJob(session, (requestId) =>
+          session.call('tenants:delete', { ref, requestId, ...(options.confirm !== undefined ? { confirmCode: options.confirm } : {}) }),
+        );
+        if (options.json) printJson(result);
+        else process.stdout.write(`Deleted ${result.tenantCode}. Final backup: ${result.finalBackupId}.\n`);
+      });
+    });
+
+  program
+    .command('delete-due')
+    .description('delete every cancelled tenant whose retention has ended (for cron)')
+    .option(json.flags, json.description)
+    .action(async (options: { json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const report = await session.call('tenants:runScheduledDeletions', {});
+        if (options.json) return printJson(report);
+        process.stdout.write(`Deleted ${report.deleted.length}, failed ${report.failed.length}.\n`);
+        for (const failure of report.failed) process.stdout.write(`  failed: ${failure.tenantCode}: ${failure.message}\n`);
+      });
+    });
+
+  program
+    .command('prune')
+    .description('apply backup retention: keep the newest N per tenant and every pre-deletion backup')
+    .option(json.flags, json.description)
+    .action(async (options: { json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const report = await session.call('backups:prune', {});
+        if (options.json) return printJson(report);
+        process.stdout.write(`Removed ${report.removed.length} backups, ${report.kept} kept.\n`);
+      });
+    });
+}

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+const isoTime = z.string();
+
+/** Why a backup was made: decides how long retention keeps it (pre-deletion: forever). */
+export const BACKUP_KINDS = ['manual', 'pre-suspension', 'pre-cancellation', 'pre-deletion', 'pre-restore', 'scheduled'] as const;
+export const backupKindSchema = z.enum(BACKUP_KINDS);
+export type BackupKind = z.infer<typeof backupKindSchema>;
+
+/** Native archive (COPY text, per-chunk gzip, in tar) or, when a matching one is on PATH, pg_dump's custom format. */
+export const BACKUP_FORMATS = ['tc-archive', 'pg_dump'] as const;
+export const backupFormatSchema = z.enum(BACKUP_FORMATS);
+
+/** One row of the backups catalog (platform database). */
+export const backupSchema = z.object({
+  id: z.string(),
+  tenantCode: z.string(),
+  kind: backupKindSchema,
+  format: backupFormatSchema,
+  location: z.string(),
+  sizeBytes: z.number().int(),
+  /** SHA-256 of the whole file, hex. */
+  sha256: z.string(),
+  tenantSchemaVersion: z.number().int(),
+  serverVersion: z.string(),
+  tableCount: z.number().int(),
+  rowCount: z.number().int(),
+  verifiedAt: isoTime.nullable(),
+  madeBy: z.string(),
+  madeAt: isoTime,
+});
+export type Backup = z.infer<typeof backupSchema>;
+
+export const backupTableReportSchema = z.object({
+  table: z.string(),
+  rows: z.number().int(),
+  bytes: z.number().int(),
+  ok: z.boolean(),
+});
+
+/** What verify found: ok, or the first problem in words an operator can act on. */
+export const verifyReportSchema = z.object({
+  ok: z.boolean(),
+  problem: z.string().nullable(),
+  file: z.string(),
+  tenantCode: z.string().nullable(),
+  archiveId: z.string().nullable(),
+  tenantSchemaVersion: z.number().int().nullable(),
+  madeAt: isoTime.nullable(),
+  tables: z.array(backupTableReportSchema),
+  rows: z.number().int(),
+  bytes: z.number().int(),
+});
+export type VerifyReport = z.infer<typeof verifyReportSchema>;
+
+export const restoreResultSchema = z.object({
+  mode: z.enum(['as-new', 'in-place']),
+  tenantCode: z.string(),
+  databaseName: z.string(),
+  tables: z.number().int(),
+  rows: z.number().int(),
+  /** The safety backup made of the current state before an in-place restore. */
+  safetyBackupId: z.string().nullable(),
+  /** Only for a restore as a new tenant: shown once, like tenants:create. */
+  credentials: z
+    .object({ host: z.string(), port: z.number().int(), database: z.string(), user: z.string(), password: z.string() })
+    .nullable(),
+});
+export type RestoreResult = z.infer<typeof restoreResultSchema>;
+
+export const exportResultSchema = z.object({
+  file: z.string(),
+  sizeBytes: z.number().int(),
+  tables: z.number().int(),
+  rows: z.number().int(),
+});
+export type ExportResult = z.infer<typeof exportResultSchema>;
+
+export const pruneReportSchema = z.object({
+  kept: z.number().int(),
+  removed: z.array(z.object({ id: z.string(), tenantCode: z.string(), location: z.string() })),
+});
+export type PruneReport = z.infer<typeof pruneReportSchema>;
+
+export const deletionResultSchema = z.object({
+  tenantCode: z.string(),
+  finalBackupId: z.string(),
+  forced: z.boolean(),
+});
+export type DeletionResult = z.infer<typeof deletionResultSchema>;
+
+export const scheduledDeletionsReportSchema = z.object({
+  deleted: z.array(deletionResultSchema),
+  failed: z.array(z.object({ tenantCode: z.string(), message: z.string() })),
+});
+export type ScheduledDeletionsReport = z.infer<typeof scheduledDeletionsReportSchema>;
+
+export const backupSettingsSchema = z.object({
+  /** Absolute folder the backups go to (local or mounted). */
+  directory: z.string(),
+  /** Retention: the newest N per tenant are kept (pre-deletion backups always). */
+  keepLast: z.number().int(),
+  /** pg_dump on PATH whose major version matches the server, if any: enables the pg_dump format. */
+  pgDump: z.string().nullable(),
+});
+export type BackupSettings = z.infer<typeof backupSettingsSchema>;
+
+/** What a status change did about its backup (backupFirst / overrideBackupFailure). */
+export const statusBackupOutcomeSchema = z.object({
+  backupId: z.string().nullable(),
+  /** Set when the backup failed and the operator overrode it: the failure, kept for the record. */
+  overriddenFailure: z.string().nullable(),
+});

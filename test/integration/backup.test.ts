@@ -1,0 +1,274 @@
+import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tar from 'tar-stream';
+import { call, callError, uniqueTenantInput } from '../support/core-calls';
+import { serverCases, tenantObjectsOnServer, useTestPlatform } from '../support/servers';
+import { seedTenant, tableChecksums, tenantAdminClient } from '../support/backup-fixtures';
+import { connectAsTenant } from '../support/tenant-clients';
+
+async function databasesLike(core: { platform: { primary: { adminPool: { query: (sql: string, params: unknown[]) => Promise<{ rows: { datname: string }[] }> } } } }, pattern: string) {
+  const { rows } = await core.platform.primary.adminPool.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [pattern]);
+  return rows.map((row) => row.datname);
+}
+
+/** Re-packs an archive with the manifest (and its checksum) of another one. */
+async function swapManifest(target: string, donor: string, out: string): Promise<void> {
+  const entries = async (file: string) => {
+    const extract = tar.extract();
+    const reading = readFile(file).then((buffer) => extract.end(buffer));
+    const list: { name: string; body: Buffer }[] = [];
+    for await (const entry of extract) {
+      const parts: Buffer[] = [];
+      for await (const part of entry) parts.push(part as Buffer);
+      list.push({ name: entry.header.name, body: Buffer.concat(parts) });
+    }
+    await reading;
+    return list;
+  };
+  const mine = await entries(target);
+  const theirs = await entries(donor);
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  pack.on('data', (chunk) => chunks.push(chunk as Buffer));
+  const done = new Promise<void>((resolve) => pack.on('end', () => resolve()));
+  for (const entry of mine) {
+    const body = entry.name.startsWith('manifest') ? theirs.find((other) => other.name === entry.name)!.body : entry.body;
+    pack.entry({ name: entry.name, size: body.length }, body);
+  }
+  pack.finalize();
+  await done;
+  await writeFile(out, Buffer.concat(chunks));
+}
+
+describe.each(await serverCases('backup round trip'))('backup and restore on $name', (serverCase) => {
+  const platform = useTestPlatform(serverCase, 'backup');
+  let folder: string;
+
+  beforeAll(async () => {
+    if (serverCase.skip) return;
+    folder = await mkdtemp(join(tmpdir(), 'tc-backups-'));
+    await call(platform.core, 'backups:updateSettings', { directory: folder });
+  });
+  afterAll(async () => {
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  it.skipIf(serverCase.skip)('round-trips 100,000+ rows of every type through a verified backup into a new tenant', async () => {
+    const { tenant } = await call(platform.core, 'tenants:create', uniqueTenantInput('enterprise', 'Round Trip'));
+    await seedTenant(platform.url, tenant.databaseName);
+    const original = await tableChecksums(platform.url, tenant.databaseName);
+    expect(original['erp.transactions']!.rows).toBe(100_000);
+    expect(Object.values(original).reduce((sum, table) => sum + table.rows, 0)).toBeGreaterThan(100_000);
+
+    const progress: { tablesDone?: number; bytesDone?: number }[] = [];
+    const requestId = crypto.randomUUID();
+    const off = platform.core.events.on('job:progress', (event) => {
+      if (event.requestId === requestId) progress.push(event);
+    });
+    const backup = await call(platform.core, 'backups:create', { ref: tenant.tenantCode, requestId });
+    off();
+    expect(backup).toMatchObject({ tenantCode: tenant.tenantCode, kind: 'manual', format: 'tc-archive', verifiedAt: expect.any(String) });
+    expect(backup.rowCount).toBe(Object.values(original).reduce((sum, table) => sum + table.rows, 0));
+    expect(backup.tableCount).toBe(Object.keys(original).length);
+    expect((await stat(backup.location)).size).toBe(backup.sizeBytes);
+    expect(progress.at(-1)).toMatchObject({ tablesDone: backup.tableCount });
+    expect(progress.some((event) => (event.bytesDone ?? 0) > 0)).toBe(true);
+    // Nothing but the finished file in the folder.
+    expect((await readdir(folder)).filter((name) => name.endsWith('.partial'))).toEqual([]);
+
+    const listed = await call(platform.core, 'backups:list', { ref: tenant.tenantCode });
+    expect(listed.map((entry) => entry.id)).toContain(backup.id);
+    expect(await call(platform.core, 'backups:verify', { backupId: backup.id })).toMatchObject({ ok: true, problem: null, rows: backup.rowCount });
+
+    const subdomain = `${tenant.subdomain}-copy`;
+    const restored = await call(platform.core, 'backups:restore', { backupId: backup.id, mode: 'as-new', subdomain });
+    expect(restored).toMatchObject({ mode: 'as-new', rows: backup.rowCount, safetyBackupId: null });
+    expect(restored.tenantCode).not.toBe(tenant.tenantCode);
+    const copy = await call(platform.core, 'tenants:get', { ref: subdomain });
+    expect(copy).toMatchObject({ status: 'active', plan: 'enterprise', companyName: tenant.companyName });
+    expect(await tableChecksums(platform.url, copy.databaseName)).toEqual(original);
+
+    // The copy's role works, sees the restored rows, and its sequences continue after them.
+    const erp = await connectAsTenant(restored.credentials!);
+    try {
+      expect((await erp.query('SELECT count(*)::int AS n FROM erp.transactions')).rows[0]).toEqual({ n: 100_000 });
+      const { rows } = await erp.query<{ id: string }>("INSERT INTO erp.companies (name) VALUES ('After restore') RETURNING id");
+      expect(Number(rows[0]!.id)).toBe(6);
+      expect((await erp.query('SELECT count(*)::int AS n FROM erp.type_zoo')).rows[0]).toEqual({ n: 2000 });
+    } finally {
+      await erp.end();
+    }
+    expect(await databasesLike(platform.core, 'tc_restore_%')).toEqual([]);
+  });
+
+  it.skipIf(serverCase.skip)('refuses a flipped byte, a truncated file and a wrong manifest before touching anything', async () => {
+    const { tenant } = await call(platform.core, 'tenants:create', uniqueTenantInput('starter', 'Damaged Goods'));
+    await seedTenant(platform.url, tenant.databaseName, 20_000);
+    const first = await call(platform.core, 'backups:create', { ref: tenant.tenantCode });
+    const second = await call(platform.core, 'backups:create', { ref: tenant.tenantCode });
+    const original = await readFile(first.location);
+
+    const flipped = join(folder, 'flipped.tcbackup');
+    const damaged = Buffer.from(original);
+    damaged[Math.floor(damaged.length / 2)]! ^= 0x01;
+    await writeFile(flipped, damaged);
+    const truncated = join(folder, 'truncated.tcbackup');
+    await writeFile(truncated, original);
+    await truncate(truncated, Math.floor(original.length * 0.8));
+    const mismatched = join(folder, 'mismatched.tcbackup');
+    await swapManifest(first.location, second.location, mismatched);
+
+    const tenantsBefore = (await call(platform.core, 'tenants:list', { limit: 500 })).total;
+    for (const [file, expected] of [
+      [flipped, /damaged|does not match|decompress/],
+      [truncated, /truncated|incomplete/],
+      [mismatched, /another backup/],
+    ] as const) {
+      const report = await call(platform.core, 'backups:verify', { file });
+      expect(report.ok, file).toBe(false);
+      expect(report.problem, file).toMatch(expected);
+      const refused = await callError(platform.core, 'backups:restore', { file, mode: 'as-new', subdomain: `r-${Date.now().toString(36)}` });
+      expect(refused.code).toBe('VALIDATION');
+      expect(refused.message).toMatch(/refused, nothing was touched/);
+      const inPlace = await callError(platform.core, 'backups:restore', { file, mode: 'in-place' });
+      expect(inPlace.code).toBe('VALIDATION');
+    }
+    expect((await call(platform.core, 'tenants:list', { limit: 500 })).total).toBe(tenantsBefore);
+    expect(await databasesLike(platform.core, 'tc_restore_%')).toEqual([]);
+    // No safety backup was made for the refused in-place restores.
+    expect((await call(platform.core, 'backups:list', { ref: tenant.tenantCode })).map((b) => b.kind)).toEqual(['manual', 'manual']);
+    // The catalogued file itself changed on disk: verify by id notices.
+    await writeFile(first.location, damaged);
+    expect(await call(platform.core, 'backups:verify', { backupId: first.id })).toMatchObject({ ok: false });
+  });
+
+  it.skipIf(serverCase.skip)('restores in place after a safety backup, keeping the code, role and status', async () => {
+    const { tenant, credentials } = await call(platform.core, 'tenants:create', uniqueTenantInput('starter', 'In Place'));
+    await seedTenant(platform.url, tenant.databaseName, 5_000);
+    const before = await tableChecksums(platform.url, tenant.databaseName);
+    const backup = await call(platform.core, 'backups:create', { ref: tenant.tenantCode });
+
+    const admin = await tenantAdminClient(platform.url, tenant.databaseName);
+    await admin.query('DELETE FROM erp.transactions WHERE id % 2 = 0; UPDATE erp.companies SET name = name || \' changed\'');
+    await admin.end();
+    expect(await tableChecksums(platform.url, tenant.databaseName)).not.toEqual(before);
+
+    const result = await call(platform.core, 'backups:restore', { backupId: backup.id, mode: 'in-place' });
+    expect(result).toMatchObject({ mode: 'in-place', tenantCode: tenant.tenantCode, databaseName: tenant.databaseName, credentials: null });
+    expect(await tableChecksums(platform.url, tenant.databaseName)).toEqual(before);
+    const kinds = (await call(platform.core, 'backups:list', { ref: tenant.tenantCode })).map((b) => b.kind);
+    expect(kinds).toContain('pre-restore');
+    // The tenant's own credentials still work on the restored database.
+    const erp = await connectAsTenant(credentials);
+    expect((await erp.query('SELECT count(*)::int AS n FROM erp.transactions')).rows[0]).toEqual({ n: 5_000 });
+    await erp.end();
+    expect(await databasesLike(platform.core, 'tc_re%')).toEqual([]);
+  });
+});
+
+describe.each(await serverCases('backup lifecycle'))('backup in the tenant lifecycle on $name', (serverCase) => {
+  const platform = useTestPlatform(serverCase, 'backuplife');
+  let folder: string;
+  beforeAll(async () => {
+    if (serverCase.skip) return;
+    folder = await mkdtemp(join(tmpdir(), 'tc-backups-'));
+    await call(platform.core, 'backups:updateSettings', { directory: folder });
+  });
+  afterAll(async () => {
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  it.skipIf(serverCase.skip)('suspends with "back up first": the backup is listed, then the tenant is suspended', async () => {
+    const { tenant } = await call(platform.core, 'tenants:create', uniqueTenantInput());
+    const suspended = await call(platform.core, 'tenants:suspend', { ref: tenant.tenantCode, reason: 'Unpaid', expectedVersion: tenant.version });
+    expect(suspended).toMatchObject({ status: 'suspended', backup: { backupId: expect.any(String), overriddenFailure: null } });
+    const [backup] = await call(platform.core, 'backups:list', { ref: tenant.tenantCode });
+    expect(backup).toMatchObject({ id: suspended.backup!.backupId, kind: 'pre-suspension', verifiedAt: expect.any(String) });
+  });
+
+  it.skipIf(serverCase.skip)('a failed backup stops the suspension unless the operator overrides it', async () => {
+    const { tenant } = await call(platform.core, 'tenants:create', uniqueTenantInput());
+    // A folder that cannot be made: a path under a regular file.
+    const blocker = join(folder, 'not-a-folder');
+    await writeFile(blocker, 'x');
+    await call(platform.core, 'backups:updateSettings', { directory: join(blocker, 'backups') });
+    try {
+      const refused = await callError(platform.core, 'tenants:suspend', { ref: tenant.tenantCode, reason: 'Unpaid', expectedVersion: tenant.version });
+      expect(refused.message).toMatch(/was not suspended/);
+      expect((await call(platform.core, 'tenants:get', { ref: tenant.tenantCode })).status).toBe('active');
+
+      const overridden = await call(platform.core, 'tenants:suspend', { ref: tenant.tenantCode, reason: 'Unpaid', expectedVersion: tenant.version, overrideBackupFailure: true });
+      expect(overridden).toMatchObject({ status: 'suspended', backup: { backupId: null, overriddenFailure: expect.stringMatching(/backup/i) } });
+      const { rows } = await platform.core.platform.pool.query(
+        "SELECT payload->'backup' AS backup FROM operations WHERE tenant_code = $1 AND kind = 'suspend' AND state = 'done'",
+        [tenant.tenantCode],
+      );
+      expect(rows[0].backup).toMatchObject({ backupFirst: true, backupId: null, overriddenFailure: expect.any(String) });
+    } finally {
+      await call(platform.core, 'backups:updateSettings', { directory: folder });
+    }
+  });
+
+  it.skipIf(serverCase.skip)('deletes only past retention or with the typed code, after a verified final backup; keeps a tombstone', async () => {
+    const { tenant } = await call(platform.core, 'tenants:create', uniqueTenantInput('starter', 'Going Away'));
+    expect((await callError(platform.core, 'tenants:delete', { ref: tenant.tenantCode })).code).toBe('INVALID_STATE');
+    expect((await callError(platform.core, 'tenants:delete', { ref: tenant.tenantCode, confirmCode: 'WRONG001' })).code).toBe('VALIDATION');
+    const cancelled = await call(platform.core, 'tenants:cancel', { ref: tenant.tenantCode, expectedVersion: tenant.version, backupFirst: false });
+    const early = await callError(platform.core, 'tenants:delete', { ref: tenant.tenantCode });
+    expect(early).toMatchObject({ code: 'INVALID_STATE', message: expect.stringMatching(/retention/) });
+    expect((await call(platform.core, 'tenants:runScheduledDeletions', {})).deleted).toEqual([]);
+
+    await platform.core.platform.pool.query("UPDATE tenants SET deletion_scheduled_at = now() - interval '1 day' WHERE id = $1", [cancelled.id]);
+    const report = await call(platform.core, 'tenants:runScheduledDeletions', {});
+    expect(report.failed).toEqual([]);
+    expect(report.deleted).toEqual([expect.objectContaining({ tenantCode: tenant.tenantCode, forced: false })]);
+    const { rows } = await platform.core.platform.pool.query<{ status: string; final_backup_id: string }>('SELECT status, final_backup_id FROM tenants WHERE id = $1', [tenant.id]);
+    expect(rows[0]).toEqual({ status: 'deleted', final_backup_id: report.deleted[0]!.finalBackupId });
+    const [final] = await call(platform.core, 'backups:list', { ref: tenant.tenantCode });
+    expect(final).toMatchObject({ id: report.deleted[0]!.finalBackupId, kind: 'pre-deletion', verifiedAt: expect.any(String) });
+    expect(await tenantObjectsOnServer(platform.url, tenant.tenantCode)).toEqual({ databases: [], roles: [] });
+
+    // Forced: an active tenant, with its code typed.
+    const { tenant: forced } = await call(platform.core, 'tenants:create', uniqueTenantInput('starter', 'Forced Out'));
+    const result = await call(platform.core, 'tenants:delete', { ref: forced.subdomain, confirmCode: forced.tenantCode.toLowerCase() });
+    expect(result).toMatchObject({ tenantCode: forced.tenantCode, forced: true });
+    expect(await tenantObjectsOnServer(platform.url, forced.tenantCode)).toEqual({ databases: [], roles: [] });
+  });
+
+  it.skipIf(serverCase.skip)('prunes to the newest N per tenant but keeps every pre-deletion backup', async () => {
+    const { tenant } = await call(platform.core, 'tenants:create', uniqueTenantInput('starter', 'Prune Me'));
+    const made = [];
+    for (let i = 0; i < 3; i += 1) made.push(await call(platform.core, 'backups:create', { ref: tenant.tenantCode }));
+    await call(platform.core, 'backups:updateSettings', { keepLast: 1 });
+    try {
+      const report = await call(platform.core, 'backups:prune', {});
+      const removedIds = report.removed.map((entry) => entry.id);
+      expect(removedIds).toEqual(expect.arrayContaining([made[0]!.id, made[1]!.id]));
+      expect(removedIds).not.toContain(made[2]!.id);
+      for (const backup of made.slice(0, 2)) await expect(stat(backup.location)).rejects.toThrow();
+      const preDeletion = await platform.core.platform.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM backups WHERE kind = 'pre-deletion'");
+      expect(preDeletion.rows[0]!.n).toBeGreaterThanOrEqual(2);
+    } finally {
+      await call(platform.core, 'backups:updateSettings', { keepLast: 10 });
+    }
+  });
+
+  it.skipIf(serverCase.skip)('cancels a running backup by request id and leaves no file', async () => {
+    const { tenant } = await call(platform.core, 'tenants:create', uniqueTenantInput('starter', 'Cancel Me'));
+    await seedTenant(platform.url, tenant.databaseName, 50_000);
+    const before = await readdir(folder);
+    const requestId = crypto.randomUUID();
+    const off = platform.core.events.on('job:progress', (event) => {
+      if (event.requestId === requestId && event.step === 'tables') void call(platform.core, 'jobs:cancel', { requestId });
+    });
+    const error = await callError(platform.core, 'backups:create', { ref: tenant.tenantCode, requestId });
+    off();
+    expect(error.code).toBe('CANCELLED');
+    expect(await readdir(folder)).toEqual(before);
+    const { rows } = await platform.core.platform.pool.query("SELECT state FROM operations WHERE tenant_code = $1 AND kind = 'backup'", [tenant.tenantCode]);
+    expect(rows).toEqual([{ state: 'rolled_back' }]);
+    expect(await call(platform.core, 'jobs:cancel', { requestId })).toEqual({ cancelled: false });
+  });
+});
