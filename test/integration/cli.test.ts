@@ -59,7 +59,8 @@ describe('tenantctl', () => {
 
     const history = JSON.parse((await tenantctl('history', 'CLIW001', '--json')).stdout);
     expect(history.operations.map((op: { kind: string; state: string }) => `${op.kind}:${op.state}`)).toEqual([
-      'cancel:done', 'activate:done', 'suspend:done', 'provision:done',
+      // Suspend and cancel back the tenant up first (verified): the backups are journaled too.
+      'cancel:done', 'backup:done', 'activate:done', 'suspend:done', 'backup:done', 'provision:done',
     ]);
 
     const settings = JSON.parse((await tenantctl('settings', '--base-domain', 'Example-ERP.net', '--retention-days', '45', '--json')).stdout);

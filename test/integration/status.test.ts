@@ -85,6 +85,8 @@ describe.each(await serverCases('status enforcement'))('status enforced in Postg
     expect(history.map((op) => [op.kind, op.state, op.reason])).toEqual([
       ['activate', 'done', null],
       ['suspend', 'done', 'Audit hold'],
+      // "Back up first" (the default) journals its backup before the suspension.
+      ['backup', 'done', null],
       ['provision', 'done', null],
     ]);
     for (const op of history) {
