@@ -167,7 +167,7 @@ async function createStaging(server: TenantServer, staging: string, schemaVersio
 
 async function swapInPlace(ctx: PlatformContext, operation: OperationRecord, payload: RestorePayload, manifest: ArchiveManifest, safetyBackupId: string | null): Promise<RestoreResult> {
   await recordStep(ctx.pool, operation, 'restore_swapping');
-  await finishInPlaceSwap(ctx, payload, true);
+  await finishInPlaceSwap(ctx, operation, true);
   return {
     mode: 'in-place',
     tenantCode: operation.tenantCode,
@@ -187,7 +187,8 @@ async function adoptAsNewTenant(ctx: PlatformContext, operation: OperationRecord
     () => undefined,
     { adoptDatabase: payload.staging },
   );
-  await finishRestoredDatabase(ctx.serverById(payload.serverId), tenant.databaseName, tenant.dbRole);
+  // The copy's own plan, no overrides: the source's overrides in the archive are replaced.
+  await finishRestoredDatabase(ctx, tenant.id);
   return {
     mode: 'as-new',
     tenantCode: tenant.tenantCode,
