@@ -73,3 +73,11 @@ export function formatPrice(plan: Pick<Plan, 'priceCents' | 'currency' | 'interv
   }
   return plan.interval === 'none' ? amount : `${amount} / ${plan.interval}`;
 }
+
+/** "812 B", "14 kB", "3.2 MB", "1.10 GB". */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} kB`;
+  return `${bytes} B`;
+}

@@ -195,8 +195,9 @@ describe.each(await serverCases('backup round trip'))('backup and restore on $na
 
     // As a new tenant: 5 companies loaded past the plan's 3 (COPY bypasses the limit
     // triggers), the source's override not carried over, the counters recounted.
-    const restored = await call(platform.core, 'backups:restore', { backupId: backup.id, mode: 'as-new', subdomain: `${tenant.subdomain}-lim` });
+    const restored = await call(platform.core, 'backups:restore', { backupId: backup.id, mode: 'as-new', subdomain: `${tenant.subdomain}-lim`, companyName: 'Limits Sandbox' });
     const copy = await call(platform.core, 'tenants:get', { ref: restored.tenantCode });
+    expect(copy).toMatchObject({ companyName: 'Limits Sandbox', plan: 'professional', status: 'active' });
     const copyLimits = await call(platform.core, 'tenants:limits', { ref: restored.tenantCode });
     expect(copyLimits.overrides).toEqual([]);
     expect(copyLimits.resources.find((entry) => entry.resource === 'companies')).toMatchObject({ current: 5, limit: 3 });

@@ -7,6 +7,7 @@ import {
   IconPlayerPause,
   IconPlayerPlay,
   IconRefresh,
+  IconTrash,
 } from '@tabler/icons-react';
 import type { TenantDetail } from '../../../../src-shared/contract/models';
 import { statusActionProblem, type StatusAction } from '../../../../src-shared/domain/status';
@@ -14,6 +15,8 @@ import { formatDateTime, formatRelative } from '../../../lib/format';
 import { useTenantDetailStore } from '../../../store/tenant-detail-store';
 import { PlanBadge, StatusBadge } from '../badges';
 import { TENANT_DETAIL_TABS } from './detail-tabs';
+import { DeletedTombstone } from '../../backups/DeletedTombstone';
+import { DeleteTenantModal } from '../../backups/DeleteTenantModal';
 import { StatusActionModal } from './StatusActionModals';
 
 export function TenantDrawer() {
@@ -23,6 +26,7 @@ export function TenantDrawer() {
   const error = useTenantDetailStore((state) => state.error);
   const { close, reload } = useTenantDetailStore.getState();
   const [action, setAction] = useState<{ kind: StatusAction; opened: boolean }>({ kind: 'suspend', opened: false });
+  const [deleting, setDeleting] = useState(false);
 
   const tenant = detail && detail.tenantCode === selectedCode ? detail : null;
 
@@ -34,7 +38,7 @@ export function TenantDrawer() {
         position="right"
         size={580}
         padding="lg"
-        closeOnEscape={!action.opened}
+        closeOnEscape={!action.opened && !deleting}
         title={<DrawerTitle tenant={tenant} code={selectedCode} />}
         data-testid="tenant-drawer"
       >
@@ -43,6 +47,7 @@ export function TenantDrawer() {
             tenant={tenant}
             refreshing={status === 'loading'}
             onAction={(kind) => setAction({ kind, opened: true })}
+            onDelete={() => setDeleting(true)}
             onReload={() => void reload()}
           />
         ) : status === 'error' ? (
@@ -59,6 +64,7 @@ export function TenantDrawer() {
           onClose={() => setAction((current) => ({ ...current, opened: false }))}
         />
       )}
+      {tenant && <DeleteTenantModal tenant={tenant} opened={deleting} onClose={() => setDeleting(false)} />}
     </>
   );
 }
@@ -88,15 +94,19 @@ function TenantDetailBody({
   tenant,
   refreshing,
   onAction,
+  onDelete,
   onReload,
 }: {
   tenant: TenantDetail;
   refreshing: boolean;
   onAction: (kind: StatusAction) => void;
+  onDelete: () => void;
   onReload: () => void;
 }) {
   const [tab, setTab] = useState<string>('overview');
   const available = ACTIONS.filter((entry) => statusActionProblem(entry.kind, tenant.status) === null);
+  // Cancelled tenants are deleted once retention ends; any other is forced by typing the code.
+  const deletable = tenant.status !== 'deleted' && tenant.status !== 'provisioning';
 
   return (
     <Stack gap="lg" data-testid="tenant-detail" data-status={tenant.status} data-version={tenant.version}>
@@ -117,7 +127,7 @@ function TenantDetailBody({
         </Group>
       </Group>
 
-      {available.length > 0 && (
+      {(available.length > 0 || deletable) && (
         <Group gap="xs" data-testid="detail-actions">
           {available.map((entry) => (
             <Button
@@ -131,10 +141,17 @@ function TenantDetailBody({
               {entry.label}
             </Button>
           ))}
+          {deletable && (
+            <Button color="red" variant={tenant.status === 'cancelled' ? 'light' : 'subtle'} leftSection={<IconTrash size={16} />} onClick={onDelete} data-testid="action-delete">
+              Delete tenant…
+            </Button>
+          )}
         </Group>
       )}
 
-      {available.length === 0 && (
+      {tenant.status === 'deleted' && <DeletedTombstone tenant={tenant} />}
+
+      {available.length === 0 && !deletable && tenant.status !== 'deleted' && (
         <Text size="sm" c="dimmed">
           No status change is possible while the tenant is {tenant.status}.
         </Text>

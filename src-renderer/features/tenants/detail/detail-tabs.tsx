@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
-import { IconHistory, IconInfoCircle, type Icon } from '@tabler/icons-react';
+import { IconArchive, IconHistory, IconInfoCircle, type Icon } from '@tabler/icons-react';
 import type { TenantDetail } from '../../../../src-shared/contract/models';
+import { BackupsPanel } from '../../backups/BackupsPanel';
 import { TenantActivity } from './TenantActivity';
 import { TenantOverview } from './TenantOverview';
 
@@ -20,4 +21,5 @@ function ActivityPanel({ tenant }: { tenant: TenantDetail }) {
 export const TENANT_DETAIL_TABS: readonly TenantDetailTab[] = [
   { value: 'overview', label: 'Overview', icon: IconInfoCircle, Panel: TenantOverview },
   { value: 'activity', label: 'Activity', icon: IconHistory, Panel: ActivityPanel },
+  { value: 'backups', label: 'Backups', icon: IconArchive, Panel: BackupsPanel },
 ];
