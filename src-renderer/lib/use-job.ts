@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { EventPayload } from '../../src-shared/contract/events';
 import { api } from '../api/client';
 import { newRequestId } from './request-id';
@@ -29,22 +29,20 @@ export function useJob(): JobHandle {
   const [cancelling, setCancelling] = useState(false);
   const current = useRef<string | null>(null);
 
-  useEffect(() => {
-    if (!requestId) return undefined;
-    return api().subscribe('job:progress', (event) => {
-      if (event.requestId === current.current) setProgress(event);
-    });
-  }, [requestId]);
-
   const run = useCallback(async <T,>(work: (requestId: string) => Promise<T>): Promise<T> => {
     const id = newRequestId();
     current.current = id;
     setProgress(null);
     setCancelling(false);
     setRequestId(id);
+    // Subscribed before the request leaves, so no early event is missed.
+    const unsubscribe = api().subscribe('job:progress', (event) => {
+      if (event.requestId === id) setProgress(event);
+    });
     try {
       return await work(id);
     } finally {
+      unsubscribe();
       if (current.current === id) {
         current.current = null;
         setRequestId(null);

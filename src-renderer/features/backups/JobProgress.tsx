@@ -30,7 +30,7 @@ export function JobProgress({ job, label, cancellable = true }: { job: JobHandle
           <Text size="xs" c="dimmed" lineClamp={2} data-testid="job-progress-message">
             {progress?.message ?? 'Starting…'}
           </Text>
-          {cancellable && job.running && (
+          {cancellable && job.running && progress?.step !== 'done' && (
             <Button
               size="compact-xs"
               variant="subtle"
