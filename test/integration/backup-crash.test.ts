@@ -6,7 +6,7 @@ import type { ConsoleCore } from '../../src-main/core/console-core';
 import { LOCK_OPERATIONS } from '../../src-main/platform/migrate';
 import { runTenantctl } from '../support/cli';
 import { call, uniqueTenantInput } from '../support/core-calls';
-import { seedTenant, tableChecksums } from '../support/backup-fixtures';
+import { leftoverRestoreDatabases, seedTenant, tableChecksums } from '../support/backup-fixtures';
 import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
 import { connectAsTenant } from '../support/tenant-clients';
 
@@ -49,8 +49,8 @@ describe('SIGKILL in the middle of a backup and of a restore', () => {
     throw new Error('operation locks of killed processes were not released');
   }
 
-  const stagingDatabases = async () =>
-    (await core.platform.primary.adminPool.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'tc\\_re%'")).rows.map((row) => row.datname);
+  // Scoped to this platform's journal: other files restore on the same server meanwhile.
+  const stagingDatabases = () => leftoverRestoreDatabases(core.platform.pool, core.platform.primary.adminPool);
   const operation = async (code: string, kind: string) =>
     (await core.platform.pool.query<{ state: string; step: string }>('SELECT state, step FROM operations WHERE tenant_code = $1 AND kind = $2 ORDER BY started_at DESC LIMIT 1', [code, kind])).rows[0];
 

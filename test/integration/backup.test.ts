@@ -5,13 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tar from 'tar-stream';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
 import { serverCases, tenantObjectsOnServer, useTestPlatform } from '../support/servers';
-import { seedTenant, tableChecksums, tenantAdminClient } from '../support/backup-fixtures';
+import type pg from 'pg';
+import { leftoverRestoreDatabases, seedTenant, tableChecksums, tenantAdminClient } from '../support/backup-fixtures';
 import { connectAsTenant } from '../support/tenant-clients';
 
-async function databasesLike(core: { platform: { primary: { adminPool: { query: (sql: string, params: unknown[]) => Promise<{ rows: { datname: string }[] }> } } } }, pattern: string) {
-  const { rows } = await core.platform.primary.adminPool.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [pattern]);
-  return rows.map((row) => row.datname);
-}
+/** Restore databases of this platform's restores that still exist (see leftoverRestoreDatabases). */
+const leftoverDatabases = (core: { platform: { pool: pg.Pool; primary: { adminPool: pg.Pool } } }) => leftoverRestoreDatabases(core.platform.pool, core.platform.primary.adminPool);
 
 /** Re-packs an archive with the manifest (and its checksum) of another one. */
 async function swapManifest(target: string, donor: string, out: string): Promise<void> {
@@ -101,7 +100,7 @@ describe.each(await serverCases('backup round trip'))('backup and restore on $na
     } finally {
       await erp.end();
     }
-    expect(await databasesLike(platform.core, 'tc_restore_%')).toEqual([]);
+    expect(await leftoverDatabases(platform.core)).toEqual([]);
   });
 
   it.skipIf(serverCase.skip)('refuses a flipped byte, a truncated file and a wrong manifest before touching anything', async () => {
@@ -137,7 +136,7 @@ describe.each(await serverCases('backup round trip'))('backup and restore on $na
       expect(inPlace.code).toBe('VALIDATION');
     }
     expect((await call(platform.core, 'tenants:list', { limit: 500 })).total).toBe(tenantsBefore);
-    expect(await databasesLike(platform.core, 'tc_restore_%')).toEqual([]);
+    expect(await leftoverDatabases(platform.core)).toEqual([]);
     // No safety backup was made for the refused in-place restores.
     expect((await call(platform.core, 'backups:list', { ref: tenant.tenantCode })).map((b) => b.kind)).toEqual(['manual', 'manual']);
     // The catalogued file itself changed on disk: verify by id notices.
@@ -165,7 +164,7 @@ describe.each(await serverCases('backup round trip'))('backup and restore on $na
     const erp = await connectAsTenant(credentials);
     expect((await erp.query('SELECT count(*)::int AS n FROM erp.transactions')).rows[0]).toEqual({ n: 5_000 });
     await erp.end();
-    expect(await databasesLike(platform.core, 'tc_re%')).toEqual([]);
+    expect(await leftoverDatabases(platform.core)).toEqual([]);
   });
 
   it.skipIf(serverCase.skip)('re-pushes limits from the registry after a restore: the plan for a copy, plan + overrides in place; counters agree with the data', async () => {

@@ -100,3 +100,20 @@ export async function tableChecksums(url: string, database: string): Promise<Rec
     await client.end();
   }
 }
+
+type Queryable = { query: <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) => Promise<pg.QueryResult<R>> };
+
+/**
+ * Staging and replaced databases of this platform's restores (named in their journal
+ * entries) that still exist. Scoped to the journal, not a name pattern: other test files
+ * restore on the same server at the same time.
+ */
+export async function leftoverRestoreDatabases(platformPool: Queryable, adminPool: Queryable): Promise<string[]> {
+  const { rows } = await platformPool.query<{ names: string[] | null }>(
+    "SELECT array_agg(name) AS names FROM operations, LATERAL (VALUES (payload->>'staging'), (payload->>'oldDatabase')) AS n (name) WHERE kind = 'restore' AND name IS NOT NULL",
+  );
+  const names = rows[0]?.names ?? [];
+  if (names.length === 0) return [];
+  const existing = await adminPool.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname = ANY($1::text[]) ORDER BY datname', [names]);
+  return existing.rows.map((row) => row.datname);
+}
