@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { REPO_ROOT, startHostMode, type HostMode } from './host-mode';
@@ -194,4 +194,38 @@ test('suspend with "Back up first", then restore that backup as a new tenant', a
     await expect(page.getByTestId('fleet-job-report')).toBeVisible();
     await shot(page, 'b10-dark-settings-backups');
   });
+});
+
+test('a failed backup stops the suspension until the operator overrides it, in two steps', async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto(host.url);
+  const { tenant } = await invoke<{ tenant: { tenantCode: string } }>(page, 'tenants:create', {
+    companyName: 'Keel Shipping',
+    subdomain: 'keel',
+    plan: 'starter',
+    adminEmail: 'ops@keel.example',
+  });
+  // A backup folder that cannot be made: a path under a regular file.
+  await writeFile(join(host.dataDir, 'not-a-folder'), 'x');
+  await invoke(page, 'backups:updateSettings', { directory: join(host.dataDir, 'not-a-folder', 'backups') });
+  try {
+    await page.getByTestId('tenant-row').filter({ hasText: 'Keel Shipping' }).click();
+    await page.getByTestId('action-suspend').click();
+    const modal = page.getByRole('dialog', { name: 'Suspend tenant' });
+    await modal.getByTestId('action-reason').fill('Chargeback on the last invoice');
+    await modal.getByTestId('confirm-code').fill(tenant.tenantCode);
+    await modal.getByTestId('confirm-suspend').click();
+    await expect(modal.getByTestId('backup-failed-message')).toContainText(`${tenant.tenantCode} was not suspended`);
+    await expect(page.getByTestId('tenant-detail')).toHaveAttribute('data-status', 'active');
+    await modal.getByTestId('override-backup').click();
+    await expect(modal.getByTestId('override-confirm-panel')).toContainText('recorded');
+    await page.locator('.mantine-Notification-root .mantine-Notification-closeButton').first().click({ timeout: 2000 }).catch(() => undefined);
+    await shot(page, 'b11-backup-failed-override');
+    await modal.getByTestId('override-confirm').click();
+    await expect(modal).toBeHidden();
+    await expect(page.getByTestId('tenant-detail')).toHaveAttribute('data-status', 'suspended');
+    await expect(page.getByText('No backup was made (overridden).')).toBeVisible();
+  } finally {
+    await invoke(page, 'backups:updateSettings', { directory: null });
+  }
 });

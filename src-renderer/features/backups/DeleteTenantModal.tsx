@@ -12,12 +12,8 @@ import { useTenantActivityStore } from '../../store/tenant-activity-store';
 import { useTenantDetailStore } from '../../store/tenant-detail-store';
 import { useTenantsStore } from '../../store/tenants-store';
 import { codeMatches, ConfirmCodeInput } from '../tenants/detail/ConfirmCodeInput';
+import { isForcedDeletion } from './backup-labels';
 import { JobProgress } from './JobProgress';
-
-/** A cancelled tenant past its retention is deleted as scheduled; anything else is forced by typing the code. */
-export function isForcedDeletion(tenant: Pick<TenantDetail, 'status' | 'deletionScheduledAt'>, now = Date.now()): boolean {
-  return tenant.status !== 'cancelled' || !tenant.deletionScheduledAt || Date.parse(tenant.deletionScheduledAt) > now;
-}
 
 /**
  * Delete a tenant: a verified pre-deletion backup is made first (main refuses otherwise),

@@ -1,5 +1,6 @@
 import type { MantineColor } from '@mantine/core';
 import type { BackupKind } from '../../../src-shared/contract/backup-models';
+import type { TenantDetail } from '../../../src-shared/contract/models';
 
 export const BACKUP_KIND_LABELS: Readonly<Record<BackupKind, string>> = {
   manual: 'Manual',
@@ -27,4 +28,9 @@ export function exportPathFor(directory: string, tenantCode: string, now = new D
   const separator = directory.includes('\\') && !directory.includes('/') ? '\\' : '/';
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return `${directory.replace(/[\\/]+$/, '')}${separator}exports${separator}${tenantCode}-${stamp}.zip`;
+}
+
+/** A cancelled tenant past its retention is deleted as scheduled; anything else is forced by typing the code. */
+export function isForcedDeletion(tenant: Pick<TenantDetail, 'status' | 'deletionScheduledAt'>, now = Date.now()): boolean {
+  return tenant.status !== 'cancelled' || !tenant.deletionScheduledAt || Date.parse(tenant.deletionScheduledAt) > now;
 }

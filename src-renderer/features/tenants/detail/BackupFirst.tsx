@@ -17,14 +17,6 @@ export function BackupFirstCheckbox({ checked, onChange, disabled }: { checked: 
 }
 
 /**
- * Main refuses a status change whose backup failed with "<CODE> was not suspended: <why>";
- * a cancelled backup is the operator's own choice and is not offered an override.
- */
-export function isBackupFailure(failure: ActionFailure | null, backupFirst: boolean): failure is ActionFailure {
-  return backupFirst && failure !== null && failure.code !== 'CANCELLED' && / was not (suspended|cancelled): /.test(failure.message);
-}
-
-/**
  * The backup failed: its error, and an explicit override in two steps — "… without a backup"
  * asks once more before the change goes ahead (main records the override in the journal).
  */

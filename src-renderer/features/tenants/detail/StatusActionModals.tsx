@@ -9,7 +9,8 @@ import { useReferenceStore } from '../../../store/reference-store';
 import { useTenantDetailStore, type ActionOutcome, type BackupFirstOptions } from '../../../store/tenant-detail-store';
 import { useJob } from '../../../lib/use-job';
 import { JobProgress } from '../../backups/JobProgress';
-import { BackupFailedPanel, BackupFirstCheckbox, isBackupFailure } from './BackupFirst';
+import { BackupFailedPanel, BackupFirstCheckbox } from './BackupFirst';
+import { isBackupFailure } from './backup-first-rules';
 import { codeMatches, ConfirmCodeInput } from './ConfirmCodeInput';
 
 /** The same reason rule main applies; null when the reason is acceptable. */
@@ -95,6 +96,7 @@ function useBackupFirstAction(run: (options: BackupFirstOptions) => Promise<Acti
 
   async function go(overrideBackupFailure: boolean) {
     setFailed(false);
+    setConfirming(false);
     const outcome = await job.run((requestId) => run({ backupFirst, overrideBackupFailure, requestId }));
     if (outcome !== 'failed') onClose();
     else setFailed(true);
@@ -144,7 +146,7 @@ function SuspendForm({ tenant, onClose }: ActionModalProps) {
             onOverride={() => void flow.go(true)}
           />
         )}
-        <Group justify="flex-end" mt="xs">
+        <Group justify="flex-end" mt="xs" display={flow.failure && flow.confirming ? 'none' : undefined}>
           <Button variant="default" onClick={onClose} disabled={busy}>
             Back
           </Button>
@@ -235,7 +237,7 @@ function CancelForm({ tenant, onClose }: ActionModalProps) {
             onOverride={() => void flow.go(true)}
           />
         )}
-        <Group justify="flex-end" mt="xs">
+        <Group justify="flex-end" mt="xs" display={flow.failure && flow.confirming ? 'none' : undefined}>
           <Button variant="default" onClick={onClose} disabled={busy}>
             Keep tenant
           </Button>
