@@ -48,7 +48,7 @@ export function createBackupHandlers(ctx: PlatformContext, options: { dataDir: s
       } else {
         file = await checkReadablePath(bctx, input.file!, context);
       }
-      return restoreArchive(bctx, { file, expectedSha256, mode: input.mode, subdomain: input.subdomain, requestId: input.requestId });
+      return restoreArchive(bctx, { file, expectedSha256, mode: input.mode, subdomain: input.subdomain, companyName: input.companyName, requestId: input.requestId });
     },
     'backups:export': async (input) => exportTenant(bctx, input),
     'backups:prune': async () => pruneBackups(bctx),

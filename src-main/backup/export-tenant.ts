@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
@@ -47,7 +49,8 @@ export async function exportTenant(bctx: BackupContext, request: { ref: string; 
       if (pgErrorCode(error) === '23505') throw new AppError('CONFLICT', `Another operation on ${tenant.tenant_code} is in progress — wait for it, then try again.`);
       throw error;
     }
-    const file = await createAtomicFile(request.file, tag).catch((error: NodeJS.ErrnoException) => {
+    // The console UI exports into the backup folder, which the first backup would otherwise create.
+    const file = await mkdir(dirname(request.file), { recursive: true, mode: 0o700 }).then(() => createAtomicFile(request.file, tag)).catch((error: NodeJS.ErrnoException) => {
       throw new AppError('VALIDATION', `Cannot write the export next to ${request.file}: ${error.code ?? error.message}.`);
     });
     try {

@@ -28,11 +28,12 @@ async function databaseExists(server: TenantServer, name: string): Promise<boole
 
 /**
  * The swap of an in-place restore, and its completion: the tenant's sessions end, its
- * database steps aside (renamed), the verified staging database takes its name, privileges
- * and limits are re-applied, the tenant's status is enforced again, and the old database
+ * database steps aside (renamed), the verified staging database takes its name, privileges,
+ * counters and the tenant's own limits (plan version + active overrides) are re-applied, the tenant's status is enforced again, and the old database
  * is dropped. With `fromStart` false it resumes a swap a crash interrupted.
  */
-export async function finishInPlaceSwap(ctx: PlatformContext, payload: RestorePayload, fromStart: boolean): Promise<void> {
+export async function finishInPlaceSwap(ctx: PlatformContext, operation: OperationRecord, fromStart: boolean): Promise<void> {
+  const payload = operation.payload as RestorePayload;
   const server = ctx.serverById(payload.serverId);
   const database = payload.database!;
   const role = payload.role!;
@@ -46,7 +47,7 @@ export async function finishInPlaceSwap(ctx: PlatformContext, payload: RestorePa
     `REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC;
      ALTER ROLE ${quoteIdent(role)} IN DATABASE ${quoteIdent(database)} SET search_path = erp, public`,
   );
-  await finishRestoredDatabase(server, database, role);
+  await finishRestoredDatabase(ctx, operation.tenantId!);
   await enforceTenantStatus(server, { database, role }, payload.status as TenantStatus);
   await server.adminPool.query(`DROP DATABASE IF EXISTS ${quoteIdent(payload.oldDatabase)} WITH (FORCE)`);
 }
@@ -69,7 +70,7 @@ export async function settleRestore(ctx: PlatformContext, operation: OperationRe
     const tenantDb = await databaseExists(server, payload.database!);
     const staging = await databaseExists(server, payload.staging);
     if (tenantDb && !staging) {
-      await finishInPlaceSwap(ctx, payload, false);
+      await finishInPlaceSwap(ctx, operation, false);
       await finishOperation(ctx.pool, operation, 'done', `completed by reconcile: ${reason}`.slice(0, 1000));
       return true;
     }

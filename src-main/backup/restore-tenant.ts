@@ -26,6 +26,8 @@ export interface RestoreRequest {
   readonly expectedSha256?: string | undefined;
   readonly mode: 'as-new' | 'in-place';
   readonly subdomain?: string | undefined;
+  /** As a new tenant: the copy's company name (default: the one in the backup). */
+  readonly companyName?: string | undefined;
   readonly requestId?: string | undefined;
 }
 
@@ -97,7 +99,7 @@ export async function restoreArchive(bctx: BackupContext, request: RestoreReques
 
     const result = request.mode === 'in-place'
       ? await swapInPlace(ctx, operation, payload, manifest, safetyBackupId)
-      : await adoptAsNewTenant(ctx, operation, payload, manifest, request.subdomain!);
+      : await adoptAsNewTenant(ctx, operation, payload, manifest, request.subdomain!, request.companyName);
     await finishOperation(ctx.pool, operation, 'done');
     progress('done', `Restored ${result.tenantCode}: ${result.tables} tables, ${result.rows} rows, verified`, { tablesDone: result.tables, tablesTotal: result.tables });
     return result;
@@ -167,7 +169,7 @@ async function createStaging(server: TenantServer, staging: string, schemaVersio
 
 async function swapInPlace(ctx: PlatformContext, operation: OperationRecord, payload: RestorePayload, manifest: ArchiveManifest, safetyBackupId: string | null): Promise<RestoreResult> {
   await recordStep(ctx.pool, operation, 'restore_swapping');
-  await finishInPlaceSwap(ctx, payload, true);
+  await finishInPlaceSwap(ctx, operation, true);
   return {
     mode: 'in-place',
     tenantCode: operation.tenantCode,
@@ -179,15 +181,16 @@ async function swapInPlace(ctx: PlatformContext, operation: OperationRecord, pay
   };
 }
 
-async function adoptAsNewTenant(ctx: PlatformContext, operation: OperationRecord, payload: RestorePayload, manifest: ArchiveManifest, subdomain: string): Promise<RestoreResult> {
+async function adoptAsNewTenant(ctx: PlatformContext, operation: OperationRecord, payload: RestorePayload, manifest: ArchiveManifest, subdomain: string, companyName: string | undefined): Promise<RestoreResult> {
   await recordStep(ctx.pool, operation, 'restore_provisioning');
   const { tenant, credentials } = await provisionTenant(
     ctx,
-    { companyName: manifest.tenant.companyName, subdomain, plan: manifest.tenant.plan, adminEmail: manifest.tenant.adminEmail },
+    { companyName: companyName ?? manifest.tenant.companyName, subdomain, plan: manifest.tenant.plan, adminEmail: manifest.tenant.adminEmail },
     () => undefined,
     { adoptDatabase: payload.staging },
   );
-  await finishRestoredDatabase(ctx.serverById(payload.serverId), tenant.databaseName, tenant.dbRole);
+  // The copy's own plan, no overrides: the source's overrides in the archive are replaced.
+  await finishRestoredDatabase(ctx, tenant.id);
   return {
     mode: 'as-new',
     tenantCode: tenant.tenantCode,

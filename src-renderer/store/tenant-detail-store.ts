@@ -6,11 +6,28 @@ import { api } from '../api/client';
 import { errorMessage, isApiError } from '../api/api-error';
 import { notifyError, notifySuccess } from '../lib/notify';
 import type { LoadStatus } from './reference-store';
+import { useBackupsStore } from './backups-store';
 import { useTenantActivityStore } from './tenant-activity-store';
 import { useTenantsStore } from './tenants-store';
 
 /** How a status action ended: the modal closes on 'done' and 'conflict', stays open on 'failed'. */
 export type ActionOutcome = 'done' | 'conflict' | 'failed';
+
+/** Suspend and cancel back the tenant up first unless told not to (see tenants:suspend). */
+export interface BackupFirstOptions {
+  readonly backupFirst: boolean;
+  /** The operator confirmed going ahead although the backup failed (audited by main). */
+  readonly overrideBackupFailure?: boolean;
+  /** Follows the backup's job:progress events and lets the dialog cancel it. */
+  readonly requestId?: string;
+}
+
+/** Why the last status action failed, for the dialog that asked for it. */
+export interface ActionFailure {
+  readonly action: StatusAction;
+  readonly code: string;
+  readonly message: string;
+}
 
 interface TenantDetailState {
   readonly selectedCode: string | null;
@@ -18,13 +35,14 @@ interface TenantDetailState {
   readonly status: LoadStatus;
   readonly error: string | null;
   readonly busyAction: StatusAction | null;
+  readonly lastFailure: ActionFailure | null;
 
   open(tenantCode: string): void;
   close(): void;
   reload(): Promise<void>;
-  suspend(reason: string): Promise<ActionOutcome>;
+  suspend(reason: string, options?: BackupFirstOptions): Promise<ActionOutcome>;
   activate(): Promise<ActionOutcome>;
-  cancel(reason: string | undefined): Promise<ActionOutcome>;
+  cancel(reason: string | undefined, options?: BackupFirstOptions): Promise<ActionOutcome>;
   onTenantChanged(event: EventPayload<'tenant:changed'>): void;
 }
 
@@ -53,11 +71,12 @@ export const useTenantDetailStore = create<TenantDetailState>()((set, get) => {
   async function runAction(action: StatusAction, call: (tenant: TenantDetail) => Promise<TenantDetail>): Promise<ActionOutcome> {
     const tenant = get().detail;
     if (!tenant || get().busyAction) return 'failed';
-    set({ busyAction: action });
+    set({ busyAction: action, lastFailure: null });
     try {
-      const updated = await call(tenant);
+      const updated: TenantDetail & { backup?: { backupId: string | null; overriddenFailure: string | null } } = await call(tenant);
       if (get().selectedCode === tenant.tenantCode) set({ detail: updated, status: 'ready' });
-      notifySuccess(`Tenant ${PAST[action]}`, `${updated.companyName} (${updated.tenantCode}) is now ${updated.status}.`);
+      const backupNote = updated.backup?.backupId ? ' A verified backup was made first.' : updated.backup?.overriddenFailure ? ' No backup was made (overridden).' : '';
+      notifySuccess(`Tenant ${PAST[action]}`, `${updated.companyName} (${updated.tenantCode}) is now ${updated.status}.${backupNote}`);
       useTenantsStore.getState().refreshSoon();
       return 'done';
     } catch (error) {
@@ -69,11 +88,13 @@ export const useTenantDetailStore = create<TenantDetailState>()((set, get) => {
         return 'conflict';
       }
       notifyError(`Could not ${action} ${tenant.tenantCode}`, error);
+      set({ lastFailure: { action, code: isApiError(error) ? error.code : 'INTERNAL', message: errorMessage(error) } });
       return 'failed';
     } finally {
       set({ busyAction: null });
       // Whatever the outcome, the journal has a new entry (done, failed or rolled back).
       useTenantActivityStore.getState().refresh();
+      void useBackupsStore.getState().refresh();
     }
   }
 
@@ -83,6 +104,7 @@ export const useTenantDetailStore = create<TenantDetailState>()((set, get) => {
     status: 'idle',
     error: null,
     busyAction: null,
+    lastFailure: null,
 
     open(tenantCode) {
       const current = get().detail;
@@ -102,20 +124,21 @@ export const useTenantDetailStore = create<TenantDetailState>()((set, get) => {
       await fetchDetail(code, false);
     },
 
-    suspend: (reason) =>
+    suspend: (reason, options = { backupFirst: true }) =>
       runAction('suspend', (tenant) =>
-        api().call('tenants:suspend', { ref: tenant.tenantCode, reason, expectedVersion: tenant.version }),
+        api().call('tenants:suspend', { ref: tenant.tenantCode, reason, expectedVersion: tenant.version, ...options }),
       ),
     activate: () =>
       runAction('activate', (tenant) =>
         api().call('tenants:activate', { ref: tenant.tenantCode, expectedVersion: tenant.version }),
       ),
-    cancel: (reason) =>
+    cancel: (reason, options = { backupFirst: true }) =>
       runAction('cancel', (tenant) =>
         api().call('tenants:cancel', {
           ref: tenant.tenantCode,
           ...(reason ? { reason } : {}),
           expectedVersion: tenant.version,
+          ...options,
         }),
       ),
 

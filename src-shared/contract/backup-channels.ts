@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tenantRefSchema } from '../domain/tenant-fields';
+import { companyNameSchema, tenantRefSchema } from '../domain/tenant-fields';
 import { subdomainSchema } from '../domain/subdomain';
 import type { ChannelGroup } from './channel-definition';
 import {
@@ -53,8 +53,9 @@ export const backupChannels = {
         backupId: z.string().uuid().optional(),
         file: filePathSchema.optional(),
         mode: z.enum(['as-new', 'in-place']),
-        /** For as-new: the copy's subdomain. */
+        /** For as-new: the copy's subdomain, and its company name (default: the backup's). */
         subdomain: subdomainSchema.optional(),
+        companyName: companyNameSchema.optional(),
         requestId,
       })
       .strict()

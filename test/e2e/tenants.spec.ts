@@ -240,14 +240,17 @@ test('operator creates, finds, suspends and reactivates a tenant in the browser'
     await page.getByTestId('detail-tab-activity').click();
     const activity = page.getByTestId('tenant-activity');
     const entries = activity.getByTestId('activity-entry');
-    await expect(entries).toHaveCount(3);
+    // Suspending backs the tenant up first ("Back up first" is checked by default).
+    await expect(entries).toHaveCount(4);
     await expect(entries.nth(0)).toHaveAttribute('data-kind', 'activate');
     await expect(entries.nth(0).getByTestId('activity-title')).toHaveText('Activated');
     await expect(entries.nth(1)).toHaveAttribute('data-kind', 'suspend');
     await expect(entries.nth(1).getByTestId('activity-title')).toHaveText('Suspended — Invoice INV-2041 unpaid for 30 days');
-    await expect(entries.nth(2)).toHaveAttribute('data-kind', 'provision');
-    await expect(entries.nth(2).getByTestId('activity-title')).toHaveText('Provisioned');
-    for (let index = 0; index < 3; index += 1) {
+    await expect(entries.nth(2)).toHaveAttribute('data-kind', 'backup');
+    await expect(entries.nth(2).getByTestId('activity-title')).toHaveText(/^Backed up/);
+    await expect(entries.nth(3)).toHaveAttribute('data-kind', 'provision');
+    await expect(entries.nth(3).getByTestId('activity-title')).toHaveText('Provisioned');
+    for (let index = 0; index < 4; index += 1) {
       await expect(entries.nth(index)).toHaveAttribute('data-state', 'done');
       await expect(entries.nth(index).getByTestId('activity-by')).not.toBeEmpty();
       await expect(entries.nth(index).getByTestId('activity-meta')).toContainText('just now');
@@ -260,10 +263,10 @@ test('operator creates, finds, suspends and reactivates a tenant in the browser'
     const detail = page.getByTestId('tenant-detail');
     const version = Number(await detail.getAttribute('data-version'));
     await invoke(page, 'tenants:suspend', { ref: tenantCode, reason: 'Suspended from another console', expectedVersion: version });
-    await expect(entries).toHaveCount(4);
+    await expect(entries).toHaveCount(6); // its backup, then the suspension
     await expect(entries.first().getByTestId('activity-title')).toHaveText('Suspended — Suspended from another console');
     await invoke(page, 'tenants:activate', { ref: tenantCode, expectedVersion: version + 1 });
-    await expect(entries).toHaveCount(5);
+    await expect(entries).toHaveCount(7);
     await expect(entries.first()).toHaveAttribute('data-kind', 'activate');
     await expect(detail).toHaveAttribute('data-status', 'active');
     await expect(detail).toHaveAttribute('data-version', String(version + 2));

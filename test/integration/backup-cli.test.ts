@@ -64,7 +64,7 @@ describe('tenantctl backup commands', () => {
   });
 
   it('backs up, lists, verifies, exports, restores, deletes and prunes with --json', async () => {
-    const { tenant } = await call(core, 'tenants:create', uniqueTenantInput('professional', 'Cli Backup'));
+    const { tenant } = await call(core, 'tenants:create', uniqueTenantInput('enterprise', 'Cli Backup'));
     await seedTenant(url, tenant.databaseName, 3_000);
 
     const backup = await json('backup', tenant.tenantCode);

@@ -6,7 +6,7 @@ import type { ConsoleCore } from '../../src-main/core/console-core';
 import { LOCK_OPERATIONS } from '../../src-main/platform/migrate';
 import { runTenantctl } from '../support/cli';
 import { call, uniqueTenantInput } from '../support/core-calls';
-import { seedTenant, tableChecksums } from '../support/backup-fixtures';
+import { leftoverRestoreDatabases, seedTenant, tableChecksums } from '../support/backup-fixtures';
 import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
 import { connectAsTenant } from '../support/tenant-clients';
 
@@ -49,13 +49,13 @@ describe('SIGKILL in the middle of a backup and of a restore', () => {
     throw new Error('operation locks of killed processes were not released');
   }
 
-  const stagingDatabases = async () =>
-    (await core.platform.primary.adminPool.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'tc\\_re%'")).rows.map((row) => row.datname);
+  // Scoped to this platform's journal: other files restore on the same server meanwhile.
+  const stagingDatabases = () => leftoverRestoreDatabases(core.platform.pool, core.platform.primary.adminPool);
   const operation = async (code: string, kind: string) =>
     (await core.platform.pool.query<{ state: string; step: string }>('SELECT state, step FROM operations WHERE tenant_code = $1 AND kind = $2 ORDER BY started_at DESC LIMIT 1', [code, kind])).rows[0];
 
   it('a backup killed mid-stream leaves no file under a final name; reconcile removes the temporary file', async () => {
-    const { tenant } = await call(core, 'tenants:create', uniqueTenantInput('starter', 'Crash Backup'));
+    const { tenant } = await call(core, 'tenants:create', uniqueTenantInput('enterprise', 'Crash Backup'));
     await seedTenant(url, tenant.databaseName, 20_000);
     const run = await runTenantctl(['backup', tenant.tenantCode, '--json'], env('backup_table_10'));
     expect(run.signal, run.stderr).toBe('SIGKILL');
@@ -73,7 +73,7 @@ describe('SIGKILL in the middle of a backup and of a restore', () => {
   });
 
   it('a restore killed while loading leaves no half database and no registry change', async () => {
-    const { tenant } = await call(core, 'tenants:create', uniqueTenantInput('starter', 'Crash Restore'));
+    const { tenant } = await call(core, 'tenants:create', uniqueTenantInput('enterprise', 'Crash Restore'));
     await seedTenant(url, tenant.databaseName, 20_000);
     const backup = await call(core, 'backups:create', { ref: tenant.tenantCode });
     const tenantsBefore = (await call(core, 'tenants:list', {})).total;
@@ -92,7 +92,7 @@ describe('SIGKILL in the middle of a backup and of a restore', () => {
   });
 
   it('an in-place restore killed at the swap is rolled back: the tenant keeps its data and can log in', async () => {
-    const { tenant, credentials } = await call(core, 'tenants:create', uniqueTenantInput('starter', 'Crash Swap'));
+    const { tenant, credentials } = await call(core, 'tenants:create', uniqueTenantInput('enterprise', 'Crash Swap'));
     await seedTenant(url, tenant.databaseName, 2_000);
     const backup = await call(core, 'backups:create', { ref: tenant.tenantCode });
     const erpBefore = await connectAsTenant(credentials);

@@ -5,13 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tar from 'tar-stream';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
 import { serverCases, tenantObjectsOnServer, useTestPlatform } from '../support/servers';
-import { seedTenant, tableChecksums, tenantAdminClient } from '../support/backup-fixtures';
+import type pg from 'pg';
+import { leftoverRestoreDatabases, seedTenant, tableChecksums, tenantAdminClient } from '../support/backup-fixtures';
 import { connectAsTenant } from '../support/tenant-clients';
 
-async function databasesLike(core: { platform: { primary: { adminPool: { query: (sql: string, params: unknown[]) => Promise<{ rows: { datname: string }[] }> } } } }, pattern: string) {
-  const { rows } = await core.platform.primary.adminPool.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [pattern]);
-  return rows.map((row) => row.datname);
-}
+/** Restore databases of this platform's restores that still exist (see leftoverRestoreDatabases). */
+const leftoverDatabases = (core: { platform: { pool: pg.Pool; primary: { adminPool: pg.Pool } } }) => leftoverRestoreDatabases(core.platform.pool, core.platform.primary.adminPool);
 
 /** Re-packs an archive with the manifest (and its checksum) of another one. */
 async function swapManifest(target: string, donor: string, out: string): Promise<void> {
@@ -89,6 +88,7 @@ describe.each(await serverCases('backup round trip'))('backup and restore on $na
     const copy = await call(platform.core, 'tenants:get', { ref: subdomain });
     expect(copy).toMatchObject({ status: 'active', plan: 'enterprise', companyName: tenant.companyName });
     expect(await tableChecksums(platform.url, copy.databaseName)).toEqual(original);
+    expect((await call(platform.core, 'tenants:limits', { ref: copy.tenantCode })).resources.every((entry) => entry.limit === null)).toBe(true);
 
     // The copy's role works, sees the restored rows, and its sequences continue after them.
     const erp = await connectAsTenant(restored.credentials!);
@@ -100,11 +100,11 @@ describe.each(await serverCases('backup round trip'))('backup and restore on $na
     } finally {
       await erp.end();
     }
-    expect(await databasesLike(platform.core, 'tc_restore_%')).toEqual([]);
+    expect(await leftoverDatabases(platform.core)).toEqual([]);
   });
 
   it.skipIf(serverCase.skip)('refuses a flipped byte, a truncated file and a wrong manifest before touching anything', async () => {
-    const { tenant } = await call(platform.core, 'tenants:create', uniqueTenantInput('starter', 'Damaged Goods'));
+    const { tenant } = await call(platform.core, 'tenants:create', uniqueTenantInput('enterprise', 'Damaged Goods'));
     await seedTenant(platform.url, tenant.databaseName, 20_000);
     const first = await call(platform.core, 'backups:create', { ref: tenant.tenantCode });
     const second = await call(platform.core, 'backups:create', { ref: tenant.tenantCode });
@@ -136,7 +136,7 @@ describe.each(await serverCases('backup round trip'))('backup and restore on $na
       expect(inPlace.code).toBe('VALIDATION');
     }
     expect((await call(platform.core, 'tenants:list', { limit: 500 })).total).toBe(tenantsBefore);
-    expect(await databasesLike(platform.core, 'tc_restore_%')).toEqual([]);
+    expect(await leftoverDatabases(platform.core)).toEqual([]);
     // No safety backup was made for the refused in-place restores.
     expect((await call(platform.core, 'backups:list', { ref: tenant.tenantCode })).map((b) => b.kind)).toEqual(['manual', 'manual']);
     // The catalogued file itself changed on disk: verify by id notices.
@@ -145,7 +145,7 @@ describe.each(await serverCases('backup round trip'))('backup and restore on $na
   });
 
   it.skipIf(serverCase.skip)('restores in place after a safety backup, keeping the code, role and status', async () => {
-    const { tenant, credentials } = await call(platform.core, 'tenants:create', uniqueTenantInput('starter', 'In Place'));
+    const { tenant, credentials } = await call(platform.core, 'tenants:create', uniqueTenantInput('enterprise', 'In Place'));
     await seedTenant(platform.url, tenant.databaseName, 5_000);
     const before = await tableChecksums(platform.url, tenant.databaseName);
     const backup = await call(platform.core, 'backups:create', { ref: tenant.tenantCode });
@@ -164,7 +164,64 @@ describe.each(await serverCases('backup round trip'))('backup and restore on $na
     const erp = await connectAsTenant(credentials);
     expect((await erp.query('SELECT count(*)::int AS n FROM erp.transactions')).rows[0]).toEqual({ n: 5_000 });
     await erp.end();
-    expect(await databasesLike(platform.core, 'tc_re%')).toEqual([]);
+    expect(await leftoverDatabases(platform.core)).toEqual([]);
+  });
+
+  it.skipIf(serverCase.skip)('re-pushes limits from the registry after a restore: the plan for a copy, plan + overrides in place; counters agree with the data', async () => {
+    // Professional allows 3 companies; an override lets this tenant have 5.
+    const { tenant } = await call(platform.core, 'tenants:create', uniqueTenantInput('professional', 'Limits Restore'));
+    await call(platform.core, 'tenants:setOverride', { ref: tenant.tenantCode, resource: 'companies', kind: 'limit', value: 5, reason: 'Pilot with five subsidiaries' });
+    const admin = await tenantAdminClient(platform.url, tenant.databaseName);
+    try {
+      await admin.query("INSERT INTO erp.companies (name) SELECT 'Subsidiary ' || g FROM generate_series(1, 5) g");
+      // Drift the counters (as if written with triggers off): the archive carries them as they are.
+      await admin.query("UPDATE platform.counters SET used = 0 WHERE resource = 'companies'");
+    } finally {
+      await admin.end();
+    }
+    const backup = await call(platform.core, 'backups:create', { ref: tenant.tenantCode });
+    const companyInsertCode = async (database: string) => {
+      const client = await tenantAdminClient(platform.url, database);
+      try {
+        await client.query("INSERT INTO erp.companies (name) VALUES ('One more')");
+        return 'inserted';
+      } catch (error) {
+        return (error as { code?: string }).code;
+      } finally {
+        await client.end();
+      }
+    };
+
+    // As a new tenant: 5 companies loaded past the plan's 3 (COPY bypasses the limit
+    // triggers), the source's override not carried over, the counters recounted.
+    const restored = await call(platform.core, 'backups:restore', { backupId: backup.id, mode: 'as-new', subdomain: `${tenant.subdomain}-lim`, companyName: 'Limits Sandbox' });
+    const copy = await call(platform.core, 'tenants:get', { ref: restored.tenantCode });
+    expect(copy).toMatchObject({ companyName: 'Limits Sandbox', plan: 'professional', status: 'active' });
+    const copyLimits = await call(platform.core, 'tenants:limits', { ref: restored.tenantCode });
+    expect(copyLimits.overrides).toEqual([]);
+    expect(copyLimits.resources.find((entry) => entry.resource === 'companies')).toMatchObject({ current: 5, limit: 3 });
+    const copyDb = await tenantAdminClient(platform.url, copy.databaseName);
+    try {
+      const { rows } = await copyDb.query("SELECT resource, plan_limit::int AS plan_limit, plan_code FROM platform.limits ORDER BY resource");
+      expect(rows).toEqual([
+        { resource: 'companies', plan_limit: 3, plan_code: 'professional' },
+        { resource: 'transactions', plan_limit: 10_000, plan_code: 'professional' },
+        { resource: 'users', plan_limit: 20, plan_code: 'professional' },
+      ]);
+      expect((await copyDb.query('SELECT count(*)::int AS n FROM platform.limit_overrides')).rows[0]).toEqual({ n: 0 });
+      expect((await copyDb.query("SELECT current::int FROM platform.check_limit('companies')")).rows[0]).toEqual({ current: 5 });
+    } finally {
+      await copyDb.end();
+    }
+    expect(await companyInsertCode(copy.databaseName)).toBe('TC001');
+
+    // In place, after a +1 allowance granted since the backup: the registry's overrides are
+    // pushed (the archive's alone would refuse the sixth company), counters recounted.
+    await call(platform.core, 'tenants:setOverride', { ref: tenant.tenantCode, resource: 'companies', kind: 'allowance', value: 1, reason: 'One more subsidiary' });
+    await call(platform.core, 'backups:restore', { backupId: backup.id, mode: 'in-place' });
+    expect((await call(platform.core, 'tenants:limits', { ref: tenant.tenantCode })).resources.find((entry) => entry.resource === 'companies')).toMatchObject({ current: 5, limit: 6 });
+    expect(await companyInsertCode(tenant.databaseName)).toBe('inserted');
+    expect(await companyInsertCode(tenant.databaseName)).toBe('TC001');
   });
 });
 
@@ -256,7 +313,7 @@ describe.each(await serverCases('backup lifecycle'))('backup in the tenant lifec
   });
 
   it.skipIf(serverCase.skip)('cancels a running backup by request id and leaves no file', async () => {
-    const { tenant } = await call(platform.core, 'tenants:create', uniqueTenantInput('starter', 'Cancel Me'));
+    const { tenant } = await call(platform.core, 'tenants:create', uniqueTenantInput('enterprise', 'Cancel Me'));
     await seedTenant(platform.url, tenant.databaseName, 50_000);
     const before = await readdir(folder);
     const requestId = crypto.randomUUID();

@@ -12,6 +12,7 @@ export async function tenantAdminClient(url: string, database: string): Promise<
  * Fills a tenant database with ≥ 100,000 rows across several ERP tables, plus a test-only
  * table (made as superuser, outside the tenant schema) holding NULLs, unicode, bytea,
  * numeric precision, timestamptz, arrays and JSON — the backup must carry every table.
+ * Five companies and 2,000 users: more than any plan but enterprise allows.
  */
 export async function seedTenant(url: string, database: string, transactions = 100_000): Promise<void> {
   const client = await tenantAdminClient(url, database);
@@ -65,6 +66,17 @@ export async function seedTenant(url: string, database: string, transactions = 1
   }
 }
 
+/**
+ * What a table's rows are compared as. The limits the console pushes come from the registry,
+ * not the file (a restore re-pushes them: pushed_at and, for a copy, the plan differ), so
+ * platform.limits' content is asserted on its own (only its rows are counted); the counters are compared as usage per key (the
+ * escrow's slots, shares and validity are bookkeeping that every push resets).
+ */
+const COMPARED_AS: Readonly<Record<string, string | null>> = {
+  'platform.limits': null,
+  'platform.counters': 'SELECT resource, scope, period, sum(used) AS used FROM platform.counters GROUP BY 1, 2, 3 HAVING sum(used) <> 0',
+};
+
 /** Per-table row count and an order-independent checksum of every row, computed in SQL. */
 export async function tableChecksums(url: string, database: string): Promise<Record<string, { rows: number; sum: string }>> {
   const client = await tenantAdminClient(url, database);
@@ -76,8 +88,10 @@ export async function tableChecksums(url: string, database: string): Promise<Rec
     );
     const result: Record<string, { rows: number; sum: string }> = {};
     for (const { name } of tables) {
+      // Rows are always counted as stored; the checksum covers what is compared.
+      const source = name in COMPARED_AS ? (COMPARED_AS[name] ?? 'SELECT 1 WHERE false') : `SELECT * FROM ${name}`;
       const { rows } = await client.query<{ rows: number; sum: string }>(
-        `SELECT count(*)::int AS rows, md5(coalesce(string_agg(h, ',' ORDER BY h), '')) AS sum FROM (SELECT md5(t::text) AS h FROM ${name} t) x`,
+        `SELECT (SELECT count(*)::int FROM ${name}) AS rows, md5(coalesce(string_agg(h, ',' ORDER BY h), '')) AS sum FROM (SELECT md5(t::text) AS h FROM (${source}) t) x`,
       );
       result[name] = rows[0]!;
     }
@@ -85,4 +99,21 @@ export async function tableChecksums(url: string, database: string): Promise<Rec
   } finally {
     await client.end();
   }
+}
+
+type Queryable = { query: <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) => Promise<pg.QueryResult<R>> };
+
+/**
+ * Staging and replaced databases of this platform's restores (named in their journal
+ * entries) that still exist. Scoped to the journal, not a name pattern: other test files
+ * restore on the same server at the same time.
+ */
+export async function leftoverRestoreDatabases(platformPool: Queryable, adminPool: Queryable): Promise<string[]> {
+  const { rows } = await platformPool.query<{ names: string[] | null }>(
+    "SELECT array_agg(name) AS names FROM operations, LATERAL (VALUES (payload->>'staging'), (payload->>'oldDatabase')) AS n (name) WHERE kind = 'restore' AND name IS NOT NULL",
+  );
+  const names = rows[0]?.names ?? [];
+  if (names.length === 0) return [];
+  const existing = await adminPool.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname = ANY($1::text[]) ORDER BY datname', [names]);
+  return existing.rows.map((row) => row.datname);
 }

@@ -3,6 +3,7 @@ import { useEffect, type ReactNode } from 'react';
 import { Box, Grid, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useReferenceStore } from '../../store/reference-store';
 import { AppInfoCard } from './AppInfoCard';
+import { BackupSettingsCard } from './BackupSettingsCard';
 import { SettingsForm } from './SettingsForm';
 import { SnapshotCard } from '../offline/SnapshotCard';
 
@@ -45,6 +46,11 @@ export function SettingsPage() {
               </Stack>
             )}
           </Card>
+          <Box mt="lg">
+            <Card title="Backups" description="Where backups and exports are written, retention, and the fleet jobs.">
+              <BackupSettingsCard />
+            </Card>
+          </Box>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
           <Stack gap="lg">

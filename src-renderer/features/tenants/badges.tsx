@@ -14,7 +14,8 @@ export const STATUS_COLORS: Readonly<Record<TenantStatus, MantineColor>> = {
   suspended: 'red',
   cancelled: 'gray',
   provisioning: 'blue',
-  deleted: 'dark',
+  // A shade that reads on both light and dark backgrounds (plain 'dark' vanishes in the dark theme).
+  deleted: 'dark.2',
 };
 
 export const STATUS_LABELS: Readonly<Record<TenantStatus, string>> = {

@@ -6,7 +6,11 @@ import type { StatusAction } from '../../../../src-shared/domain/status';
 import { REASON_MAX, reasonSchema } from '../../../../src-shared/domain/tenant-fields';
 import { formatDate } from '../../../lib/format';
 import { useReferenceStore } from '../../../store/reference-store';
-import { useTenantDetailStore } from '../../../store/tenant-detail-store';
+import { useTenantDetailStore, type ActionOutcome, type BackupFirstOptions } from '../../../store/tenant-detail-store';
+import { useJob } from '../../../lib/use-job';
+import { JobProgress } from '../../backups/JobProgress';
+import { BackupFailedPanel, BackupFirstCheckbox } from './BackupFirst';
+import { isBackupFailure } from './backup-first-rules';
 import { codeMatches, ConfirmCodeInput } from './ConfirmCodeInput';
 
 /** The same reason rule main applies; null when the reason is acceptable. */
@@ -78,6 +82,28 @@ function ReasonField({
   );
 }
 
+/**
+ * The backup-first part of suspend and cancel: runs the action with a request id (the
+ * backup's progress shows while it runs) and, when the backup failed, offers the override.
+ */
+function useBackupFirstAction(run: (options: BackupFirstOptions) => Promise<ActionOutcome>, onClose: () => void) {
+  const job = useJob();
+  const lastFailure = useTenantDetailStore((state) => state.lastFailure);
+  const [backupFirst, setBackupFirst] = useState(true);
+  const [failed, setFailed] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const failure = failed && isBackupFailure(lastFailure, backupFirst) ? lastFailure : null;
+
+  async function go(overrideBackupFailure: boolean) {
+    setFailed(false);
+    setConfirming(false);
+    const outcome = await job.run((requestId) => run({ backupFirst, overrideBackupFailure, requestId }));
+    if (outcome !== 'failed') onClose();
+    else setFailed(true);
+  }
+  return { job, backupFirst, setBackupFirst, failure, confirming, setConfirming, go };
+}
+
 function SuspendForm({ tenant, onClose }: ActionModalProps) {
   const suspend = useTenantDetailStore((state) => state.suspend);
   const busy = useTenantDetailStore((state) => state.busyAction === 'suspend');
@@ -85,6 +111,7 @@ function SuspendForm({ tenant, onClose }: ActionModalProps) {
   const [code, setCode] = useState('');
   const [touched, setTouched] = useState(false);
   const ready = reasonProblem(reason) === null && codeMatches(code, tenant.tenantCode);
+  const flow = useBackupFirstAction((options) => suspend(reason, options), onClose);
 
   return (
     <form
@@ -92,8 +119,7 @@ function SuspendForm({ tenant, onClose }: ActionModalProps) {
         event.preventDefault();
         setTouched(true);
         if (!ready) return;
-        const outcome = await suspend(reason);
-        if (outcome !== 'failed') onClose();
+        await flow.go(false);
       }}
     >
       <Stack gap="md">
@@ -107,12 +133,25 @@ function SuspendForm({ tenant, onClose }: ActionModalProps) {
         </List>
         <ReasonField value={reason} onChange={(value) => { setReason(value); if (value.trim()) setTouched(true); }} required showError={touched} />
         <ConfirmCodeInput tenantCode={tenant.tenantCode} value={code} onChange={setCode} />
-        <Group justify="flex-end" mt="xs">
+        <BackupFirstCheckbox checked={flow.backupFirst} onChange={flow.setBackupFirst} disabled={busy} />
+        {busy && flow.backupFirst && <JobProgress job={flow.job} label={`Backing up ${tenant.tenantCode}, then suspending`} />}
+        {flow.failure && !busy && (
+          <BackupFailedPanel
+            verb="Suspend"
+            failure={flow.failure}
+            confirming={flow.confirming}
+            busy={busy}
+            onAskOverride={() => flow.setConfirming(true)}
+            onBack={() => flow.setConfirming(false)}
+            onOverride={() => void flow.go(true)}
+          />
+        )}
+        <Group justify="flex-end" mt="xs" display={flow.failure && flow.confirming ? 'none' : undefined}>
           <Button variant="default" onClick={onClose} disabled={busy}>
             Back
           </Button>
           <Button type="submit" color="orange" loading={busy} disabled={!ready} data-testid="confirm-suspend">
-            Suspend tenant
+            {flow.failure ? 'Try again' : 'Suspend tenant'}
           </Button>
         </Group>
       </Stack>
@@ -164,14 +203,14 @@ function CancelForm({ tenant, onClose }: ActionModalProps) {
   const reasonOk = reason.trim() === '' || reasonProblem(reason) === null;
   const ready = reasonOk && codeMatches(code, tenant.tenantCode);
   const deletionDate = retentionDays ? formatDate(new Date(Date.now() + retentionDays * 86_400_000).toISOString()) : null;
+  const flow = useBackupFirstAction((options) => cancel(reason.trim() === '' ? undefined : reason, options), onClose);
 
   return (
     <form
       onSubmit={async (event) => {
         event.preventDefault();
         if (!ready) return;
-        const outcome = await cancel(reason.trim() === '' ? undefined : reason);
-        if (outcome !== 'failed') onClose();
+        await flow.go(false);
       }}
     >
       <Stack gap="md">
@@ -185,12 +224,25 @@ function CancelForm({ tenant, onClose }: ActionModalProps) {
         </Alert>
         <ReasonField value={reason} onChange={setReason} required={false} showError />
         <ConfirmCodeInput tenantCode={tenant.tenantCode} value={code} onChange={setCode} />
-        <Group justify="flex-end" mt="xs">
+        <BackupFirstCheckbox checked={flow.backupFirst} onChange={flow.setBackupFirst} disabled={busy} />
+        {busy && flow.backupFirst && <JobProgress job={flow.job} label={`Backing up ${tenant.tenantCode}, then cancelling`} />}
+        {flow.failure && !busy && (
+          <BackupFailedPanel
+            verb="Cancel"
+            failure={flow.failure}
+            confirming={flow.confirming}
+            busy={busy}
+            onAskOverride={() => flow.setConfirming(true)}
+            onBack={() => flow.setConfirming(false)}
+            onOverride={() => void flow.go(true)}
+          />
+        )}
+        <Group justify="flex-end" mt="xs" display={flow.failure && flow.confirming ? 'none' : undefined}>
           <Button variant="default" onClick={onClose} disabled={busy}>
             Keep tenant
           </Button>
           <Button type="submit" color="red" loading={busy} disabled={!ready} data-testid="confirm-cancel">
-            Cancel tenant
+            {flow.failure ? 'Try again' : 'Cancel tenant'}
           </Button>
         </Group>
       </Stack>

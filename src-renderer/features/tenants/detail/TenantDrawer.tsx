@@ -7,6 +7,7 @@ import {
   IconPlayerPause,
   IconPlayerPlay,
   IconRefresh,
+  IconTrash,
 } from '@tabler/icons-react';
 import type { TenantDetail } from '../../../../src-shared/contract/models';
 import { statusActionProblem, type StatusAction } from '../../../../src-shared/domain/status';
@@ -18,6 +19,8 @@ import type { SnapshotMark } from '../../../../src-shared/contract/offline-model
 import { useActionBlock } from '../../../store/connectivity-store';
 import { AsOfNote } from '../../offline/AsOfNote';
 import { BlockedAction } from '../../offline/BlockedAction';
+import { DeletedTombstone } from '../../backups/DeletedTombstone';
+import { DeleteTenantModal } from '../../backups/DeleteTenantModal';
 import { StatusActionModal } from './StatusActionModals';
 
 export function TenantDrawer() {
@@ -27,6 +30,7 @@ export function TenantDrawer() {
   const error = useTenantDetailStore((state) => state.error);
   const { close, reload } = useTenantDetailStore.getState();
   const [action, setAction] = useState<{ kind: StatusAction; opened: boolean }>({ kind: 'suspend', opened: false });
+  const [deleting, setDeleting] = useState(false);
 
   const tenant = detail && detail.tenantCode === selectedCode ? detail : null;
 
@@ -38,7 +42,7 @@ export function TenantDrawer() {
         position="right"
         size={580}
         padding="lg"
-        closeOnEscape={!action.opened}
+        closeOnEscape={!action.opened && !deleting}
         title={<DrawerTitle tenant={tenant} code={selectedCode} />}
         data-testid="tenant-drawer"
       >
@@ -47,6 +51,7 @@ export function TenantDrawer() {
             tenant={tenant}
             refreshing={status === 'loading'}
             onAction={(kind) => setAction({ kind, opened: true })}
+            onDelete={() => setDeleting(true)}
             onReload={() => void reload()}
           />
         ) : status === 'error' ? (
@@ -63,6 +68,7 @@ export function TenantDrawer() {
           onClose={() => setAction((current) => ({ ...current, opened: false }))}
         />
       )}
+      {tenant && <DeleteTenantModal tenant={tenant} opened={deleting} onClose={() => setDeleting(false)} />}
     </>
   );
 }
@@ -88,7 +94,7 @@ const ACTIONS: ReadonlyArray<{ kind: StatusAction; label: string; color: string;
   { kind: 'cancel', label: 'Cancel tenant', color: 'red', icon: <IconBan size={16} />, variant: 'subtle' },
 ];
 
-function TenantDetailBody(props: { tenant: TenantDetail; refreshing: boolean; onAction: (kind: StatusAction) => void; onReload: () => void }) {
+function TenantDetailBody(props: { tenant: TenantDetail; refreshing: boolean; onAction: (kind: StatusAction) => void; onDelete: () => void; onReload: () => void }) {
   const blocked = useActionBlock();
   const snapshot = (props.tenant as TenantDetail & { snapshot?: SnapshotMark }).snapshot;
   return <TenantDetailView {...props} blocked={blocked} snapshot={snapshot} />;
@@ -98,6 +104,7 @@ function TenantDetailView({
   tenant,
   refreshing,
   onAction,
+  onDelete,
   onReload,
   blocked,
   snapshot,
@@ -105,12 +112,15 @@ function TenantDetailView({
   tenant: TenantDetail;
   refreshing: boolean;
   onAction: (kind: StatusAction) => void;
+  onDelete: () => void;
   onReload: () => void;
   blocked: string | null;
   snapshot: SnapshotMark | undefined;
 }) {
   const [tab, setTab] = useState<string>('overview');
   const available = ACTIONS.filter((entry) => statusActionProblem(entry.kind, tenant.status) === null);
+  // Cancelled tenants are deleted once retention ends; any other is forced by typing the code.
+  const deletable = tenant.status !== 'deleted' && tenant.status !== 'provisioning';
 
   return (
     <Stack gap="lg" data-testid="tenant-detail" data-status={tenant.status} data-version={tenant.version}>
@@ -135,7 +145,7 @@ function TenantDetailView({
         </Group>
       </Group>
 
-      {available.length > 0 && (
+      {(available.length > 0 || deletable) && (
         <Group gap="xs" data-testid="detail-actions">
           {available.map((entry) => (
             <BlockedAction key={entry.kind} reason={blocked} testId={`action-${entry.kind}-blocked`}>
@@ -151,10 +161,19 @@ function TenantDetailView({
               </Button>
             </BlockedAction>
           ))}
+          {deletable && (
+            <BlockedAction reason={blocked} testId="action-delete-blocked">
+              <Button color="red" variant={tenant.status === 'cancelled' ? 'light' : 'subtle'} leftSection={<IconTrash size={16} />} onClick={onDelete} disabled={blocked !== null} data-testid="action-delete">
+                Delete tenant…
+              </Button>
+            </BlockedAction>
+          )}
         </Group>
       )}
 
-      {available.length === 0 && (
+      {tenant.status === 'deleted' && <DeletedTombstone tenant={tenant} />}
+
+      {available.length === 0 && !deletable && tenant.status !== 'deleted' && (
         <Text size="sm" c="dimmed">
           No status change is possible while the tenant is {tenant.status}.
         </Text>

@@ -1,11 +1,15 @@
 import type { MantineColor } from '@mantine/core';
 import {
+  IconArchive,
   IconArrowBackUp,
   IconBan,
+  IconDatabaseImport,
   IconDatabasePlus,
+  IconFileZip,
   IconPlayerPause,
   IconPlayerPlay,
   IconPoint,
+  IconTrash,
   IconX,
   type Icon,
 } from '@tabler/icons-react';
@@ -28,6 +32,10 @@ const KINDS: Readonly<Record<string, KindLook>> = {
   suspend: { done: 'Suspended', noun: 'Suspension', icon: IconPlayerPause, color: 'orange' },
   activate: { done: 'Activated', noun: 'Activation', icon: IconPlayerPlay, color: 'green' },
   cancel: { done: 'Cancelled', noun: 'Cancellation', icon: IconBan, color: 'red' },
+  backup: { done: 'Backed up', noun: 'Backup', icon: IconArchive, color: 'blue' },
+  restore: { done: 'Restored', noun: 'Restore', icon: IconDatabaseImport, color: 'violet' },
+  export: { done: 'Exported', noun: 'Export', icon: IconFileZip, color: 'gray' },
+  delete: { done: 'Deleted', noun: 'Deletion', icon: IconTrash, color: 'red' },
 };
 
 function kindLook(kind: string): KindLook {

@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
-import { IconChartBar, IconHistory, IconInfoCircle, type Icon } from '@tabler/icons-react';
+import { IconArchive, IconChartBar, IconHistory, IconInfoCircle, type Icon } from '@tabler/icons-react';
 import type { TenantDetail } from '../../../../src-shared/contract/models';
+import { BackupsPanel } from '../../backups/BackupsPanel';
 import { TenantActivity } from './TenantActivity';
 import { TenantOverview } from './TenantOverview';
 import { TenantUsagePlan } from '../usage-plan/TenantUsagePlan';
@@ -22,4 +23,5 @@ export const TENANT_DETAIL_TABS: readonly TenantDetailTab[] = [
   { value: 'overview', label: 'Overview', icon: IconInfoCircle, Panel: TenantOverview },
   { value: 'usage', label: 'Usage & plan', icon: IconChartBar, Panel: TenantUsagePlan },
   { value: 'activity', label: 'Activity', icon: IconHistory, Panel: ActivityPanel },
+  { value: 'backups', label: 'Backups', icon: IconArchive, Panel: BackupsPanel },
 ];

@@ -1,0 +1,161 @@
+import { useEffect, useState } from 'react';
+import { Alert, Button, Divider, Group, NumberInput, Skeleton, Stack, Text, TextInput } from '@mantine/core';
+import { IconCalendarX, IconScissors } from '@tabler/icons-react';
+import type { BackupSettings } from '../../../src-shared/contract/backup-models';
+import { filePathSchema } from '../../../src-shared/contract/backup-channels';
+import { api } from '../../api/client';
+import { errorMessage } from '../../api/api-error';
+import { LoadErrorAlert } from '../../components/LoadErrorAlert';
+import { notifyError, notifySuccess } from '../../lib/notify';
+import { useTenantsStore } from '../../store/tenants-store';
+
+/**
+ * Where backups go and how many are kept, plus the two fleet jobs an operator runs from
+ * here: prune (retention) and the scheduled deletions of cancelled tenants past retention.
+ */
+export function BackupSettingsCard() {
+  const [saved, setSaved] = useState<BackupSettings | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = () => {
+    setError(null);
+    api().call('backups:getSettings', {}).then(setSaved, (failure) => setError(errorMessage(failure)));
+  };
+  useEffect(load, []);
+
+  if (error) return <LoadErrorAlert title="Backup settings could not be loaded" message={error} onRetry={load} />;
+  if (!saved) return <Skeleton h={160} />;
+  return (
+    <Stack gap="lg" data-testid="backup-settings">
+      <BackupSettingsForm key={`${saved.directory}|${saved.keepLast}`} saved={saved} onSaved={setSaved} />
+      <Divider />
+      <FleetJobs />
+    </Stack>
+  );
+}
+
+function BackupSettingsForm({ saved, onSaved }: { saved: BackupSettings; onSaved: (settings: BackupSettings) => void }) {
+  const [directory, setDirectory] = useState(saved.directory);
+  const [keepLast, setKeepLast] = useState<number | string>(saved.keepLast);
+  const [saving, setSaving] = useState(false);
+  const parsedDirectory = filePathSchema.safeParse(directory.trim());
+  const directoryProblem = parsedDirectory.success ? null : (parsedDirectory.error.issues[0]?.message ?? 'Not a usable path.');
+  const keep = typeof keepLast === 'number' ? keepLast : Number.NaN;
+  const keepProblem = Number.isInteger(keep) && keep >= 1 && keep <= 1000 ? null : 'Between 1 and 1000.';
+  const dirty = directory.trim() !== saved.directory || keep !== saved.keepLast;
+
+  async function save() {
+    setSaving(true);
+    try {
+      onSaved(await api().call('backups:updateSettings', { directory: directory.trim(), keepLast: keep }));
+      notifySuccess('Backup settings saved', 'New backups and exports use them at once.');
+    } catch (failure) {
+      notifyError('Could not save the backup settings', failure);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <Stack gap="md">
+      <TextInput
+        label="Backup folder"
+        description="An absolute path on the console’s machine; a mounted network share works. Exports go into its exports folder."
+        value={directory}
+        onChange={(event) => setDirectory(event.currentTarget.value)}
+        error={directoryProblem}
+        spellCheck={false}
+        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+        data-testid="backup-directory"
+      />
+      <NumberInput
+        label="Keep the newest backups per tenant"
+        description="Pruning removes older ones; backups made before a deletion are always kept."
+        value={keepLast}
+        onChange={setKeepLast}
+        min={1}
+        max={1000}
+        w={320}
+        error={keepProblem}
+        data-testid="backup-keep-last"
+      />
+      <Text size="xs" c="dimmed" data-testid="backup-pg-dump">
+        {saved.pgDump ? `pg_dump format available: ${saved.pgDump}` : 'No pg_dump matching the server’s version on PATH: backups use the console’s own archive format.'}
+      </Text>
+      <Group justify="flex-end">
+        <Button onClick={() => void save()} loading={saving} disabled={!dirty || directoryProblem !== null || keepProblem !== null} data-testid="backup-settings-save">
+          Save
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+function FleetJobs() {
+  const [running, setRunning] = useState<'prune' | 'deletions' | null>(null);
+  const [report, setReport] = useState<{ color: string; title: string; lines: string[] } | null>(null);
+
+  async function prune() {
+    setRunning('prune');
+    try {
+      const result = await api().call('backups:prune', {});
+      setReport({
+        color: 'teal',
+        title: `Pruned ${result.removed.length} ${result.removed.length === 1 ? 'backup' : 'backups'}; ${result.kept} kept`,
+        lines: result.removed.slice(0, 8).map((entry) => `${entry.tenantCode}: ${entry.location}`),
+      });
+    } catch (failure) {
+      notifyError('Pruning failed', failure);
+    } finally {
+      setRunning(null);
+    }
+  }
+
+  async function runDeletions() {
+    setRunning('deletions');
+    try {
+      const result = await api().call('tenants:runScheduledDeletions', {});
+      setReport({
+        color: result.failed.length > 0 ? 'orange' : 'teal',
+        title: `Deleted ${result.deleted.length} cancelled ${result.deleted.length === 1 ? 'tenant' : 'tenants'} past retention${result.failed.length ? `; ${result.failed.length} failed` : ''}`,
+        lines: [
+          ...result.deleted.map((entry) => `${entry.tenantCode}: deleted, final backup ${entry.finalBackupId.slice(0, 8)}`),
+          ...result.failed.map((entry) => `${entry.tenantCode}: ${entry.message}`),
+        ],
+      });
+      useTenantsStore.getState().refreshSoon();
+    } catch (failure) {
+      notifyError('Scheduled deletions failed', failure);
+    } finally {
+      setRunning(null);
+    }
+  }
+
+  return (
+    <Stack gap="sm">
+      <Text size="sm" fw={600}>
+        Fleet jobs
+      </Text>
+      <Group gap="xs">
+        <Button variant="default" leftSection={<IconScissors size={16} />} loading={running === 'prune'} disabled={running !== null} onClick={() => void prune()} data-testid="prune-backups">
+          Prune backups
+        </Button>
+        <Button variant="default" color="red" leftSection={<IconCalendarX size={16} />} loading={running === 'deletions'} disabled={running !== null} onClick={() => void runDeletions()} data-testid="run-deletions">
+          Run scheduled deletions
+        </Button>
+      </Group>
+      <Text size="xs" c="dimmed">
+        Scheduled deletions back up (verified) and then delete every cancelled tenant whose retention has ended.
+      </Text>
+      {report && (
+        <Alert color={report.color} variant="light" title={report.title} withCloseButton onClose={() => setReport(null)} data-testid="fleet-job-report">
+          {report.lines.length > 0 &&
+            report.lines.map((line) => (
+              <Text key={line} size="xs" ff="monospace" style={{ wordBreak: 'break-all' }}>
+                {line}
+              </Text>
+            ))}
+        </Alert>
+      )}
+    </Stack>
+  );
+}

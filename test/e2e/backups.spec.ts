@@ -1,0 +1,231 @@
+import { expect, test, type Page } from '@playwright/test';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { REPO_ROOT, startHostMode, type HostMode } from './host-mode';
+
+const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
+
+interface Credentials {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password: string;
+}
+
+let host: HostMode;
+
+test.describe.configure({ mode: 'serial' });
+test.use({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  await mkdir(SCREENSHOTS, { recursive: true });
+  host = await startHostMode();
+});
+
+test.afterAll(async () => {
+  test.setTimeout(60_000);
+  await host?.stop();
+});
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled' });
+}
+
+async function invoke<T>(page: Page, channel: string, input: unknown): Promise<T> {
+  const response = await page.request.post(`${host.origin}/api/invoke/${channel}`, { data: input, headers: { Origin: host.origin } });
+  const body = (await response.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
+  if (!body.ok) throw new Error(`${channel} failed: ${body.error?.code} ${body.error?.message}`);
+  return body.value as T;
+}
+
+/** What the restored copy must hold: counted and summed through the tenant's own role. */
+async function dataFingerprint(credentials: Credentials): Promise<Record<string, string>> {
+  const client = new pg.Client({ ...credentials });
+  await client.connect();
+  try {
+    const { rows } = await client.query<Record<string, string>>(`
+      SELECT (SELECT count(*) FROM erp.companies)::text AS companies,
+             (SELECT string_agg(name, '|' ORDER BY id) FROM erp.companies) AS company_names,
+             (SELECT count(*) FROM erp.users)::text AS users,
+             (SELECT count(*) FROM erp.transactions)::text AS transactions,
+             (SELECT sum(amount)::text FROM erp.transactions) AS amount,
+             (SELECT md5(string_agg(id || ':' || amount || ':' || coalesce(description, ''), ',' ORDER BY id)) FROM erp.transactions) AS digest`);
+    return rows[0]!;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Rows put in through the tenant's own role, within its plan (professional: 3 companies, 20 users each). */
+async function fillTenant(credentials: Credentials): Promise<void> {
+  const client = new pg.Client({ ...credentials });
+  await client.connect();
+  try {
+    await client.query(`
+      INSERT INTO erp.companies (name) VALUES ('Harbor Freight GmbH'), ('Harbor Freight Ünïcødé Ltd');
+      INSERT INTO erp.users (company_id, email, full_name)
+        SELECT 1 + g % 2, 'clerk' || g || '@harbor.example', 'Clerk ' || g FROM generate_series(1, 12) g;
+      INSERT INTO erp.transactions (company_id, user_id, amount, description, occurred_at)
+        SELECT 1 + g % 2, 1 + g % 12, round((g * 3.17)::numeric, 2), CASE WHEN g % 9 = 0 THEN NULL ELSE 'Invoice ' || g END,
+               timestamptz '2026-01-01 00:00:00+00' + g * interval '11 minutes'
+          FROM generate_series(1, 4000) g;`);
+  } finally {
+    await client.end();
+  }
+}
+
+test('suspend with "Back up first", then restore that backup as a new tenant', async ({ page }) => {
+  test.setTimeout(120_000);
+  // Opening the printed URL signs this browser in (the contract calls below need it).
+  await page.goto(host.url);
+  const created = await invoke<{ tenant: { tenantCode: string }; credentials: Credentials }>(page, 'tenants:create', {
+    companyName: 'Harbor Freight',
+    subdomain: 'harbor',
+    plan: 'professional',
+    adminEmail: 'it@harbor.example',
+  });
+  const tenantCode = created.tenant.tenantCode;
+  await fillTenant(created.credentials);
+  const original = await dataFingerprint(created.credentials);
+  expect(original.transactions).toBe('4000');
+
+  const drawer = page.getByTestId('tenant-detail');
+  await test.step('open the tenant: the Backups tab is empty', async () => {
+    await page.getByTestId('tenant-row').filter({ hasText: 'Harbor Freight' }).click();
+    await expect(drawer).toHaveAttribute('data-status', 'active');
+    await page.getByTestId('detail-tab-backups').click();
+    await expect(page.getByTestId('backups-empty')).toBeVisible();
+  });
+
+  await test.step('suspend with "Back up first": progress, then the status change', async () => {
+    await page.getByTestId('action-suspend').click();
+    const modal = page.getByRole('dialog', { name: 'Suspend tenant' });
+    await modal.getByTestId('action-reason').fill('Invoice INV-7710 unpaid for 45 days');
+    await modal.getByTestId('confirm-code').fill(tenantCode);
+    await expect(modal.getByTestId('backup-first')).toBeChecked();
+    await shot(page, 'b01-suspend-backup-first');
+    // Hold main's answer until the dialog has shown the backup's progress to its end.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/invoke/tenants:suspend', async (route) => {
+      const response = await route.fetch();
+      await released;
+      await route.fulfill({ response });
+    });
+    await modal.getByTestId('confirm-suspend').click();
+    const progress = modal.getByTestId('job-progress');
+    await expect(progress).toBeVisible();
+    await expect(progress.getByTestId('job-progress-counts')).toHaveText(/^(\d+)\/\1 tables · \d/);
+    await shot(page, 'b02-suspend-progress');
+    release();
+    await expect(modal).toBeHidden();
+    await page.unroute('**/api/invoke/tenants:suspend');
+    await expect(drawer).toHaveAttribute('data-status', 'suspended');
+    await expect(page.getByTestId('detail-status')).toHaveAttribute('data-status', 'suspended');
+  });
+
+  await test.step('the verified pre-suspension backup is listed', async () => {
+    const listed = page.getByTestId('backup-row');
+    await expect(listed).toHaveCount(1);
+    await expect(listed.first()).toHaveAttribute('data-kind', 'pre-suspension');
+    await expect(listed.first().getByTestId('backup-verified')).toBeVisible();
+    await expect(listed.first().getByTestId('backup-location')).toContainText(tenantCode);
+    await page.locator('.mantine-Notification-root .mantine-Notification-closeButton').first().click({ timeout: 2000 }).catch(() => undefined);
+    await shot(page, 'b03-backups-tab');
+  });
+
+  let copyCredentials!: Credentials;
+  let copyCode = '';
+  await test.step('restore it as a new tenant: credentials shown once', async () => {
+    await page.getByTestId('backup-row').first().getByTestId('backup-restore').click();
+    const modal = page.getByTestId('restore-modal').getByRole('dialog');
+    await expect(page.getByTestId('restore-subdomain')).toHaveValue('harbor-copy');
+    await page.getByTestId('restore-subdomain').fill('harbor-sandbox');
+    await page.getByTestId('restore-company').fill('Harbor Freight Sandbox');
+    await shot(page, 'b04-restore-form');
+    await page.getByTestId('restore-confirm').click();
+    await expect(page.getByTestId('credentials')).toBeVisible({ timeout: 60_000 });
+    copyCode = (await page.getByTestId('created-code').textContent()) ?? '';
+    expect(copyCode).not.toBe(tenantCode);
+    copyCredentials = {
+      host: (await page.getByTestId('credential-host').textContent())!,
+      port: Number(await page.getByTestId('credential-port').textContent()),
+      database: (await page.getByTestId('credential-database').textContent())!,
+      user: (await page.getByTestId('credential-user').textContent())!,
+      password: (await page.getByTestId('credential-password').textContent())!,
+    };
+    await expect(modal.getByTestId('status-badge')).toHaveAttribute('data-status', 'active');
+    await shot(page, 'b05-restore-credentials');
+    await page.getByTestId('credentials-done').click();
+  });
+
+  await test.step('the copy is in the table, active, with the same data', async () => {
+    await page.keyboard.press('Escape');
+    const copyRow = page.getByTestId('tenant-row').filter({ hasText: 'Harbor Freight Sandbox' });
+    await expect(copyRow).toHaveAttribute('data-tenant-code', copyCode);
+    await expect(copyRow.getByTestId('status-badge')).toHaveAttribute('data-status', 'active');
+    expect(await dataFingerprint(copyCredentials)).toEqual(original);
+    await shot(page, 'b06-table-with-copy');
+  });
+
+  await test.step('dark theme: backups tab, delete dialog, settings', async () => {
+    await page.getByTestId('color-scheme-toggle').click();
+    await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
+    await page.getByTestId('tenant-row').filter({ hasText: 'Harbor Freight Sandbox' }).click();
+    await page.getByTestId('detail-tab-backups').click();
+    await page.getByTestId('backup-now').click();
+    await expect(page.getByTestId('backup-row')).toHaveCount(1, { timeout: 30_000 });
+    await shot(page, 'b07-dark-backups-tab');
+    await page.getByTestId('action-delete').click();
+    await page.getByTestId('delete-modal').getByTestId('confirm-code').fill(copyCode);
+    await shot(page, 'b08-dark-delete');
+    await page.getByTestId('confirm-delete').click();
+    await expect(page.getByTestId('tombstone')).toBeVisible({ timeout: 30_000 });
+    await expect(drawer).toHaveAttribute('data-status', 'deleted');
+    await expect(page.getByTestId('tombstone-backup')).toContainText(copyCode);
+    await shot(page, 'b09-dark-tombstone');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('nav-settings').click();
+    await expect(page.getByTestId('backup-settings')).toBeVisible();
+    await page.getByTestId('prune-backups').click();
+    await expect(page.getByTestId('fleet-job-report')).toBeVisible();
+    await shot(page, 'b10-dark-settings-backups');
+  });
+});
+
+test('a failed backup stops the suspension until the operator overrides it, in two steps', async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto(host.url);
+  const { tenant } = await invoke<{ tenant: { tenantCode: string } }>(page, 'tenants:create', {
+    companyName: 'Keel Shipping',
+    subdomain: 'keel',
+    plan: 'starter',
+    adminEmail: 'ops@keel.example',
+  });
+  // A backup folder that cannot be made: a path under a regular file.
+  await writeFile(join(host.dataDir, 'not-a-folder'), 'x');
+  await invoke(page, 'backups:updateSettings', { directory: join(host.dataDir, 'not-a-folder', 'backups') });
+  try {
+    await page.getByTestId('tenant-row').filter({ hasText: 'Keel Shipping' }).click();
+    await page.getByTestId('action-suspend').click();
+    const modal = page.getByRole('dialog', { name: 'Suspend tenant' });
+    await modal.getByTestId('action-reason').fill('Chargeback on the last invoice');
+    await modal.getByTestId('confirm-code').fill(tenant.tenantCode);
+    await modal.getByTestId('confirm-suspend').click();
+    await expect(modal.getByTestId('backup-failed-message')).toContainText(`${tenant.tenantCode} was not suspended`);
+    await expect(page.getByTestId('tenant-detail')).toHaveAttribute('data-status', 'active');
+    await modal.getByTestId('override-backup').click();
+    await expect(modal.getByTestId('override-confirm-panel')).toContainText('recorded');
+    await page.locator('.mantine-Notification-root .mantine-Notification-closeButton').first().click({ timeout: 2000 }).catch(() => undefined);
+    await shot(page, 'b11-backup-failed-override');
+    await modal.getByTestId('override-confirm').click();
+    await expect(modal).toBeHidden();
+    await expect(page.getByTestId('tenant-detail')).toHaveAttribute('data-status', 'suspended');
+    await expect(page.getByText('No backup was made (overridden).')).toBeVisible();
+  } finally {
+    await invoke(page, 'backups:updateSettings', { directory: null });
+  }
+});
