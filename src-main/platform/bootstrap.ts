@@ -54,16 +54,31 @@ export async function openPlatform(options: {
       migrator.release();
     }
 
-    const { rows } = await pool.query<{ id: string }>(
-      `INSERT INTO servers (name, kind, host, port, admin_user, is_primary)
-       VALUES ($1, $2, $3, $4, $5, true)
-       ON CONFLICT (is_primary) WHERE is_primary
-       DO UPDATE SET host = EXCLUDED.host, port = EXCLUDED.port, admin_user = EXCLUDED.admin_user,
-                     kind = EXCLUDED.kind, name = EXCLUDED.name, updated_at = now()
-       RETURNING id`,
-      [endpoint.name, endpoint.kind, endpoint.publicHost, endpoint.port, endpoint.adminUser],
-    );
-    const primary: TenantServer = { id: rows[0]!.id, endpoint, adminPool, templateDatabase };
+    // Two consoles opening a new platform together: the upsert's arbiter is the one-primary
+    // index, but the unique server name can collide first, so the registration is serialised.
+    const registrar = await pool.connect();
+    let serverId: string;
+    try {
+      await registrar.query('BEGIN');
+      await registrar.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, LOCK_PLATFORM_BOOTSTRAP]);
+      const { rows } = await registrar.query<{ id: string }>(
+        `INSERT INTO servers (name, kind, host, port, admin_user, is_primary)
+         VALUES ($1, $2, $3, $4, $5, true)
+         ON CONFLICT (is_primary) WHERE is_primary
+         DO UPDATE SET host = EXCLUDED.host, port = EXCLUDED.port, admin_user = EXCLUDED.admin_user,
+                       kind = EXCLUDED.kind, name = EXCLUDED.name, updated_at = now()
+         RETURNING id`,
+        [endpoint.name, endpoint.kind, endpoint.publicHost, endpoint.port, endpoint.adminUser],
+      );
+      await registrar.query('COMMIT');
+      serverId = rows[0]!.id;
+    } catch (error) {
+      await registrar.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      registrar.release();
+    }
+    const primary: TenantServer = { id: serverId, endpoint, adminPool, templateDatabase };
     const platformPool = pool;
     return {
       platformDatabase,
