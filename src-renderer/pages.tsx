@@ -27,7 +27,7 @@ export const PAGES = [
   { name: 'plans', label: 'Plans', description: 'Plan versions, moving tenants, tenant-schema migrations', icon: IconPackages, section: 'operations', component: PlansPage },
   { name: 'audit', label: 'Audit', description: 'The tamper-evident log of operator actions', icon: IconShieldCheck, section: 'operations', component: AuditPage },
   { name: 'billing', label: 'Billing', description: 'Trials, subscriptions and invoices', icon: IconReceipt2, section: 'operations', component: null },
-  { name: 'settings', label: 'Settings', description: 'Base domain, retention', icon: IconSettings, section: 'console', component: SettingsPage },
+  { name: 'settings', label: 'Settings', description: 'Domain, limits, backups', icon: IconSettings, section: 'console', component: SettingsPage },
 ] as const satisfies readonly PageDefinition[];
 
 export type PageName = (typeof PAGES)[number]['name'];
