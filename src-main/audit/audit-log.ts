@@ -52,7 +52,7 @@ export class AuditLog {
     this.#identity = identity;
     this.#onAppended = onAppended;
     const { db } = cache;
-    const tail = db.prepare<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
+    const tail = db.prepare<unknown[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
     const insert = db.prepare(
       `INSERT INTO audit_events (seq, id, console_id, time, operator, os_user, action, tenant, details, outcome, duration_ms, prev_hash, hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

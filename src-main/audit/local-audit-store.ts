@@ -59,7 +59,7 @@ export class LocalAuditStore {
 
   /** Events after `afterSeq`, oldest first: what the pusher sends. */
   after(afterSeq: number, limit: number): StoredAuditEvent[] {
-    return this.#db.prepare<StoredAuditEvent>(`SELECT ${COLUMNS} FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?`).all(afterSeq, limit);
+    return this.#db.prepare<unknown[], StoredAuditEvent>(`SELECT ${COLUMNS} FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?`).all(afterSeq, limit);
   }
 
   hashAt(seq: number): string | null {
@@ -73,7 +73,7 @@ export class LocalAuditStore {
     const keyset = before === null ? '' : `${where.sql ? ' AND' : 'WHERE'} seq < ?`;
     const params = before === null ? where.params : [...where.params, before];
     const rows = this.#db
-      .prepare<StoredAuditEvent>(`SELECT ${COLUMNS} FROM audit_events ${where.sql}${keyset} ORDER BY seq DESC LIMIT ?`)
+      .prepare<unknown[], StoredAuditEvent>(`SELECT ${COLUMNS} FROM audit_events ${where.sql}${keyset} ORDER BY seq DESC LIMIT ?`)
       .all(...params, page.limit + 1);
     const more = rows.length > page.limit;
     if (more) rows.pop();
@@ -84,7 +84,7 @@ export class LocalAuditStore {
   /** Every matching event, newest first, streamed (for export). */
   *iterate(filters: Omit<AuditFilters, 'source'>, maxRows: number): Generator<StoredAuditEvent> {
     const where = whereClause(filters);
-    yield* this.#db.prepare<StoredAuditEvent>(`SELECT ${COLUMNS} FROM audit_events ${where.sql} ORDER BY seq DESC LIMIT ?`).iterate(...where.params, maxRows);
+    yield* this.#db.prepare<unknown[], StoredAuditEvent>(`SELECT ${COLUMNS} FROM audit_events ${where.sql} ORDER BY seq DESC LIMIT ?`).iterate(...where.params, maxRows);
   }
 
   /**
@@ -96,7 +96,7 @@ export class LocalAuditStore {
    */
   verify(pageSize = 1_000): ChainReport {
     const checker = new ChainChecker(sqliteChainRowAccess);
-    const page = this.#db.prepare<SqliteChainRow>(`SELECT ${SQLITE_CHAIN_COLUMNS} FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?`).raw();
+    const page = this.#db.prepare<unknown[], SqliteChainRow>(`SELECT ${SQLITE_CHAIN_COLUMNS} FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?`).raw();
     let after = 0;
     for (;;) {
       const rows = page.all(after, pageSize);

@@ -80,7 +80,7 @@ export class SnapshotStore {
   }
 
   #set(name: SnapshotSetName): SetRow | null {
-    return (this.#db.prepare<SetRow>('SELECT * FROM snapshot_sets WHERE name = ?').get(name) as SetRow | undefined) ?? null;
+    return (this.#db.prepare<unknown[], SetRow>('SELECT * FROM snapshot_sets WHERE name = ?').get(name) as SetRow | undefined) ?? null;
   }
 
   #ensureLive(): void {
@@ -208,7 +208,7 @@ export class SnapshotStore {
   /** A kept answer with the mark saying how old it is; null when none was kept. */
   response<T>(set: SnapshotSetName, channel: string, inputKey: string): { output: T; snapshot: SnapshotMark } | null {
     const row = this.#db
-      .prepare<{ output: string; saved_at: string }>('SELECT output, saved_at FROM snapshot_responses WHERE set_name = ? AND channel = ? AND input_key = ?')
+      .prepare<unknown[], { output: string; saved_at: string }>('SELECT output, saved_at FROM snapshot_responses WHERE set_name = ? AND channel = ? AND input_key = ?')
       .get(set, channel, inputKey);
     if (!row) return null;
     const origin = this.#set(set);
@@ -221,7 +221,7 @@ export class SnapshotStore {
 
   #responsesOf(set: SnapshotSetName): SnapshotResponse[] {
     return this.#db
-      .prepare<{ channel: string; input_key: string; output: string; saved_at: string }>('SELECT channel, input_key, output, saved_at FROM snapshot_responses WHERE set_name = ? ORDER BY channel, input_key')
+      .prepare<unknown[], { channel: string; input_key: string; output: string; saved_at: string }>('SELECT channel, input_key, output, saved_at FROM snapshot_responses WHERE set_name = ? ORDER BY channel, input_key')
       .all(set)
       .map((row) => ({ channel: row.channel, inputKey: row.input_key, output: JSON.parse(row.output) as unknown, savedAt: row.saved_at }));
   }
@@ -229,7 +229,7 @@ export class SnapshotStore {
   /** Every tenant's kept limits at once (the CSV needs them all). */
   limitsOfSet(set: SnapshotSetName): Record<string, SnapshotLimits> {
     const limits: Record<string, SnapshotLimits> = {};
-    for (const row of this.#db.prepare<{ tenant_code: string; limits: string }>('SELECT tenant_code, limits FROM snapshot_limits WHERE set_name = ?').iterate(set)) {
+    for (const row of this.#db.prepare<unknown[], { tenant_code: string; limits: string }>('SELECT tenant_code, limits FROM snapshot_limits WHERE set_name = ?').iterate(set)) {
       limits[row.tenant_code] = JSON.parse(row.limits) as SnapshotLimits;
     }
     return limits;
@@ -287,7 +287,7 @@ export class SnapshotStore {
   #findTenant(set: SnapshotSetName, ref: string): { detail: string; saved_at: string } | null {
     const byCode = TENANT_CODE_PATTERN.test(ref.toUpperCase());
     const row = this.#db
-      .prepare<{ detail: string; saved_at: string }>(
+      .prepare<unknown[], { detail: string; saved_at: string }>(
         `SELECT detail, saved_at FROM snapshot_tenants WHERE set_name = ? AND ${byCode ? 'tenant_code = upper(?)' : 'lower(subdomain) = lower(?)'}`,
       )
       .get(set, ref);
@@ -338,7 +338,7 @@ export class SnapshotStore {
     add('day >= ?', filter.since);
     add('day <= ?', filter.until);
     const rows = this.#db
-      .prepare<UsageDbRow>(`SELECT tenant_code, day, metrics, figures FROM snapshot_usage WHERE ${where.join(' AND ')} ORDER BY day, tenant_code`)
+      .prepare<unknown[], UsageDbRow>(`SELECT tenant_code, day, metrics, figures FROM snapshot_usage WHERE ${where.join(' AND ')} ORDER BY day, tenant_code`)
       .all(...params)
       .map(toUsageSnapshotRow);
     return { rows, snapshot };
@@ -359,7 +359,7 @@ export class SnapshotStore {
       (text) => JSON.parse(text) as TenantDetail,
     );
     const operations: Record<string, TenantOperation[]> = {};
-    for (const row of this.#db.prepare<{ tenant_code: string; operations: string }>("SELECT tenant_code, operations FROM snapshot_operations WHERE set_name = 'live'").iterate()) {
+    for (const row of this.#db.prepare<unknown[], { tenant_code: string; operations: string }>("SELECT tenant_code, operations FROM snapshot_operations WHERE set_name = 'live'").iterate()) {
       operations[row.tenant_code] = JSON.parse(row.operations) as TenantOperation[];
     }
     const usage = this.#usageRowsOf('live');
@@ -381,7 +381,7 @@ export class SnapshotStore {
   }
 
   #usageRowsOf(set: SnapshotSetName): UsageSnapshotRow[] {
-    return this.#db.prepare<UsageDbRow>('SELECT tenant_code, day, metrics, figures FROM snapshot_usage WHERE set_name = ? ORDER BY day, tenant_code').all(set).map(toUsageSnapshotRow);
+    return this.#db.prepare<unknown[], UsageDbRow>('SELECT tenant_code, day, metrics, figures FROM snapshot_usage WHERE set_name = ? ORDER BY day, tenant_code').all(set).map(toUsageSnapshotRow);
   }
 
   /** Replaces the snapshot under review with the file's content (validated first; one transaction). */

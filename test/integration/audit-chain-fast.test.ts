@@ -8,7 +8,7 @@ import { openTempAuditCache, type TempAuditCache } from '../support/audit-cache'
 // still find breaks in a chain longer than one verification page.
 describe('audit chain verification on SQLite-built hash input', () => {
   let t: TempAuditCache;
-  const rows = () => t.cache.db.prepare<SqliteChainRow>(`SELECT ${SQLITE_CHAIN_COLUMNS} FROM audit_events ORDER BY seq`).raw().all();
+  const rows = () => t.cache.db.prepare<unknown[], SqliteChainRow>(`SELECT ${SQLITE_CHAIN_COLUMNS} FROM audit_events ORDER BY seq`).raw().all();
 
   beforeEach(async () => {
     t = await openTempAuditCache();
@@ -42,7 +42,7 @@ describe('audit chain verification on SQLite-built hash input', () => {
 
   it('finds breaks across the default pages of a longer chain', async () => {
     await t.fill(3_500, 500);
-    const at = (seq: number) => t.cache.db.prepare<{ id: string }>('SELECT id FROM audit_events WHERE seq = ?').get(seq)!.id;
+    const at = (seq: number) => t.cache.db.prepare<unknown[], { id: string }>('SELECT id FROM audit_events WHERE seq = ?').get(seq)!.id;
     expect(t.store.verify()).toMatchObject({ ok: true, checked: 3_500, lastSeq: 3_500 });
     const edited = at(1_000); // the last event of the first page
     const afterGap = at(2_002);

@@ -11,7 +11,7 @@ interface Row {
 
 describe('audit hash chain verification', () => {
   let t: TempAuditCache;
-  const row = (seq: number) => t.cache.db.prepare<Row>('SELECT seq, id, hash, prev_hash FROM audit_events WHERE seq = ?').get(seq)!;
+  const row = (seq: number) => t.cache.db.prepare<unknown[], Row>('SELECT seq, id, hash, prev_hash FROM audit_events WHERE seq = ?').get(seq)!;
 
   beforeEach(async () => {
     t = await openTempAuditCache();
@@ -36,7 +36,7 @@ describe('audit hash chain verification', () => {
   });
 
   it('catches an edited event whose hash was recomputed (the next link breaks)', () => {
-    const stored = t.cache.db.prepare<Record<string, unknown>>('SELECT * FROM audit_events WHERE seq = 9').get()!;
+    const stored = t.cache.db.prepare<unknown[], Record<string, unknown>>('SELECT * FROM audit_events WHERE seq = 9').get()!;
     const forged = {
       id: stored.id as string, consoleId: stored.console_id as string, time: stored.time as string, operator: 'someone-else',
       osUser: stored.os_user as string, action: stored.action as string, tenant: stored.tenant as string | null, details: stored.details as string,
@@ -62,7 +62,7 @@ describe('audit hash chain verification', () => {
   });
 
   it('catches an inserted event, even one linked and hashed like a real one', () => {
-    const previous = t.cache.db.prepare<Record<string, unknown>>('SELECT * FROM audit_events WHERE seq = 12').get()!;
+    const previous = t.cache.db.prepare<unknown[], Record<string, unknown>>('SELECT * FROM audit_events WHERE seq = 12').get()!;
     // Make room at seq 13 by moving the rest up one.
     t.cache.db.prepare('UPDATE audit_events SET seq = seq + 1000000 WHERE seq > 12').run();
     t.cache.db.prepare('UPDATE audit_events SET seq = seq - 999999 WHERE seq > 1000000').run();

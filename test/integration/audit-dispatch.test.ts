@@ -26,7 +26,7 @@ describe.each(cases)('audit events around dispatch — $name', (serverCase) => {
 
     await call(platform.core, 'settings:update', { cancellationRetentionDays: 45 });
     // Read straight from SQLite, no waiting: the event was committed before the call returned.
-    const last = platform.core.cache!.db.prepare<{ action: string; outcome: string; operator: string; os_user: string }>(
+    const last = platform.core.cache!.db.prepare<unknown[], { action: string; outcome: string; operator: string; os_user: string }>(
       'SELECT action, outcome, operator, os_user FROM audit_events ORDER BY seq DESC LIMIT 1',
     ).get();
     expect(last).toMatchObject({ action: 'settings:update', outcome: 'ok', operator: 'postgres' });
