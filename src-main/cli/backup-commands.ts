@@ -106,13 +106,17 @@ export function registerBackupCommands(program: Command): void {
     .description('restore a backup file as a new tenant (a copy) or in place (after a safety backup)')
     .argument('<file>', 'the backup file', absolute)
     .option('--as-new <subdomain>', "restore as a new tenant with this subdomain")
+    .option('--company-name <name>', 'with --as-new: the copy\'s company name (default: the original\'s)')
     .option('--in-place', "replace the backed-up tenant's data (a safety backup is made first)")
     .option(json.flags, json.description)
-    .action(async (file: string, options: { asNew?: string; inPlace?: boolean; json?: boolean }) => {
+    .action(async (file: string, options: { asNew?: string; companyName?: string; inPlace?: boolean; json?: boolean }) => {
       if ((options.asNew === undefined) === (options.inPlace === undefined)) throw new InvalidArgumentError('Give exactly one of --as-new SUBDOMAIN or --in-place.');
+      if (options.companyName !== undefined && options.asNew === undefined) throw new InvalidArgumentError('--company-name goes with --as-new.');
       await withCliSession(async (session) => {
         const result = await asJob(session, (requestId) =>
-          session.call('backups:restore', options.asNew ? { file, mode: 'as-new', subdomain: options.asNew, requestId } : { file, mode: 'in-place', requestId }),
+          session.call('backups:restore', options.asNew
+            ? { file, mode: 'as-new', subdomain: options.asNew, ...(options.companyName !== undefined ? { companyName: options.companyName } : {}), requestId }
+            : { file, mode: 'in-place', requestId }),
         );
         if (options.json) return printJson(result);
         process.stdout.write(`Restored ${result.tenantCode} (${result.mode}): ${result.tables} tables, ${result.rows} rows, verified.\n`);

@@ -87,8 +87,10 @@ describe('tenantctl backup commands', () => {
     else console.log('[note] unzip is not installed: the zip was checked with yauzl only');
     expect((await readFile(zip)).subarray(0, 2).toString()).toBe('PK');
 
-    const restored = await json('restore', backup.location, '--as-new', `${tenant.subdomain}-cli`);
+    const restored = await json('restore', backup.location, '--as-new', `${tenant.subdomain}-cli`, '--company-name', 'Sandbox Copy Ltd');
     expect(restored).toMatchObject({ mode: 'as-new', rows: backup.row_count, credentials: { user: expect.stringMatching(/^tenant_/) } });
+    expect(await json('show', `${tenant.subdomain}-cli`)).toMatchObject({ company_name: 'Sandbox Copy Ltd', status: 'active' });
+    expect((await tenantctl('restore', backup.location, '--in-place', '--company-name', 'X')).code).toBe(2);
 
     const bad = await tenantctl('restore', backup.location, '--json');
     expect(bad.code).toBe(2);
