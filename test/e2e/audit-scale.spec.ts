@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { cacheFileIn, openCache } from '../../src-main/cache/open-cache';
 import { createSilentLogger } from '../../src-main/logging/logger';
 import { bulkAppendEvents } from '../support/audit-bulk';
-import { REPO_ROOT, startHostMode, type HostMode } from './host-mode';
+import { startHostMode, type HostMode } from './host-mode';
+import { SCREENSHOTS } from './browser-helpers';
 
-const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
 // The figure; E2E_AUDIT_EVENTS lowers it on a slow machine (the list is paged by keyset either way).
 const EVENTS = Number(process.env.E2E_AUDIT_EVENTS ?? 1_000_000);
 const PAGES_TO_SCROLL = 15;

@@ -2,9 +2,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { REPO_ROOT, startHostMode, type HostMode } from './host-mode';
-
-const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
+import { startHostMode, type HostMode } from './host-mode';
+import { SCREENSHOTS, saveScreenshot, invokeThroughHost } from './browser-helpers';
 
 interface Credentials {
   host: string;
@@ -30,16 +29,9 @@ test.afterAll(async () => {
   await host?.stop();
 });
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled' });
-}
+const shot = (page: Page, name: string) => saveScreenshot(page, name);
 
-async function invoke<T>(page: Page, channel: string, input: unknown): Promise<T> {
-  const response = await page.request.post(`${host.origin}/api/invoke/${channel}`, { data: input, headers: { Origin: host.origin } });
-  const body = (await response.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
-  if (!body.ok) throw new Error(`${channel} failed: ${body.error?.code} ${body.error?.message}`);
-  return body.value as T;
-}
+const invoke = <T = unknown>(page: Page, channel: string, input: unknown) => invokeThroughHost<T>(host, page, channel, input);
 
 /** What the restored copy must hold: counted and summed through the tenant's own role. */
 async function dataFingerprint(credentials: Credentials): Promise<Record<string, string>> {

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { createSilentLogger } from '../../src-main/logging/logger';
 import { EmbeddedCluster } from '../../src-main/postgres/embedded-cluster';
 import { FileSecretStore } from '../../src-main/secrets/file-secret-store';
-import { REPO_ROOT, startHostMode, type HostMode } from './host-mode';
+import { startHostMode, type HostMode } from './host-mode';
+import { SCREENSHOTS, saveScreenshot, invokeThroughHost } from './browser-helpers';
 
-const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
 const SEED = [
   { companyName: 'Harbor Freight Lines', subdomain: 'harbor', plan: 'enterprise', adminEmail: 'it@harbor.example' },
   { companyName: 'Blue Mesa Coffee', subdomain: 'bluemesa', plan: 'starter', adminEmail: 'ops@bluemesa.example' },
@@ -36,16 +36,9 @@ test.afterAll(async () => {
   await host?.stop();
 });
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled' });
-}
+const shot = (page: Page, name: string) => saveScreenshot(page, name);
 
-async function invoke<T = unknown>(page: Page, channel: string, input: unknown): Promise<T> {
-  const response = await page.request.post(`${host.origin}/api/invoke/${channel}`, { data: input, headers: { Origin: host.origin } });
-  const body = (await response.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
-  if (!body.ok) throw new Error(`${channel} failed: ${body.error?.code} ${body.error?.message}`);
-  return body.value as T;
-}
+const invoke = <T = unknown>(page: Page, channel: string, input: unknown) => invokeThroughHost<T>(host, page, channel, input);
 
 async function openUsageTab(page: Page, company: string): Promise<void> {
   await page.getByTestId('nav-tenants').click();

@@ -1,11 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { TenantCredentials } from '../../src-shared/contract/models';
 import { connectAsTenant } from '../support/tenant-clients';
-import { REPO_ROOT, startHostMode, type HostMode } from './host-mode';
-
-const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
+import { startHostMode, type HostMode } from './host-mode';
+import { SCREENSHOTS, saveScreenshot, invokeThroughHost } from './browser-helpers';
 
 /**
  * Two professional tenants (20 users per company) with one company each:
@@ -35,21 +33,9 @@ test.afterAll(async () => {
 });
 
 /** Closes the notifications first, so a screenshot shows what they would cover. */
-async function shot(page: Page, name: string, fullPage = false): Promise<void> {
-  const notes = page.locator('.mantine-Notification-root');
-  for (let count = await notes.count(); count > 0; count = await notes.count()) {
-    await notes.first().locator('.mantine-Notification-closeButton').click();
-    await expect.poll(() => notes.count()).toBeLessThan(count);
-  }
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled', fullPage });
-}
+const shot = (page: Page, name: string, fullPage = false) => saveScreenshot(page, name, { fullPage, withoutNotifications: true });
 
-async function invoke<T>(page: Page, channel: string, input: unknown): Promise<T> {
-  const response = await page.request.post(`${host.origin}/api/invoke/${channel}`, { data: input, headers: { Origin: host.origin } });
-  const body = (await response.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
-  if (!body.ok) throw new Error(`${channel} failed: ${body.error?.code} ${body.error?.message}`);
-  return body.value as T;
-}
+const invoke = <T = unknown>(page: Page, channel: string, input: unknown) => invokeThroughHost<T>(host, page, channel, input);
 
 test('plans page: edit makes a new version, preview shows who is over, move with and without force', async ({ page }) => {
   test.setTimeout(90_000);

@@ -1,9 +1,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { REPO_ROOT, startHostMode, type HostMode } from './host-mode';
-
-const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
+import { startHostMode, type HostMode } from './host-mode';
+import { SCREENSHOTS, saveScreenshot, invokeThroughHost, dismissNotifications } from './browser-helpers';
 
 // Tenants created through the contract before the form is used, so the table, search and
 // badges are exercised on more than one row.
@@ -39,28 +37,9 @@ test.afterAll(async () => {
   await host?.stop();
 });
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled' });
-}
+const shot = (page: Page, name: string) => saveScreenshot(page, name);
 
-/** Closes the notifications on screen one by one, so a screenshot shows what they cover. */
-async function dismissNotifications(page: Page): Promise<void> {
-  const notes = page.locator('.mantine-Notification-root');
-  for (let count = await notes.count(); count > 0; count = await notes.count()) {
-    await notes.first().locator('.mantine-Notification-closeButton').click();
-    await expect.poll(() => notes.count()).toBeLessThan(count);
-  }
-}
-
-async function invoke(page: Page, channel: string, input: unknown): Promise<unknown> {
-  const response = await page.request.post(`${host.origin}/api/invoke/${channel}`, {
-    data: input,
-    headers: { Origin: host.origin },
-  });
-  const body = (await response.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
-  if (!body.ok) throw new Error(`${channel} failed: ${body.error?.code} ${body.error?.message}`);
-  return body.value;
-}
+const invoke = <T = unknown>(page: Page, channel: string, input: unknown) => invokeThroughHost<T>(host, page, channel, input);
 
 function row(page: Page, company: string): Locator {
   return page.getByTestId('tenant-row').filter({ has: page.getByTestId('tenant-company').getByText(company, { exact: true }) });

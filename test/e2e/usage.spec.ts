@@ -1,12 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type pg from 'pg';
 import type { TenantCredentials } from '../../src-shared/contract/models';
 import { connectAsTenant } from '../support/tenant-clients';
-import { REPO_ROOT, startHostMode, type HostMode } from './host-mode';
+import { startHostMode, type HostMode } from './host-mode';
+import { SCREENSHOTS, saveScreenshot, invokeThroughHost } from './browser-helpers';
 
-const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
 const LIMIT_SQLSTATE = 'TC001';
 
 /**
@@ -41,21 +40,9 @@ test.afterAll(async () => {
 });
 
 /** Closes the notifications first, so a screenshot shows what they would cover. */
-async function shot(page: Page, name: string, fullPage = false): Promise<void> {
-  const notes = page.locator('.mantine-Notification-root');
-  for (let count = await notes.count(); count > 0; count = await notes.count()) {
-    await notes.first().locator('.mantine-Notification-closeButton').click();
-    await expect.poll(() => notes.count()).toBeLessThan(count);
-  }
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled', fullPage });
-}
+const shot = (page: Page, name: string, fullPage = false) => saveScreenshot(page, name, { fullPage, withoutNotifications: true });
 
-async function invoke<T>(page: Page, channel: string, input: unknown): Promise<T> {
-  const response = await page.request.post(`${host.origin}/api/invoke/${channel}`, { data: input, headers: { Origin: host.origin } });
-  const body = (await response.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
-  if (!body.ok) throw new Error(`${channel} failed: ${body.error?.code} ${body.error?.message}`);
-  return body.value as T;
-}
+const invoke = <T = unknown>(page: Page, channel: string, input: unknown) => invokeThroughHost<T>(host, page, channel, input);
 
 /** Fills a tenant database the way its ERP would: its own login, through the limit triggers. */
 async function fill(client: pg.Client, tenant: (typeof TENANTS)[number]): Promise<void> {

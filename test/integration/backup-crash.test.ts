@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleCore } from '../../src-main/core/console-core';
-import { LOCK_OPERATIONS } from '../../src-main/platform/migrate';
 import { runTenantctl } from '../support/cli';
 import { call, uniqueTenantInput } from '../support/core-calls';
 import { leftoverRestoreDatabases, seedTenant, tableChecksums } from '../support/backup-fixtures';
 import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
+import { waitForKilledSessionsToEnd } from '../support/killed-sessions';
 import { connectAsTenant } from '../support/tenant-clients';
 
 describe('SIGKILL in the middle of a backup and of a restore', () => {
@@ -36,19 +36,6 @@ describe('SIGKILL in the middle of a backup and of a restore', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function waitForKilledSessionsToEnd() {
-    for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
-      const { rows } = await core.platform.pool.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database
-          WHERE l.locktype = 'advisory' AND l.classid = $1 AND d.datname = current_database()`,
-        [LOCK_OPERATIONS],
-      );
-      if (rows[0]!.n === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error('operation locks of killed processes were not released');
-  }
-
   // Scoped to this platform's journal: other files restore on the same server meanwhile.
   const stagingDatabases = () => leftoverRestoreDatabases(core.platform.pool, core.platform.primary.adminPool);
   const operation = async (code: string, kind: string) =>
@@ -64,7 +51,7 @@ describe('SIGKILL in the middle of a backup and of a restore', () => {
     expect(files.filter((name) => name.endsWith('.partial'))).toHaveLength(1);
     expect(await operation(tenant.tenantCode, 'backup')).toEqual({ state: 'running', step: 'backup_writing' });
 
-    await waitForKilledSessionsToEnd();
+    await waitForKilledSessionsToEnd(core.platform.pool);
     const report = await call(core, 'tenants:reconcile', {});
     expect(report.rolledBack).toEqual([expect.objectContaining({ kind: 'backup', tenantCode: tenant.tenantCode })]);
     expect(await readdir(folder)).toEqual([]);
@@ -83,7 +70,7 @@ describe('SIGKILL in the middle of a backup and of a restore', () => {
     expect(await stagingDatabases()).toHaveLength(1);
     expect(await operation(tenant.tenantCode, 'restore')).toMatchObject({ state: 'running', step: 'restore_loading' });
 
-    await waitForKilledSessionsToEnd();
+    await waitForKilledSessionsToEnd(core.platform.pool);
     const report = await call(core, 'tenants:reconcile', {});
     expect(report.rolledBack).toEqual([expect.objectContaining({ kind: 'restore' })]);
     expect(await stagingDatabases()).toEqual([]);
@@ -102,7 +89,7 @@ describe('SIGKILL in the middle of a backup and of a restore', () => {
 
     const run = await runTenantctl(['restore', backup.location, '--in-place', '--json'], env('restore_swapping'));
     expect(run.signal, run.stderr).toBe('SIGKILL');
-    await waitForKilledSessionsToEnd();
+    await waitForKilledSessionsToEnd(core.platform.pool);
     const report = await call(core, 'tenants:reconcile', {});
     expect(report.failed).toEqual([]);
     expect(report.rolledBack).toEqual([expect.objectContaining({ kind: 'restore', tenantCode: tenant.tenantCode })]);

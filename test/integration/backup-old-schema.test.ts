@@ -1,24 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpointFromUrl } from '../../src-main/postgres/server-endpoint';
 import { TENANT_MIGRATIONS } from '../../src-main/tenant-schema/migrations';
 import { LIMIT_SQLSTATE } from '../../src-main/tenant-schema/migrations/003-limits';
 import { ensureTemplate, TENANT_SCHEMA_VERSION } from '../../src-main/tenant-schema/template';
 import { call, uniqueTenantInput } from '../support/core-calls';
-import { adminClient, embeddedTarget, useTestPlatform } from '../support/servers';
+import { withAdminClient, embeddedTarget, useTestPlatform } from '../support/servers';
 import { connectAsTenant } from '../support/tenant-clients';
-
-async function withAdmin<T>(url: string, database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = await adminClient(url, database);
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * An archive made by an older console: the tenant database is at tenant schema v2 (before
@@ -42,13 +32,13 @@ describe('restoring an archive made at an older tenant schema', () => {
     const { database, user } = credentials;
 
     // Replace the tenant's database by one cloned from a v2 template, with ERP data in it.
-    const v2Template = await withAdmin(platform.url, 'postgres', (admin) => ensureTemplate(endpointFromUrl(platform.url), admin, TENANT_MIGRATIONS.slice(0, 2)));
-    await withAdmin(platform.url, 'postgres', async (admin) => {
+    const v2Template = await withAdminClient(platform.url, 'postgres', (admin) => ensureTemplate(endpointFromUrl(platform.url), admin, TENANT_MIGRATIONS.slice(0, 2)));
+    await withAdminClient(platform.url, 'postgres', async (admin) => {
       await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
       await admin.query(`CREATE DATABASE ${database} TEMPLATE ${v2Template}`);
       await admin.query(`REVOKE ALL ON DATABASE ${database} FROM PUBLIC; GRANT CONNECT ON DATABASE ${database} TO ${user}`);
     });
-    await withAdmin(platform.url, database, async (db) => {
+    await withAdminClient(platform.url, database, async (db) => {
       await db.query(`GRANT USAGE ON SCHEMA erp TO ${user}; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA erp TO ${user};
                       GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA erp TO ${user}`);
       const { rows } = await db.query<{ id: number }>(`INSERT INTO erp.companies (name) VALUES ('Sales'), ('Ops') RETURNING id`);
@@ -64,7 +54,7 @@ describe('restoring an archive made at an older tenant schema', () => {
     const restored = await call(platform.core, 'backups:restore', { file: backup.location, mode: 'as-new', subdomain: `${tenant.subdomain}-v2copy` });
     expect(restored).toMatchObject({ mode: 'as-new', rows: backup.rowCount });
 
-    await withAdmin(platform.url, restored.databaseName, async (db) => {
+    await withAdminClient(platform.url, restored.databaseName, async (db) => {
       const { rows: versions } = await db.query<{ version: number }>('SELECT max(version)::int AS version FROM platform.schema_migrations');
       expect(versions[0]!.version).toBe(TENANT_SCHEMA_VERSION);
       const { rows: counts } = await db.query<{ companies: number; users: number; transactions: number; total: string }>(

@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantCredentials } from '../../src-shared/contract/models';
 import { endpointFromUrl } from '../../src-main/postgres/server-endpoint';
@@ -10,17 +9,8 @@ import { ensureTemplate, TENANT_SCHEMA_VERSION } from '../../src-main/tenant-sch
 import { LIMIT_SQLSTATE } from '../../src-main/tenant-schema/migrations/003-limits';
 import { runTenantctl } from '../support/cli';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
-import { adminClient, dropTestPlatform, embeddedTarget, serverCases, uniquePlatformDatabase, useTestPlatform, type TestPlatform } from '../support/servers';
+import { withAdminClient, dropTestPlatform, embeddedTarget, serverCases, uniquePlatformDatabase, useTestPlatform, type TestPlatform } from '../support/servers';
 import { connectAsTenant } from '../support/tenant-clients';
-
-async function withAdmin<T>(url: string, database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = await adminClient(url, database);
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 async function createTenant(platform: TestPlatform, plan: string, company: string): Promise<{ code: string; credentials: TenantCredentials }> {
   const { tenant, credentials } = await call(platform.core, 'tenants:create', uniqueTenantInput(plan, company));
@@ -30,13 +20,13 @@ async function createTenant(platform: TestPlatform, plan: string, company: strin
 /** Replaces a tenant's database with one at tenant schema v2 (before limits existed), with some ERP data. */
 async function recreateAtV2(url: string, template: string, tenant: { credentials: TenantCredentials }): Promise<void> {
   const { database, user } = tenant.credentials;
-  await withAdmin(url, 'postgres', async (admin) => {
+  await withAdminClient(url, 'postgres', async (admin) => {
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.query(`CREATE DATABASE ${database} TEMPLATE ${template}`);
     await admin.query(`REVOKE ALL ON DATABASE ${database} FROM PUBLIC; GRANT CONNECT ON DATABASE ${database} TO ${user};
                        ALTER ROLE ${user} IN DATABASE ${database} SET search_path = erp, public`);
   });
-  await withAdmin(url, database, async (db) => {
+  await withAdminClient(url, database, async (db) => {
     await db.query(`GRANT USAGE ON SCHEMA erp TO ${user}; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA erp TO ${user};
                     GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA erp TO ${user}`);
     const { rows } = await db.query<{ id: number }>(`INSERT INTO erp.companies (name) VALUES ('Sales'), ('Ops') RETURNING id`);
@@ -128,14 +118,14 @@ for (const serverCase of await serverCases('plans and fleet migration')) {
 
     it('migrates existing tenant databases from schema v2, isolating a broken one, and resumes on rerun', async () => {
       const ctx = platform.core.platform;
-      const v2Template = await withAdmin(platform.url, 'postgres', (admin) => ensureTemplate(endpointFromUrl(platform.url), admin, TENANT_MIGRATIONS.slice(0, 2)));
+      const v2Template = await withAdminClient(platform.url, 'postgres', (admin) => ensureTemplate(endpointFromUrl(platform.url), admin, TENANT_MIGRATIONS.slice(0, 2)));
       const tenants = [];
       for (let i = 0; i < 4; i += 1) tenants.push(await createTenant(platform, 'trial', `Fleet ${i}`));
       for (const tenant of tenants) await recreateAtV2(platform.url, v2Template, tenant);
       const codes = tenants.map((t) => t.code);
       await ctx.pool.query('UPDATE tenants SET schema_version = 2 WHERE tenant_code = ANY($1)', [codes]);
       const broken = tenants[2]!;
-      await withAdmin(platform.url, 'postgres', (admin) => admin.query(`DROP DATABASE ${broken.credentials.database} WITH (FORCE)`));
+      await withAdminClient(platform.url, 'postgres', (admin) => admin.query(`DROP DATABASE ${broken.credentials.database} WITH (FORCE)`));
 
       const requestId = crypto.randomUUID();
       const progress: string[] = [];

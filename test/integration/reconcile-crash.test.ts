@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleCore } from '../../src-main/core/console-core';
 import { PROVISION_STEPS } from '../../src-main/tenants/provision';
 import { beginOperation } from '../../src-main/tenants/journal';
-import { LOCK_OPERATIONS } from '../../src-main/platform/migrate';
 import { call, uniqueTenantInput } from '../support/core-calls';
 import { runTenantctl } from '../support/cli';
 import { adminClient, dropTestPlatform, embeddedTarget, openTestCore, tenantObjectsOnServer, uniquePlatformDatabase } from '../support/servers';
+import { waitForKilledSessionsToEnd } from '../support/killed-sessions';
 
 // Steps reached in the same journal write as the next intent (one round trip, not two).
 const JOURNALED_AS: Readonly<Record<string, string>> = { role_created: 'creating_database', database_created: 'granting_privileges', privileges_granted: 'limits_pushed' };
@@ -33,23 +33,6 @@ describe('reconcile after a SIGKILL at each step', () => {
     await dropTestPlatform(url, platformDatabase);
     await rm(logDir, { recursive: true, force: true });
   });
-
-  /**
-   * A SIGKILLed process's server sessions end a moment after the process does; until then
-   * they still hold their operation locks (and reconcile rightly skips them). Wait for that.
-   */
-  async function waitForKilledSessionsToEnd() {
-    for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
-      const { rows } = await core.platform.pool.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database
-          WHERE l.locktype = 'advisory' AND l.classid = $1 AND d.datname = current_database()`,
-        [LOCK_OPERATIONS],
-      );
-      if (rows[0]!.n === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error('operation locks of killed processes were not released');
-  }
 
   async function operationsFor(prefix: string) {
     const { rows } = await core.platform.pool.query<{ tenant_code: string; state: string; step: string; kind: string }>(
@@ -85,7 +68,7 @@ describe('reconcile after a SIGKILL at each step', () => {
       expect(ops[0]).toMatchObject({ step: JOURNALED_AS[step] ?? step, kind: 'provision' });
     }
 
-    await waitForKilledSessionsToEnd();
+    await waitForKilledSessionsToEnd(core.platform.pool);
     const report = await call(core, 'tenants:reconcile', {});
     expect(report.failed).toEqual([]);
 
@@ -108,7 +91,7 @@ describe('reconcile after a SIGKILL at each step', () => {
       { ...env(), TENANT_CONSOLE_CRASH_AFTER_STEP: 'activated' },
     );
     expect(run.signal).toBe('SIGKILL');
-    await waitForKilledSessionsToEnd();
+    await waitForKilledSessionsToEnd(core.platform.pool);
     expect((await call(core, 'tenants:reconcile', {})).examined).toBe(0);
     const tenant = await call(core, 'tenants:get', { ref: input.subdomain });
     expect(tenant.status).toBe('active');
@@ -119,7 +102,7 @@ describe('reconcile after a SIGKILL at each step', () => {
     const { tenant } = await call(core, 'tenants:create', uniqueTenantInput('starter', 'Lima Suspend'));
     const run = await runTenantctl(['suspend', tenant.tenantCode, '--reason', 'Chargeback'], { ...env(), TENANT_CONSOLE_CRASH_AFTER_STEP: step });
     expect(run.signal).toBe('SIGKILL');
-    await waitForKilledSessionsToEnd();
+    await waitForKilledSessionsToEnd(core.platform.pool);
     const report = await call(core, 'tenants:reconcile', {});
     expect(report.resumed).toEqual([expect.objectContaining({ kind: 'suspend', tenantCode: tenant.tenantCode })]);
     expect(await call(core, 'tenants:get', { ref: tenant.tenantCode })).toMatchObject({ status: 'suspended', statusReason: 'Chargeback', version: tenant.version + 1 });

@@ -8,6 +8,16 @@ export async function adminClient(url: string, database = 'postgres'): Promise<p
   return client;
 }
 
+/** An admin connection for the length of `work`, closed whatever happens. */
+export async function withAdminClient<T>(url: string, database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = await adminClient(url, database);
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * Removes everything a test or benchmark platform made on a shared server: every tenant
  * database and role it registered, then the platform database. (Plain module, no vitest:

@@ -54,7 +54,7 @@ export async function openTestCore(url: string, platformDatabase: string, option
   });
 }
 
-export { adminClient } from './drop-platform';
+export { adminClient, withAdminClient } from './drop-platform';
 
 /** Removes a test platform, its tenants' databases and roles from a shared server. */
 export const dropTestPlatform = dropPlatformAndTenants;

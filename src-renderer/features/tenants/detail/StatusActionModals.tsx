@@ -104,6 +104,37 @@ function useBackupFirstAction(run: (options: BackupFirstOptions) => Promise<Acti
   return { job, backupFirst, setBackupFirst, failure, confirming, setConfirming, go };
 }
 
+/** "Back up first", the backup's progress, and what to do when it failed: the same for suspend and cancel. */
+function BackupFirstSection({
+  flow,
+  busy,
+  verb,
+  progressLabel,
+}: {
+  flow: ReturnType<typeof useBackupFirstAction>;
+  busy: boolean;
+  verb: 'Suspend' | 'Cancel';
+  progressLabel: string;
+}) {
+  return (
+    <>
+      <BackupFirstCheckbox checked={flow.backupFirst} onChange={flow.setBackupFirst} disabled={busy} />
+      {busy && flow.backupFirst && <JobProgress job={flow.job} label={progressLabel} />}
+      {flow.failure && !busy && (
+        <BackupFailedPanel
+          verb={verb}
+          failure={flow.failure}
+          confirming={flow.confirming}
+          busy={busy}
+          onAskOverride={() => flow.setConfirming(true)}
+          onBack={() => flow.setConfirming(false)}
+          onOverride={() => void flow.go(true)}
+        />
+      )}
+    </>
+  );
+}
+
 function SuspendForm({ tenant, onClose }: ActionModalProps) {
   const suspend = useTenantDetailStore((state) => state.suspend);
   const busy = useTenantDetailStore((state) => state.busyAction === 'suspend');
@@ -133,19 +164,7 @@ function SuspendForm({ tenant, onClose }: ActionModalProps) {
         </List>
         <ReasonField value={reason} onChange={(value) => { setReason(value); if (value.trim()) setTouched(true); }} required showError={touched} />
         <ConfirmCodeInput tenantCode={tenant.tenantCode} value={code} onChange={setCode} />
-        <BackupFirstCheckbox checked={flow.backupFirst} onChange={flow.setBackupFirst} disabled={busy} />
-        {busy && flow.backupFirst && <JobProgress job={flow.job} label={`Backing up ${tenant.tenantCode}, then suspending`} />}
-        {flow.failure && !busy && (
-          <BackupFailedPanel
-            verb="Suspend"
-            failure={flow.failure}
-            confirming={flow.confirming}
-            busy={busy}
-            onAskOverride={() => flow.setConfirming(true)}
-            onBack={() => flow.setConfirming(false)}
-            onOverride={() => void flow.go(true)}
-          />
-        )}
+        <BackupFirstSection flow={flow} busy={busy} verb="Suspend" progressLabel={`Backing up ${tenant.tenantCode}, then suspending`} />
         <Group justify="flex-end" mt="xs" display={flow.failure && flow.confirming ? 'none' : undefined}>
           <Button variant="default" onClick={onClose} disabled={busy}>
             Back
@@ -224,19 +243,7 @@ function CancelForm({ tenant, onClose }: ActionModalProps) {
         </Alert>
         <ReasonField value={reason} onChange={setReason} required={false} showError />
         <ConfirmCodeInput tenantCode={tenant.tenantCode} value={code} onChange={setCode} />
-        <BackupFirstCheckbox checked={flow.backupFirst} onChange={flow.setBackupFirst} disabled={busy} />
-        {busy && flow.backupFirst && <JobProgress job={flow.job} label={`Backing up ${tenant.tenantCode}, then cancelling`} />}
-        {flow.failure && !busy && (
-          <BackupFailedPanel
-            verb="Cancel"
-            failure={flow.failure}
-            confirming={flow.confirming}
-            busy={busy}
-            onAskOverride={() => flow.setConfirming(true)}
-            onBack={() => flow.setConfirming(false)}
-            onOverride={() => void flow.go(true)}
-          />
-        )}
+        <BackupFirstSection flow={flow} busy={busy} verb="Cancel" progressLabel={`Backing up ${tenant.tenantCode}, then cancelling`} />
         <Group justify="flex-end" mt="xs" display={flow.failure && flow.confirming ? 'none' : undefined}>
           <Button variant="default" onClick={onClose} disabled={busy}>
             Keep tenant

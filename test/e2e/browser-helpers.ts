@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import { expect, type Page } from '@playwright/test';
+import { REPO_ROOT, type HostMode } from './host-mode';
+
+/** Every spec's screenshots land here, one PNG per step, to be looked at. */
+export const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
+
+/** Closes the notifications on screen one by one, so a screenshot shows what they cover. */
+export async function dismissNotifications(page: Page): Promise<void> {
+  const notes = page.locator('.mantine-Notification-root');
+  for (let count = await notes.count(); count > 0; count = await notes.count()) {
+    await notes.first().locator('.mantine-Notification-closeButton').click();
+    await expect.poll(() => notes.count()).toBeLessThan(count);
+  }
+}
+
+export async function saveScreenshot(page: Page, name: string, options: { fullPage?: boolean; withoutNotifications?: boolean } = {}): Promise<void> {
+  if (options.withoutNotifications) await dismissNotifications(page);
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled', fullPage: options.fullPage ?? false });
+}
+
+/**
+ * A contract call through host mode's HTTP route, as the page's own session (the page's
+ * cookie): how a spec arranges data or plays "another console" without the UI.
+ */
+export async function invokeThroughHost<T = unknown>(host: HostMode, page: Page, channel: string, input: unknown): Promise<T> {
+  const response = await page.request.post(`${host.origin}/api/invoke/${channel}`, { data: input, headers: { Origin: host.origin } });
+  const body = (await response.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
+  if (!body.ok) throw new Error(`${channel} failed: ${body.error?.code} ${body.error?.message}`);
+  return body.value as T;
+}
