@@ -27,6 +27,8 @@ import { runScheduledDeletions } from '../backup/delete-tenant';
 import { pruneBackups } from '../backup/prune-backups';
 import { JobRegistry } from '../jobs/job-registry';
 import { MaintenanceScheduler } from '../jobs/maintenance-scheduler';
+import { stripeEndpointFromEnvironment, type BillingContext } from '../billing/billing-context';
+import { clockFromEnvironment, type Clock } from '../billing/clock';
 
 export interface ConsoleCoreOptions {
   readonly mode: AppInfo['mode'];
@@ -57,6 +59,10 @@ export interface ConsoleCoreOptions {
    * review) and connect when it answers (default true). Embedded servers start or fail.
    */
   readonly startOffline?: boolean;
+  /** Billing's clock: tests and drills move time (default TENANT_CONSOLE_NOW, then the system clock). */
+  readonly clock?: Clock;
+  /** Run the billing lifecycle jobs on a schedule while the console runs (default: not for the CLI, which cron drives). */
+  readonly billingSchedule?: boolean;
 }
 
 export interface ConsoleCore {
@@ -76,6 +82,8 @@ export interface ConsoleCore {
   readonly usage: UsageService;
   /** Connectivity and snapshots: `offline.saveUsageSnapshot(rows)` keeps collected usage for offline review. */
   readonly offline: OfflineReview;
+  /** Billing: the clock, secrets and services the lifecycle job and invoicing use. */
+  readonly billing: BillingContext;
   close(): Promise<void>;
 }
 
@@ -201,9 +209,19 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
       : null;
   maintenance?.start();
 
+  const billing: BillingContext = {
+    ctx: platform,
+    secrets: secretStore,
+    clock: options.clock ?? clockFromEnvironment(),
+    audit,
+    backups,
+    dataDir,
+    stripeEndpoint: stripeEndpointFromEnvironment(),
+  };
+
   let closed = false;
   return {
-    dispatch: createDispatch(offline.wrap(createHandlers(platform, info, { usage, audit, backups, offline })), logger, audit),
+    dispatch: createDispatch(offline.wrap(createHandlers(platform, info, { usage, audit, backups, offline, billing })), logger, audit),
     events,
     info,
     dataDir,
@@ -214,6 +232,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     audit,
     usage,
     offline,
+    billing,
     async close() {
       if (closed) return;
       closed = true;

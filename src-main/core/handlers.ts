@@ -24,6 +24,8 @@ import { createBackupHandlers } from '../backup/backup-handlers';
 import { changeStatusWithBackup } from '../backup/status-with-backup';
 import type { BackupContext } from '../backup/backup-context';
 import type { OfflineReview } from '../offline/offline-review';
+import type { BillingContext } from '../billing/billing-context';
+import { createBillingHandlers } from '../billing/billing-handlers';
 
 /** Services that live as long as the console (created in console-core). */
 export interface CoreServices {
@@ -32,6 +34,8 @@ export interface CoreServices {
   /** Backups, restores, exports and deletions: the data folder and the registry of running jobs. */
   readonly backups: BackupContext;
   readonly offline: OfflineReview;
+  /** Trials, subscriptions, invoices, notices and the lifecycle job. */
+  readonly billing: BillingContext;
 }
 
 /** Every channel of the contract, one line each: the work lives in the capability folders. */
@@ -74,6 +78,7 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, services: Co
     ...createPlanHandlers(ctx),
     ...createUsageHandlers(ctx, services.usage),
     ...createBackupHandlers(ctx, { dataDir: backups.dataDir, jobs: backups.jobs }),
+    ...createBillingHandlers(services.billing),
     ...services.offline.handlers(),
   };
 }

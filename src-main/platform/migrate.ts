@@ -9,6 +9,8 @@ export const LOCK_PLATFORM_BOOTSTRAP = 3;
 /** Usage collection: one run at a time across every console on this platform database. */
 export const LOCK_USAGE_COLLECTION = 10;
 export const LOCK_MAINTENANCE = 11;
+/** One billing lifecycle run at a time across every console and `tenantctl jobs run`. */
+export const LOCK_BILLING_JOBS = 12;
 export const LOCK_OPERATIONS = 0x7c02;
 
 /**

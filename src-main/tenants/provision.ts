@@ -256,6 +256,16 @@ async function register(
            VALUES ($1, $2, $3, $4, $5, $6, 'provisioning',
                    CASE WHEN $7::int IS NULL THEN NULL ELSE now() + make_interval(days => $7::int) END, $8, $9, $10)
            RETURNING id
+         ), billing AS (
+           -- Every tenant has its billing row from the start: trialing, a paid period, or none (free / priced by contract).
+           INSERT INTO tenant_billing (tenant_id, state, current_period_start, current_period_end)
+           SELECT tenant.id,
+                  CASE WHEN $7::int IS NOT NULL THEN 'trialing'
+                       WHEN plan.price_cents > 0 AND plan.billing_interval <> 'none' THEN 'active' ELSE 'none' END,
+                  now(),
+                  CASE WHEN $7::int IS NULL AND plan.price_cents > 0 AND plan.billing_interval <> 'none'
+                       THEN now() + CASE plan.billing_interval WHEN 'year' THEN interval '1 year' ELSE interval '1 month' END END
+             FROM tenant, plans plan WHERE plan.code = $5 AND plan.version = $6
          ), operation AS (
            INSERT INTO operations (kind, tenant_id, tenant_code, state, step, payload, started_by)
            SELECT 'provision', tenant.id, $1, 'running', 'registered', $11, $12 FROM tenant

@@ -25,6 +25,7 @@ import { usageChannels } from './usage-channels';
 import { backupChannels } from './backup-channels';
 import { statusBackupOutcomeSchema } from './backup-models';
 import { offlineChannels } from './offline-channels';
+import { billingChannels } from './billing-channels';
 import { snapshotMarkSchema } from './offline-models';
 
 export type { ChannelDefinition } from './channel-definition';
@@ -125,6 +126,7 @@ export const channels = {
   ...usageChannels,
   ...backupChannels,
   ...offlineChannels,
+  ...billingChannels,
 } as const satisfies Record<string, ChannelDefinition>;
 
 export type Channels = typeof channels;

@@ -26,6 +26,9 @@ describe('the contract', () => {
         'usage:collect',
         'snapshot:import', 'snapshot:closeReview',
         'backups:create', 'backups:restore', 'backups:export', 'backups:prune', 'backups:updateSettings', 'tenants:delete', 'tenants:runScheduledDeletions',
+        'billing:updateSettings', 'billing:testEmail', 'billing:changePlan', 'billing:cancelSubscription', 'billing:resumeSubscription',
+        'billing:setPaymentMethod', 'billing:setConversionPlan', 'billing:runJobs', 'billing:syncStripe', 'billing:linkStripePrice',
+        'invoices:create', 'invoices:finalize', 'invoices:void', 'invoices:recordPayment',
       ].sort(),
     );
     // Only these touch nothing but the local cache, so they stay allowed offline and under review.

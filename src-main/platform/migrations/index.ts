@@ -3,6 +3,7 @@ import { sql as plansLimits } from './002-plans-limits';
 import { sql as usage } from './003-usage';
 import { sql as audit } from './004-audit';
 import { sql as backups } from './005-backups';
+import { sql as billing } from './006-billing';
 
 export interface Migration {
   readonly version: number;
@@ -17,4 +18,5 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'usage', sql: usage },
   { version: 4, name: 'audit', sql: audit },
   { version: 5, name: 'backups', sql: backups },
+  { version: 6, name: 'billing', sql: billing },
 ];
