@@ -1,4 +1,4 @@
-import type { PlanChangeQuote, TenantBilling } from '../../src-shared/contract/billing-models';
+import type { JobAction, PlanChangeQuote, TenantBilling } from '../../src-shared/contract/billing-models';
 import type { ChannelParsedInput } from '../../src-shared/contract/channels';
 import type { BillingContext } from './billing-context';
 import { notBuilt } from './not-built';
@@ -20,4 +20,12 @@ export async function setPaymentMethod(_b: BillingContext, _input: ChannelParsed
 }
 export async function setConversionPlan(_b: BillingContext, _input: ChannelParsedInput<'billing:setConversionPlan'>): Promise<TenantBilling> {
   return notBuilt('setConversionPlan');
+}
+
+/**
+ * Downgrades waiting for the end of their period, applied (lifecycle step 4). Stub on the
+ * lifecycle branch only: the plan-changes helper builds it; the lifecycle calls it.
+ */
+export async function applyDuePendingDowngrades(_b: BillingContext): Promise<JobAction[]> {
+  return notBuilt('applyDuePendingDowngrades');
 }

@@ -8,6 +8,8 @@ import { registerSettingsCommand } from './settings-command';
 import { registerAuditCommands } from './audit-commands';
 import { registerUsageCommands } from './usage-commands';
 import { registerSnapshotCommands } from './snapshot-commands';
+import { registerJobsCommands } from './jobs-commands';
+import { registerBillingCommands } from './billing-commands';
 import { CliError, EXIT_CODES, printJson } from './output';
 
 const program = new Command('tenantctl')
@@ -25,6 +27,8 @@ registerAuditCommands(program);
 registerUsageCommands(program);
 registerServeCommand(program);
 registerSnapshotCommands(program);
+registerJobsCommands(program);
+registerBillingCommands(program);
 
 // Subcommands inherit the parent's settings only when created after them: apply to all (nested too).
 const quiet = (command: Command): void => {

@@ -29,6 +29,7 @@ import { JobRegistry } from '../jobs/job-registry';
 import { MaintenanceScheduler } from '../jobs/maintenance-scheduler';
 import { stripeEndpointFromEnvironment, type BillingContext } from '../billing/billing-context';
 import { clockFromEnvironment, type Clock } from '../billing/clock';
+import { BillingScheduler } from '../billing/lifecycle/billing-scheduler';
 
 export interface ConsoleCoreOptions {
   readonly mode: AppInfo['mode'];
@@ -218,6 +219,9 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     dataDir,
     stripeEndpoint: stripeEndpointFromEnvironment(),
   };
+  // Interval from the billing_job_interval_minutes setting; the platform lock keeps runs single.
+  const billingScheduler = (options.billingSchedule ?? options.mode !== 'cli') ? new BillingScheduler(billing) : null;
+  billingScheduler?.start();
 
   let closed = false;
   return {
@@ -238,6 +242,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
       closed = true;
       await scheduler?.stop();
       await maintenance?.stop();
+      await billingScheduler?.stop();
       await offline.close();
       // A one-off CLI command's events reach the platform now rather than at the next start.
       await audit.close(AUDIT_DRAIN_ON_CLOSE_MS);

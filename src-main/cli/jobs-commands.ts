@@ -1,0 +1,86 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import type { JobRunReport, JobRunSummary } from '../../src-shared/contract/billing-models';
+import { runBillingJobs } from '../billing/lifecycle/run-billing-jobs';
+import { printJson, printTable } from './output';
+import { withCliSession } from './session';
+
+const json = { flags: '--json', description: 'print JSON (snake_case) instead of text' } as const;
+
+function limitOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 200) throw new InvalidArgumentError('--limit must be a whole number from 1 to 200.');
+  return n;
+}
+
+function printReport(report: JobRunReport): void {
+  if (!report.ran) {
+    process.stdout.write(`Billing jobs: locked — another runner holds the billing lock; nothing done (clock ${report.clockAt}).\n`);
+    return;
+  }
+  process.stdout.write(
+    `Billing jobs: ${report.outcome} — ${report.actions.length} action${report.actions.length === 1 ? '' : 's'}, ${report.errors.length} error${report.errors.length === 1 ? '' : 's'} ` +
+      `in ${report.durationMs} ms (clock ${report.clockAt}, run ${report.runId}).\n`,
+  );
+  const kinds = Object.entries(report.counts).sort(([a], [b]) => a.localeCompare(b));
+  if (kinds.length > 0) {
+    process.stdout.write('\n');
+    printTable(['ACTION', 'COUNT'], kinds.map(([kind, count]) => [kind, String(count)]));
+  }
+  if (report.actions.length > 0) {
+    process.stdout.write('\n');
+    printTable(['ACTION', 'TENANT', 'DETAIL'], report.actions.map((action) => [action.kind, action.tenantCode ?? '—', action.detail]));
+  }
+  if (report.errors.length > 0) {
+    process.stdout.write('\n');
+    printTable(['STEP', 'TENANT', 'ERROR'], report.errors.map((error) => [error.step, error.tenantCode ?? '—', error.message]));
+  }
+}
+
+function printRuns(runs: readonly JobRunSummary[]): void {
+  if (runs.length === 0) {
+    process.stdout.write('No billing job runs yet.\n');
+    return;
+  }
+  printTable(
+    ['STARTED', 'TRIGGER', 'CLOCK', 'OUTCOME', 'ACTIONS', 'ERRORS', 'RUNNER'],
+    runs.map((run) => [run.startedAt, run.trigger, run.clockAt, run.outcome ?? 'running', String(run.actionCount), String(run.errorCount), run.runner]),
+  );
+}
+
+export function registerJobsCommands(program: Command): void {
+  const jobs = program.command('jobs').description('the billing lifecycle as jobs: trials, grace periods, dunning, suspensions, notices (for cron)');
+
+  jobs
+    .command('run')
+    .description('one lifecycle run now; exit 0 when ok, partial or locked (another runner holds it), non-zero when it failed')
+    .option(json.flags, json.description)
+    .action(async (options: { json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const { core } = session;
+        const report = await runBillingJobs(core.billing, 'cli');
+        await core.audit.record({
+          action: 'billing:runJobs',
+          details: { trigger: 'cli', runId: report.runId, outcome: report.outcome, counts: report.counts, errors: report.errors.length },
+          outcome: report.outcome === 'failed' ? 'INTERNAL' : 'ok',
+          durationMs: report.durationMs,
+        });
+        if (options.json) printJson(report);
+        else printReport(report);
+        if (report.outcome === 'failed') process.exitCode = 1;
+      });
+    });
+
+  jobs
+    .command('runs')
+    .description('the latest lifecycle runs, newest first')
+    .option('--limit <n>', 'how many runs (1–200, default 20)', limitOption, 20)
+    .option(json.flags, json.description)
+    .action(async (options: { limit: number; json?: boolean }) => {
+      await withCliSession(async (session) => {
+        const runs = await session.call('billing:jobRuns', { limit: options.limit });
+        if (options.json) printJson(runs);
+        else printRuns(runs);
+      });
+    });
+}
