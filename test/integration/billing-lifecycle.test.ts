@@ -167,8 +167,8 @@ describe('billing lifecycle jobs', () => {
       expect(message.decoded).not.toMatch(/password\s*[:=]/i);
     }
     // Each notice key went out once, and every one was sent.
-    const keys = await core.platform.pool.query<{ state: string; n: string }>(`SELECT state, count(*) AS n FROM billing_notices GROUP BY state`);
-    expect(keys.rows).toEqual([{ state: 'sent', n: String(smtp.messages.length) }]);
+    const keys = await core.platform.pool.query<{ state: string; n: number }>(`SELECT state, count(*)::int AS n FROM billing_notices GROUP BY state`);
+    expect(keys.rows).toEqual([{ state: 'sent', n: smtp.messages.length }]);
     expect(new Set(smtp.messages.map((m) => m.messageId)).size).toBe(smtp.messages.length);
   });
   it('the same run twice: the second does nothing; a runner that finds the lock taken does nothing at once', async () => {
