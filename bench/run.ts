@@ -8,6 +8,7 @@
  *   npm run bench -- --only=limits   just the limit-enforcement insert benchmark
  *   npm run bench -- --only=usage only benchmark 3 (usage metering); report in results/latest-usage.md
  *   npm run bench -- --only=backup  only the backup / restore benchmark (with --quick: 100,000 rows)
+ *   npm run bench -- --only=billing only the billing lifecycle job; report in results/latest-billing.md
  *
  * Prints a Markdown report and writes it to bench/results/latest.md. Targets are reported
  * as PASS/MISS; a miss never fails the process (performance is measured, not asserted) —
@@ -27,12 +28,14 @@ import { backupSection, benchBackup, type BackupBenchOptions } from './backup';
 import { provisioningSection, registrySection, summaryTable } from './lib/report';
 import { EXTERNAL_URL, externalProblem, openEmbeddedTarget, openExternalTarget, type BenchTarget } from './lib/targets';
 import { auditSection, benchAudit, type AuditBenchOptions } from './audit';
+import { benchBillingLifecycle, billingSection, billingSummaryRows, type BillingBenchOptions, type BillingBenchResult } from './billing-lifecycle';
 
 const RESULTS_FILE = fileURLToPath(new URL('./results/latest.md', import.meta.url));
 const USAGE_RESULTS_FILE = fileURLToPath(new URL('./results/latest-usage.md', import.meta.url));
+const BILLING_RESULTS_FILE = fileURLToPath(new URL('./results/latest-billing.md', import.meta.url));
 
 const args = new Set(process.argv.slice(2));
-const ONLY = ['audit', 'backup', 'limits', 'usage'] as const;
+const ONLY = ['audit', 'backup', 'billing', 'limits', 'usage'] as const;
 const onlyArg = [...args].find((arg) => arg.startsWith('--only='));
 const only = onlyArg ? onlyArg.slice('--only='.length) : null;
 if (only !== null && !(ONLY as readonly string[]).includes(only)) {
@@ -58,6 +61,9 @@ const usageOptions: UsageBenchOptions = quick
   ? { fullTenants: 60, incrementalTenants: 100, changedShare: 0.1, fleetTenants: 10_000, fleetDays: 90, fleetIterations: 10, log }
   : { fullTenants: 500, incrementalTenants: 1_000, changedShare: 0.1, fleetTenants: 10_000, fleetDays: 90, fleetIterations: 30, log };
 const backupOptions: BackupBenchOptions = quick ? { rows: 100_000, iterations: 1, log } : { rows: 1_000_000, iterations: 3, log };
+const billingOptions: BillingBenchOptions = quick
+  ? { tenants: 10_000, usageDays: 7, idleRuns: 3, workSteps: [0, 25, 50, 100], log }
+  : { tenants: 10_000, usageDays: 30, idleRuns: 7, workSteps: [0, 100, 200, 400, 800], log };
 const registryOptions: RegistryOptions = quick
   ? { tenants: 10_000, iterations: 20, warmup: 5, log }
   : { tenants: 10_000, iterations: 100, warmup: 10, log };
@@ -102,6 +108,37 @@ async function runUsage(): Promise<{ label: string; result: UsageBenchResult }> 
     log(`Benchmark 3: usage metering on ${target.label}`);
     return { label: target.label, result: await benchUsage(target.core, usageOptions) };
   });
+}
+
+async function runBilling(): Promise<{ label: string; result: BillingBenchResult }> {
+  // A server of its own: the benchmark needs a registry without benchmark 2's 10,000 rows.
+  return withTarget(openEmbeddedTarget, async (target) => {
+    log(`Benchmark 7: the billing lifecycle job on ${target.label}`);
+    return { label: target.label, result: await benchBillingLifecycle(target.core, billingOptions) };
+  });
+}
+
+/** `--only=billing`: the billing lifecycle benchmark alone, in its own report file. */
+async function mainBillingOnly(): Promise<void> {
+  const started = performance.now();
+  const loadBefore = load();
+  const billing = await runBilling();
+  const markdown = [
+    '# Tenant Console — billing lifecycle benchmark',
+    '',
+    `Run ${new Date().toISOString()} with \`npm run bench -- ${[...args].join(' ')}\` on ${machine()}; total ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
+      `Load average (1 / 5 / 15 min) ${loadBefore} at the start, ${load()} at the end.` +
+      (quick ? ' **Quick mode: smaller work steps and fewer runs.**' : ''),
+    '',
+    table(['Benchmark', 'figure', 'target', 'verdict'], billingSummaryRows(billing.result), ['left', 'right', 'right', 'left']),
+    '',
+    billingSection(`7. Billing lifecycle job — ${billing.label}`, billing.result),
+    '',
+  ].join('\n');
+  process.stdout.write(`\n${markdown}`);
+  await mkdir(join(BILLING_RESULTS_FILE, '..'), { recursive: true });
+  await writeFile(BILLING_RESULTS_FILE, markdown);
+  log(`\nWritten to ${BILLING_RESULTS_FILE}`);
 }
 
 /** `--only=usage`: benchmark 3 alone, in its own report file. */
@@ -197,6 +234,7 @@ async function main(): Promise<void> {
   }
 
   const usage = await runUsage();
+  const billing = await runBilling();
 
   const sections = [
     '# Tenant Console — benchmarks',
@@ -216,6 +254,8 @@ async function main(): Promise<void> {
     '',
     table(['Usage benchmark', 'figure', 'target', 'verdict'], usageSummaryRows(usage.result), ['left', 'right', 'right', 'left']),
     '',
+    table(['Billing benchmark', 'figure', 'target', 'verdict'], billingSummaryRows(billing.result), ['left', 'right', 'right', 'left']),
+    '',
     provisioningSection(`1. Provisioning a tenant — ${embedded.label}`, embedded.provisioning),
     '',
   ];
@@ -230,6 +270,7 @@ async function main(): Promise<void> {
   sections.push(auditSection('4. Audit log (local cache)', await benchAudit(auditOptions)), '');
   sections.push(usageSection(`5. Usage metering — ${usage.label}`, usage.result), '');
   sections.push(backupSection(`6. Backup and restore — ${embedded.label}`, embedded.backup), '');
+  sections.push(billingSection(`7. Billing lifecycle job — ${billing.label}`, billing.result), '');
 
   const markdown = sections.join('\n');
   process.stdout.write(`\n${markdown}`);
@@ -255,7 +296,7 @@ async function runAuditOnly(started: number, loadBefore: string): Promise<void> 
 }
 
 try {
-  await (only === 'usage' ? mainUsageOnly() : main());
+  await (only === 'usage' ? mainUsageOnly() : only === 'billing' ? mainBillingOnly() : main());
 } catch (error) {
   log(`Benchmark run failed: ${(error as Error).stack ?? String(error)}`);
   process.exitCode = 1;
