@@ -117,6 +117,12 @@ async function addWork(core: ConsoleCore, pools: Awaited<ReturnType<typeof workP
   await pool.query(`UPDATE tenant_billing SET state = 'past_due' WHERE tenant_id = ANY($1::uuid[])`, [professional]);
 }
 
+/** The newest run's time per step (ms), from billing_job_runs.summary. */
+async function lastStepTimes(core: ConsoleCore): Promise<string> {
+  const { rows } = await core.platform.pool.query<{ step_ms: Record<string, number> | null }>(`SELECT summary -> 'stepMs' AS step_ms FROM billing_job_runs ORDER BY started_at DESC LIMIT 1`);
+  return Object.entries(rows[0]?.step_ms ?? {}).map(([step, value]) => `${step} ${value}`).join(', ');
+}
+
 /** Least squares y = a + b·x and its R². */
 export function linearFit(points: readonly { x: number; y: number }[]): { slopeMs: number; interceptMs: number; r2: number } {
   const n = points.length;
@@ -157,7 +163,7 @@ export async function benchBillingLifecycle(core: ConsoleCore, options: BillingB
       idleActions += report.actions.length;
       for (const error of unexpected(report)) idleErrors.add(error);
     }
-    options.log(`  nothing to do: median ${ms(median(idleSamples))} ms over ${options.idleRuns} runs`);
+    options.log(`  nothing to do: median ${ms(median(idleSamples))} ms over ${options.idleRuns} runs; last run by step: ${await lastStepTimes(core)}`);
 
     const pools = await workPools(core);
     const growth: GrowthRow[] = [];
@@ -168,7 +174,7 @@ export async function benchBillingLifecycle(core: ConsoleCore, options: BillingB
       const runMs = performance.now() - started;
       for (const error of unexpected(report)) idleErrors.add(error);
       growth.push({ tenantsWithWork: count, actions: report.actions.length, runMs });
-      options.log(`  ${count} tenants with work: ${report.actions.length} actions in ${ms(runMs)} ms`);
+      options.log(`  ${count} tenants with work: ${report.actions.length} actions in ${ms(runMs)} ms; by step: ${await lastStepTimes(core)}`);
     }
     return {
       options: { tenants: options.tenants, usageDays: options.usageDays, idleRuns: options.idleRuns, workSteps: options.workSteps },

@@ -99,15 +99,19 @@ async function runLocked(b: BillingContext, trigger: JobTrigger, now: Date, star
   const run = new JobRecorder(b);
   const mail = new MailerSession(b);
   let outcome: JobRunReport['outcome'] = 'ok';
+  // Where a run's time goes, kept in billing_job_runs.summary (not part of the contract's report).
+  const stepMs: Record<string, number> = {};
   try {
     const settings = await readStoredBillingSettings(pool);
     const sc: StepContext = { b, now, settings, run, mail, claimedKeys: new Set() };
     for (const step of STEPS) {
+      const stepStarted = performance.now();
       try {
         await step.run(sc);
       } catch (error) {
         await run.fail(step.name, null, error);
       }
+      stepMs[step.name] = Math.round(performance.now() - stepStarted);
     }
     if (run.errors.length > 0) outcome = 'partial';
   } catch (error) {
@@ -123,7 +127,7 @@ async function runLocked(b: BillingContext, trigger: JobTrigger, now: Date, star
     runId,
     finishedAt,
     outcome,
-    JSON.stringify({ counts, actionCount: run.actions.length, errorCount: run.errors.length, actions: run.actions.slice(0, 1000), errors: run.errors.slice(0, 200) }),
+    JSON.stringify({ counts, stepMs, actionCount: run.actions.length, errorCount: run.errors.length, actions: run.actions.slice(0, 1000), errors: run.errors.slice(0, 200) }),
   ]);
   return {
     ran: true,
