@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type { JobAction } from '../../../src-shared/contract/billing-models';
 import { isAppError } from '../../core/app-error';
 import type { BillingContext } from '../billing-context';
@@ -35,15 +36,24 @@ export class JobRecorder {
       .catch(() => undefined);
   }
 
-  /** Runs `work` for each item; a failure is recorded against that tenant and the loop goes on. */
-  async eachTenant<T extends { tenant_code: string }>(step: string, items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-    for (const item of items) {
-      try {
-        await work(item);
-      } catch (error) {
-        await this.fail(step, item.tenant_code, error);
-      }
-    }
+  /**
+   * Runs `work` for each item; a failure is recorded against that tenant and the loop goes
+   * on. `concurrency` > 1 only for work that touches nothing but its own tenant's rows and
+   * a notice (status changes with backups stay one at a time).
+   */
+  async eachTenant<T extends { tenant_code: string }>(step: string, items: readonly T[], work: (item: T) => Promise<void>, concurrency = 1): Promise<void> {
+    const limit = pLimit(concurrency);
+    await Promise.all(
+      items.map((item) =>
+        limit(async () => {
+          try {
+            await work(item);
+          } catch (error) {
+            await this.fail(step, item.tenant_code, error);
+          }
+        }),
+      ),
+    );
   }
 
   counts(): Record<string, number> {

@@ -1,7 +1,7 @@
 import { EFFECTIVE_LIMITS_SQL, LIMIT_WARNING_SQL, percentOfLimitSql } from '../../usage/effective-limits';
 import { monthOf, noticeKeys } from '../notices/notice-keys';
 import { notifyTenant } from './notify';
-import type { StepContext } from './step-context';
+import { NOTICE_CONCURRENCY, type StepContext } from './step-context';
 
 interface LimitRow {
   id: string;
@@ -54,5 +54,6 @@ export async function limitNotices(sc: StepContext): Promise<void> {
       limit: row.lim,
       percent: Math.min(Math.round(row.percent), 999),
     }),
+    NOTICE_CONCURRENCY,
   );
 }

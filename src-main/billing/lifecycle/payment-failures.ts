@@ -1,6 +1,6 @@
 import { noticeKeys } from '../notices/notice-keys';
 import { notifyTenant } from './notify';
-import { daysAfter, type StepContext } from './step-context';
+import { daysAfter, NOTICE_CONCURRENCY, type StepContext } from './step-context';
 
 /**
  * Step 6. A failed payment — Stripe's past_due / unpaid, or (manual) an open invoice
@@ -32,5 +32,5 @@ export async function paymentFailures(sc: StepContext): Promise<void> {
       endsAt: grace.grace_ends_at.toISOString(),
     });
     await notifyTenant(sc, row.id, 'payment_failed', noticeKeys.episode('payment_failed', row.id, grace.grace_started_at));
-  });
+  }, NOTICE_CONCURRENCY);
 }

@@ -3,7 +3,7 @@ import { smtpConfigured } from '../notices/mailer';
 import { loadNoticeFacts } from '../notices/notice-facts';
 import { renderNotice, type LifecycleNoticeKind, type NoticeExtra } from '../notices/notice-templates';
 import { deliverNotice } from '../notices/send-notice';
-import type { StepContext } from './step-context';
+import { NOTICE_CONCURRENCY, type StepContext } from './step-context';
 
 export const MAX_NOTICE_ATTEMPTS = 5;
 const RETRY_BATCH = 500;
@@ -30,7 +30,7 @@ export async function retryNotices(sc: StepContext): Promise<void> {
     const outcome = await deliverNotice(sc.b, { idempotencyKey: row.idempotency_key, tenantId: row.tenant_id, tenantCode: row.tenant_code, kind, recipient: facts.recipient, ...rendered }, sc.mail);
     if (outcome.state === 'sent') sc.run.actions.push({ kind: 'notice_sent', tenantCode: row.tenant_code, detail: `${kind} to ${facts.recipient} (retry)` });
     else if (outcome.state === 'failed') sc.run.actions.push({ kind: 'notice_failed', tenantCode: row.tenant_code, detail: `${kind} (retry): ${outcome.error}` });
-  });
+  }, NOTICE_CONCURRENCY);
 }
 
 /** A limit notice's key names its resource (limit_warning:<id>:<resource>:<month>); the figures are not kept, so a retry omits them. */

@@ -16,6 +16,9 @@ export interface StepContext {
   readonly claimedKeys: Set<string>;
 }
 
+/** Tenants handled at once by the notice-only steps (SMTP and audit round trips overlap). */
+export const NOTICE_CONCURRENCY = 4;
+
 export const DAY_MS = 86_400_000;
 export const daysAfter = (at: Date, days: number) => new Date(at.getTime() + days * DAY_MS);
 

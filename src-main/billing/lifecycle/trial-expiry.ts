@@ -1,7 +1,7 @@
 import { changeTenantPlan, resolvePlan } from '../../plans/plan-change';
 import { noticeKeys } from '../notices/notice-keys';
 import { notifyTenant } from './notify';
-import { daysAfter, PERIOD_INTERVAL_SQL, type StepContext } from './step-context';
+import { daysAfter, NOTICE_CONCURRENCY, PERIOD_INTERVAL_SQL, type StepContext } from './step-context';
 
 /**
  * Step 5. Trials about to end get a "trial ending" notice (once per end date). Trials that
@@ -25,7 +25,7 @@ async function trialEndingNotices(sc: StepContext): Promise<void> {
       ORDER BY t.trial_ends_at, t.tenant_code`,
     [sc.now, daysAfter(sc.now, sc.settings.trialNoticeDays)],
   );
-  await sc.run.eachTenant('trial-expiry', rows, (row) => notifyTenant(sc, row.id, 'trial_ending', noticeKeys.trialEnding(row.id, row.trial_ends_at)));
+  await sc.run.eachTenant('trial-expiry', rows, (row) => notifyTenant(sc, row.id, 'trial_ending', noticeKeys.trialEnding(row.id, row.trial_ends_at)), NOTICE_CONCURRENCY);
 }
 
 interface EndedTrialRow {

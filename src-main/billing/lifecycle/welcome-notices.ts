@@ -1,6 +1,6 @@
 import { noticeKeys } from '../notices/notice-keys';
 import { notifyTenant } from './notify';
-import { daysAfter, type StepContext } from './step-context';
+import { daysAfter, NOTICE_CONCURRENCY, type StepContext } from './step-context';
 
 const WELCOME_WINDOW_DAYS = 7;
 
@@ -13,5 +13,5 @@ export async function welcomeNotices(sc: StepContext): Promise<void> {
       ORDER BY t.created_at, t.tenant_code`,
     [daysAfter(sc.now, -WELCOME_WINDOW_DAYS)],
   );
-  await sc.run.eachTenant('welcome-notices', rows, (row) => notifyTenant(sc, row.id, 'welcome', noticeKeys.welcome(row.id)));
+  await sc.run.eachTenant('welcome-notices', rows, (row) => notifyTenant(sc, row.id, 'welcome', noticeKeys.welcome(row.id)), NOTICE_CONCURRENCY);
 }

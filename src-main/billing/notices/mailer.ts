@@ -40,7 +40,8 @@ export async function openMailer(b: BillingContext): Promise<Mailer | null> {
     port: smtp.port,
     secure: smtp.secure,
     pool: true,
-    maxConnections: 1,
+    // As many as the lifecycle's notice steps send at once.
+    maxConnections: 4,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
