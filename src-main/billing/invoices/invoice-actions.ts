@@ -6,6 +6,7 @@ import { getTenantRow } from '../../tenants/tenant-queries';
 import type { BillingContext } from '../billing-context';
 import { readStoredBillingSettings } from '../billing-settings';
 import { finalizeLockedDraft, insertDraft } from './invoice-drafts';
+import { takeInvoiceNumber } from './invoice-numbering';
 import { lockInvoice } from './invoice-queries';
 import { findInvoiceRow, loadInvoiceDetail, type InvoiceRow } from './invoice-rows';
 
@@ -48,8 +49,10 @@ export async function finalizeInvoice(b: BillingContext, ref: string): Promise<I
 
 /**
  * Draft or open → void, with the reason. A void invoice keeps its number (numbers are never
- * reused). Pending items (proration, adjustments) it carried go back to the tenant's next
- * invoice, so voiding never silently drops a charge or a credit.
+ * reused). Only a draft is without a number (a CHECK in the schema), so a voided draft is
+ * numbered in the same transaction: every void is on record in the gapless series. Pending
+ * items (proration, adjustments) it carried go back to the tenant's next invoice, so voiding
+ * never silently drops a charge or a credit.
  */
 export async function voidInvoice(b: BillingContext, ref: string, reason: string): Promise<InvoiceDetail> {
   const now = b.clock.now();
@@ -58,7 +61,14 @@ export async function voidInvoice(b: BillingContext, ref: string, reason: string
     if (row.source !== 'manual') throw new AppError('INVALID_STATE', `${label(row)} is a Stripe invoice: void it in Stripe.`);
     if (row.state === 'paid') throw new AppError('INVALID_STATE', `${label(row)} is paid: a paid invoice cannot be voided (issue a credit instead).`);
     if (row.state !== 'draft' && row.state !== 'open') throw new AppError('INVALID_STATE', `${label(row)} is ${row.state}: only a draft or an open invoice can be voided.`);
-    await client.query(`UPDATE invoices SET state = 'void', voided_at = $2, void_reason = $3, updated_at = now() WHERE id = $1`, [row.id, now, reason]);
+    const number = row.state === 'draft' ? await takeInvoiceNumber(client, (await readStoredBillingSettings(client)).invoiceSeries) : null;
+    await client.query(
+      `UPDATE invoices
+          SET state = 'void', voided_at = $2, void_reason = $3, updated_at = now(),
+              series = coalesce($4, series), sequence_number = coalesce($5, sequence_number), number = coalesce($6, number)
+        WHERE id = $1`,
+      [row.id, now, reason, number?.series ?? null, number?.sequenceNumber ?? null, number?.number ?? null],
+    );
     await client.query('UPDATE billing_pending_items SET invoice_id = NULL WHERE invoice_id = $1', [row.id]);
     return loadInvoiceDetail(client, (await findInvoiceRow(client, row.id))!, now);
   });
