@@ -107,7 +107,7 @@ export async function renderInvoicePdf(invoice: InvoiceDetail, seller: InvoicePa
   tableHeader();
   for (const line of invoice.lines) {
     const height = Math.max(12, doc.heightOfString(line.description, { width: width * 0.53 }));
-    if (y + height > doc.page.height - 150) {
+    if (y + height > doc.page.height - 60) {
       doc.addPage();
       y = 50;
       tableHeader();
@@ -121,7 +121,11 @@ export async function renderInvoicePdf(invoice: InvoiceDetail, seller: InvoicePa
   doc.moveTo(left, y).lineTo(right, y).strokeColor('#999999').stroke();
   y += 10;
 
-  // Totals.
+  // Totals (kept together: a new page when they would not fit).
+  if (y + 100 > doc.page.height - 60) {
+    doc.addPage();
+    y = 50;
+  }
   const totals: [string, string, boolean][] = [
     ['Subtotal', money(invoice.subtotalCents), false],
     [`Tax (${invoice.taxRatePercent}%)`, money(invoice.taxCents), false],
