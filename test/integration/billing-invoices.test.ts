@@ -299,6 +299,21 @@ describe('manual invoicing', () => {
     expect([missing.code, missing.message]).toEqual(['NOT_FOUND', 'No invoice VOI-000099.']);
   });
 
+  it('returns the pending items of a voided periodic invoice to the next one', async () => {
+    await call(core, 'billing:updateSettings', { invoiceSeries: 'REL', taxRatePercent: 0 });
+    const tenant = await payingTenant('starter', 'Released Items', '2027-05-01T00:00:00Z', '2027-06-01T00:00:00Z');
+    await core.platform.pool.query(`INSERT INTO billing_pending_items (tenant_id, kind, description, amount_cents, created_by) VALUES ($1, 'proration', 'Upgrade proration', 700, 'test')`, [tenant.id]);
+    clock.set('2027-06-01T01:00:00Z');
+    expect(actionsFor(await generateDueInvoices(core.billing), tenant).map((action) => action.detail)).toEqual(['REL-000001 56.00 USD']);
+    await call(core, 'invoices:void', { id: 'REL-000001', reason: 'billed the wrong entity' });
+    clock.set('2027-07-01T01:00:00Z');
+    expect(actionsFor(await generateDueInvoices(core.billing), tenant).map((action) => action.detail)).toEqual(['REL-000002 56.00 USD']);
+    const second = await call(core, 'invoices:get', { id: 'REL-000002' });
+    expect(second.lines.map((line) => line.description)).toEqual(['Starter plan, 2027-06-01 – 2027-07-01', 'Upgrade proration']);
+    const item = await core.platform.pool.query<{ invoice_id: string }>('SELECT invoice_id FROM billing_pending_items WHERE tenant_id = $1', [tenant.id]);
+    expect(item.rows).toEqual([{ invoice_id: second.id }]);
+  });
+
   it('flags an open invoice overdue by the billing clock, in lists and filters', async () => {
     await call(core, 'billing:updateSettings', { invoiceSeries: 'OVD', taxRatePercent: 0, invoiceDueDays: 14 });
     clock.set('2027-06-01T00:00:00Z');
