@@ -145,6 +145,8 @@ describe('manual invoicing', () => {
     expect(pending.rows.map((row) => row.invoice_id)).toEqual([invoice.id, invoice.id]);
     expect(await billingPeriod(tenant.id)).toEqual({ start: '2027-02-01T00:00:00.000Z', end: '2027-03-01T00:00:00.000Z' });
 
+    const audited = await call(core, 'audit:list', { source: 'local', action: 'invoices:generate', tenant: tenant.tenantCode });
+    expect(audited.rows.map((event) => [event.outcome, (JSON.parse(event.details) as { invoice: string }).invoice])).toEqual([['ok', 'PER-000001 246.20 USD']]);
     // Run again: nothing new.
     expect(actionsFor(await generateDueInvoices(core.billing), tenant)).toEqual([]);
     expect((await call(core, 'invoices:list', { ref: tenant.tenantCode })).total).toBe(1);
@@ -312,6 +314,15 @@ describe('manual invoicing', () => {
     expect(second.lines.map((line) => line.description)).toEqual(['Starter plan, 2027-06-01 – 2027-07-01', 'Upgrade proration']);
     const item = await core.platform.pool.query<{ invoice_id: string }>('SELECT invoice_id FROM billing_pending_items WHERE tenant_id = $1', [tenant.id]);
     expect(item.rows).toEqual([{ invoice_id: second.id }]);
+  });
+
+  it("issues a credit note paid as it is issued, its tax mirroring a charge's", async () => {
+    await call(core, 'billing:updateSettings', { invoiceSeries: 'CRN', taxRatePercent: 7.5 });
+    clock.set('2027-05-20T00:00:00Z');
+    const { tenant } = await call(core, 'tenants:create', uniqueTenantInput('starter', 'Credit Note'));
+    // −1,010 × 7.5 % = −75.75 → −76.
+    const credit = await call(core, 'invoices:finalize', { id: (await draft(tenant, [{ description: 'Service credit', quantity: 1, unitCents: -1_010 }])).id });
+    expect(credit).toMatchObject({ number: 'CRN-000001', state: 'paid', subtotalCents: -1_010, taxCents: -76, totalCents: -1_086, paidAt: '2027-05-20T00:00:00.000Z' });
   });
 
   it('flags an open invoice overdue by the billing clock, in lists and filters', async () => {

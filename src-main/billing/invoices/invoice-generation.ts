@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import type { InvoiceLine, JobAction } from '../../../src-shared/contract/billing-models';
+import type { AuditEntry } from '../../audit/audit-log';
+import { isAppError } from '../../core/app-error';
 import { inTransaction } from '../../postgres/pools';
 import type { BillingContext } from '../billing-context';
 import { readStoredBillingSettings } from '../billing-settings';
@@ -69,10 +71,14 @@ export async function generateDueInvoices(b: BillingContext, options: GenerateOp
       for (let period = 0; period < 240; period += 1) {
         const outcome = await invoiceOnePeriod(b.ctx.pool, tenant.tenantId, settings, now);
         if (outcome === 'nothing-due') break;
-        if (outcome) actions.push(outcome);
+        if (outcome) {
+          actions.push(outcome);
+          await auditQuietly(b, { action: 'invoices:generate', tenant: tenant.tenantCode, details: { kind: outcome.kind, invoice: outcome.detail, clockAt: now.toISOString() }, outcome: 'ok' });
+        }
       }
     } catch (error) {
       b.ctx.logger.error({ err: error, tenantCode: tenant.tenantCode }, 'periodic invoice failed');
+      await auditQuietly(b, { action: 'invoices:generate', tenant: tenant.tenantCode, details: { message: (error as Error).message }, outcome: isAppError(error) ? error.code : 'INTERNAL' });
       if (options.onError) options.onError(tenant.tenantCode, error);
       else firstError ??= error;
     }
@@ -177,6 +183,15 @@ async function invoiceOnePeriod(pool: pg.Pool, tenantId: string, settings: Store
     const number = await finalizeLockedDraft(client, invoiceId, settings.invoiceSeries, now, settings.invoiceDueDays);
     return { kind: 'invoice_issued', tenantCode: row.tenant_code, detail: `${number.number} ${amount}` };
   });
+}
+
+/** The invoice is committed whatever the audit log says: a refused audit is logged, not thrown. */
+async function auditQuietly(b: BillingContext, entry: AuditEntry): Promise<void> {
+  try {
+    await b.audit.record(entry);
+  } catch (error) {
+    b.ctx.logger.warn({ err: error, action: entry.action }, 'periodic invoice not audited');
+  }
 }
 
 async function shiftByInterval(db: Queryable, at: Date, interval: string, direction: 1 | -1): Promise<Date> {
