@@ -98,5 +98,6 @@ describe('tenantctl invoices', () => {
     const badLine = await tenantctl(at, 'invoices', 'create', tenant.tenantCode, '--line', 'no numbers here');
     expect(badLine.code).toBe(2);
     expect(badLine.stderr).toContain('Description:quantity:unit_cents');
-  });
+    // A dozen spawned CLIs, each opening the core: minutes on a busy two-core machine.
+  }, 300_000);
 });
