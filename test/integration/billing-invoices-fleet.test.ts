@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src-main/billing/clock';
+import { DUE_TENANTS_SQL } from '../../src-main/billing/invoices/invoice-generation';
 import { generateDueInvoices, selectDueTenants } from '../../src-main/billing/invoices/invoice-service';
 import { embeddedTarget, useTestPlatform } from '../support/servers';
 
@@ -41,14 +42,7 @@ describe('periodic invoicing over 10,000 tenants', () => {
     const clock = new ManualClock('2027-01-20T00:00:00Z');
     const b = { ...platform.core.billing, clock };
 
-    const { rows: plan } = await pool.query<{ 'QUERY PLAN': unknown }>(
-      `EXPLAIN (FORMAT JSON)
-       SELECT tb.tenant_id FROM tenant_billing tb JOIN tenants t ON t.id = tb.tenant_id
-         JOIN plans p ON p.code = t.plan_code AND p.version = t.plan_version
-        WHERE tb.current_period_end <= $1 AND tb.state = ANY($2::text[])
-          AND p.price_cents > 0 AND p.billing_interval IN ('month', 'year') AND t.status <> 'deleted'`,
-      [clock.now(), ['active', 'past_due']],
-    );
+    const { rows: plan } = await pool.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${DUE_TENANTS_SQL}`, [clock.now(), ['active', 'past_due']]);
     expect(JSON.stringify(plan[0]!['QUERY PLAN'])).toContain('tenant_billing_period_end');
 
     const started = performance.now();

@@ -23,24 +23,25 @@ interface DueTenant {
   readonly tenantCode: string;
 }
 
+/** The due-tenant query ($1 = the clock's now, $2 = the billed states); exported so a test can EXPLAIN it. */
+export const DUE_TENANTS_SQL = `
+  SELECT tb.tenant_id, t.tenant_code
+    FROM tenant_billing tb
+    JOIN tenants t ON t.id = tb.tenant_id
+    JOIN plans p ON p.code = t.plan_code AND p.version = t.plan_version
+   WHERE tb.current_period_end <= $1
+     AND tb.state = ANY($2::text[])
+     AND p.price_cents > 0 AND p.billing_interval IN ('month', 'year')
+     AND t.status <> 'deleted'
+   ORDER BY tb.current_period_end, t.tenant_code`;
+
 /**
  * The tenants with a paid period that has ended by `now`: one query on the
  * tenant_billing_period_end index, so a run over a large fleet with nothing due costs one
  * index probe.
  */
 export async function selectDueTenants(db: Queryable, now: Date): Promise<DueTenant[]> {
-  const { rows } = await db.query<{ tenant_id: string; tenant_code: string }>(
-    `SELECT tb.tenant_id, t.tenant_code
-       FROM tenant_billing tb
-       JOIN tenants t ON t.id = tb.tenant_id
-       JOIN plans p ON p.code = t.plan_code AND p.version = t.plan_version
-      WHERE tb.current_period_end <= $1
-        AND tb.state = ANY($2::text[])
-        AND p.price_cents > 0 AND p.billing_interval IN ('month', 'year')
-        AND t.status <> 'deleted'
-      ORDER BY tb.current_period_end, t.tenant_code`,
-    [now, BILLED_STATES],
-  );
+  const { rows } = await db.query<{ tenant_id: string; tenant_code: string }>(DUE_TENANTS_SQL, [now, BILLED_STATES]);
   return rows.map((row) => ({ tenantId: row.tenant_id, tenantCode: row.tenant_code }));
 }
 
