@@ -8,6 +8,7 @@ import { registerSettingsCommand } from './settings-command';
 import { registerAuditCommands } from './audit-commands';
 import { registerUsageCommands } from './usage-commands';
 import { registerSnapshotCommands } from './snapshot-commands';
+import { registerInvoiceCommands } from './invoice-commands';
 import { registerJobsCommands } from './jobs-commands';
 import { registerBillingCommands } from './billing-commands';
 import { CliError, EXIT_CODES, printJson } from './output';
@@ -27,6 +28,7 @@ registerAuditCommands(program);
 registerUsageCommands(program);
 registerServeCommand(program);
 registerSnapshotCommands(program);
+registerInvoiceCommands(program);
 registerJobsCommands(program);
 registerBillingCommands(program);
 

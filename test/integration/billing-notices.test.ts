@@ -104,27 +104,35 @@ describe('billing e-mail notices', () => {
 
   it('limit notices: warning at the threshold and reached at 100 %, per resource, once per calendar month', async () => {
     await useSmtp(core, smtp.port);
-    clock.set('2031-03-10T12:00:00Z');
+    // This month and the next, as the clock sees them; the tenant's paid period covers both (no invoice in between).
+    const now = new Date();
+    clock.set(now);
+    const month = now.toISOString().slice(0, 7);
+    const nextMonthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1, 1));
+    const nextMonth = nextMonthStart.toISOString().slice(0, 7);
     const tenant = await createTenant('starter', 'Near Limits'); // starter: 1 company, 5 users per company, 1,000 transactions a month
+    await core.platform.pool.query(`UPDATE tenant_billing SET current_period_end = $2::timestamptz + interval '1 year' WHERE tenant_id = $1`, [tenant.id, now]);
     await core.platform.pool.query(
       `INSERT INTO tenant_usage (tenant_id, usage_date, companies, users_total, largest_company_users, month_start, transactions_month)
-       VALUES ($1, '2031-03-10', 1, 4, 4, '2031-03-01', 500)`,
-      [tenant.id],
+       VALUES ($1, $2::date, 1, 4, 4, $3::date, 500)`,
+      [tenant.id, now.toISOString().slice(0, 10), `${month}-01`],
     );
     const first = await runBillingJobs(core.billing, 'test');
     expect(realErrors(first)).toEqual([]);
     const subjects = smtp.messages.filter((m) => m.to.includes(tenant.adminEmail)).map((m) => m.subject);
     expect(subjects).toEqual(expect.arrayContaining([expect.stringMatching(/reached its companies limit/), expect.stringMatching(/used 80% of its users in a company limit/)]));
     expect(subjects.some((s) => /transactions/.test(s))).toBe(false);
-    const keys = (await call(core, 'billing:notices', { ref: tenant.tenantCode })).map((n) => n.idempotencyKey).sort();
-    expect(keys).toEqual([`limit_reached:${tenant.id}:companies:2031-03`, `limit_warning:${tenant.id}:users:2031-03`]);
+    const keys = (await call(core, 'billing:notices', { ref: tenant.tenantCode })).map((n) => n.idempotencyKey).filter((key) => key.startsWith('limit_')).sort();
+    expect(keys).toEqual([`limit_reached:${tenant.id}:companies:${month}`, `limit_warning:${tenant.id}:users:${month}`]);
     expect(actionsFor(await runBillingJobs(core.billing, 'test'), tenant.tenantCode)).toEqual([]);
 
     // A new month: the same figures warn again, the old month's transaction count does not.
-    clock.set('2031-04-02T12:00:00Z');
+    clock.set(nextMonthStart);
     await core.platform.pool.query(`UPDATE tenant_usage SET transactions_month = 990 WHERE tenant_id = $1`, [tenant.id]);
-    const april = await runBillingJobs(core.billing, 'test');
-    expect(actionsFor(april, tenant.tenantCode)).toEqual(['notice_sent', 'notice_sent']);
+    const next = await runBillingJobs(core.billing, 'test');
+    expect(actionsFor(next, tenant.tenantCode)).toEqual(['notice_sent', 'notice_sent']);
+    const nextKeys = (await call(core, 'billing:notices', { ref: tenant.tenantCode })).map((n) => n.idempotencyKey).filter((key) => key.endsWith(nextMonth));
+    expect(nextKeys.sort()).toEqual([`limit_reached:${tenant.id}:companies:${nextMonth}`, `limit_warning:${tenant.id}:users:${nextMonth}`]);
     clock.set(new Date());
   });
 

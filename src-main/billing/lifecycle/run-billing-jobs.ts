@@ -26,9 +26,9 @@ interface Step {
   run(sc: StepContext): Promise<void>;
 }
 
-/** Actions another part of billing returns: recorded (and audited) as this run's. */
-async function record(sc: StepContext, actions: readonly JobAction[]): Promise<void> {
-  for (const action of actions) await sc.run.act(action.kind, action.tenantCode, action.detail);
+/** Actions another part of billing did (and audited itself): recorded as this run's. */
+function record(sc: StepContext, actions: readonly JobAction[]): void {
+  sc.run.actions.push(...actions);
 }
 
 /** The lifecycle, in order. Each step selects its work with one set-based query and acts per tenant. */
@@ -38,15 +38,19 @@ const STEPS: readonly Step[] = [
     async run(sc) {
       if (sc.settings.mode !== 'stripe') return;
       const sync = await syncStripeEvents(sc.b);
-      for (const tenantCode of sync.tenantsUpdated) await sc.run.act('stripe_event_applied', tenantCode, `${sync.eventsApplied} event(s) applied this run`);
-      await record(sc, await enrollStripeTenants(sc.b));
+      for (const tenantCode of sync.tenantsUpdated) sc.run.actions.push({ kind: 'stripe_event_applied', tenantCode, detail: `${sync.eventsApplied} event(s) applied this run` });
+      record(sc, await enrollStripeTenants(sc.b));
     },
   },
   { name: 'enrol-or-repair', run: enrolOrRepair },
   {
     name: 'invoicing',
     async run(sc) {
-      if (sc.settings.mode === 'manual') await record(sc, await generateDueInvoices(sc.b));
+      if (sc.settings.mode !== 'manual') return;
+      // A tenant whose invoicing failed is that tenant's error (its transaction rolled back; the next run retries it).
+      const failures: { tenantCode: string; error: unknown }[] = [];
+      record(sc, await generateDueInvoices(sc.b, { onError: (tenantCode, error) => failures.push({ tenantCode, error }) }));
+      for (const failure of failures) await sc.run.fail('invoicing', failure.tenantCode, failure.error);
     },
   },
   { name: 'pending-downgrades', run: async (sc) => record(sc, await applyDuePendingDowngrades(sc.b)) },
