@@ -62,8 +62,8 @@ const usageOptions: UsageBenchOptions = quick
   : { fullTenants: 500, incrementalTenants: 1_000, changedShare: 0.1, fleetTenants: 10_000, fleetDays: 90, fleetIterations: 30, log };
 const backupOptions: BackupBenchOptions = quick ? { rows: 100_000, iterations: 1, log } : { rows: 1_000_000, iterations: 3, log };
 const billingOptions: BillingBenchOptions = quick
-  ? { tenants: 10_000, usageDays: 7, idleRuns: 3, workSteps: [0, 25, 50, 100], log }
-  : { tenants: 10_000, usageDays: 30, idleRuns: 7, workSteps: [0, 100, 200, 400, 800], log };
+  ? { tenants: 10_000, usageDays: 7, idleRuns: 3, workSteps: [0, 25, 50, 100], warmupWork: 25, log }
+  : { tenants: 10_000, usageDays: 30, idleRuns: 7, workSteps: [0, 100, 200, 400, 800], warmupWork: 100, log };
 const registryOptions: RegistryOptions = quick
   ? { tenants: 10_000, iterations: 20, warmup: 5, log }
   : { tenants: 10_000, iterations: 100, warmup: 10, log };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRunReport } from '../../src-shared/contract/billing-models';
 import { addDays, ManualClock } from '../../src-main/billing/clock';
+import { BillingScheduler } from '../../src-main/billing/lifecycle/billing-scheduler';
 import { runBillingJobs } from '../../src-main/billing/lifecycle/run-billing-jobs';
 import type { ConsoleCore } from '../../src-main/core/console-core';
 import { call, uniqueTenantInput } from '../support/core-calls';
@@ -190,6 +191,19 @@ describe('billing lifecycle jobs', () => {
     }
     const runs = await call(core, 'billing:jobRuns', { limit: 5 });
     expect(runs[0]).toMatchObject({ trigger: 'test', clockAt: clock.now().toISOString(), actionCount: 0 });
+  });
+
+  it('the scheduler runs the same job (trigger schedule), audits it as billing:runJobs and stops cleanly', async () => {
+    const scheduler = new BillingScheduler(core.billing, { startDelayMs: 60_000, intervalMs: 60_000 });
+    scheduler.start();
+    const report = await scheduler.runOnce();
+    expect(report.ran).toBe(true);
+    await scheduler.stop();
+    const runs = await call(core, 'billing:jobRuns', { limit: 1 });
+    expect(runs[0]).toMatchObject({ id: report.runId, trigger: 'schedule' });
+    const audited = await call(core, 'audit:list', { source: 'local', action: 'billing:runJobs', limit: 5 });
+    expect(audited.rows[0]?.details).toContain(report.runId!);
+    expect(audited.rows[0]?.details).toContain('"trigger":"schedule"');
   });
 
   it('two runners at once (two consoles on one platform) act exactly once', async () => {
