@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleCore } from '../../src-main/core/console-core';
-import { runTenantctl } from '../support/cli';
+import { REPO_ROOT, runTenantctl } from '../support/cli';
 import { call, uniqueTenantInput } from '../support/core-calls';
 import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';
@@ -43,6 +44,26 @@ describe('tenantctl jobs and billing commands', () => {
     expect(again.smtp.from).toBe('Billing <billing@yourerp.test>');
     const bad = await tenantctl(['billing', 'settings', '--grace-days', '-1']);
     expect(bad.code).toBe(2);
+  });
+
+  it('billing settings reads the SMTP password from standard input only, and never prints it', async () => {
+    const password = 'Sup3r-secret-smtp-pass';
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/tenantctl.js'), 'billing', 'settings', '--smtp-user', 'mailer', '--smtp-password-stdin', '--json'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stdin.end(`${password}\n`);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ smtp_password_set: true, smtp: { username: 'mailer' } });
+    expect(stdout).not.toContain(password);
+    const settings = await call(core, 'billing:settings', {});
+    expect(JSON.stringify(settings)).not.toContain(password);
+    // Back to the loopback server's settings (no authentication) for the runs below.
+    await call(core, 'billing:updateSettings', { smtp: { ...settings.smtp, username: null }, smtpPassword: null });
   });
 
   it('jobs run --json with TENANT_CONSOLE_NOW: the pinned clock, the trial handled, audited; jobs runs lists it', async () => {
