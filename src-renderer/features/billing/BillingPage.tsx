@@ -77,6 +77,7 @@ export function BillingPage() {
                   ) : undefined
                 }
                 testId="open-invoices-panel"
+                fill={false}
               >
                 {!data ? (
                   <Skeleton h={180} />
@@ -109,9 +110,10 @@ export function BillingPage() {
   );
 }
 
-function Panel({ title, aside, children, testId }: { title: string; aside?: ReactNode; children: ReactNode; testId: string }) {
+/** A titled block; `fill` stretches it to its grid row's height (side-by-side lists line up). */
+function Panel({ title, aside, children, testId, fill = true }: { title: string; aside?: ReactNode; children: ReactNode; testId: string; fill?: boolean }) {
   return (
-    <Paper withBorder p="md" radius="lg" component="section" aria-label={title} data-testid={testId} h="100%">
+    <Paper withBorder p="md" radius="lg" component="section" aria-label={title} data-testid={testId} h={fill ? '100%' : undefined}>
       <Group justify="space-between" mb="md" gap="xs" wrap="nowrap" mih={26}>
         <Text size="xs" fw={700} c="dimmed" tt="uppercase" style={{ letterSpacing: '0.05em' }}>
           {title}

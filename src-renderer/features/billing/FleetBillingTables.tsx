@@ -52,9 +52,9 @@ export function TrialsTable({ rows, now }: { rows: readonly FleetBillingRow[]; n
         <Table.Thead>
           <Table.Tr>
             <Th>Tenant</Th>
-            <Th w={120}>Plan</Th>
-            <Th w={150}>Trial ends</Th>
-            <Th w={150}>Then</Th>
+            <Th w={100}>Plan</Th>
+            <Th w={130}>Trial ends</Th>
+            <Th w={190}>Then</Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -76,13 +76,13 @@ export function TrialsTable({ rows, now }: { rows: readonly FleetBillingRow[]; n
                 </Table.Td>
                 <Table.Td>
                   {row.paymentMethodPresent ? (
-                    <Badge variant="light" color="teal" tt="none">
+                    <Text size="sm" c="teal">
                       Converts (card on file)
-                    </Badge>
+                    </Text>
                   ) : (
-                    <Badge variant="light" color="yellow" tt="none">
-                      Grace period (no card)
-                    </Badge>
+                    <Text size="sm" c="orange">
+                      Grace period: no card
+                    </Text>
                   )}
                 </Table.Td>
               </Table.Tr>

@@ -19,7 +19,7 @@ type Dialog = 'payment' | 'void' | 'pdf' | null;
  * An invoice's actions: record a payment and void (open invoices, manual ones), and its PDF
  * (written on the console's machine; the path is shown, as exports are).
  */
-export function InvoiceActions({ invoice, onChanged }: { invoice: InvoiceSummary; onChanged: () => void }) {
+export function InvoiceActions({ invoice, onChanged, compact = false }: { invoice: InvoiceSummary; onChanged: () => void; compact?: boolean }) {
   const [dialog, setDialog] = useState<Dialog>(null);
   const blocked = useActionBlock();
   const payable = invoice.state === 'open' && invoice.source === 'manual';
@@ -29,9 +29,17 @@ export function InvoiceActions({ invoice, onChanged }: { invoice: InvoiceSummary
     <Group gap={4} wrap="nowrap" justify="flex-end" onClick={(event) => event.stopPropagation()}>
       {payable && (
         <BlockedAction reason={blocked}>
-          <Button size="compact-xs" variant="light" leftSection={<IconCash size={14} />} onClick={() => setDialog('payment')} disabled={blocked !== null} data-testid="invoice-record-payment">
-            Record payment
-          </Button>
+          {compact ? (
+            <Tooltip label="Record a payment">
+              <ActionIcon variant="light" onClick={() => setDialog('payment')} disabled={blocked !== null} aria-label={`Record a payment for ${label}`} data-testid="invoice-record-payment">
+                <IconCash size={16} />
+              </ActionIcon>
+            </Tooltip>
+          ) : (
+            <Button size="compact-xs" variant="light" leftSection={<IconCash size={14} />} onClick={() => setDialog('payment')} disabled={blocked !== null} data-testid="invoice-record-payment">
+              Record payment
+            </Button>
+          )}
         </BlockedAction>
       )}
       <Tooltip label="Write the PDF">
