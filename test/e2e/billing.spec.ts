@@ -187,8 +187,7 @@ test('the Billing page, the tenant Billing tab and the billing settings', async 
   await test.step('dark mode', async () => {
     await page.getByTestId('color-scheme-toggle').click();
     await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
-    await page.getByTestId('billing-page').scrollIntoViewIfNeeded();
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.getByTestId('page-title').scrollIntoViewIfNeeded();
     await shot(page, 'billing-05-page-dark');
     await shot(page, 'billing-06-page-dark-full', true);
     await page.getByTestId('color-scheme-toggle').click();

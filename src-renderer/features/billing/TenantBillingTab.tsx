@@ -13,7 +13,7 @@ import { useTenantsStore } from '../../store/tenants-store';
 import { BlockedAction } from '../offline/BlockedAction';
 import { DetailSection } from '../tenants/detail/DetailSection';
 import { BillingStateBadge } from './BillingBadges';
-import { GRACE_REASON_LABELS, NOTICE_KIND_LABELS, daysPhrase, daysUntil } from './billing-labels';
+import { GRACE_REASON_LABELS, NOTICE_KIND_LABELS } from './billing-labels';
 import { CancelSubscriptionModal } from './CancelSubscriptionModal';
 import { ChangePlanQuoteModal } from './ChangePlanQuoteModal';
 import { InvoicesTable } from './InvoicesTable';
@@ -118,7 +118,7 @@ export function TenantBillingTab({ tenant }: { tenant: TenantDetail }) {
 
       {value.grace && (
         <Alert color={value.suspendedByBilling ? 'red' : 'orange'} variant="light" icon={<IconCalendarClock size={18} />} title={`Grace period: ${GRACE_REASON_LABELS[value.grace.reason].toLowerCase()}`} data-testid="billing-grace">
-          Since {formatDate(value.grace.startedAt)}; ends {formatDateTime(value.grace.endsAt)} ({daysPhrase(daysUntil(value.grace.endsAt, Date.now()))}). Unless a payment arrives by then, the next
+          Since {formatDate(value.grace.startedAt)}; ends {formatDateTime(value.grace.endsAt)}. Unless a payment arrives by then, the next
           lifecycle run suspends the tenant (after a backup) and e-mails its admin; a payment reactivates it.
         </Alert>
       )}
