@@ -251,7 +251,7 @@ test('run the billing jobs from the button and see what they did', async ({ page
   await requireBuilt(page, 'billing:jobRuns', {});
   await openBillingPage(page);
   await page.getByTestId('run-billing-jobs').click();
-  const report = page.getByTestId('run-report');
+  const report = page.getByTestId('run-report').getByRole('dialog');
   await expect(report).toBeVisible();
   await expect(report.getByTestId('run-report-outcome')).toHaveAttribute('data-outcome', /^(ok|partial)$/);
   await shot(page, 'billing-09-run-report');

@@ -47,19 +47,21 @@ export function TrialsTable({ rows, now }: { rows: readonly FleetBillingRow[]; n
   const open = useTenantDetailStore((state) => state.open);
   if (rows.length === 0) return <NoneYet message="No trial ends this week." testId="trials-none" />;
   return (
-    <Table.ScrollContainer minWidth={520}>
+    <Table.ScrollContainer minWidth={460}>
       <Table highlightOnHover verticalSpacing="xs" data-testid="trials-table" aria-label="Trials ending this week">
         <Table.Thead>
           <Table.Tr>
             <Th>Tenant</Th>
-            <Th w={100}>Plan</Th>
-            <Th w={130}>Trial ends</Th>
-            <Th w={190}>Then</Th>
+            <Th w={90}>Plan</Th>
+            <Th w={120}>Trial ends</Th>
+            <Th w={120}>Then</Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {rows.map((row) => {
             const days = daysUntil(row.trialEndsAt, now);
+            // Ended by the console's clock but not yet handled by the lifecycle job.
+            const lapsed = row.trialEndsAt !== null && Date.parse(row.trialEndsAt) < Date.parse(now);
             return (
               <Table.Tr key={row.tenantCode} onClick={() => open(row.tenantCode)} style={{ cursor: 'pointer' }} data-testid="trial-row" data-code={row.tenantCode}>
                 <Table.Td>
@@ -70,20 +72,17 @@ export function TrialsTable({ rows, now }: { rows: readonly FleetBillingRow[]; n
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm">{formatDate(row.trialEndsAt)}</Text>
-                  <Text size="xs" c={days !== null && days < 0 ? 'red' : 'dimmed'}>
-                    {days !== null && days < 0 ? `lapsed ${daysPhrase(days)}` : daysPhrase(days)}
+                  <Text size="xs" c={lapsed ? 'red' : 'dimmed'}>
+                    {lapsed ? 'lapsed: the next run acts on it' : daysPhrase(days)}
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  {row.paymentMethodPresent ? (
-                    <Text size="sm" c="teal">
-                      Converts (card on file)
-                    </Text>
-                  ) : (
-                    <Text size="sm" c="orange">
-                      Grace period: no card
-                    </Text>
-                  )}
+                  <Text size="sm" c={row.paymentMethodPresent ? 'teal' : 'orange'}>
+                    {row.paymentMethodPresent ? 'Converts' : 'Grace period'}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {row.paymentMethodPresent ? 'card on file' : 'no card on file'}
+                  </Text>
                 </Table.Td>
               </Table.Tr>
             );
@@ -99,14 +98,14 @@ export function PastDueTable({ rows, now, currency }: { rows: readonly FleetBill
   const open = useTenantDetailStore((state) => state.open);
   if (rows.length === 0) return <NoneYet message="Every paying tenant is up to date." testId="past-due-none" />;
   return (
-    <Table.ScrollContainer minWidth={620}>
+    <Table.ScrollContainer minWidth={480}>
       <Table highlightOnHover verticalSpacing="xs" data-testid="past-due-table" aria-label="Past due and in grace">
         <Table.Thead>
           <Table.Tr>
             <Th>Tenant</Th>
-            <Th w={110}>State</Th>
+            <Th w={100}>State</Th>
             <Th>Grace period</Th>
-            <Th w={110}>Owes</Th>
+            <Th w={80}>Owes</Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

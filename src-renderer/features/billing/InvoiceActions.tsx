@@ -19,7 +19,7 @@ type Dialog = 'payment' | 'void' | 'pdf' | null;
  * An invoice's actions: record a payment and void (open invoices, manual ones), and its PDF
  * (written on the console's machine; the path is shown, as exports are).
  */
-export function InvoiceActions({ invoice, onChanged, compact = false }: { invoice: InvoiceSummary; onChanged: () => void; compact?: boolean }) {
+export function InvoiceActions({ invoice, onChanged, compact = true }: { invoice: InvoiceSummary; onChanged: () => void; compact?: boolean }) {
   const [dialog, setDialog] = useState<Dialog>(null);
   const blocked = useActionBlock();
   const payable = invoice.state === 'open' && invoice.source === 'manual';

@@ -22,18 +22,18 @@ function Th({ children, w, right }: { children: string; w?: number; right?: bool
  */
 export function InvoicesTable({ invoices, showTenant, onChanged, testId }: { invoices: readonly InvoiceSummary[]; showTenant: boolean; onChanged: () => void; testId: string }) {
   return (
-    <Table.ScrollContainer minWidth={showTenant ? 760 : 540}>
+    <Table.ScrollContainer minWidth={showTenant ? 640 : 540}>
       <Table verticalSpacing="xs" highlightOnHover data-testid={testId} aria-label="Invoices">
         <Table.Thead>
           <Table.Tr>
-            <Th w={showTenant ? 130 : 120}>Number</Th>
+            <Th w={120}>Number</Th>
             {showTenant && <Th>Tenant</Th>}
-            <Th w={100}>State</Th>
-            <Th w={120} right>
+            <Th w={90}>State</Th>
+            <Th w={100} right>
               Total
             </Th>
-            <Th w={showTenant ? 130 : 110}>Due</Th>
-            <Th w={showTenant ? 190 : 100} right>
+            <Th w={110}>Due</Th>
+            <Th w={100} right>
               Actions
             </Th>
           </Table.Tr>
@@ -89,7 +89,7 @@ export function InvoicesTable({ invoices, showTenant, onChanged, testId }: { inv
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <InvoiceActions invoice={invoice} onChanged={onChanged} compact={!showTenant} />
+                  <InvoiceActions invoice={invoice} onChanged={onChanged} compact />
                 </Table.Td>
               </Table.Tr>
             );

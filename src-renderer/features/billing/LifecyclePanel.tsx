@@ -164,7 +164,7 @@ function RunReportModal({ report, onClose }: { report: JobRunReport; onClose: ()
           </Group>
         )}
         {report.errors.length > 0 && (
-          <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title={`${report.errors.length} errors`} data-testid="run-report-errors">
+          <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title={`${report.errors.length} ${report.errors.length === 1 ? 'error' : 'errors'}`} data-testid="run-report-errors">
             <List size="sm">
               {report.errors.map((error, index) => (
                 <List.Item key={index}>
