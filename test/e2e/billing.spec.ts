@@ -90,7 +90,7 @@ test('the Billing page, the tenant Billing tab and the billing settings', async 
     await expect(trialRow).toHaveAttribute('data-code', freshStart);
     await expect(trialRow).toContainText('Fresh Start Bakery');
     await expect(trialRow).toContainText('in 3 days');
-    await expect(trialRow).toContainText('Grace period: no card');
+    await expect(trialRow).toContainText(/Grace period\s*no card on file/);
     await expect(page.getByTestId('past-due-none')).toBeVisible();
     await expect(page.getByTestId('open-invoices-none')).toBeVisible();
     await expect(page.getByTestId('last-billing-run-none')).toBeVisible();
