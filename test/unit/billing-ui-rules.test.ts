@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { daysPhrase, daysUntil } from '../../src-renderer/features/billing/billing-labels';
 import { contractProblems } from '../../src-renderer/features/billing/contract-problems';
-import { secretPatch } from '../../src-renderer/features/billing/SecretField';
+import { secretPatch } from '../../src-renderer/features/billing/secret-edit';
 
 describe('billing UI rules', () => {
   it('counts whole days to a time by the clock given, and words them', () => {

@@ -10,7 +10,8 @@ import { useActionBlock } from '../../store/connectivity-store';
 import { BlockedAction } from '../offline/BlockedAction';
 import { PRORATION_LABELS } from './billing-labels';
 import { contractProblems } from './contract-problems';
-import { SecretField, secretPatch, type SecretEdit } from './SecretField';
+import { SecretField } from './SecretField';
+import { secretPatch, type SecretEdit } from './secret-edit';
 import { useLoaded } from './use-call';
 
 type Patch = ChannelInput<'billing:updateSettings'>;

@@ -17,6 +17,7 @@ const TRIGGER_LABELS: Readonly<Record<JobRunSummary['trigger'], string>> = {
 
 const OUTCOME_COLORS = { ok: 'teal', partial: 'yellow', failed: 'red', locked: 'gray' } as const;
 const OUTCOME_LABELS = { ok: 'OK', partial: 'Partly done', failed: 'Failed', locked: 'Another runner held the lock' } as const;
+const REPORT_TITLES = { ok: 'Billing jobs done', partial: 'Billing jobs partly done', failed: 'Billing jobs failed', locked: 'Billing jobs already running elsewhere' } as const;
 
 /** The lifecycle job: its last run, a run now (with what it did), and in Stripe mode the event sync. */
 export function LifecyclePanel({ overview, onRan }: { overview: BillingOverview; onRan: () => void }) {
@@ -137,7 +138,7 @@ const ACTIONS_SHOWN = 200;
 function RunReportModal({ report, onClose }: { report: JobRunReport; onClose: () => void }) {
   const counts = Object.entries(report.counts).filter(([, value]) => value > 0);
   return (
-    <Modal opened onClose={onClose} size="lg" title={<Text fw={650}>Billing jobs: {OUTCOME_LABELS[report.outcome].toLowerCase()}</Text>} data-testid="run-report">
+    <Modal opened onClose={onClose} size="lg" title={<Text fw={650}>{REPORT_TITLES[report.outcome]}</Text>} data-testid="run-report">
       <Stack gap="md">
         <Group gap="xs">
           <Badge variant="light" color={OUTCOME_COLORS[report.outcome]} tt="none" data-testid="run-report-outcome" data-outcome={report.outcome}>

@@ -1,7 +1,5 @@
 import { Badge, Button, Group, PasswordInput, Stack, Text } from '@mantine/core';
-
-/** What the operator means to do with a write-only secret: keep it, replace it, or remove it. */
-export type SecretEdit = { action: 'keep' } | { action: 'replace'; value: string } | { action: 'remove' };
+import type { SecretEdit } from './secret-edit';
 
 /**
  * A write-only secret (SMTP password, Stripe keys): main only says whether it is set. Never
@@ -78,11 +76,4 @@ export function SecretField({
       )}
     </Stack>
   );
-}
-
-/** The patch value for a secret: absent (keep), the new value, or null (remove). */
-export function secretPatch(edit: SecretEdit): string | null | undefined {
-  if (edit.action === 'replace') return edit.value;
-  if (edit.action === 'remove') return null;
-  return undefined;
 }
