@@ -196,7 +196,8 @@ export async function getTenantBilling(b: BillingContext, ref: string): Promise<
   ]);
   const row = rows[0];
   if (!row) throw new AppError('NOT_FOUND', `No tenant ${ref}.`);
-  const nextInvoice = await nextInvoiceOf(b, row.id);
+  // Invoicing's estimate of the next periodic invoice (null in Stripe mode and for a tenant not billed each period).
+  const nextInvoice = await estimateNextInvoice(b, row.id);
   const hasStripe = settings.mode === 'stripe' || row.stripe_customer_id !== null;
   return {
     tenantCode: row.tenant_code,
@@ -234,18 +235,4 @@ export async function getTenantBilling(b: BillingContext, ref: string): Promise<
     invoices: (row.invoices ?? []).map(toInvoiceSummary),
     notices: (row.notices ?? []).map(toNotice),
   };
-}
-
-/**
- * The invoicing part estimates the next invoice. While that part is still being built on
- * its own branch its stub says "not built yet": the tab then shows no estimate rather than
- * failing as a whole. (Removed once invoicing is on main.)
- */
-async function nextInvoiceOf(b: BillingContext, tenantId: string): Promise<TenantBilling['nextInvoice']> {
-  try {
-    return await estimateNextInvoice(b, tenantId);
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'INTERNAL' && error.message.endsWith('is not built yet.')) return null;
-    throw error;
-  }
 }

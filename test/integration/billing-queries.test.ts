@@ -215,6 +215,7 @@ describe('billing read side: overview and tenant billing (embedded PostgreSQL)',
       paymentMethodPresent: false,
       stripe: null,
       conversionPlanCode: 'starter',
+      nextInvoice: { date: at(-10), estimatedCents: 19_900, currency: 'USD' },
     });
     expect(billing.invoices.map((row) => [row.number, row.state, row.overdue])).toEqual([['INV-000001', 'open', true]]);
     expect(billing.notices).toEqual([
@@ -233,6 +234,8 @@ describe('billing read side: overview and tenant billing (embedded PostgreSQL)',
       pendingPlan: { code: 'starter', version: 1 },
       currentPeriodEnd: at(335),
       grace: null,
+      // Invoicing's estimate: the yearly price at the end of the period (no tax set, no usage).
+      nextInvoice: { date: at(335), estimatedCents: 120_000, currency: 'EUR' },
     });
     // Newest first: the draft (no number yet), then the paid one.
     expect(billing.invoices.map((row) => [row.number, row.state])).toEqual([
