@@ -91,6 +91,9 @@ describe('tenantctl jobs and billing commands', () => {
     expect(runs[0]).toMatchObject({ trigger: 'cli', clock_at: now, action_count: 0 });
     expect(runs[2].action_count).toBe(2); // grace started + its notice (14 days after creation: too late for a welcome)
 
+    const shown = await json(['billing', 'show', tenant.tenantCode]);
+    expect(shown).toMatchObject({ tenant_code: tenant.tenantCode, state: 'trialing', grace: { reason: 'trial_ended' } });
+
     const notices = await json(['billing', 'notices', '--tenant', tenant.tenantCode]);
     expect(notices.map((n: { kind: string }) => n.kind).sort()).toEqual(['trial_ended']);
     const audit = await call(core, 'audit:list', { source: 'fleet', action: 'billing:runJobs' });
