@@ -82,7 +82,7 @@ export async function applyPlanChange(b: BillingContext, input: ChannelParsedInp
   if (quote.direction === 'same') {
     if (t.billing.pending_plan_code === null) throw new AppError('INVALID_STATE', `${t.tenant.tenant_code} is already on ${to.code} v${to.version}.`);
     // Staying on the current plan takes back a downgrade waiting for the period end.
-    if (t.mode === 'stripe' && t.billing.stripe_subscription_id && isBillable(to)) await changeStripePrice(b, stripeTarget(t), to, 'none', at, `tc-keep-${t.tenant.id}-${t.tenant.version}-${to.code}-v${to.version}`);
+    if (t.mode === 'stripe' && t.billing.stripe_subscription_id && isBillable(to)) await changeStripePrice(b, stripeTarget(t), to, 'none', at);
     await b.ctx.pool.query('UPDATE tenant_billing SET pending_plan_code = NULL, pending_plan_version = NULL, updated_at = now() WHERE tenant_id = $1', [t.tenant.id]);
     return quote;
   }
@@ -96,14 +96,13 @@ export async function applyPlanChange(b: BillingContext, input: ChannelParsedInp
     await chooseConversionPlan(b, t, to);
     return quote;
   }
-  const key = `tc-plan-${t.tenant.id}-${t.tenant.version}-${to.code}-v${to.version}`;
   const inStripe = t.mode === 'stripe' && t.billing.stripe_subscription_id !== null;
   if (quote.effective === 'period_end') {
-    if (inStripe && isBillable(to)) await changeStripePrice(b, stripeTarget(t), to, 'none', at, key);
+    if (inStripe && isBillable(to)) await changeStripePrice(b, stripeTarget(t), to, 'none', at);
     await b.ctx.pool.query('UPDATE tenant_billing SET pending_plan_code = $2, pending_plan_version = $3, updated_at = now() WHERE tenant_id = $1', [t.tenant.id, to.code, to.version]);
     return quote;
   }
-  if (inStripe && isBillable(to)) await changeStripePrice(b, stripeTarget(t), to, quote.prorationBehavior, at, key);
+  if (inStripe && isBillable(to)) await changeStripePrice(b, stripeTarget(t), to, quote.prorationBehavior, at);
   await changeTenantPlan(b.ctx, { ref: t.tenant.tenant_code, plan: to.code, version: to.version, force: input.force, expectedVersion: input.expectedVersion, reason: input.reason });
   await b.ctx.pool.query('UPDATE tenant_billing SET pending_plan_code = NULL, pending_plan_version = NULL, updated_at = now() WHERE tenant_id = $1', [t.tenant.id]);
   if (!inStripe && quote.prorationCents !== 0 && quote.prorationBehavior !== 'none') {
@@ -122,7 +121,7 @@ export async function applyPlanChange(b: BillingContext, input: ChannelParsedInp
 async function chooseConversionPlan(b: BillingContext, t: BillingTenant, to: PlanPrice): Promise<void> {
   if (!isBillable(to)) throw new AppError('INVALID_STATE', `A trial converts to a plan with a recurring price; ${to.code} has none.`);
   if (t.mode === 'stripe' && t.billing.stripe_subscription_id) {
-    await changeStripePrice(b, stripeTarget(t), to, 'none', b.clock.now(), `tc-convert-${t.tenant.id}-${to.code}-v${to.version}`);
+    await changeStripePrice(b, stripeTarget(t), to, 'none', b.clock.now());
   }
   await b.ctx.pool.query('UPDATE tenant_billing SET conversion_plan_code = $2, updated_at = now() WHERE tenant_id = $1', [t.tenant.id, to.code]);
 }
@@ -138,11 +137,11 @@ export async function applyCancellation(b: BillingContext, input: ChannelParsedI
   if (t.billing.state === 'canceled') throw new AppError('INVALID_STATE', `${t.tenant.tenant_code}'s subscription is already canceled.`);
   const inStripe = t.mode === 'stripe' && t.billing.stripe_subscription_id !== null;
   if (input.when === 'period_end') {
-    if (inStripe) await setStripeCancelAtPeriodEnd(b, stripeTarget(t), true, `tc-cancel-end-${t.billing.stripe_subscription_id}`);
+    if (inStripe) await setStripeCancelAtPeriodEnd(b, stripeTarget(t), true);
     else await b.ctx.pool.query('UPDATE tenant_billing SET cancel_at_period_end = true, updated_at = now() WHERE tenant_id = $1', [t.tenant.id]);
     return;
   }
-  if (inStripe) await cancelStripeNow(b, stripeTarget(t), `tc-cancel-now-${t.billing.stripe_subscription_id}`);
+  if (inStripe) await cancelStripeNow(b, stripeTarget(t));
   else await b.ctx.pool.query(`UPDATE tenant_billing SET state = 'canceled', cancel_at_period_end = false, updated_at = now() WHERE tenant_id = $1`, [t.tenant.id]);
 }
 
@@ -156,7 +155,7 @@ export async function applyResume(b: BillingContext, ref: string): Promise<void>
   if (t.billing.state === 'canceled') throw new AppError('INVALID_STATE', `${t.tenant.tenant_code}'s subscription has ended: it cannot be resumed (enrol it again instead).`);
   if (!t.billing.cancel_at_period_end) throw new AppError('INVALID_STATE', `${t.tenant.tenant_code} has no cancellation to take back.`);
   if (t.mode === 'stripe' && t.billing.stripe_subscription_id) {
-    await setStripeCancelAtPeriodEnd(b, stripeTarget(t), false, `tc-resume-${t.billing.stripe_subscription_id}-${b.clock.now().getTime()}`);
+    await setStripeCancelAtPeriodEnd(b, stripeTarget(t), false);
   } else {
     await b.ctx.pool.query('UPDATE tenant_billing SET cancel_at_period_end = false, updated_at = now() WHERE tenant_id = $1', [t.tenant.id]);
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
 import type { ProrationBehavior } from '../../../src-shared/contract/billing-models';
 import { AppError } from '../../core/app-error';
@@ -51,8 +52,15 @@ export async function previewStripeProration(
 }
 
 /**
- * Moves the subscription to the plan's price. `key` makes the call idempotent (a retry after
- * a crash replays Stripe's first answer); the billing row is written only after Stripe answered.
+ * A fresh key per intent: the SDK's own retries of this request reuse it (so a lost answer
+ * is not applied twice), while a later, different request of the same shape (cancel, resume,
+ * cancel again) is not mistaken for a replay. Creates use deterministic keys instead.
+ */
+const intentKey = (what: string): string => `tc-${what}-${randomUUID()}`;
+
+/**
+ * Moves the subscription to the plan's price (nothing to do when it is already there, so a
+ * retry after a crash is safe); the billing row is written only after Stripe answered.
  */
 export async function changeStripePrice(
   b: BillingContext,
@@ -60,7 +68,6 @@ export async function changeStripePrice(
   plan: { code: string; version: number },
   behavior: ProrationBehavior,
   at: Date,
-  key: string,
 ): Promise<Stripe.Subscription> {
   const { subscriptionId } = requireSubscription(target);
   const stripe = await stripeClient(b);
@@ -79,27 +86,27 @@ export async function changeStripePrice(
               proration_date: unixSeconds(at),
               metadata: { plan_code: plan.code, plan_version: String(plan.version) },
             },
-            { idempotencyKey: key },
+            { idempotencyKey: intentKey('price') },
           ),
         );
   await b.ctx.pool.query(SUBSCRIPTION_UPDATE_SQL, subscriptionParams(target.tenantId, updated));
   return updated;
 }
 
-export async function setStripeCancelAtPeriodEnd(b: BillingContext, target: StripeTarget, cancel: boolean, key: string): Promise<Stripe.Subscription> {
+export async function setStripeCancelAtPeriodEnd(b: BillingContext, target: StripeTarget, cancel: boolean): Promise<Stripe.Subscription> {
   const { subscriptionId } = requireSubscription(target);
   const stripe = await stripeClient(b);
   const updated = await stripeCall(cancel ? 'scheduling the cancellation' : 'resuming the subscription', () =>
-    stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: cancel }, { idempotencyKey: key }),
+    stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: cancel }, { idempotencyKey: intentKey(cancel ? 'cancel-at-end' : 'resume') }),
   );
   await b.ctx.pool.query(SUBSCRIPTION_UPDATE_SQL, subscriptionParams(target.tenantId, updated));
   return updated;
 }
 
-export async function cancelStripeNow(b: BillingContext, target: StripeTarget, key: string): Promise<Stripe.Subscription> {
+export async function cancelStripeNow(b: BillingContext, target: StripeTarget): Promise<Stripe.Subscription> {
   const { subscriptionId } = requireSubscription(target);
   const stripe = await stripeClient(b);
-  const canceled = await stripeCall('canceling the subscription', () => stripe.subscriptions.cancel(subscriptionId, {}, { idempotencyKey: key }));
+  const canceled = await stripeCall('canceling the subscription', () => stripe.subscriptions.cancel(subscriptionId, {}, { idempotencyKey: intentKey('cancel-now') }));
   await b.ctx.pool.query(SUBSCRIPTION_UPDATE_SQL, subscriptionParams(target.tenantId, canceled));
   return canceled;
 }
