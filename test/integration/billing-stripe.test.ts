@@ -15,8 +15,6 @@ import { call, callError, uniqueTenantInput } from '../support/core-calls';
 import { embeddedTarget } from '../support/servers';
 import { openStripeTestBed, tenantDatabaseLimits, type StripeTestBed } from '../support/stripe-billing-setup';
 
-const DAY = 86_400;
-
 describe('Stripe billing against the fake Stripe API — embedded PostgreSQL', () => {
   let bed: StripeTestBed;
   beforeAll(async () => {
