@@ -7,7 +7,7 @@ import { getTenantBilling } from './billing-queries';
 import { changeDirection, isBillable, loadBillingTenant, manualProration, onTrial, planPrice, type BillingTenant, type PlanPrice } from './billing-tenant';
 import { cancelStripeNow, changeStripePrice, previewStripeProration, setStripeCancelAtPeriodEnd, type StripeTarget } from './stripe/stripe-subscriptions';
 
-export { applyDuePendingDowngrades } from './pending-downgrades';
+export { applyDuePendingDowngrades, applyDuePendingDowngradesDetailed } from './pending-downgrades';
 
 const stripeTarget = (t: BillingTenant): StripeTarget => ({
   tenantId: t.tenant.id,
@@ -102,8 +102,19 @@ export async function applyPlanChange(b: BillingContext, input: ChannelParsedInp
     await b.ctx.pool.query('UPDATE tenant_billing SET pending_plan_code = $2, pending_plan_version = $3, updated_at = now() WHERE tenant_id = $1', [t.tenant.id, to.code, to.version]);
     return quote;
   }
-  if (inStripe && isBillable(to)) await changeStripePrice(b, stripeTarget(t), to, quote.prorationBehavior, at);
-  await changeTenantPlan(b.ctx, { ref: t.tenant.tenant_code, plan: to.code, version: to.version, force: input.force, expectedVersion: input.expectedVersion, reason: input.reason });
+  const billedInStripe = inStripe && isBillable(to);
+  if (billedInStripe) await changeStripePrice(b, stripeTarget(t), to, quote.prorationBehavior, at);
+  try {
+    await changeTenantPlan(b.ctx, { ref: t.tenant.tenant_code, plan: to.code, version: to.version, force: input.force, expectedVersion: input.expectedVersion, reason: input.reason });
+  } catch (error) {
+    // Stripe already bills the new price: say so where the operator looks. Running the change
+    // again finishes it (the price is already set, so Stripe is not charged twice).
+    if (billedInStripe) {
+      const note = `Stripe bills ${to.code} v${to.version} but the plan change failed: ${(error as Error).message} — run the change again to finish it.`;
+      await b.ctx.pool.query('UPDATE tenant_billing SET last_error = $2, updated_at = now() WHERE tenant_id = $1', [t.tenant.id, note.slice(0, 1000)]).catch(() => undefined);
+    }
+    throw error;
+  }
   await b.ctx.pool.query('UPDATE tenant_billing SET pending_plan_code = NULL, pending_plan_version = NULL, updated_at = now() WHERE tenant_id = $1', [t.tenant.id]);
   if (!inStripe && quote.prorationCents !== 0 && quote.prorationBehavior !== 'none') {
     // Manual mode: both create_prorations and always_invoice put the line on the next invoice

@@ -278,6 +278,64 @@ describe('Stripe billing against the fake Stripe API — embedded PostgreSQL', (
     expect((await call(bed.core, 'billing:stripePrices', {})).find((p) => p.planCode === 'professional')).toMatchObject({ stripePriceId: right.id });
   });
 
+  it('follows Stripe through a trial: with a card it turns active at the trial end; without one past_due; a failed renewal past_due, paid → active', async () => {
+    const withCard = await newTenant('trial', 'Trial With Card');
+    const without = await newTenant('trial', 'Trial Without Card');
+    // Earlier tests moved the shared clock past the trials the database dated by its own clock.
+    await pool().query('UPDATE tenants SET trial_ends_at = $2 WHERE id = ANY($1::uuid[])', [[withCard.id, without.id], new Date(bed.clock.now().getTime() + 14 * 86_400_000)]);
+    await enrollStripeTenants(bed.core.billing, [withCard.id, without.id]);
+    expect((await billingRow(without.code)).stripe_subscription_status).toBe('trialing');
+    const card = (await billingRow(withCard.code)).stripe_customer_id!;
+    const pm = await bed.stripe.paymentMethods.attach('pm_card_mastercard', { customer: card });
+    await bed.stripe.customers.update(card, { invoice_settings: { default_payment_method: pm.id } });
+    await syncStripeEvents(bed.core.billing);
+    expect(await billingRow(withCard.code)).toMatchObject({ state: 'trialing', payment_method_present: true, payment_method_label: 'mastercard •••• 4444' });
+    expect(await billingRow(without.code)).toMatchObject({ state: 'trialing', payment_method_present: false });
+
+    const trialEnd = (await tenantRow(withCard.code)).trial_ends_at!;
+    bed.clock.set(new Date(trialEnd.getTime() + 60_000));
+    await bed.fake.tick();
+    const report = await syncStripeEvents(bed.core.billing);
+    expect(report.tenantsUpdated).toEqual(expect.arrayContaining([withCard.code, without.code]));
+    const converted = await billingRow(withCard.code);
+    expect(converted).toMatchObject({ state: 'active', stripe_subscription_status: 'active' });
+    expect(converted.current_period_start!.getTime()).toBe(Math.floor(trialEnd.getTime() / 1000) * 1000);
+    expect(await billingRow(without.code)).toMatchObject({ state: 'past_due', stripe_subscription_status: 'past_due' });
+    const open = await pool().query<{ state: string; total_cents: string }>(`SELECT state, total_cents FROM invoices WHERE tenant_id = $1 AND source = 'stripe' AND total_cents > 0`, [without.id]);
+    expect(open.rows.map((r) => ({ state: r.state, total: Number(r.total_cents) }))).toEqual([{ state: 'open', total: 4900 }]);
+
+    // The card is declined at the renewal: past_due; once it works and the invoice is paid: active again.
+    await bed.fake.failPayments(card);
+    bed.clock.set(new Date(converted.current_period_end!.getTime() + 60_000));
+    await bed.fake.tick();
+    await syncStripeEvents(bed.core.billing);
+    expect((await billingRow(withCard.code)).state).toBe('past_due');
+    await bed.fake.failPayments(card, false);
+    const unpaid = (await bed.stripe.invoices.list({ customer: card })).data.find((i) => i.status === 'open')!;
+    await bed.stripe.invoices.pay(unpaid.id);
+    await syncStripeEvents(bed.core.billing);
+    expect((await billingRow(withCard.code)).state).toBe('active');
+    const paid = await pool().query<{ state: string }>('SELECT state FROM invoices WHERE stripe_invoice_id = $1', [unpaid.id]);
+    expect(paid.rows).toEqual([{ state: 'paid' }]);
+  });
+
+  it('a failing Stripe call is a clear error and changes nothing locally', async () => {
+    const t = await activePayingTenant('starter', 'Stripe Down');
+    const row = await tenantRow(t.code);
+    await call(bed.core, 'billing:updateSettings', { stripeSecretKey: `sk_test_${'7'.repeat(24)}` });
+    try {
+      const error = await applyPlanChange(bed.core.billing, { ref: t.code, plan: 'professional', expectedVersion: row.version, force: false }).catch((e: unknown) => e as Error);
+      expect((error as Error).message).toMatch(/^Stripe: .* failed — /);
+      expect((await tenantRow(t.code)).plan_code).toBe('starter');
+      expect((await billingRow(t.code)).pending_plan_code).toBeNull();
+      const fresh = await newTenant('starter', 'Not Enrolled');
+      await expect(enrollStripeTenants(bed.core.billing, [fresh.id])).rejects.toThrow(/Stripe: looking up a customer failed/);
+      expect((await billingRow(fresh.code)).stripe_customer_id).toBeNull();
+    } finally {
+      await call(bed.core, 'billing:updateSettings', { stripeSecretKey: bed.key });
+    }
+  });
+
   it('refuses to set a payment method by hand in Stripe mode', async () => {
     const t = await newTenant('starter', 'No Manual Card');
     const error = await callError(bed.core, 'billing:setPaymentMethod', { ref: t.code, present: true, label: 'visa •••• 1111' });
