@@ -51,7 +51,9 @@ async function buildQuote(b: BillingContext, t: BillingTenant, to: PlanPrice, be
     return { ...base, effective: 'period_end', effectiveAt: iso(t.billing.current_period_end), prorationCents: 0, lines: [] };
   }
   if (direction !== 'upgrade' || behavior === 'none') return { ...base, effective: 'now', effectiveAt: iso(at), prorationCents: 0, lines: [] };
-  if (t.mode === 'stripe' && t.billing.stripe_subscription_id && isBillable(to)) {
+  if (t.mode === 'stripe') {
+    // Not enrolled yet (or not billable in Stripe): enrolment bills the new plan from the start.
+    if (!t.billing.stripe_subscription_id || !isBillable(to)) return { ...base, effective: 'now', effectiveAt: iso(at), prorationCents: 0, lines: [] };
     const preview = await previewStripeProration(b, stripeTarget(t), to, behavior, at);
     return { ...base, effective: 'now', effectiveAt: iso(at), prorationCents: preview.cents, lines: preview.lines };
   }
@@ -116,7 +118,7 @@ export async function applyPlanChange(b: BillingContext, input: ChannelParsedInp
     throw error;
   }
   await b.ctx.pool.query('UPDATE tenant_billing SET pending_plan_code = NULL, pending_plan_version = NULL, updated_at = now() WHERE tenant_id = $1', [t.tenant.id]);
-  if (!inStripe && quote.prorationCents !== 0 && quote.prorationBehavior !== 'none') {
+  if (t.mode === 'manual' && quote.prorationCents !== 0 && quote.prorationBehavior !== 'none') {
     // Manual mode: both create_prorations and always_invoice put the line on the next invoice
     // (the invoicing run picks pending items up; always_invoice bills on that next run).
     await b.ctx.pool.query(`INSERT INTO billing_pending_items (tenant_id, kind, description, amount_cents, created_by) VALUES ($1, 'proration', $2, $3, $4)`, [

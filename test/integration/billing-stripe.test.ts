@@ -342,6 +342,19 @@ describe('Stripe billing against the fake Stripe API — embedded PostgreSQL', (
     expect(error).toMatchObject({ code: 'INVALID_STATE' });
   });
 
+  it('upgrades a tenant not yet enrolled in Stripe without a manual proration item; enrolment then bills the new plan', async () => {
+    const t = await newTenant('starter', 'Not Yet Enrolled');
+    const quote = await call(bed.core, 'billing:quotePlanChange', { ref: t.code, plan: 'professional' });
+    expect(quote).toMatchObject({ direction: 'upgrade', effective: 'now', prorationCents: 0, lines: [] });
+    await applyPlanChange(bed.core.billing, { ref: t.code, plan: 'professional', expectedVersion: (await tenantRow(t.code)).version, force: false });
+    expect((await pool().query('SELECT 1 FROM billing_pending_items WHERE tenant_id = $1', [t.id])).rowCount).toBe(0);
+    await enrollStripeTenants(bed.core.billing, [t.id]);
+    const sub = bed.fake.state.subscriptions.get((await billingRow(t.code)).stripe_subscription_id!)!;
+    const link = (await call(bed.core, 'billing:stripePrices', {})).find((p) => p.planCode === 'professional' && p.planVersion === 1)!;
+    expect(sub.priceId).toBe(link.stripePriceId);
+    expect(bed.fake.state.prices.get(sub.priceId)!.unit_amount).toBe(19900);
+  });
+
   it('never shows the Stripe key: not in settings, the log file, the audit log or stored errors', async () => {
     const settings = await call(bed.core, 'billing:settings', {});
     expect(settings.stripeSecretKeySet).toBe(true);
