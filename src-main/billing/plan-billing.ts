@@ -117,7 +117,7 @@ export async function applyPlanChange(b: BillingContext, input: ChannelParsedInp
     }
     throw error;
   }
-  await b.ctx.pool.query('UPDATE tenant_billing SET pending_plan_code = NULL, pending_plan_version = NULL, updated_at = now() WHERE tenant_id = $1', [t.tenant.id]);
+  await b.ctx.pool.query('UPDATE tenant_billing SET pending_plan_code = NULL, pending_plan_version = NULL, last_error = NULL, updated_at = now() WHERE tenant_id = $1', [t.tenant.id]);
   if (t.mode === 'manual' && quote.prorationCents !== 0 && quote.prorationBehavior !== 'none') {
     // Manual mode: both create_prorations and always_invoice put the line on the next invoice
     // (the invoicing run picks pending items up; always_invoice bills on that next run).
