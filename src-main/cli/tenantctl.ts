@@ -8,6 +8,7 @@ import { registerSettingsCommand } from './settings-command';
 import { registerAuditCommands } from './audit-commands';
 import { registerUsageCommands } from './usage-commands';
 import { registerSnapshotCommands } from './snapshot-commands';
+import { registerInvoiceCommands } from './invoice-commands';
 import { CliError, EXIT_CODES, printJson } from './output';
 
 const program = new Command('tenantctl')
@@ -25,6 +26,7 @@ registerAuditCommands(program);
 registerUsageCommands(program);
 registerServeCommand(program);
 registerSnapshotCommands(program);
+registerInvoiceCommands(program);
 
 // Subcommands inherit the parent's settings only when created after them: apply to all (nested too).
 const quiet = (command: Command): void => {

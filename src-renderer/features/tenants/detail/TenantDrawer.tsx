@@ -40,7 +40,7 @@ export function TenantDrawer() {
         opened={selectedCode !== null}
         onClose={close}
         position="right"
-        size={580}
+        size={660}
         padding="lg"
         closeOnEscape={!action.opened && !deleting}
         title={<DrawerTitle tenant={tenant} code={selectedCode} />}

@@ -1,7 +1,8 @@
 import type { ComponentType } from 'react';
-import { IconArchive, IconChartBar, IconHistory, IconInfoCircle, type Icon } from '@tabler/icons-react';
+import { IconArchive, IconChartBar, IconHistory, IconInfoCircle, IconReceipt2, type Icon } from '@tabler/icons-react';
 import type { TenantDetail } from '../../../../src-shared/contract/models';
 import { BackupsPanel } from '../../backups/BackupsPanel';
+import { TenantBillingTab } from '../../billing/TenantBillingTab';
 import { TenantActivity } from './TenantActivity';
 import { TenantOverview } from './TenantOverview';
 import { TenantUsagePlan } from '../usage-plan/TenantUsagePlan';
@@ -22,6 +23,7 @@ function ActivityPanel({ tenant }: { tenant: TenantDetail }) {
 export const TENANT_DETAIL_TABS: readonly TenantDetailTab[] = [
   { value: 'overview', label: 'Overview', icon: IconInfoCircle, Panel: TenantOverview },
   { value: 'usage', label: 'Usage & plan', icon: IconChartBar, Panel: TenantUsagePlan },
+  { value: 'billing', label: 'Billing', icon: IconReceipt2, Panel: TenantBillingTab },
   { value: 'activity', label: 'Activity', icon: IconHistory, Panel: ActivityPanel },
   { value: 'backups', label: 'Backups', icon: IconArchive, Panel: BackupsPanel },
 ];
