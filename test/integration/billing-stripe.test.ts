@@ -355,6 +355,22 @@ describe('Stripe billing against the fake Stripe API — embedded PostgreSQL', (
     expect(bed.fake.state.prices.get(sub.priceId)!.unit_amount).toBe(19900);
   });
 
+  it('answers through the contract: the tenant’s billing shows the card, the Stripe ids and mirrored invoices; change, cancel and resume return it', async () => {
+    const t = await activePayingTenant('starter', 'Contract Co');
+    const shown = await call(bed.core, 'billing:tenant', { ref: t.code });
+    expect(shown).toMatchObject({ mode: 'stripe', state: 'active', paymentMethodPresent: true, paymentMethodLabel: 'visa •••• 4242' });
+    expect(shown.stripe).toMatchObject({ customerId: expect.stringMatching(/^cus_/), subscriptionId: expect.stringMatching(/^sub_/), subscriptionStatus: 'active' });
+    expect(shown.invoices.find((i) => i.source === 'stripe' && i.totalCents === 4900)).toMatchObject({ state: 'paid', hostedInvoiceUrl: expect.stringContaining('/hosted/invoices/') });
+
+    const upgraded = await call(bed.core, 'billing:changePlan', { ref: t.code, plan: 'professional', prorationBehavior: 'none', expectedVersion: shown.tenantVersion });
+    expect(upgraded.plan.code).toBe('professional');
+    const cancelling = await call(bed.core, 'billing:cancelSubscription', { ref: t.code, when: 'period_end' });
+    expect(cancelling.cancelAtPeriodEnd).toBe(true);
+    const resumed = await call(bed.core, 'billing:resumeSubscription', { ref: t.code });
+    expect(resumed.cancelAtPeriodEnd).toBe(false);
+    expect(JSON.stringify(resumed)).not.toContain(bed.key);
+  });
+
   it('never shows the Stripe key: not in settings, the log file, the audit log or stored errors', async () => {
     const settings = await call(bed.core, 'billing:settings', {});
     expect(settings.stripeSecretKeySet).toBe(true);
