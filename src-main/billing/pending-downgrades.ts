@@ -3,6 +3,7 @@ import { AppError } from '../core/app-error';
 import { changeTenantPlan } from '../plans/plan-change';
 import type { BillingContext } from './billing-context';
 import { readStoredBillingSettings } from './billing-settings';
+import { generateDueInvoices } from './invoices/invoice-generation';
 import { refreshStripeSubscription } from './stripe/stripe-subscriptions';
 
 interface DueRow {
@@ -19,7 +20,9 @@ interface DueRow {
 
 /**
  * Downgrades whose period has ended (by the billing clock) move the tenant's plan and limits
- * now; the lifecycle job calls this every run. Idempotent: a tenant already on the pending
+ * now; the lifecycle job calls this every run, BEFORE manual invoicing (which rolls the
+ * period forward and so would hide that it ended; in manual mode this function invoices the
+ * ended period itself first, at the old plan). Idempotent: a tenant already on the pending
  * plan (a crash between the two steps) only has its pending plan cleared. The operator
  * accepted the downgrade when asking for it, so usage above the new limits does not stop it
  * here (existing data stays; new inserts over a limit are refused).
@@ -36,7 +39,10 @@ export async function applyDuePendingDowngradesDetailed(b: BillingContext): Prom
   );
   if (rows.length === 0) return { actions: [], errors: [] };
   const mode = (await readStoredBillingSettings(b.ctx.pool)).mode;
-  const actions: JobAction[] = [];
+  // Manual invoices are in arrears at the tenant's plan: the period that just ended is
+  // invoiced (and rolled) at the higher plan first, then the plan moves. Idempotent: the
+  // generator makes each period's invoice once, so a lifecycle that also runs it loses nothing.
+  const actions: JobAction[] = mode === 'manual' ? await generateDueInvoices(b) : [];
   const errors: { tenantCode: string; message: string }[] = [];
   for (const row of rows) {
     try {

@@ -103,6 +103,11 @@ describe('plan changes in manual billing mode — embedded PostgreSQL', () => {
     bed.clock.advanceDays(26);
     const actions = await applyDuePendingDowngrades(bed.core.billing);
     expect(actions).toContainEqual({ kind: 'downgrade_applied', tenantCode: t.code, detail: 'professional v1 → starter v1' });
+    // The period that ended was invoiced in arrears at the plan it ran on, before the plan moved.
+    const invoiced = await pool().query<{ plan_code: string; subtotal_cents: string }>(`SELECT plan_code, subtotal_cents FROM invoices WHERE tenant_id = $1 AND source = 'manual'`, [t.id]);
+    expect(invoiced.rows.map((r) => ({ plan: r.plan_code, subtotal: Number(r.subtotal_cents) }))).toEqual([{ plan: 'professional', subtotal: 19900 }]);
+    // The downgrade waited for that roll: the next period runs on starter.
+    expect((await pool().query('SELECT 1 FROM tenant_billing WHERE tenant_id = $1 AND current_period_end > $2', [t.id, bed.clock.now()])).rowCount).toBe(1);
     expect((await planOf(t.id)).plan_code).toBe('starter');
     expect(await tenantDatabaseLimits(bed.url, t.database_name)).toMatchObject({ companies: 1, users: 5, transactions: 1000 });
     expect((await billing(t.id)).pending_plan_code).toBeNull();
