@@ -19,6 +19,7 @@ import {
   sessionCookieValue,
   tokensEqual,
 } from './request-guards';
+import { STRIPE_WEBHOOK_PATH, handleStripeWebhookRoute } from './stripe-webhook-route';
 
 export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
 // Large enough for a snapshot file being imported (SNAPSHOT_MAX_CHARS, plus JSON escaping).
@@ -77,6 +78,8 @@ export async function startHostServer(core: ConsoleCore, options: { port?: numbe
     response.setHeader('cross-origin-opener-policy', 'same-origin');
     response.setHeader('cross-origin-resource-policy', 'same-origin');
 
+    // Stripe's signed webhooks: authenticated by their signature, not the session (see the route).
+    if ((request.url ?? '').split('?')[0] === STRIPE_WEBHOOK_PATH) return handleStripeWebhookRoute(core, request, response);
     if (!isAllowedHost(request.headers.host, port)) return refuse(response, 421, 'Unexpected Host header.');
     if (!isAllowedOrigin(request.headers.origin, port)) return refuse(response, 403, 'Cross-origin requests are refused.');
 

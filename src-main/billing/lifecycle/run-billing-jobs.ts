@@ -5,8 +5,9 @@ import type { BillingContext } from '../billing-context';
 import { readStoredBillingSettings } from '../billing-settings';
 import { generateDueInvoices } from '../invoices/invoice-service';
 import { MailerSession } from '../notices/send-notice';
-import { applyDuePendingDowngrades } from '../plan-billing';
-import { enrollStripeTenants, syncStripeEvents } from '../stripe/stripe-billing';
+import { applyDuePendingDowngradesDetailed } from '../pending-downgrades';
+import { syncStripeEvents } from '../stripe/stripe-billing';
+import { enrollStripeTenantsDetailed } from '../stripe/stripe-enroll';
 import { enrolOrRepair } from './enrol-or-repair';
 import { endedSubscriptions } from './ended-subscriptions';
 import { graceExpiry } from './grace-expiry';
@@ -26,9 +27,10 @@ interface Step {
   run(sc: StepContext): Promise<void>;
 }
 
-/** Actions another part of billing did (and audited itself): recorded as this run's. */
-function record(sc: StepContext, actions: readonly JobAction[]): void {
-  sc.run.actions.push(...actions);
+/** Actions another part of billing did (and audited itself) and its per-tenant failures: recorded as this run's. */
+async function record(sc: StepContext, step: string, result: { actions: readonly JobAction[]; errors: readonly { tenantCode: string; message: string }[] }): Promise<void> {
+  sc.run.actions.push(...result.actions);
+  for (const error of result.errors) await sc.run.fail(step, error.tenantCode, new Error(error.message));
 }
 
 /** The lifecycle, in order. Each step selects its work with one set-based query and acts per tenant. */
@@ -39,21 +41,23 @@ const STEPS: readonly Step[] = [
       if (sc.settings.mode !== 'stripe') return;
       const sync = await syncStripeEvents(sc.b);
       for (const tenantCode of sync.tenantsUpdated) sc.run.actions.push({ kind: 'stripe_event_applied', tenantCode, detail: `${sync.eventsApplied} event(s) applied this run` });
-      record(sc, await enrollStripeTenants(sc.b));
+      await record(sc, 'stripe', await enrollStripeTenantsDetailed(sc.b));
     },
   },
   { name: 'enrol-or-repair', run: enrolOrRepair },
+  // Before invoicing: a downgrade due now invoices its ended period itself (at the old plan);
+  // invoicing first would roll the period forward and hide that it ended.
+  { name: 'pending-downgrades', run: async (sc) => record(sc, 'pending-downgrades', await applyDuePendingDowngradesDetailed(sc.b)) },
   {
     name: 'invoicing',
     async run(sc) {
       if (sc.settings.mode !== 'manual') return;
       // A tenant whose invoicing failed is that tenant's error (its transaction rolled back; the next run retries it).
-      const failures: { tenantCode: string; error: unknown }[] = [];
-      record(sc, await generateDueInvoices(sc.b, { onError: (tenantCode, error) => failures.push({ tenantCode, error }) }));
-      for (const failure of failures) await sc.run.fail('invoicing', failure.tenantCode, failure.error);
+      const errors: { tenantCode: string; message: string }[] = [];
+      const actions = await generateDueInvoices(sc.b, { onError: (tenantCode, error) => errors.push({ tenantCode, message: (error as Error).message }) });
+      await record(sc, 'invoicing', { actions, errors });
     },
   },
-  { name: 'pending-downgrades', run: async (sc) => record(sc, await applyDuePendingDowngrades(sc.b)) },
   { name: 'trial-expiry', run: trialExpiry },
   { name: 'payment-failures', run: paymentFailures },
   { name: 'grace-expiry', run: graceExpiry },
