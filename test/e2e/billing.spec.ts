@@ -7,10 +7,6 @@ import { SCREENSHOTS, dismissNotifications, invokeThroughHost, saveScreenshot } 
  * Billing in real Chromium through host mode: the Billing page, the tenant drawer's Billing
  * tab, the billing settings with write-only secrets, a plan change with its quote, a payment
  * recorded on an invoice, and a lifecycle run from the button.
- *
- * Billing is built in parts on separate branches. A test whose channels belong to a part
- * that has not landed yet (its handler still answers "… is not built yet.") says so and is
- * skipped; it runs as soon as that part is merged.
  */
 let host: HostMode;
 let northwind = '';
@@ -34,14 +30,6 @@ test.afterAll(async () => {
 
 const shot = (page: Page, name: string, fullPage = false) => saveScreenshot(page, name, { fullPage, withoutNotifications: true });
 const invoke = <T = unknown>(page: Page, channel: string, input: unknown) => invokeThroughHost<T>(host, page, channel, input);
-
-/** Skips the calling test while `channel`'s part of billing is still a stub on this branch. */
-async function requireBuilt(page: Page, channel: string, input: unknown): Promise<void> {
-  const response = await page.request.post(`${host.origin}/api/invoke/${channel}`, { data: input, headers: { Origin: host.origin } });
-  const body = (await response.json()) as { ok: boolean; error?: { code: string; message: string } };
-  const missing = !body.ok && body.error?.code === 'INTERNAL' && /is not built yet\.$/.test(body.error.message);
-  test.skip(missing, `${channel} waits for its part of billing: "${body.error?.message}"`);
-}
 
 async function openBillingPage(page: Page): Promise<void> {
   await page.getByTestId('nav-billing').click();
@@ -197,7 +185,6 @@ test('the Billing page, the tenant Billing tab and the billing settings', async 
 
 test('change plan from the Billing tab, with the quote shown first', async ({ page }) => {
   await page.goto(host.url);
-  await requireBuilt(page, 'billing:quotePlanChange', { ref: northwind, plan: 'professional' });
   await openTenantBilling(page, 'Northwind Traders');
   await page.getByTestId('billing-change-plan').click();
   const modal = page.getByTestId('billing-change-plan-modal');
@@ -216,7 +203,6 @@ test('change plan from the Billing tab, with the quote shown first', async ({ pa
 
 test('record a payment on an invoice from the Billing page, and write its PDF', async ({ page }) => {
   await page.goto(host.url);
-  await requireBuilt(page, 'invoices:list', {});
   const draft = await invoke<{ id: string }>(page, 'invoices:create', {
     ref: northwind,
     lines: [{ description: 'Onboarding workshop', quantity: 2, unitCents: 15_000 }],
@@ -248,7 +234,6 @@ test('record a payment on an invoice from the Billing page, and write its PDF', 
 
 test('run the billing jobs from the button and see what they did', async ({ page }) => {
   await page.goto(host.url);
-  await requireBuilt(page, 'billing:jobRuns', {});
   await openBillingPage(page);
   await page.getByTestId('run-billing-jobs').click();
   const report = page.getByTestId('run-report').getByRole('dialog');
