@@ -24,6 +24,9 @@ if (!rendererOnly) {
     external,
     logLevel: 'warning',
     define: { 'process.env.NODE_ENV': JSON.stringify(dev ? 'development' : 'production') },
+    // Lazily loaded libraries (pdfkit, the Stripe SDK, nodemailer) become require() calls:
+    // a CJS main process resolves require() from inside asar, where import() is less sure.
+    supported: { 'dynamic-import': false },
   };
   await esbuild({ ...common, entryPoints: { main: 'src-main/electron/main.ts' }, outdir: 'out/main', outExtension: { '.js': '.cjs' } });
   // The preload runs sandboxed: it may require only 'electron' and must be a single CJS file.

@@ -26,8 +26,9 @@ async function violationsFor(b: BillingContext, t: BillingTenant, to: PlanPrice)
   return preview.violations.map((v) => ({ resource: v.resource, companyName: /in company (.+?):/.exec(v.message)?.[1] ?? null, current: v.current, limit: v.newLimit }));
 }
 
-function describeProration(from: PlanPrice, to: PlanPrice, cents: number, fraction: number): string {
-  return `Proration: ${from.name} → ${to.name} for ${(fraction * 100).toFixed(1)}% of the period (${cents >= 0 ? '' : '−'}${Math.abs(cents)} cents)`.slice(0, 300);
+/** The line on the next invoice: what changed and for how much of the period (the amount is its own column). */
+function describeProration(from: PlanPrice, to: PlanPrice, fraction: number): string {
+  return `Proration: ${from.name} → ${to.name} for ${(fraction * 100).toFixed(1)}% of the period`.slice(0, 300);
 }
 
 /** What a change would do and cost: the same numbers the change then applies. */
@@ -58,7 +59,7 @@ async function buildQuote(b: BillingContext, t: BillingTenant, to: PlanPrice, be
     return { ...base, effective: 'now', effectiveAt: iso(at), prorationCents: preview.cents, lines: preview.lines };
   }
   const { cents, fraction } = manualProration(t, to, at);
-  return { ...base, effective: 'now', effectiveAt: iso(at), prorationCents: cents, lines: cents === 0 ? [] : [{ description: describeProration(t.plan, to, cents, fraction), amountCents: cents }] };
+  return { ...base, effective: 'now', effectiveAt: iso(at), prorationCents: cents, lines: cents === 0 ? [] : [{ description: describeProration(t.plan, to, fraction), amountCents: cents }] };
 }
 
 export async function quotePlanChange(b: BillingContext, input: ChannelParsedInput<'billing:quotePlanChange'>): Promise<PlanChangeQuote> {

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import PDFDocument from 'pdfkit';
 import type { InvoiceDetail, InvoicePdf } from '../../../src-shared/contract/billing-models';
 import { AppError } from '../../core/app-error';
 import { createAtomicFile } from '../../backup/atomic-file';
@@ -47,6 +46,8 @@ export function invoicePdfName(invoice: Pick<InvoiceDetail, 'number' | 'id'>): s
  * drafts, paid and void invoices.
  */
 export async function renderInvoicePdf(invoice: InvoiceDetail, seller: InvoiceParty, billTo: BillTo, options: RenderOptions = {}): Promise<Buffer> {
+  // Loaded on first use: pdfkit is large and most processes never write a PDF.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margin: 50,

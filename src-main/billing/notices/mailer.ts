@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import nodemailer from 'nodemailer';
 import type { SmtpSettings } from '../../../src-shared/contract/billing-models';
 import { SECRET_SMTP_PASSWORD, type BillingContext } from '../billing-context';
 import { readStoredBillingSettings } from '../billing-settings';
@@ -35,6 +34,8 @@ export async function openMailer(b: BillingContext): Promise<Mailer | null> {
   const { smtp } = await readStoredBillingSettings(b.ctx.pool);
   if (!smtpConfigured(smtp)) return null;
   const password = smtp.username ? await b.secrets.get(SECRET_SMTP_PASSWORD) : null;
+  // Loaded on first use: most processes (every CLI command but `jobs run`) send no mail.
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,

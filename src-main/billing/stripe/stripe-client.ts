@@ -1,4 +1,4 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { AppError } from '../../core/app-error';
 import { SECRET_STRIPE_KEY, type BillingContext } from '../billing-context';
 import { readStoredBillingSettings } from '../billing-settings';
@@ -30,7 +30,8 @@ export async function stripeClient(b: BillingContext, options: { requireStripeMo
   let client = clients.get(id);
   if (!client) {
     const endpoint = b.stripeEndpoint;
-    client = new Stripe(key, {
+    const { default: StripeSdk } = await loadStripeSdk();
+    client = new StripeSdk(key, {
       maxNetworkRetries: 2,
       timeout: STRIPE_TIMEOUT_MS,
       telemetry: false,
@@ -54,9 +55,27 @@ export async function stripeCall<T>(what: string, call: () => Promise<T>): Promi
   }
 }
 
+/**
+ * The SDK is loaded on first use: it is large, and most console processes (every CLI
+ * command, manual-mode consoles) never talk to Stripe.
+ */
+export const loadStripeSdk = () => import('stripe');
+
+/** The fields every Stripe SDK error carries (the SDK is loaded lazily, so no instanceof). */
+export interface StripeSdkError extends Error {
+  readonly type: string;
+  readonly code?: string | undefined;
+  readonly statusCode?: number | undefined;
+}
+
+export function isStripeError(error: unknown): error is StripeSdkError {
+  const type: unknown = error instanceof Error ? (error as Partial<Record<'type', unknown>>).type : undefined;
+  return typeof type === 'string' && type.startsWith('Stripe');
+}
+
 export function toAppError(what: string, error: unknown): AppError {
   if (error instanceof AppError) return error;
-  if (error instanceof Stripe.errors.StripeError) {
+  if (isStripeError(error)) {
     const code = error.type === 'StripeInvalidRequestError' && error.statusCode === 404 ? 'NOT_FOUND' : error.type === 'StripeCardError' ? 'INVALID_STATE' : 'INTERNAL';
     return new AppError(code, `Stripe: ${what} failed — ${redact(error.message)}`, { cause: error });
   }

@@ -1,8 +1,8 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { StripeSyncReport } from '../../../src-shared/contract/billing-models';
 import type { BillingContext } from '../billing-context';
 import { applyStripeEvent } from './stripe-apply-event';
-import { redact, stripeCall, stripeClient } from './stripe-client';
+import { isStripeError, redact, stripeCall, stripeClient } from './stripe-client';
 
 const PAGE = 100;
 /** A run applies at most this many events; the next run continues from the cursor. */
@@ -28,7 +28,7 @@ async function eventsAfter(stripe: Stripe, cursor: string | null): Promise<Strip
       return ordered;
     } catch (error) {
       // Stripe keeps 30 days of events: an older cursor is gone, so read what is kept (idempotent by id).
-      if (!(error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'resource_missing')) throw error;
+      if (!(isStripeError(error) && error.type === 'StripeInvalidRequestError' && error.code === 'resource_missing')) throw error;
     }
   }
   const newestFirst: Stripe.Event[] = [];

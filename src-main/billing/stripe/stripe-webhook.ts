@@ -1,8 +1,8 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { AppError } from '../../core/app-error';
 import { SECRET_STRIPE_WEBHOOK, type BillingContext } from '../billing-context';
 import { applyStripeEvent } from './stripe-apply-event';
-import { stripeClient } from './stripe-client';
+import { isStripeError, stripeClient } from './stripe-client';
 
 /** Stripe's events are small; anything larger is not one. */
 export const MAX_WEBHOOK_BYTES = 512 * 1024;
@@ -21,7 +21,7 @@ export async function handleStripeWebhook(b: BillingContext, rawBody: Buffer, si
   try {
     event = stripe.webhooks.constructEvent(rawBody, signature, secret);
   } catch (error) {
-    if (error instanceof Stripe.errors.StripeSignatureVerificationError) throw new AppError('VALIDATION', 'The Stripe webhook signature does not verify.');
+    if (isStripeError(error) && error.type === 'StripeSignatureVerificationError') throw new AppError('VALIDATION', 'The Stripe webhook signature does not verify.');
     throw new AppError('VALIDATION', `Not a Stripe webhook: ${(error as Error).message}`);
   }
   const result = await applyStripeEvent(b, stripe, event, 'webhook');

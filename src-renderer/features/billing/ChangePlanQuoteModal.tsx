@@ -172,6 +172,8 @@ export function ChangePlanQuoteModal({ billing, onClose, onChanged }: { billing:
 
 function QuoteView({ quote }: { quote: PlanChangeQuote }) {
   const upgrade = quote.direction === 'upgrade';
+  const plans = useReferenceStore((state) => state.plans);
+  const planName = (code: string) => plans.find((plan) => plan.code === code)?.name ?? code;
   return (
     <Stack gap="xs" p="sm" style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 'var(--mantine-radius-md)' }} data-testid="billing-quote" data-direction={quote.direction}>
       <Group gap="xs">
@@ -183,7 +185,7 @@ function QuoteView({ quote }: { quote: PlanChangeQuote }) {
         </Text>
       </Group>
       <Text size="sm">
-        {quote.from.code} {quote.from.priceCents !== null ? formatMoney(quote.from.priceCents, quote.currency) : 'custom'} → {quote.to.code}{' '}
+        {planName(quote.from.code)} {quote.from.priceCents !== null ? formatMoney(quote.from.priceCents, quote.currency) : 'custom'} → {planName(quote.to.code)}{' '}
         {quote.to.priceCents !== null ? formatMoney(quote.to.priceCents, quote.currency) : 'custom'}
       </Text>
       {quote.lines.length > 0 && (
