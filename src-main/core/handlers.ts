@@ -26,6 +26,7 @@ import type { BackupContext } from '../backup/backup-context';
 import type { OfflineReview } from '../offline/offline-review';
 import type { BillingContext } from '../billing/billing-context';
 import { createBillingHandlers } from '../billing/billing-handlers';
+import { onTenantCreated } from '../billing/on-tenant-created';
 
 /** Services that live as long as the console (created in console-core). */
 export interface CoreServices {
@@ -64,11 +65,14 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, services: Co
     },
     'tenants:create': async (input) => {
       const requestId = input.requestId ?? null;
-      return provisionTenant(ctx, input, (step, stepIndex, stepCount, message) => {
+      const created = await provisionTenant(ctx, input, (step, stepIndex, stepCount, message) => {
         if (requestId) {
           ctx.events.emit('job:progress', { requestId, operation: 'provision', tenantCode: null, step, stepIndex, stepCount, message });
         }
       });
+      // Stripe enrolment and the welcome e-mail now rather than at the next lifecycle run; never fails the create.
+      await onTenantCreated(services.billing, created.tenant.id);
+      return created;
     },
     'tenants:suspend': async (input) => changeStatusWithBackup(backups, 'suspend', input),
     'tenants:activate': async ({ ref, expectedVersion }) => changeTenantStatus(ctx, 'activate', { ref, expectedVersion }),

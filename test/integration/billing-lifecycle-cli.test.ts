@@ -95,7 +95,7 @@ describe('tenantctl jobs and billing commands', () => {
     expect(shown).toMatchObject({ tenant_code: tenant.tenantCode, state: 'trialing', grace: { reason: 'trial_ended' } });
 
     const notices = await json(['billing', 'notices', '--tenant', tenant.tenantCode]);
-    expect(notices.map((n: { kind: string }) => n.kind).sort()).toEqual(['trial_ended']);
+    expect(notices.map((n: { kind: string }) => n.kind).sort()).toEqual(['trial_ended', 'welcome']); // the welcome went out at create
     const audit = await call(core, 'audit:list', { source: 'fleet', action: 'billing:runJobs' });
     expect(audit.rows.length).toBeGreaterThanOrEqual(3);
   });

@@ -64,7 +64,7 @@ describe('billing lifecycle jobs', () => {
     await setPaymentMethod(tenant.id);
 
     const first = await run();
-    expect(actionsFor(first, tenant.tenantCode).sort()).toEqual(['notice_sent', 'notice_sent']); // welcome + trial ending
+    expect(actionsFor(first, tenant.tenantCode)).toEqual(['notice_sent']); // trial ending (the welcome went out at create)
     expect(mailsTo(tenant.adminEmail).map((m) => m.subject).join('\n')).toMatch(/Your trial ends on/);
     expect(actionsFor(await run(), tenant.tenantCode)).toEqual([]);
 
@@ -88,7 +88,7 @@ describe('billing lifecycle jobs', () => {
     await setTrialEnd(tenant.id, addDays(clock.now(), -0.01));
 
     const graceRun = await run();
-    expect(actionsFor(graceRun, tenant.tenantCode)).toEqual(['grace_started', 'notice_sent', 'notice_sent']); // trial ended + welcome
+    expect(actionsFor(graceRun, tenant.tenantCode)).toEqual(['grace_started', 'notice_sent']); // trial ended (the welcome went out at create)
     let row = await billingRow(core, tenant.tenantCode);
     expect(row.grace_reason).toBe('trial_ended');
     expect(row.grace_ends_at?.toISOString()).toBe(addDays(clock.now(), 7).toISOString());
@@ -122,7 +122,7 @@ describe('billing lifecycle jobs', () => {
     const invoice = await insertOpenInvoice(core, tenant.id, addDays(clock.now(), -8), 4900);
 
     const failRun = await run();
-    expect(actionsFor(failRun, tenant.tenantCode)).toEqual(['grace_started', 'notice_sent', 'notice_sent']);
+    expect(actionsFor(failRun, tenant.tenantCode)).toEqual(['grace_started', 'notice_sent']); // payment failed (the welcome went out at create)
     expect((await billingRow(core, tenant.tenantCode)).grace_reason).toBe('invoice_overdue');
     const notice = mailsTo(tenant.adminEmail).find((m) => /Payment needed/.test(m.subject));
     expect(notice?.decoded).toContain('49.00 USD');
@@ -210,6 +210,8 @@ describe('billing lifecycle jobs', () => {
     clock.set(new Date());
     const other = await openClockCore(url, platformDatabase, clock, 'b');
     try {
+      // Counted from before the creates: their welcomes go out at create.
+      const before = smtp.messages.length;
       const ending = await createTenant('trial', 'Race Ending');
       await setTrialEnd(ending.id, addDays(clock.now(), 1));
       const converting = await createTenant('trial', 'Race Convert');
@@ -221,16 +223,15 @@ describe('billing lifecycle jobs', () => {
         `UPDATE tenant_billing SET grace_reason = 'invoice_overdue', grace_started_at = $2, grace_ends_at = $3 WHERE tenant_id = $1`,
         [overdue.id, addDays(clock.now(), -8), addDays(clock.now(), -1)],
       );
-      const before = smtp.messages.length;
 
       const reports = await Promise.all([runBillingJobs(core.billing, 'test'), runBillingJobs(other.billing, 'test')]);
       for (const report of reports) expect(realErrors(report)).toEqual([]);
       const actions = reports.flatMap((report) => report.actions);
       const ours = new Set([ending.tenantCode, converting.tenantCode, overdue.tenantCode]);
       const kinds = (code: string) => actions.filter((a) => a.tenantCode === code).map((a) => a.kind).sort();
-      expect(kinds(ending.tenantCode)).toEqual(['notice_sent', 'notice_sent']);
-      expect(kinds(converting.tenantCode)).toEqual(['notice_sent', 'trial_converted']);
-      expect(kinds(overdue.tenantCode)).toEqual(['notice_sent', 'suspended']); // suspended before the welcome step: no welcome
+      expect(kinds(ending.tenantCode)).toEqual(['notice_sent']); // trial ending (welcomes went out at create)
+      expect(kinds(converting.tenantCode)).toEqual(['trial_converted']);
+      expect(kinds(overdue.tenantCode)).toEqual(['notice_sent', 'suspended']); // the suspended notice
       // Each message once: Message-IDs are unique among what the SMTP server received.
       const ids = smtp.messages.slice(before).map((m) => m.messageId);
       expect(new Set(ids).size).toBe(ids.length);

@@ -55,6 +55,15 @@ describe('Stripe billing against the fake Stripe API — embedded PostgreSQL', (
     const row = await tenantRow(tenant.tenantCode);
     return { code: tenant.tenantCode, id: row.id };
   }
+  /** A tenant made while billing was manual: the create did not enrol it in Stripe. */
+  async function newTenantNotEnrolled(plan: string, company: string) {
+    await call(bed.core, 'billing:updateSettings', { mode: 'manual' });
+    try {
+      return await newTenant(plan, company);
+    } finally {
+      await call(bed.core, 'billing:updateSettings', { mode: 'stripe' });
+    }
+  }
   /** What the tenant's admin does in Stripe: adds a card as the default and pays what is open. */
   async function customerAddsCardAndPays(customerId: string) {
     const card = await bed.stripe.paymentMethods.attach('pm_card_visa', { customer: customerId });
@@ -74,7 +83,9 @@ describe('Stripe billing against the fake Stripe API — embedded PostgreSQL', (
   }
 
   it('enrols a trial tenant: a customer and a subscription to the conversion plan ending with the trial; a second run makes nothing', async () => {
-    const t = await newTenant('trial', 'Enrol Trial');
+    // Created in manual mode (before Stripe billing was switched on), so the create did not enrol it.
+    const t = await newTenantNotEnrolled('trial', 'Enrol Trial');
+    expect((await billingRow(t.code)).stripe_customer_id).toBeNull();
     const actions = await enrollStripeTenants(bed.core.billing, [t.id]);
     expect(actions).toEqual([expect.objectContaining({ kind: 'stripe_customer_created', tenantCode: t.code })]);
     const billing = await billingRow(t.code);
@@ -343,7 +354,7 @@ describe('Stripe billing against the fake Stripe API — embedded PostgreSQL', (
   });
 
   it('upgrades a tenant not yet enrolled in Stripe without a manual proration item; enrolment then bills the new plan', async () => {
-    const t = await newTenant('starter', 'Not Yet Enrolled');
+    const t = await newTenantNotEnrolled('starter', 'Not Yet Enrolled');
     const quote = await call(bed.core, 'billing:quotePlanChange', { ref: t.code, plan: 'professional' });
     expect(quote).toMatchObject({ direction: 'upgrade', effective: 'now', prorationCents: 0, lines: [] });
     await applyPlanChange(bed.core.billing, { ref: t.code, plan: 'professional', expectedVersion: (await tenantRow(t.code)).version, force: false });

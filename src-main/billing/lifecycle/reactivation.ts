@@ -14,17 +14,22 @@ interface ReactivationRow {
   grace_started_at: Date | null;
   suspended_by_billing: boolean;
   status_changed_at: Date | null;
+  /** Suspended, and by billing's own suspension (not one an operator made after activating it by hand). */
+  billing_suspension: boolean;
 }
 
 /**
  * Step 8. When the cause of a grace period is gone (manual: no open invoice overdue past
  * the threshold; Stripe: active again; trial: converted), the grace period is cleared, and
  * a tenant billing suspended is activated again with a "reactivated" notice. A tenant an
- * operator suspended (suspended_by_billing false) is never activated here.
+ * operator suspended is never activated here: suspended_by_billing is false, or (an operator
+ * who activated a billing-suspended tenant by hand and suspended it again) the suspension
+ * is not the one billing made (status_changed_at ≠ billing_suspended_at).
  */
 export async function reactivation(sc: StepContext): Promise<void> {
   const { rows } = await sc.b.ctx.pool.query<ReactivationRow>(
-    `SELECT t.id, t.tenant_code, t.version, t.status, tb.grace_reason, tb.grace_started_at, tb.suspended_by_billing, t.status_changed_at
+    `SELECT t.id, t.tenant_code, t.version, t.status, tb.grace_reason, tb.grace_started_at, tb.suspended_by_billing, t.status_changed_at,
+            (t.status = 'suspended' AND tb.suspended_by_billing AND t.status_changed_at = tb.billing_suspended_at) AS billing_suspension
        FROM tenant_billing tb
        JOIN tenants t ON t.id = tb.tenant_id
        JOIN plans p ON p.code = t.plan_code AND p.version = t.plan_version
@@ -34,10 +39,10 @@ export async function reactivation(sc: StepContext): Promise<void> {
     [daysAfter(sc.now, -sc.settings.overdueDays)],
   );
   await sc.run.eachTenant('reactivation', rows, async (row) => {
-    const activate = row.status === 'suspended' && row.suspended_by_billing;
+    const activate = row.billing_suspension;
     if (activate) await changeTenantStatus(sc.b.ctx, 'activate', { ref: row.tenant_code, expectedVersion: row.version, reason: 'Billing: payment received' });
     const cleared = await sc.b.ctx.pool.query(
-      `UPDATE tenant_billing SET grace_reason = NULL, grace_started_at = NULL, grace_ends_at = NULL, suspended_by_billing = false, updated_at = now()
+      `UPDATE tenant_billing SET grace_reason = NULL, grace_started_at = NULL, grace_ends_at = NULL, suspended_by_billing = false, billing_suspended_at = NULL, updated_at = now()
         WHERE tenant_id = $1 AND grace_started_at IS NOT DISTINCT FROM $2 AND suspended_by_billing = $3`,
       [row.id, row.grace_started_at, row.suspended_by_billing],
     );

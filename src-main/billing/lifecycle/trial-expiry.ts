@@ -71,10 +71,14 @@ async function convert(sc: StepContext, row: EndedTrialRow): Promise<void> {
     await pool.query('UPDATE tenant_billing SET last_error = $2, updated_at = now() WHERE tenant_id = $1', [row.id, `Trial conversion: ${(error as Error).message}`.slice(0, 1000)]);
     throw error;
   }
+  // A Stripe subscription owns the state and the period (set from its events: the first paid
+  // period starts at the trial end, and past_due stays past_due until the invoice is paid);
+  // the console makes them up only for a tenant it bills itself.
   await pool.query(
     `UPDATE tenant_billing tb
-        SET state = 'active', current_period_start = $2,
-            current_period_end = $2::timestamptz + ${PERIOD_INTERVAL_SQL('p.billing_interval')},
+        SET state = CASE WHEN tb.stripe_subscription_id IS NULL THEN 'active' ELSE tb.state END,
+            current_period_start = CASE WHEN tb.stripe_subscription_id IS NULL THEN $2 ELSE tb.current_period_start END,
+            current_period_end = CASE WHEN tb.stripe_subscription_id IS NULL THEN $2::timestamptz + ${PERIOD_INTERVAL_SQL('p.billing_interval')} ELSE tb.current_period_end END,
             grace_reason = NULL, grace_started_at = NULL, grace_ends_at = NULL, last_error = NULL, updated_at = now()
        FROM plans p
       WHERE tb.tenant_id = $1 AND p.code = $3 AND p.version = $4`,

@@ -4,6 +4,7 @@ import { sql as usage } from './003-usage';
 import { sql as audit } from './004-audit';
 import { sql as backups } from './005-backups';
 import { sql as billing } from './006-billing';
+import { sql as billingSuspensionIntent } from './007-billing-suspension-intent';
 
 export interface Migration {
   readonly version: number;
@@ -19,4 +20,5 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'audit', sql: audit },
   { version: 5, name: 'backups', sql: backups },
   { version: 6, name: 'billing', sql: billing },
+  { version: 7, name: 'billing-suspension-intent', sql: billingSuspensionIntent },
 ];
