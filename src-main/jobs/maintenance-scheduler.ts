@@ -1,6 +1,7 @@
 import type { AuditService } from '../audit/audit-service';
 import { LOCK_MAINTENANCE, LOCK_NAMESPACE } from '../platform/migrate';
 import type { PlatformContext } from '../platform/platform-context';
+import { PeriodicTask } from './periodic-task';
 
 /** One piece of housekeeping the console does by itself (scheduled deletions, backup pruning). */
 export interface MaintenanceJob {
@@ -26,39 +27,33 @@ const START_DELAY_MS = 2 * 60_000;
  * Every job's outcome goes to the audit log, as if an operator had asked for it.
  */
 export class MaintenanceScheduler {
-  #timer: NodeJS.Timeout | null = null;
-  #round: Promise<'ran' | 'locked'> | null = null;
-  #stopped = true;
+  readonly #task: PeriodicTask<'ran' | 'locked'>;
 
   constructor(
     private readonly ctx: PlatformContext,
     private readonly audit: AuditService,
     private readonly jobs: readonly MaintenanceJob[],
-    private readonly options: MaintenanceOptions = {},
-  ) {}
-
-  start(): void {
-    if (!this.#stopped) return;
-    this.#stopped = false;
-    this.#schedule(this.options.startDelayMs ?? START_DELAY_MS);
+    options: MaintenanceOptions = {},
+  ) {
+    this.#task = new PeriodicTask({
+      run: () => this.#runRound(),
+      intervalMs: () => options.intervalMs ?? DEFAULT_INTERVAL_MS,
+      startDelayMs: options.startDelayMs ?? START_DELAY_MS,
+      onError: (error) => this.ctx.logger.error({ err: error }, 'maintenance round failed'),
+    });
   }
 
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
-    await this.#round?.catch(() => undefined);
+  start(): void {
+    this.#task.start();
+  }
+
+  stop(): Promise<void> {
+    return this.#task.stop();
   }
 
   /** One round now (tests and the loop): every job, each failure kept to itself. */
-  async runOnce(): Promise<'ran' | 'locked'> {
-    if (this.#round) return this.#round;
-    this.#round = this.#runRound();
-    try {
-      return await this.#round;
-    } finally {
-      this.#round = null;
-    }
+  runOnce(): Promise<'ran' | 'locked'> {
+    return this.#task.runOnce();
   }
 
   async #runRound(): Promise<'ran' | 'locked'> {
@@ -91,15 +86,5 @@ export class MaintenanceScheduler {
     await this.audit
       .record({ action: `maintenance:${job.name}`, details, outcome, durationMs: Math.round(performance.now() - started) })
       .catch((error) => this.ctx.logger.error({ err: error, job: job.name }, 'auditing a maintenance job failed'));
-  }
-
-  #schedule(delayMs: number): void {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      void this.runOnce()
-        .catch((error) => this.ctx.logger.error({ err: error }, 'maintenance round failed'))
-        .finally(() => this.#schedule(this.options.intervalMs ?? DEFAULT_INTERVAL_MS));
-    }, delayMs);
-    this.#timer.unref();
   }
 }

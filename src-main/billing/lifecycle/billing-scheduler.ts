@@ -1,6 +1,7 @@
 import type { JobRunReport } from '../../../src-shared/contract/billing-models';
 import type { BillingContext } from '../billing-context';
 import { readStoredBillingSettings } from '../billing-settings';
+import { PeriodicTask } from '../../jobs/periodic-task';
 import { runBillingJobs } from './run-billing-jobs';
 
 export interface BillingSchedulerOptions {
@@ -19,37 +20,31 @@ const FALLBACK_INTERVAL_MS = 60 * 60_000;
  * runBillingJobs makes sure only one acts at a time. Each run is audited as billing:runJobs.
  */
 export class BillingScheduler {
-  #timer: NodeJS.Timeout | null = null;
-  #round: Promise<JobRunReport> | null = null;
-  #stopped = true;
+  readonly #task: PeriodicTask<JobRunReport>;
 
   constructor(
     private readonly b: BillingContext,
     private readonly options: BillingSchedulerOptions = {},
-  ) {}
-
-  start(): void {
-    if (!this.#stopped) return;
-    this.#stopped = false;
-    this.#schedule(this.options.startDelayMs ?? START_DELAY_MS);
+  ) {
+    this.#task = new PeriodicTask({
+      run: () => this.#run(),
+      intervalMs: () => this.#intervalMs(),
+      startDelayMs: options.startDelayMs ?? START_DELAY_MS,
+      onError: (error) => this.b.ctx.logger.error({ err: error }, 'billing run failed'),
+    });
   }
 
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
-    await this.#round?.catch(() => undefined);
+  start(): void {
+    this.#task.start();
+  }
+
+  stop(): Promise<void> {
+    return this.#task.stop();
   }
 
   /** One run now (the loop, and tests); a run already going is shared, not doubled. */
-  async runOnce(): Promise<JobRunReport> {
-    if (this.#round) return this.#round;
-    this.#round = this.#run();
-    try {
-      return await this.#round;
-    } finally {
-      this.#round = null;
-    }
+  runOnce(): Promise<JobRunReport> {
+    return this.#task.runOnce();
   }
 
   async #run(): Promise<JobRunReport> {
@@ -69,16 +64,5 @@ export class BillingScheduler {
     } catch {
       return FALLBACK_INTERVAL_MS;
     }
-  }
-
-  #schedule(delayMs: number): void {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      void this.runOnce()
-        .catch((error) => this.b.ctx.logger.error({ err: error }, 'billing run failed'))
-        .then(() => this.#intervalMs())
-        .then((interval) => this.#schedule(interval));
-    }, delayMs);
-    this.#timer.unref();
   }
 }
