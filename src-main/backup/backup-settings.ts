@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type pg from 'pg';
 import type { BackupSettings } from '../../src-shared/contract/backup-models';
+import { writeSettingValues } from '../tenants/tenant-queries';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 const run = promisify(execFile);
@@ -27,13 +28,7 @@ export async function writeBackupSettings(db: Queryable, patch: { directory?: st
   const entries: [string, unknown][] = [];
   if (typeof patch.directory === 'string') entries.push(['backup_directory', resolve(patch.directory)]);
   if (patch.keepLast !== undefined) entries.push(['backup_keep_last', patch.keepLast]);
-  for (const [key, value] of entries) {
-    await db.query(
-      `INSERT INTO settings (key, value) VALUES ($1, $2::jsonb)
-       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-      [key, JSON.stringify(value)],
-    );
-  }
+  await writeSettingValues(db, entries);
 }
 
 const pgDumpByMajor = new Map<number, Promise<string | null>>();

@@ -3,6 +3,7 @@ import type { BillingSettings } from '../../src-shared/contract/billing-models';
 import type { ChannelParsedInput } from '../../src-shared/contract/channels';
 import { AppError } from '../core/app-error';
 import type { SecretStore } from '../secrets/secret-store';
+import { writeSettingValues } from '../tenants/tenant-queries';
 import { SECRET_SMTP_PASSWORD, SECRET_STRIPE_KEY, SECRET_STRIPE_WEBHOOK } from './billing-context';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
@@ -103,13 +104,11 @@ export async function updateBillingSettings(
     if (value === null) await secrets.delete(name);
     else if (value !== undefined) await secrets.set(name, value);
   }
-  for (const [field, value] of Object.entries(stored)) {
-    if (value === undefined) continue;
-    await db.query(
-      `INSERT INTO settings (key, value) VALUES ($1, $2::jsonb)
-       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-      [KEYS[field as keyof typeof KEYS], JSON.stringify(value)],
-    );
-  }
+  await writeSettingValues(
+    db,
+    Object.entries(stored)
+      .filter(([, value]) => value !== undefined)
+      .map(([field, value]) => [KEYS[field as keyof typeof KEYS], value] as const),
+  );
   return readBillingSettings(db, secrets);
 }

@@ -115,6 +115,12 @@ export async function writeSettings(db: Queryable, patch: Partial<Settings>): Pr
   if (patch.cancellationRetentionDays !== undefined) entries.push(['cancellation_retention_days', patch.cancellationRetentionDays]);
   if (patch.limitWarningPercent !== undefined) entries.push(['limit_warning_percent', patch.limitWarningPercent]);
   if (patch.usageCollectionIntervalHours !== undefined) entries.push(['usage_collection_interval_hours', patch.usageCollectionIntervalHours]);
+  await writeSettingValues(db, entries);
+  return readSettings(db);
+}
+
+/** Upserts raw settings rows (key → JSON value): the one writer of the settings table, whichever capability owns the keys. */
+export async function writeSettingValues(db: Queryable, entries: readonly (readonly [string, unknown])[]): Promise<void> {
   for (const [key, value] of entries) {
     await db.query(
       `INSERT INTO settings (key, value) VALUES ($1, $2::jsonb)
@@ -122,7 +128,6 @@ export async function writeSettings(db: Queryable, patch: Partial<Settings>): Pr
       [key, JSON.stringify(value)],
     );
   }
-  return readSettings(db);
 }
 
 interface OperationHistoryRow {

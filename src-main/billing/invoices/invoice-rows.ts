@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { iso } from '../billing-rows';
 import type { InvoiceDetail, InvoiceLine, InvoicePayment, InvoiceState, InvoiceSummary } from '../../../src-shared/contract/billing-models';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
@@ -43,7 +44,6 @@ export const INVOICE_SELECT = `
     FROM invoices i
     JOIN tenants t ON t.id = i.tenant_id`;
 
-const iso = (at: Date | null): string | null => (at ? at.toISOString() : null);
 
 /** Open and past its due date by the billing clock. */
 export function isOverdue(row: Pick<InvoiceRow, 'state' | 'due_at'>, now: Date): boolean {

@@ -1,8 +1,8 @@
-import type { ReactNode } from 'react';
-import { Badge, Box, Button, Grid, Group, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Badge, Box, Button, Grid, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
 import { api } from '../../api/client';
 import { LoadErrorAlert } from '../../components/LoadErrorAlert';
+import { Panel } from '../../components/Panel';
 import { formatDateTime, formatMoney } from '../../lib/format';
 import { TenantDrawer } from '../tenants/detail/TenantDrawer';
 import { BillingSettingsCard } from './BillingSettingsCard';
@@ -107,20 +107,5 @@ export function BillingPage() {
       </Panel>
       <TenantDrawer />
     </Stack>
-  );
-}
-
-/** A titled block; `fill` stretches it to its grid row's height (side-by-side lists line up). */
-function Panel({ title, aside, children, testId, fill = true }: { title: string; aside?: ReactNode; children: ReactNode; testId: string; fill?: boolean }) {
-  return (
-    <Paper withBorder p="md" radius="lg" component="section" aria-label={title} data-testid={testId} h={fill ? '100%' : undefined}>
-      <Group justify="space-between" mb="md" gap="xs" wrap="nowrap" mih={26}>
-        <Text size="xs" fw={700} c="dimmed" tt="uppercase" style={{ letterSpacing: '0.05em' }}>
-          {title}
-        </Text>
-        {aside}
-      </Group>
-      {children}
-    </Paper>
   );
 }

@@ -1,8 +1,8 @@
-import type { ReactNode } from 'react';
-import { Group, Paper, SimpleGrid, Skeleton, Text, ThemeIcon } from '@mantine/core';
+import { SimpleGrid, Skeleton } from '@mantine/core';
 import { IconAlertTriangle, IconBuilding, IconDatabase, IconReceipt, IconUsers, IconBuildingSkyscraper } from '@tabler/icons-react';
 import type { UsageFleet } from '../../../src-shared/contract/usage-models';
 import { formatBytes, formatCount } from '../../lib/format';
+import { StatCard } from '../../components/StatCard';
 
 /** The fleet at a glance: one card per total, as of the latest collected day. */
 export function FleetStats({ fleet }: { fleet: UsageFleet | null }) {
@@ -18,12 +18,12 @@ export function FleetStats({ fleet }: { fleet: UsageFleet | null }) {
   const { totals, nearLimit } = fleet;
   return (
     <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="md" data-testid="fleet-stats">
-      <Stat label="Tenants" value={formatCount(totals.tenants)} hint={`${formatCount(totals.activeTenants)} active`} icon={<IconBuildingSkyscraper size={18} />} testId="stat-tenants" />
-      <Stat label="Companies" value={formatCount(totals.companies)} icon={<IconBuilding size={18} />} testId="stat-companies" />
-      <Stat label="Users" value={formatCount(totals.users)} icon={<IconUsers size={18} />} testId="stat-users" />
-      <Stat label="Transactions this month" value={formatCount(totals.transactionsMonth)} icon={<IconReceipt size={18} />} testId="stat-transactions" />
-      <Stat label="Storage" value={formatBytes(totals.databaseBytes)} icon={<IconDatabase size={18} />} testId="stat-storage" />
-      <Stat
+      <StatCard label="Tenants" value={formatCount(totals.tenants)} hint={`${formatCount(totals.activeTenants)} active`} icon={<IconBuildingSkyscraper size={18} />} testId="stat-tenants" />
+      <StatCard label="Companies" value={formatCount(totals.companies)} icon={<IconBuilding size={18} />} testId="stat-companies" />
+      <StatCard label="Users" value={formatCount(totals.users)} icon={<IconUsers size={18} />} testId="stat-users" />
+      <StatCard label="Transactions this month" value={formatCount(totals.transactionsMonth)} icon={<IconReceipt size={18} />} testId="stat-transactions" />
+      <StatCard label="Storage" value={formatBytes(totals.databaseBytes)} icon={<IconDatabase size={18} />} testId="stat-storage" />
+      <StatCard
         label="Near or over limits"
         value={formatCount(nearLimit.total)}
         hint={nearLimit.over > 0 ? `${formatCount(nearLimit.over)} at or over 100%` : `warning at ${fleet.warningPercent}%`}
@@ -32,28 +32,5 @@ export function FleetStats({ fleet }: { fleet: UsageFleet | null }) {
         testId="stat-near-limit"
       />
     </SimpleGrid>
-  );
-}
-
-function Stat({ label, value, hint, icon, color = 'brand', testId }: { label: string; value: string; hint?: string; icon: ReactNode; color?: string; testId: string }) {
-  return (
-    <Paper withBorder p="md" radius="lg" data-testid={testId}>
-      <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
-        <Text size="xs" c="dimmed" fw={600} tt="uppercase" style={{ letterSpacing: '0.04em' }}>
-          {label}
-        </Text>
-        <ThemeIcon variant="light" color={color} size="md" radius="md">
-          {icon}
-        </ThemeIcon>
-      </Group>
-      <Text fw={700} fz={24} className="tabular" mt={4} data-testid={`${testId}-value`}>
-        {value}
-      </Text>
-      {hint && (
-        <Text size="xs" c="dimmed">
-          {hint}
-        </Text>
-      )}
-    </Paper>
   );
 }

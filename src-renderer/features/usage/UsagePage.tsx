@@ -1,7 +1,8 @@
-import { useEffect, type ReactNode } from 'react';
+import { useEffect } from 'react';
 import { Box, Button, EmptyState, Grid, Group, Paper, SegmentedControl, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { IconChartBar, IconCircleCheck, IconDownload, IconRefresh } from '@tabler/icons-react';
 import { LoadErrorAlert } from '../../components/LoadErrorAlert';
+import { Panel } from '../../components/Panel';
 import { formatDate } from '../../lib/format';
 import { useActionBlock } from '../../store/connectivity-store';
 import { useUsageStore, type TrendDays } from '../../store/usage-store';
@@ -155,19 +156,5 @@ export function UsagePage() {
       )}
       <TenantDrawer />
     </Stack>
-  );
-}
-
-function Panel({ title, aside, children, testId }: { title: string; aside?: ReactNode; children: ReactNode; testId: string }) {
-  return (
-    <Paper withBorder p="md" radius="lg" component="section" aria-label={title} data-testid={testId} h="100%">
-      <Group justify="space-between" mb="md" gap="xs" wrap="nowrap" mih={26}>
-        <Text size="xs" fw={700} c="dimmed" tt="uppercase" style={{ letterSpacing: '0.05em' }}>
-          {title}
-        </Text>
-        {aside}
-      </Group>
-      {children}
-    </Paper>
   );
 }
