@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { to as copyTo } from 'pg-copy-streams';
-import type { ConsoleCore } from '../src-main/core/console-core';
+import type { ConsoleCore } from '../src-main/app/console-core';
 import { writeArchive } from '../src-main/backup/archive-writer';
 import { COPY_SESSION_SQL } from '../src-main/backup/archive-format';
 import { columnListSql, discoverTables, tableSql } from '../src-main/backup/table-catalog';

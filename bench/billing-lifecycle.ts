@@ -1,7 +1,7 @@
 import type { BillingContext } from '../src-main/billing/billing-context';
 import { ManualClock } from '../src-main/billing/clock';
 import { runBillingJobs } from '../src-main/billing/lifecycle/run-billing-jobs';
-import type { ConsoleCore } from '../src-main/core/console-core';
+import type { ConsoleCore } from '../src-main/app/console-core';
 import type { JobRunReport } from '../src-shared/contract/billing-models';
 import { startSmtpCapture } from '../test/support/smtp-capture';
 import { table, verdict } from './lib/markdown';

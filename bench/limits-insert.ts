@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { ConsoleCore } from '../src-main/core/console-core';
+import type { ConsoleCore } from '../src-main/app/console-core';
 import { clientConfig } from '../src-main/postgres/server-endpoint';
 import { LIMIT_SQLSTATE } from '../src-main/tenant-schema/migrations/003-limits';
 import { table, verdict } from './lib/markdown';

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { ConsoleCore } from '../src-main/core/console-core';
-import { applyMigrations } from '../src-main/platform/migrate';
+import type { ConsoleCore } from '../src-main/app/console-core';
+import { applyMigrations } from '../src-main/base/migration-runner';
 import { quoteIdent } from '../src-main/postgres/identifiers';
 import { clientConfig } from '../src-main/postgres/server-endpoint';
 import { TENANT_MIGRATIONS } from '../src-main/tenant-schema/migrations';

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { channels, type ChannelInput } from '../src-shared/contract/channels';
-import type { ConsoleCore } from '../src-main/core/console-core';
+import type { ConsoleCore } from '../src-main/app/console-core';
 import { startHostServer } from '../src-main/host/host-server';
 import { listTenants } from '../src-main/tenants/tenant-queries';
 import { HostClient } from './lib/host-client';

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import pg from 'pg';
-import type { ConsoleCore } from '../src-main/core/console-core';
+import type { ConsoleCore } from '../src-main/app/console-core';
 import { quoteIdent } from '../src-main/postgres/identifiers';
 import { clientConfig } from '../src-main/postgres/server-endpoint';
 import { refreshDailyRollup } from '../src-main/usage/usage-store';

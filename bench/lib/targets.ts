@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openConsoleCore, type ConsoleCore } from '../../src-main/core/console-core';
+import { openConsoleCore, type ConsoleCore } from '../../src-main/app/console-core';
 import { ENV } from '../../src-main/config/environment';
 import { createSilentLogger } from '../../src-main/logging/logger';
 import { clientConfig, endpointFromUrl } from '../../src-main/postgres/server-endpoint';

@@ -1,6 +1,6 @@
 import type { PlatformContext } from '../platform/platform-context';
-import { AppError } from '../core/app-error';
-import type { Handlers } from '../core/dispatch';
+import { AppError } from '../base/app-error';
+import type { Handlers } from '../base/handler-types';
 import { isConnectionFailure } from '../postgres/errors';
 import { exportEvents } from './audit-export';
 import type { AuditService } from './audit-service';

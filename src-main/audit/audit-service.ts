@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { AuditStatus } from '../../src-shared/contract/audit-models';
 import type { CacheStatus, LocalCache } from '../cache/open-cache';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 import type { StoredAuditEvent } from './audit-event';
 import { AuditLog, type AuditEntry, type AuditIdentity } from './audit-log';
 import { AuditPusher } from './audit-pusher';

@@ -1,6 +1,6 @@
 import type { AuditFilters, AuditPage } from '../../src-shared/contract/audit-models';
 import type { SqliteDatabase } from '../cache/open-cache';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 import type { StoredAuditEvent } from './audit-event';
 import { META_LAST_HASH, META_LAST_SEQ } from './audit-log';
 import { SQLITE_CHAIN_COLUMNS, sqliteChainRowAccess, type SqliteChainRow } from './chain-sqlite-rows';

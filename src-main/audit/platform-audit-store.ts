@@ -1,12 +1,10 @@
 import type pg from 'pg';
 import type { AuditFilters, AuditPage } from '../../src-shared/contract/audit-models';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
+import { LOCK_AUDIT_PUSH } from '../base/advisory-locks';
 import type { StoredAuditEvent } from './audit-event';
 import { ChainChecker, type ChainReport } from './chain-verify';
 import type { LocalAuditStore } from './local-audit-store';
-
-/** Advisory lock namespace for pushing one console's events (key: hashtext(console id)). */
-export const LOCK_AUDIT_PUSH = 0x7c0a;
 
 /** Test-only fault injection: SIGKILL the process inside a push ('before-commit' | 'after-commit'). */
 export const CRASH_IN_AUDIT_PUSH_ENV = 'TENANT_CONSOLE_CRASH_IN_AUDIT_PUSH';

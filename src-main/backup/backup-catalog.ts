@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Backup, BackupKind } from '../../src-shared/contract/backup-models';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 

@@ -1,5 +1,5 @@
-import type { Handlers } from '../core/dispatch';
-import { AppError } from '../core/app-error';
+import type { Handlers } from '../base/handler-types';
+import { AppError } from '../base/app-error';
 import type { PlatformContext } from '../platform/platform-context';
 import type { JobRegistry } from '../jobs/job-registry';
 import { getTenantRow } from '../tenants/tenant-queries';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Backup, BackupKind } from '../../src-shared/contract/backup-models';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 import { cancelledError } from '../jobs/job-registry';
 import { pgErrorCode } from '../postgres/errors';
 import { withClient } from '../postgres/pools';

@@ -1,5 +1,5 @@
 import type { DeletionResult, ScheduledDeletionsReport } from '../../src-shared/contract/backup-models';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 import { pgErrorCode } from '../postgres/errors';
 import { quoteIdent } from '../postgres/identifiers';
 import { inTransaction } from '../postgres/pools';

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import yazl from 'yazl';
 import type { ExportResult } from '../../src-shared/contract/backup-models';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 import { cancelledError } from '../jobs/job-registry';
 import { pgErrorCode } from '../postgres/errors';
 import { withClient } from '../postgres/pools';

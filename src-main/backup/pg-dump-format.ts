@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 import type { TenantServer } from '../platform/platform-context';
 import { assertConsoleIdentifier } from '../postgres/identifiers';
 import { findMatchingPgDump, serverMajor } from './backup-settings';

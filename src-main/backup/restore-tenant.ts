@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { RestoreResult } from '../../src-shared/contract/backup-models';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 import { cancelledError } from '../jobs/job-registry';
 import { pgErrorCode } from '../postgres/errors';
 import { quoteIdent } from '../postgres/identifiers';
@@ -8,7 +8,7 @@ import { withClient } from '../postgres/pools';
 import type { PlatformContext, TenantServer } from '../platform/platform-context';
 import { ensureTemplate, TENANT_SCHEMA_VERSION } from '../tenant-schema/template';
 import { TENANT_MIGRATIONS } from '../tenant-schema/migrations';
-import { applyMigrations } from '../platform/migrate';
+import { applyMigrations } from '../base/migration-runner';
 import { beginOperation, finishOperation, recordStep, releaseOperationLock, type OperationRecord } from '../tenants/journal';
 import { provisionTenant } from '../tenants/provision';
 import { currentPlan, getTenantRow, isSubdomainTaken } from '../tenants/tenant-queries';

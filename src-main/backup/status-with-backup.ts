@@ -1,6 +1,6 @@
 import type { ChannelOutput, ChannelParsedInput } from '../../src-shared/contract/channels';
 import { statusActionProblem } from '../../src-shared/domain/status';
-import { AppError, isAppError } from '../core/app-error';
+import { AppError, isAppError } from '../base/app-error';
 import { changeTenantStatus } from '../tenants/status-change';
 import { getTenantRow } from '../tenants/tenant-queries';
 import { backupTenant } from './backup-tenant';

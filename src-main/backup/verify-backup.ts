@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { VerifyReport } from '../../src-shared/contract/backup-models';
-import { AppError } from '../core/app-error';
-import type { CallContext } from '../core/dispatch';
+import { AppError } from '../base/app-error';
+import type { CallContext } from '../base/handler-types';
 import { cancelledError } from '../jobs/job-registry';
 import { ArchiveProblem, qualifiedName } from './archive-format';
 import { readArchive } from './archive-reader';

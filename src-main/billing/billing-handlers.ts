@@ -1,4 +1,4 @@
-import type { Handlers } from '../core/dispatch';
+import type { Handlers } from '../base/handler-types';
 import type { BillingContext } from './billing-context';
 import { readBillingSettings, updateBillingSettings } from './billing-settings';
 import { getBillingOverview, getTenantBilling } from './billing-queries';

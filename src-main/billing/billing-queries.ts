@@ -1,6 +1,6 @@
 import type { BillingOverview, BillingState, GraceReason, TenantBilling } from '../../src-shared/contract/billing-models';
 import { TENANT_CODE_PATTERN } from '../../src-shared/domain/tenant-fields';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 import type { BillingContext } from './billing-context';
 import {
   FLEET_ROW_JSON,

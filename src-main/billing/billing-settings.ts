@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { BillingSettings } from '../../src-shared/contract/billing-models';
 import type { ChannelParsedInput } from '../../src-shared/contract/channels';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 import type { SecretStore } from '../secrets/secret-store';
 import { writeSettingValues } from '../tenants/tenant-queries';
 import { SECRET_SMTP_PASSWORD, SECRET_STRIPE_KEY, SECRET_STRIPE_WEBHOOK } from './billing-context';

@@ -1,5 +1,5 @@
 import type { BillingMode, BillingState, ProrationBehavior } from '../../src-shared/contract/billing-models';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 import { getTenantRow } from '../tenants/tenant-queries';
 import type { TenantRow } from '../tenants/tenant-rows';
 import type { BillingContext } from './billing-context';

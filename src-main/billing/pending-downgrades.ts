@@ -1,5 +1,5 @@
 import type { JobAction } from '../../src-shared/contract/billing-models';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 import { changeTenantPlan } from '../plans/plan-change';
 import type { BillingContext } from './billing-context';
 import { readStoredBillingSettings } from './billing-settings';

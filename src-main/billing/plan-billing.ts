@@ -1,6 +1,6 @@
 import type { PlanChangeQuote, ProrationBehavior, TenantBilling } from '../../src-shared/contract/billing-models';
 import type { ChannelParsedInput } from '../../src-shared/contract/channels';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 import { changeTenantPlan, previewPlanChange } from '../plans/plan-change';
 import type { BillingContext } from './billing-context';
 import { getTenantBilling } from './billing-queries';

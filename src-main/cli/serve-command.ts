@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { openConsoleCore } from '../core/console-core';
+import { openConsoleCore } from '../app/console-core';
 import { startHostServer } from '../host/host-server';
 
 function portOption(value: string): number {

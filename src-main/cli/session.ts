@@ -1,5 +1,5 @@
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../src-shared/contract/channels';
-import { openConsoleCore, type ConsoleCore } from '../core/console-core';
+import { openConsoleCore, type ConsoleCore } from '../app/console-core';
 import { CliError } from './output';
 
 export interface CliSession {

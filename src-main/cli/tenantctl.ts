@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { CONSOLE_VERSION } from '../core/console-core';
+import { CONSOLE_VERSION } from '../app/console-core';
 import { registerTenantCommands } from './tenant-commands';
 import { registerPlanCommands } from './plan-commands';
 import { registerBackupCommands } from './backup-commands';

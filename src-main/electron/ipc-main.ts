@@ -2,7 +2,7 @@ import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { CHANNEL_NAMES, type ChannelName } from '../../src-shared/contract/channels';
 import { IPC_INVOKE_PREFIX } from '../../src-shared/contract/bridge';
 import type { Result } from '../../src-shared/contract/errors';
-import type { Dispatch } from '../core/dispatch';
+import type { Dispatch } from '../base/handler-types';
 
 export interface ContractIpcOptions {
   /** Pure check of the sending frame (see ipc-sender.ts). */

@@ -11,7 +11,7 @@ import {
   HOST_TOKEN_PARAM,
 } from '../../src-shared/contract/host-protocol';
 import type { Result } from '../../src-shared/contract/errors';
-import type { ConsoleCore } from '../core/console-core';
+import type { ConsoleCore } from '../app/console-core';
 import {
   CONTENT_SECURITY_POLICY,
   isAllowedHost,

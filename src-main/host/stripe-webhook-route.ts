@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_WEBHOOK_BYTES, handleStripeWebhook } from '../billing/stripe/stripe-webhook';
-import type { ConsoleCore } from '../core/console-core';
-import { isAppError } from '../core/app-error';
+import type { ConsoleCore } from '../app/console-core';
+import { isAppError } from '../base/app-error';
 
 export const STRIPE_WEBHOOK_PATH = '/stripe/webhook';
 

@@ -1,4 +1,4 @@
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 
 export interface JobHandle {
   readonly signal: AbortSignal;

@@ -1,5 +1,5 @@
 import type { AuditService } from '../audit/audit-service';
-import { LOCK_MAINTENANCE, LOCK_NAMESPACE } from '../platform/migrate';
+import { LOCK_MAINTENANCE, LOCK_NAMESPACE } from '../base/advisory-locks';
 import type { PlatformContext } from '../platform/platform-context';
 import { PeriodicTask } from './periodic-task';
 

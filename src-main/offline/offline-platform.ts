@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Logger } from 'pino';
-import { AppError } from '../core/app-error';
-import type { EventBus } from '../core/event-bus';
+import { AppError } from '../base/app-error';
+import type { EventBus } from '../base/event-bus';
 import type { PlatformContext, TenantServer } from '../platform/platform-context';
 import { createPool } from '../postgres/pools';
 import type { ServerEndpoint } from '../postgres/server-endpoint';

@@ -1,5 +1,5 @@
 import { channels, type ChannelName, type ChannelOutput, type ChannelParsedInput } from '../../src-shared/contract/channels';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 import type { SnapshotSetName, SnapshotStore } from './snapshot-store';
 import { tenantUsageFromSnapshot, usageCsvFromSnapshot } from './usage-from-snapshot';
 

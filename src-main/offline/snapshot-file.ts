@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { tenantDetailSchema, tenantOperationSchema } from '../../src-shared/contract/models';
 import { snapshotLimitsSchema, usageSnapshotRowSchema } from '../../src-shared/contract/offline-models';
-import { AppError } from '../core/app-error';
-import { describeValidationError } from '../core/dispatch';
+import { AppError } from '../base/app-error';
+import { describeValidationError } from '../app/dispatch';
 
 export const SNAPSHOT_FORMAT = 'tenant-console-snapshot';
 export const SNAPSHOT_FORMAT_VERSION = 1;

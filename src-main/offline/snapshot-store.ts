@@ -3,7 +3,7 @@ import type { TenantDetail, TenantOperation, TenantSortField } from '../../src-s
 import type { SnapshotLimits, SnapshotMark, SnapshotReview, UsageSnapshotRow } from '../../src-shared/contract/offline-models';
 import { TENANT_CODE_PATTERN } from '../../src-shared/domain/tenant-fields';
 import type { SqliteDatabase } from '../cache/open-cache';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 import { parseSnapshotFile, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, snapshotFileName, type SnapshotFile } from './snapshot-file';
 
 /** 'live': this console's own snapshot; 'imported': another machine's file under review. */

@@ -1,9 +1,9 @@
 import pLimit from 'p-limit';
 import type { FleetMigrateReport, FleetStatus } from '../../src-shared/contract/plan-models';
-import { applyMigrations } from '../platform/migrate';
+import { applyMigrations } from '../base/migration-runner';
 import { withClient } from '../postgres/pools';
 import type { PlatformContext } from '../platform/platform-context';
-import type { Migration } from '../platform/migrations';
+import type { Migration } from '../base/migration-runner';
 import { TENANT_MIGRATIONS } from '../tenant-schema/migrations';
 import { grantTenantPrivileges } from '../tenant-schema/privileges';
 import { limitsSpecFor } from './limits-spec';

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { LimitResource } from '../../src-shared/contract/plan-models';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ChannelParsedInput } from '../../src-shared/contract/channels';
 import type { LimitOverride, LimitResource, PlanHistoryEntry } from '../../src-shared/contract/plan-models';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 import { inTransaction, withClient } from '../postgres/pools';
 import type { PlatformContext } from '../platform/platform-context';
 import { getTenantRow } from '../tenants/tenant-queries';

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ChannelParsedInput } from '../../src-shared/contract/channels';
 import type { PlanVersion } from '../../src-shared/contract/plan-models';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 import { inTransaction } from '../postgres/pools';
 import { toPlan, type PlanRow } from '../tenants/tenant-rows';
 

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { TenantDetail } from '../../src-shared/contract/models';
 import type { MoveTenantsResult, PlanChangePreview } from '../../src-shared/contract/plan-models';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 import { pgErrorCode } from '../postgres/errors';
 import { inTransaction, withClient } from '../postgres/pools';
 import type { PlatformContext } from '../platform/platform-context';

@@ -1,6 +1,6 @@
 import type { PlatformContext } from '../platform/platform-context';
 import { getTenantRow } from '../tenants/tenant-queries';
-import type { Handlers } from '../core/dispatch';
+import type { Handlers } from '../base/handler-types';
 import { fleetStatus, migrateFleet } from './fleet-migrate';
 import { listPlanCatalog, listPlanVersions, updatePlan } from './plan-catalog';
 import { changeTenantPlan, moveTenants, previewMove, previewPlanChange, resolvePlan } from './plan-change';

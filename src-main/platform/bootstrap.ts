@@ -1,11 +1,12 @@
 import { userInfo } from 'node:os';
 import type { Logger } from 'pino';
-import type { EventBus } from '../core/event-bus';
+import type { EventBus } from '../base/event-bus';
 import { quoteIdent } from '../postgres/identifiers';
 import { createPool } from '../postgres/pools';
 import type { ServerEndpoint } from '../postgres/server-endpoint';
 import { ensureTemplate } from '../tenant-schema/template';
-import { applyMigrations, LOCK_NAMESPACE, LOCK_PLATFORM_BOOTSTRAP } from './migrate';
+import { applyMigrations } from '../base/migration-runner';
+import { LOCK_NAMESPACE, LOCK_PLATFORM_BOOTSTRAP } from '../base/advisory-locks';
 import { PLATFORM_MIGRATIONS } from './migrations';
 import type { PlatformContext, TenantServer } from './platform-context';
 

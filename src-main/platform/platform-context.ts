@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type { EventBus } from '../core/event-bus';
+import type { EventBus } from '../base/event-bus';
 import type { ServerEndpoint } from '../postgres/server-endpoint';
 
 /** One PostgreSQL server tenants live on, with the console's admin pool for it. */

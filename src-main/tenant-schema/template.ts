@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { applyMigrations, LOCK_NAMESPACE, LOCK_TEMPLATE_BUILD } from '../platform/migrate';
+import { applyMigrations } from '../base/migration-runner';
+import { LOCK_NAMESPACE, LOCK_TEMPLATE_BUILD } from '../base/advisory-locks';
 import { quoteIdent } from '../postgres/identifiers';
 import { withClient } from '../postgres/pools';
 import type { ServerEndpoint } from '../postgres/server-endpoint';
-import type { Migration } from '../platform/migrations';
+import type { Migration } from '../base/migration-runner';
 import { TENANT_MIGRATIONS } from './migrations';
 
 export const TENANT_SCHEMA_VERSION = Math.max(...TENANT_MIGRATIONS.map((migration) => migration.version));

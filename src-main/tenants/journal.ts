@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { LOCK_OPERATIONS } from '../platform/migrate';
+import { LOCK_OPERATIONS } from '../base/advisory-locks';
 import { ENV } from '../config/environment';
 
 export type OperationKind = 'provision' | 'suspend' | 'activate' | 'cancel' | 'plan_change' | 'backup' | 'restore' | 'export' | 'delete';

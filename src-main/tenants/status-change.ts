@@ -1,6 +1,6 @@
 import type { TenantDetail } from '../../src-shared/contract/models';
 import { STATUS_AFTER, statusActionProblem, type StatusAction, type TenantStatus } from '../../src-shared/domain/status';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 import { pgErrorCode } from '../postgres/errors';
 import { inTransaction } from '../postgres/pools';
 import type { PlatformContext } from '../platform/platform-context';

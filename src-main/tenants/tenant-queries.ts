@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { ChannelParsedInput } from '../../src-shared/contract/channels';
 import type { Plan, Settings, TenantDetail, TenantOperation, TenantSummary, TenantSortField } from '../../src-shared/contract/models';
 import { TENANT_CODE_PATTERN } from '../../src-shared/domain/tenant-fields';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 import { TENANT_DETAIL_SELECT, toPlan, toTenantDetail, toTenantSummary, type PlanRow, type TenantRow, type TenantSummaryRow } from './tenant-rows';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { stringify } from 'csv-stringify/sync';
 import type { ChannelParsedInput } from '../../src-shared/contract/channels';
 import type { UsageCsv } from '../../src-shared/contract/usage-models';
-import { AppError } from '../core/app-error';
+import { AppError } from '../base/app-error';
 import { EFFECTIVE_LIMITS_SQL } from './effective-limits';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;

@@ -1,4 +1,4 @@
-import type { Handler } from '../core/dispatch';
+import type { Handler } from '../base/handler-types';
 import type { PlatformContext } from '../platform/platform-context';
 import { usageFleet } from './fleet-queries';
 import { tenantUsage } from './tenant-usage-queries';

@@ -1,4 +1,4 @@
-import { isAppError } from '../core/app-error';
+import { isAppError } from '../base/app-error';
 import type { PlatformContext } from '../platform/platform-context';
 import type { UsageService } from './usage-service';
 

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { UsageRunSummary } from '../../src-shared/contract/usage-models';
-import { AppError } from '../core/app-error';
-import { LOCK_NAMESPACE, LOCK_USAGE_COLLECTION } from '../platform/migrate';
+import { AppError } from '../base/app-error';
+import { LOCK_NAMESPACE, LOCK_USAGE_COLLECTION } from '../base/advisory-locks';
 import type { PlatformContext } from '../platform/platform-context';
 import { collectUsage, type CollectOptions, type UsageCollection, type UsageTrigger } from './collector';
 

@@ -43,7 +43,7 @@ const statusChangeOutput = tenantDetailSchema.extend({ backup: statusBackupOutco
 /**
  * The whole contract between the renderer (or host-mode browser, or CLI) and the core.
  * Adding a channel is one entry here (or in a capability's channel group spread below)
- * plus its handler in src-main/core/handlers.
+ * plus its handler in src-main/app/handlers.
  */
 export const channels = {
   'app:info': { input: empty, output: appInfoSchema, mutates: false },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConsoleCore } from '../../src-main/core/console-core';
+import type { ConsoleCore } from '../../src-main/app/console-core';
 import { cacheFileIn } from '../../src-main/cache/open-cache';
 import { runTenantctl } from '../support/cli';
 import { uniqueTenantInput } from '../support/core-calls';

@@ -7,7 +7,7 @@ import { createAuditService, type AuditService } from '../../src-main/audit/audi
 import { verifyFleetChain } from '../../src-main/audit/platform-audit-store';
 import { cacheFileIn, openCache, type LocalCache } from '../../src-main/cache/open-cache';
 import { createSilentLogger } from '../../src-main/logging/logger';
-import { applyMigrations } from '../../src-main/platform/migrate';
+import { applyMigrations } from '../../src-main/base/migration-runner';
 import { PLATFORM_MIGRATIONS } from '../../src-main/platform/migrations';
 import { EmbeddedCluster } from '../../src-main/postgres/embedded-cluster';
 import { createPool } from '../../src-main/postgres/pools';

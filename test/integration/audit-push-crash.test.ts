@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConsoleCore } from '../../src-main/core/console-core';
+import type { ConsoleCore } from '../../src-main/app/console-core';
 import { CRASH_IN_AUDIT_PUSH_ENV, verifyFleetChain } from '../../src-main/audit/platform-audit-store';
 import { REPO_ROOT } from '../support/cli';
 import { openTempAuditCache, type TempAuditCache } from '../support/audit-cache';

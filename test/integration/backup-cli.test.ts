@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
-import type { ConsoleCore } from '../../src-main/core/console-core';
+import type { ConsoleCore } from '../../src-main/app/console-core';
 import { runTenantctl } from '../support/cli';
 import { call, uniqueTenantInput } from '../support/core-calls';
 import { seedTenant } from '../support/backup-fixtures';

@@ -7,7 +7,7 @@ import type { TenantDetail } from '../../src-shared/contract/models';
 import type { BillingContext } from '../../src-main/billing/billing-context';
 import { ManualClock } from '../../src-main/billing/clock';
 import { createInvoice, estimateNextInvoice, finalizeInvoice, generateDueInvoices } from '../../src-main/billing/invoices/invoice-service';
-import { openConsoleCore, type ConsoleCore } from '../../src-main/core/console-core';
+import { openConsoleCore, type ConsoleCore } from '../../src-main/app/console-core';
 import { createSilentLogger } from '../../src-main/logging/logger';
 import { clientConfig, endpointFromUrl } from '../../src-main/postgres/server-endpoint';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import type { JobRunReport } from '../../src-shared/contract/billing-models';
 import type { Clock } from '../../src-main/billing/clock';
-import { openConsoleCore, type ConsoleCore } from '../../src-main/core/console-core';
+import { openConsoleCore, type ConsoleCore } from '../../src-main/app/console-core';
 import { createSilentLogger } from '../../src-main/logging/logger';
 import { call } from '../support/core-calls';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, ManualClock } from '../../src-main/billing/clock';
 import { runBillingJobs } from '../../src-main/billing/lifecycle/run-billing-jobs';
-import type { ConsoleCore } from '../../src-main/core/console-core';
+import type { ConsoleCore } from '../../src-main/app/console-core';
 import { call, uniqueTenantInput } from '../support/core-calls';
 import { dropTestPlatform, embeddedTarget, uniquePlatformDatabase } from '../support/servers';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';

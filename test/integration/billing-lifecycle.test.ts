@@ -6,7 +6,7 @@ import type { JobRunReport } from '../../src-shared/contract/billing-models';
 import { addDays, ManualClock } from '../../src-main/billing/clock';
 import { BillingScheduler } from '../../src-main/billing/lifecycle/billing-scheduler';
 import { runBillingJobs } from '../../src-main/billing/lifecycle/run-billing-jobs';
-import type { ConsoleCore } from '../../src-main/core/console-core';
+import type { ConsoleCore } from '../../src-main/app/console-core';
 import { call, uniqueTenantInput } from '../support/core-calls';
 import { dropTestPlatform, embeddedTarget, uniquePlatformDatabase } from '../support/servers';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';

@@ -5,7 +5,7 @@ import { messageIdFor } from '../../src-main/billing/notices/mailer';
 import { loadNoticeFacts } from '../../src-main/billing/notices/notice-facts';
 import { renderNotice, type LifecycleNoticeKind } from '../../src-main/billing/notices/notice-templates';
 import { sendNoticeOnce } from '../../src-main/billing/notices/send-notice';
-import type { ConsoleCore } from '../../src-main/core/console-core';
+import type { ConsoleCore } from '../../src-main/app/console-core';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
 import { dropTestPlatform, embeddedTarget, uniquePlatformDatabase } from '../support/servers';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billingOverviewSchema, tenantBillingSchema } from '../../src-shared/contract/billing-models';
 import { ManualClock } from '../../src-main/billing/clock';
-import { openConsoleCore, type ConsoleCore } from '../../src-main/core/console-core';
+import { openConsoleCore, type ConsoleCore } from '../../src-main/app/console-core';
 import { createSilentLogger } from '../../src-main/logging/logger';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
 import { dropTestPlatform, embeddedTarget, uniquePlatformDatabase } from '../support/servers';

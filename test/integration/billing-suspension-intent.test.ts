@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRunReport } from '../../src-shared/contract/billing-models';
 import { addDays, ManualClock } from '../../src-main/billing/clock';
 import { runBillingJobs } from '../../src-main/billing/lifecycle/run-billing-jobs';
-import type { ConsoleCore } from '../../src-main/core/console-core';
+import type { ConsoleCore } from '../../src-main/app/console-core';
 import { changeTenantStatus } from '../../src-main/tenants/status-change';
 import { call, uniqueTenantInput } from '../support/core-calls';
 import { dropTestPlatform, embeddedTarget, uniquePlatformDatabase } from '../support/servers';

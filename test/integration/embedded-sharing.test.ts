@@ -2,10 +2,10 @@ import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openConsoleCore } from '../../src-main/core/console-core';
+import { openConsoleCore } from '../../src-main/app/console-core';
 import { createSilentLogger } from '../../src-main/logging/logger';
 import { embeddedLayout, isProcessAlive, readPostmasterState } from '../../src-main/postgres/embedded-cluster';
-import { applyMigrations } from '../../src-main/platform/migrate';
+import { applyMigrations } from '../../src-main/base/migration-runner';
 import { PLATFORM_MIGRATIONS } from '../../src-main/platform/migrations';
 import { runTenantctl } from '../support/cli';
 

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConsoleCore } from '../../src-main/core/console-core';
+import type { ConsoleCore } from '../../src-main/app/console-core';
 import { startHostServer, type HostServer } from '../../src-main/host/host-server';
 import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
 

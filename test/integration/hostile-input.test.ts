@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConsoleCore } from '../../src-main/core/console-core';
+import type { ConsoleCore } from '../../src-main/app/console-core';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
 import { adminClient, dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
 

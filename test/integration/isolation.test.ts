@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TenantCredentials } from '../../src-shared/contract/models';
-import type { ConsoleCore } from '../../src-main/core/console-core';
+import type { ConsoleCore } from '../../src-main/app/console-core';
 import { call, uniqueTenantInput } from '../support/core-calls';
 import { serverCases, useTestPlatform } from '../support/servers';
 import { tenantConnectError } from '../support/tenant-clients';

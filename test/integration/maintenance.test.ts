@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MaintenanceScheduler } from '../../src-main/jobs/maintenance-scheduler';
-import { LOCK_MAINTENANCE, LOCK_NAMESPACE } from '../../src-main/platform/migrate';
+import { LOCK_MAINTENANCE, LOCK_NAMESPACE } from '../../src-main/base/advisory-locks';
 import { call, uniqueTenantInput } from '../support/core-calls';
 import { embeddedTarget, tenantObjectsOnServer, useTestPlatform } from '../support/servers';
 

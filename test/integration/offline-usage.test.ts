@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelInput, ChannelName } from '../../src-shared/contract/channels';
-import { openConsoleCore, type ConsoleCore } from '../../src-main/core/console-core';
+import { openConsoleCore, type ConsoleCore } from '../../src-main/app/console-core';
 import { createSilentLogger } from '../../src-main/logging/logger';
 import { percentOfLimit } from '../../src-main/offline/usage-from-snapshot';
 import { EmbeddedCluster } from '../../src-main/postgres/embedded-cluster';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantCredentials } from '../../src-shared/contract/models';
-import type { ConsoleCore } from '../../src-main/core/console-core';
+import type { ConsoleCore } from '../../src-main/app/console-core';
 import { TENANT_SCHEMA_VERSION } from '../../src-main/tenant-schema/template';
 import { runTenantctl } from '../support/cli';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';

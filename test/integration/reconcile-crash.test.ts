@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConsoleCore } from '../../src-main/core/console-core';
+import type { ConsoleCore } from '../../src-main/app/console-core';
 import { PROVISION_STEPS } from '../../src-main/tenants/provision';
 import { beginOperation } from '../../src-main/tenants/journal';
 import { call, uniqueTenantInput } from '../support/core-calls';

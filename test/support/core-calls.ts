@@ -1,6 +1,6 @@
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../src-shared/contract/channels';
 import type { ContractError } from '../../src-shared/contract/errors';
-import type { ConsoleCore } from '../../src-main/core/console-core';
+import type { ConsoleCore } from '../../src-main/app/console-core';
 
 /** Calls a channel through the same dispatch every transport uses; throws on an error result. */
 export async function call<C extends ChannelName>(core: ConsoleCore, channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { LOCK_OPERATIONS } from '../../src-main/platform/migrate';
+import { LOCK_OPERATIONS } from '../../src-main/base/advisory-locks';
 
 /**
  * A SIGKILLed process's server sessions end a moment after the process does; until then

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { ChannelOutput } from '../../src-shared/contract/channels';
-import type { ConsoleCore } from '../../src-main/core/console-core';
+import type { ConsoleCore } from '../../src-main/app/console-core';
 import { call, uniqueTenantInput } from './core-calls';
 
 export type Provisioned = ChannelOutput<'tenants:create'>;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { openConsoleCore, type ConsoleCore } from '../../src-main/core/console-core';
+import { openConsoleCore, type ConsoleCore } from '../../src-main/app/console-core';
 import { createSilentLogger } from '../../src-main/logging/logger';
 import { clientConfig, endpointFromUrl } from '../../src-main/postgres/server-endpoint';
 import { adminClient, dropPlatformAndTenants } from './drop-platform';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import Stripe from 'stripe';
 import { ManualClock } from '../../src-main/billing/clock';
-import { openConsoleCore, type ConsoleCore } from '../../src-main/core/console-core';
+import { openConsoleCore, type ConsoleCore } from '../../src-main/app/console-core';
 import { createFileLogger } from '../../src-main/logging/logger';
 import { FileSecretStore } from '../../src-main/secrets/file-secret-store';
 import { startFakeStripe, type FakeStripe } from './fake-stripe/server';

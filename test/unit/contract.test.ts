@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { channels, CHANNEL_NAMES, isChannelName } from '../../src-shared/contract/channels';
 import { events, isEventName } from '../../src-shared/contract/events';
-import { createDispatch, type Handlers } from '../../src-main/core/dispatch';
-import { AppError } from '../../src-main/core/app-error';
+import { createDispatch } from '../../src-main/app/dispatch';
+import type { Handlers } from '../../src-main/base/handler-types';
+import { AppError } from '../../src-main/base/app-error';
 import { statusActionProblem } from '../../src-shared/domain/status';
 
 const silent = { error: () => undefined };

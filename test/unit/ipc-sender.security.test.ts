@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { CHANNEL_NAMES } from '../../src-shared/contract/channels';
 import { IPC_INVOKE_PREFIX } from '../../src-shared/contract/bridge';
 import type { Result } from '../../src-shared/contract/errors';
-import type { Dispatch } from '../../src-main/core/dispatch';
+import type { Dispatch } from '../../src-main/base/handler-types';
 import { registerContractIpc, type IpcMainLike } from '../../src-main/electron/ipc-main';
 import { describeSenderFrame, isTrustedIpcSender, isTrustedSenderFrame } from '../../src-main/electron/ipc-sender';
 

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { InvoiceLine, JobAction } from '../../../src-shared/contract/billing-models';
 import type { AuditEntry } from '../../audit/audit-log';
-import { isAppError } from '../../core/app-error';
+import { isAppError } from '../../base/app-error';
 import { inTransaction } from '../../postgres/pools';
 import type { BillingContext } from '../billing-context';
 import { readStoredBillingSettings } from '../billing-settings';

@@ -1,6 +1,6 @@
 import type { InvoiceDetail } from '../../../src-shared/contract/billing-models';
 import type { ChannelParsedInput } from '../../../src-shared/contract/channels';
-import { AppError } from '../../core/app-error';
+import { AppError } from '../../base/app-error';
 import { inTransaction } from '../../postgres/pools';
 import type { BillingContext } from '../billing-context';
 import { lockInvoice } from './invoice-queries';

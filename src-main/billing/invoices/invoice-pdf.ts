@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InvoiceDetail, InvoicePdf } from '../../../src-shared/contract/billing-models';
-import { AppError } from '../../core/app-error';
+import { AppError } from '../../base/app-error';
 import { createAtomicFile } from '../../backup/atomic-file';
 import type { BillingContext } from '../billing-context';
 import { readStoredBillingSettings } from '../billing-settings';

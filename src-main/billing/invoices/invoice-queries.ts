@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { InvoiceDetail, InvoicePage } from '../../../src-shared/contract/billing-models';
 import type { ChannelParsedInput } from '../../../src-shared/contract/channels';
-import { AppError } from '../../core/app-error';
+import { AppError } from '../../base/app-error';
 import { findTenantRow } from '../../tenants/tenant-queries';
 import type { BillingContext } from '../billing-context';
 import { findInvoiceRow, INVOICE_SELECT, loadInvoiceDetail, toInvoiceSummary, type InvoiceRow } from './invoice-rows';

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { JobAction } from '../../../src-shared/contract/billing-models';
-import { isAppError } from '../../core/app-error';
+import { isAppError } from '../../base/app-error';
 import type { BillingContext } from '../billing-context';
 
 export interface JobError {

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { JobAction, JobRunReport, JobRunSummary } from '../../../src-shared/contract/billing-models';
-import { LOCK_BILLING_JOBS, LOCK_NAMESPACE } from '../../platform/migrate';
+import { LOCK_BILLING_JOBS, LOCK_NAMESPACE } from '../../base/advisory-locks';
 import type { BillingContext } from '../billing-context';
 import { readStoredBillingSettings } from '../billing-settings';
 import { generateDueInvoices } from '../invoices/invoice-service';

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { GraceReason } from '../../../src-shared/contract/billing-models';
-import { AppError } from '../../core/app-error';
+import { AppError } from '../../base/app-error';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Notice, NoticeKind } from '../../../src-shared/contract/billing-models';
 import type { ChannelParsedInput } from '../../../src-shared/contract/channels';
-import { AppError } from '../../core/app-error';
+import { AppError } from '../../base/app-error';
 import { getTenantRow } from '../../tenants/tenant-queries';
 import type { BillingContext } from '../billing-context';
 import { readStoredBillingSettings } from '../billing-settings';

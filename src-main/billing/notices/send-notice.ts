@@ -1,5 +1,5 @@
 import type { NoticeKind } from '../../../src-shared/contract/billing-models';
-import { isAppError } from '../../core/app-error';
+import { isAppError } from '../../base/app-error';
 import type { BillingContext } from '../billing-context';
 import { readStoredBillingSettings } from '../billing-settings';
 import { messageIdFor, openMailer, SMTP_NOT_CONFIGURED, type Mailer } from './mailer';

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { AppError } from '../../core/app-error';
+import { AppError } from '../../base/app-error';
 import { SECRET_STRIPE_KEY, type BillingContext } from '../billing-context';
 import { readStoredBillingSettings } from '../billing-settings';
 

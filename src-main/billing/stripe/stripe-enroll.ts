@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { JobAction } from '../../../src-shared/contract/billing-models';
-import { AppError } from '../../core/app-error';
+import { AppError } from '../../base/app-error';
 import type { BillingContext } from '../billing-context';
 import { ensureStripePrice, isStripeBillable } from './stripe-catalog';
 import { stripeCall, stripeClient, unixSeconds } from './stripe-client';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
 import type { ProrationBehavior } from '../../../src-shared/contract/billing-models';
-import { AppError } from '../../core/app-error';
+import { AppError } from '../../base/app-error';
 import type { BillingContext } from '../billing-context';
 import { ensureStripePrice } from './stripe-catalog';
 import { stripeCall, stripeClient, unixSeconds } from './stripe-client';

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { AppError } from '../../core/app-error';
+import { AppError } from '../../base/app-error';
 import { SECRET_STRIPE_WEBHOOK, type BillingContext } from '../billing-context';
 import { applyStripeEvent } from './stripe-apply-event';
 import { isStripeError, stripeClient } from './stripe-client';

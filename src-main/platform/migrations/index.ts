@@ -1,3 +1,4 @@
+import type { Migration } from '../../base/migration-runner';
 import { sql as registry } from './001-registry';
 import { sql as plansLimits } from './002-plans-limits';
 import { sql as usage } from './003-usage';
@@ -6,11 +7,6 @@ import { sql as backups } from './005-backups';
 import { sql as billing } from './006-billing';
 import { sql as billingSuspensionIntent } from './007-billing-suspension-intent';
 
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-}
 
 /** Platform database migrations, in order. Never edit a shipped one: add the next. */
 export const PLATFORM_MIGRATIONS: readonly Migration[] = [

@@ -1,4 +1,4 @@
-import type { Migration } from '../../platform/migrations';
+import type { Migration } from '../../base/migration-runner';
 import { sql as erpBaseline } from './001-erp-baseline';
 import { sql as erpCore } from './002-erp-core';
 import { sql as limits } from './003-limits';

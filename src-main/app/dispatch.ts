@@ -1,29 +1,10 @@
 import { z } from 'zod';
-import {
-  channels,
-  isChannelName,
-  type ChannelName,
-  type ChannelOutput,
-  type ChannelParsedInput,
-} from '../../src-shared/contract/channels';
+import { channels, isChannelName, type ChannelName } from '../../src-shared/contract/channels';
 import type { ContractError, Result } from '../../src-shared/contract/errors';
-import { isAppError } from './app-error';
+import { isAppError } from '../base/app-error';
+import type { CallContext, Dispatch, Handler, Handlers } from '../base/handler-types';
 import { isConnectionFailure } from '../postgres/errors';
 import { tenantOfCall, type CallAuditor } from '../audit/audited-call';
-
-export interface CallContext {
-  /** Where the call came from, for logs and (later) the audit trail. */
-  readonly origin: 'ipc' | 'host' | 'cli' | 'test';
-}
-
-export type Handler<C extends ChannelName> = (
-  input: ChannelParsedInput<C>,
-  context: CallContext,
-) => Promise<ChannelOutput<C>>;
-
-export type Handlers = { readonly [C in ChannelName]: Handler<C> };
-
-export type Dispatch = (channel: unknown, rawInput: unknown, context: CallContext) => Promise<Result<unknown>>;
 
 export interface DispatchLogger {
   error(details: Record<string, unknown>, message: string): void;

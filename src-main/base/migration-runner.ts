@@ -1,17 +1,12 @@
 import type pg from 'pg';
-import type { Migration } from './migrations';
+import { LOCK_NAMESPACE, LOCK_PLATFORM_MIGRATIONS } from './advisory-locks';
 
-// Advisory lock keys (namespace, key): one per kind of cluster-wide exclusive work.
-export const LOCK_NAMESPACE = 0x7c01;
-export const LOCK_PLATFORM_MIGRATIONS = 1;
-export const LOCK_TEMPLATE_BUILD = 2;
-export const LOCK_PLATFORM_BOOTSTRAP = 3;
-/** Usage collection: one run at a time across every console on this platform database. */
-export const LOCK_USAGE_COLLECTION = 10;
-export const LOCK_MAINTENANCE = 11;
-/** One billing lifecycle run at a time across every console and `tenantctl jobs run`. */
-export const LOCK_BILLING_JOBS = 12;
-export const LOCK_OPERATIONS = 0x7c02;
+/** One numbered migration: the platform database and every tenant database use the same runner. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
 
 /**
  * Applies pending migrations exactly once, under an advisory lock: two consoles starting

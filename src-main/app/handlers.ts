@@ -15,7 +15,7 @@ import {
 } from '../tenants/tenant-queries';
 import { createUsageHandlers } from '../usage/usage-handlers';
 import type { UsageService } from '../usage/usage-service';
-import type { Handlers } from './dispatch';
+import type { Handlers } from '../base/handler-types';
 import { createAuditHandlers } from '../audit/audit-handlers';
 import type { AuditService } from '../audit/audit-service';
 import { createPlanHandlers } from '../plans/plan-handlers';

@@ -1,0 +1,15 @@
+// Advisory lock keys (namespace, key): one per kind of cluster-wide exclusive work. All of
+// them live here so two capabilities can never pick the same pair by accident.
+export const LOCK_NAMESPACE = 0x7c01;
+export const LOCK_PLATFORM_MIGRATIONS = 1;
+export const LOCK_TEMPLATE_BUILD = 2;
+export const LOCK_PLATFORM_BOOTSTRAP = 3;
+/** Usage collection: one run at a time across every console on this platform database. */
+export const LOCK_USAGE_COLLECTION = 10;
+export const LOCK_MAINTENANCE = 11;
+/** One billing lifecycle run at a time across every console and `tenantctl jobs run`. */
+export const LOCK_BILLING_JOBS = 12;
+/** Journaled operations: (LOCK_OPERATIONS, operation's lock_key), held by the operation's owner. */
+export const LOCK_OPERATIONS = 0x7c02;
+/** Audit push: (LOCK_AUDIT_PUSH, hashtext(console id)), one pusher per console installation. */
+export const LOCK_AUDIT_PUSH = 0x7c0a;
