@@ -10,12 +10,11 @@ import { BillingPage } from './features/billing/BillingPage';
 export interface PageDefinition {
   readonly name: string;
   readonly label: string;
-  /** Shown under the label (console pages) or in the "coming soon" tooltip. */
+  /** Shown under the label for console pages (and kept as the page's one-line summary). */
   readonly description: string;
   readonly icon: Icon;
   readonly section: 'operations' | 'console';
-  /** null: listed in the navbar as "coming soon", not yet openable. */
-  readonly component: ComponentType | null;
+  readonly component: ComponentType;
 }
 
 /**

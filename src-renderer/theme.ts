@@ -1,6 +1,6 @@
 import { createTheme, localStorageColorSchemeManager, type MantineColorsTuple } from '@mantine/core';
 
-export const COLOR_SCHEME_STORAGE_KEY = 'tenant-console:color-scheme';
+const COLOR_SCHEME_STORAGE_KEY = 'tenant-console:color-scheme';
 export const colorSchemeManager = localStorageColorSchemeManager({ key: COLOR_SCHEME_STORAGE_KEY });
 
 // A slate-leaning indigo: calm for an operator's all-day tool, distinct from every badge colour.

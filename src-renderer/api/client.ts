@@ -10,7 +10,7 @@ import { HttpTransport } from './http-transport';
  * The renderer's one way to reach main: typed from the contract, whichever transport carries it
  * (the Electron preload bridge, or host-mode HTTP in a browser).
  */
-export interface ApiClient {
+interface ApiClient {
   readonly transport: 'preload' | 'http';
   /** The raw Result, for callers that treat a failure as data. */
   invoke<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<Result<ChannelOutput<C>>>;
@@ -21,7 +21,7 @@ export interface ApiClient {
   onReconnect(listener: () => void): () => void;
 }
 
-export function createApiClient(bridge: ConsoleBridge & Partial<Pick<HttpTransport, 'onReconnect'>>, transport: ApiClient['transport']): ApiClient {
+function createApiClient(bridge: ConsoleBridge & Partial<Pick<HttpTransport, 'onReconnect'>>, transport: ApiClient['transport']): ApiClient {
   return {
     transport,
     invoke: (channel, input) => bridge.invoke(channel, input),

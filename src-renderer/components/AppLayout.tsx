@@ -90,34 +90,13 @@ function PageLink({
   onOpen: (page: PageName) => void;
   withDescription?: boolean;
 }) {
-  const icon = <entry.icon size={18} stroke={1.6} />;
-  if (!entry.component) {
-    return (
-      <Tooltip label={`${entry.description} — coming soon`} position="right">
-        <Box data-testid={`nav-${entry.name}`}>
-          <NavLink
-            disabled
-            label={entry.label}
-            leftSection={icon}
-            rightSection={
-              <Badge size="xs" variant="default" radius="sm">
-                Soon
-              </Badge>
-            }
-            className={classes.link}
-            aria-disabled
-          />
-        </Box>
-      </Tooltip>
-    );
-  }
   return (
     <NavLink
       component="button"
       active={active}
       label={entry.label}
       description={withDescription ? entry.description : undefined}
-      leftSection={icon}
+      leftSection={<entry.icon size={18} stroke={1.6} />}
       variant="light"
       aria-current={active ? 'page' : undefined}
       className={classes.link}

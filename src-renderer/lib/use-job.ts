@@ -3,7 +3,7 @@ import type { EventPayload } from '../../src-shared/contract/events';
 import { api } from '../api/client';
 import { newRequestId } from './request-id';
 
-export type JobProgressEvent = EventPayload<'job:progress'>;
+type JobProgressEvent = EventPayload<'job:progress'>;
 
 export interface JobHandle {
   /** The running job's request id (null when idle). */

@@ -3,7 +3,7 @@ import type { AuditEvent, AuditSource, AuditStatus, AuditVerifyResult } from '..
 import type { ChannelInput } from '../../src-shared/contract/channels';
 import { api } from '../api/client';
 import { errorMessage } from '../api/api-error';
-import type { LoadStatus } from './reference-store';
+import { createLoader, latestRequest, type LoadStatus } from '../lib/latest-request';
 
 export interface AuditFilterValues {
   readonly tenant: string;
@@ -20,7 +20,7 @@ export interface AuditFilterValues {
 export const EMPTY_AUDIT_FILTERS: AuditFilterValues = { tenant: '', operator: '', action: '', outcome: '', since: '', until: '', search: '' };
 
 /** Rows fetched per keyset page: small enough to answer fast, large enough for a fling of the wheel. */
-export const AUDIT_PAGE_SIZE = 200;
+const AUDIT_PAGE_SIZE = 200;
 
 function localToIso(value: string): string | undefined {
   if (!value) return undefined;
@@ -67,82 +67,72 @@ interface AuditState {
   runVerify(): Promise<void>;
 }
 
-let latestRequest = 0;
+export const useAuditStore = create<AuditState>()((set, get) => {
+  // A new source or filter supersedes the load (and the next page) in flight.
+  const firstPage = createLoader({
+    fetch: () => api().call('audit:list', { ...auditQuery(get().source, get().filters), limit: AUDIT_PAGE_SIZE, includeTotal: true }),
+    ready: (page) => ({ rows: page.rows, total: page.total, nextCursor: page.nextCursor, loadingMore: false }),
+    failed: () => ({ rows: [], total: null, nextCursor: null, loadingMore: false }),
+    set,
+  });
+  // Polled every few seconds: a slow answer must not overwrite a newer one.
+  const outboxStatus = latestRequest();
 
-export const useAuditStore = create<AuditState>()((set, get) => ({
-  source: 'fleet',
-  filters: EMPTY_AUDIT_FILTERS,
-  rows: [],
-  total: null,
-  nextCursor: null,
-  status: 'idle',
-  loadingMore: false,
-  error: null,
-  selected: null,
-  outbox: null,
-  verify: { running: false, result: null, error: null },
+  return {
+    source: 'fleet',
+    filters: EMPTY_AUDIT_FILTERS,
+    rows: [],
+    total: null,
+    nextCursor: null,
+    status: 'idle',
+    loadingMore: false,
+    error: null,
+    selected: null,
+    outbox: null,
+    verify: { running: false, result: null, error: null },
 
-  setSource(source) {
-    if (source === get().source) return;
-    set({ source });
-    void get().load();
-  },
-  setFilters(patch) {
-    set((state) => ({ filters: { ...state.filters, ...patch } }));
-    void get().load();
-  },
-  clearFilters() {
-    set({ filters: EMPTY_AUDIT_FILTERS });
-    void get().load();
-  },
+    setSource(source) {
+      if (source === get().source) return;
+      set({ source });
+      void firstPage.load();
+    },
+    setFilters(patch) {
+      set((state) => ({ filters: { ...state.filters, ...patch } }));
+      void firstPage.load();
+    },
+    clearFilters() {
+      set({ filters: EMPTY_AUDIT_FILTERS });
+      void firstPage.load();
+    },
 
-  async load() {
-    const request = ++latestRequest;
-    const { source, filters } = get();
-    set({ status: 'loading', error: null });
-    try {
-      const page = await api().call('audit:list', { ...auditQuery(source, filters), limit: AUDIT_PAGE_SIZE, includeTotal: true });
-      if (request !== latestRequest) return;
-      set({ rows: page.rows, total: page.total, nextCursor: page.nextCursor, status: 'ready', loadingMore: false });
-    } catch (error) {
-      if (request !== latestRequest) return;
-      set({ rows: [], total: null, nextCursor: null, status: 'error', error: errorMessage(error), loadingMore: false });
-    }
-  },
+    load: () => firstPage.load(),
 
-  async loadMore() {
-    const { nextCursor, loadingMore, status, source, filters } = get();
-    if (!nextCursor || loadingMore || status !== 'ready') return;
-    const request = latestRequest;
-    set({ loadingMore: true });
-    try {
-      const page = await api().call('audit:list', { ...auditQuery(source, filters), cursor: nextCursor, limit: AUDIT_PAGE_SIZE });
-      if (request !== latestRequest) return;
-      set((state) => ({ rows: [...state.rows, ...page.rows], nextCursor: page.nextCursor, loadingMore: false }));
-    } catch (error) {
-      if (request !== latestRequest) return;
-      set({ loadingMore: false, error: errorMessage(error) });
-    }
-  },
+    async loadMore() {
+      const { nextCursor, loadingMore, status, source, filters } = get();
+      if (!nextCursor || loadingMore || status !== 'ready') return;
+      set({ loadingMore: true });
+      const outcome = await firstPage.join(() => api().call('audit:list', { ...auditQuery(source, filters), cursor: nextCursor, limit: AUDIT_PAGE_SIZE }));
+      if (outcome.stale) return;
+      if (outcome.ok) set((state) => ({ rows: [...state.rows, ...outcome.value.rows], nextCursor: outcome.value.nextCursor, loadingMore: false }));
+      else set({ loadingMore: false, error: outcome.message });
+    },
 
-  select(selected) {
-    set({ selected });
-  },
+    select(selected) {
+      set({ selected });
+    },
 
-  async loadOutbox() {
-    try {
-      set({ outbox: await api().call('audit:status', {}) });
-    } catch {
-      set({ outbox: null });
-    }
-  },
+    async loadOutbox() {
+      const outcome = await outboxStatus.run(() => api().call('audit:status', {}));
+      if (!outcome.stale) set({ outbox: outcome.ok ? outcome.value : null });
+    },
 
-  async runVerify() {
-    set({ verify: { running: true, result: null, error: null } });
-    try {
-      set({ verify: { running: false, result: await api().call('audit:verify', {}), error: null } });
-    } catch (error) {
-      set({ verify: { running: false, result: null, error: errorMessage(error) } });
-    }
-  },
-}));
+    async runVerify() {
+      set({ verify: { running: true, result: null, error: null } });
+      try {
+        set({ verify: { running: false, result: await api().call('audit:verify', {}), error: null } });
+      } catch (error) {
+        set({ verify: { running: false, result: null, error: errorMessage(error) } });
+      }
+    },
+  };
+});

@@ -1,8 +1,7 @@
 import { create } from 'zustand';
 import type { Backup } from '../../src-shared/contract/backup-models';
 import { api } from '../api/client';
-import { errorMessage } from '../api/api-error';
-import type { LoadStatus } from './reference-store';
+import { createLoader, type LoadStatus } from '../lib/latest-request';
 
 interface BackupsState {
   readonly tenantCode: string | null;
@@ -15,28 +14,24 @@ interface BackupsState {
   refresh(): Promise<void>;
 }
 
-let latest = 0;
-
 export const useBackupsStore = create<BackupsState>()((set, get) => {
-  async function fetchList(tenantCode: string, quiet: boolean): Promise<void> {
-    const request = ++latest;
-    if (!quiet) set({ tenantCode, status: 'loading', error: null, backups: get().tenantCode === tenantCode ? get().backups : [] });
-    try {
-      const backups = await api().call('backups:list', { ref: tenantCode, limit: 200 });
-      if (request === latest) set({ tenantCode, backups, status: 'ready', error: null });
-    } catch (error) {
-      if (request === latest) set({ tenantCode, status: 'error', error: errorMessage(error) });
-    }
-  }
+  const list = createLoader({
+    fetch: () => api().call('backups:list', { ref: get().tenantCode ?? '', limit: 200 }),
+    ready: (backups) => ({ backups }),
+    set,
+  });
   return {
     tenantCode: null,
     backups: [],
     status: 'idle',
     error: null,
-    load: (tenantCode) => fetchList(tenantCode, false),
+    load(tenantCode) {
+      // Another tenant's backups are not shown while this one's load.
+      if (get().tenantCode !== tenantCode) set({ tenantCode, backups: [] });
+      return list.load();
+    },
     refresh: async () => {
-      const code = get().tenantCode;
-      if (code) await fetchList(code, true);
+      if (get().tenantCode) await list.load({ quiet: true });
     },
   };
 });

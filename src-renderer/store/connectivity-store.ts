@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { ConsoleStatus } from '../../src-shared/contract/offline-models';
 import { api } from '../api/client';
+import { latestRequest } from '../lib/latest-request';
 
 interface ConnectivityState {
   /** Null until the first answer: the console is then assumed online. */
@@ -9,36 +10,30 @@ interface ConnectivityState {
   apply(status: ConsoleStatus): void;
 }
 
-type Listener = (now: ConsoleStatus, before: ConsoleStatus | null) => void;
-const listeners = new Set<Listener>();
+const latest = latestRequest();
 
-/** Whether the platform database answers, and whether an imported snapshot is under review. */
-export const useConnectivityStore = create<ConnectivityState>()((set, get) => ({
+/**
+ * Whether the platform database answers, and whether an imported snapshot is under review.
+ * What a change makes stale is the invalidation table's business (see connectivityTrigger).
+ */
+export const useConnectivityStore = create<ConnectivityState>()((set) => ({
   status: null,
   async load() {
-    try {
-      get().apply(await api().call('console:status', {}));
-    } catch {
-      // The transport itself is down (host mode stopped): the load-error panels say so.
-    }
+    // A failure means the transport itself is down (host mode stopped): the load-error panels say so.
+    const outcome = await latest.run(() => api().call('console:status', {}));
+    if (!outcome.stale && outcome.ok) set({ status: outcome.value });
   },
   apply(status) {
-    const before = get().status;
+    // Main's pushed status is newer than an answer still on its way.
+    latest.drop();
     set({ status });
-    for (const listener of listeners) listener(status, before);
   },
 }));
 
-/** Called on every change: the views reload when the database answers again or a review starts/ends. */
-export function onConnectivityChange(listener: Listener): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
-
-export const OFFLINE_ACTION_REASON = 'Offline — the platform database is not answering; this action needs it.';
+const OFFLINE_ACTION_REASON = 'Offline — the platform database is not answering; this action needs it.';
 
 /** Why actions that change the platform are unavailable now (shown in their tooltip), or null. */
-export function actionBlockReason(status: ConsoleStatus | null): string | null {
+function actionBlockReason(status: ConsoleStatus | null): string | null {
   if (!status) return null;
   if (status.review) return `Reviewing a snapshot from ${status.review.consoleLabel} — read-only. Close the review to make changes.`;
   if (!status.online) return OFFLINE_ACTION_REASON;

@@ -1,13 +1,9 @@
 import { create } from 'zustand';
 import type { FleetMigrateReport, FleetStatus, PlanVersion } from '../../src-shared/contract/plan-models';
 import { api } from '../api/client';
-import { errorMessage } from '../api/api-error';
+import { createLoader, type LoadStatus } from '../lib/latest-request';
 import { notifyError, notifySuccess } from '../lib/notify';
 import { newRequestId } from '../lib/request-id';
-import type { LoadStatus } from './reference-store';
-import { useReferenceStore } from './reference-store';
-import { useTenantsStore } from './tenants-store';
-import { useUsageStore } from './usage-store';
 
 /** One plan: its current version first, then the older (grandfathered) ones. */
 export interface PlanFamily {
@@ -34,15 +30,13 @@ interface PlansState {
   readonly migrating: MigrateProgress | null;
   /** The last run's report (failures stay listed until the next run). */
   readonly lastMigration: FleetMigrateReport | null;
+  /** The catalog, and the fleet's tenant-schema status beside it. */
   load(): Promise<void>;
-  loadFleet(): Promise<void>;
-  /** After an edit or a move: this page, the plan pickers, the tenants list and usage follow. */
-  changed(): void;
   migrate(): Promise<void>;
 }
 
 /** Groups plans:catalog (catalog order, newest version first within a plan) by plan code. */
-export function groupCatalog(catalog: readonly PlanVersion[]): PlanFamily[] {
+function groupCatalog(catalog: readonly PlanVersion[]): PlanFamily[] {
   const byCode = new Map<string, PlanVersion[]>();
   for (const version of catalog) byCode.set(version.code, [...(byCode.get(version.code) ?? []), version]);
   return [...byCode.entries()].flatMap(([code, versions]) => {
@@ -53,65 +47,55 @@ export function groupCatalog(catalog: readonly PlanVersion[]): PlanFamily[] {
   });
 }
 
-let latestLoad = 0;
+export const usePlansStore = create<PlansState>()((set, get) => {
+  const catalog = createLoader({
+    fetch: () => api().call('plans:catalog', {}),
+    ready: (versions) => ({ families: groupCatalog(versions) }),
+    set,
+  });
+  // The fleet card keeps its figures and error through a reload (quiet loads); it has no status of its own.
+  const fleet = createLoader({
+    fetch: () => api().call('fleet:status', {}),
+    ready: (status) => ({ fleet: status }),
+    set: ({ error, status: _status, ...patch }) => set({ ...patch, fleetError: error }),
+  });
 
-export const usePlansStore = create<PlansState>()((set, get) => ({
-  families: [],
-  status: 'idle',
-  error: null,
-  fleet: null,
-  fleetError: null,
-  migrating: null,
-  lastMigration: null,
+  return {
+    families: [],
+    status: 'idle',
+    error: null,
+    fleet: null,
+    fleetError: null,
+    migrating: null,
+    lastMigration: null,
 
-  async load() {
-    const request = ++latestLoad;
-    set({ status: 'loading', error: null });
-    void get().loadFleet();
-    try {
-      const catalog = await api().call('plans:catalog', {});
-      if (request === latestLoad) set({ families: groupCatalog(catalog), status: 'ready' });
-    } catch (error) {
-      if (request === latestLoad) set({ status: 'error', error: errorMessage(error) });
-    }
-  },
+    load() {
+      void fleet.load({ quiet: true });
+      return catalog.load();
+    },
 
-  async loadFleet() {
-    try {
-      set({ fleet: await api().call('fleet:status', {}), fleetError: null });
-    } catch (error) {
-      set({ fleetError: errorMessage(error) });
-    }
-  },
-
-  changed() {
-    void get().load();
-    void useReferenceStore.getState().load();
-    useTenantsStore.getState().refreshSoon();
-    useUsageStore.getState().refreshIfLoaded();
-  },
-
-  async migrate() {
-    if (get().migrating) return;
-    const requestId = newRequestId();
-    set({ migrating: { done: 0, total: get().fleet?.behind ?? 0, message: 'Starting…', failed: 0 }, lastMigration: null });
-    const off = api().subscribe('job:progress', (event) => {
-      if (event.requestId !== requestId) return;
-      const failed = (get().migrating?.failed ?? 0) + (event.step === 'failed' ? 1 : 0);
-      set({ migrating: { done: event.stepIndex, total: event.stepCount, message: event.message, failed } });
-    });
-    try {
-      const report = await api().call('fleet:migrate', { requestId });
-      set({ lastMigration: report });
-      if (report.failed.length === 0) {
-        notifySuccess('Tenant schema up to date', `${report.migrated.length} migrated to v${report.schemaVersion}; ${report.upToDate} already were.`);
+    async migrate() {
+      if (get().migrating) return;
+      const requestId = newRequestId();
+      set({ migrating: { done: 0, total: get().fleet?.behind ?? 0, message: 'Starting…', failed: 0 }, lastMigration: null });
+      const off = api().subscribe('job:progress', (event) => {
+        if (event.requestId !== requestId) return;
+        const failed = (get().migrating?.failed ?? 0) + (event.step === 'failed' ? 1 : 0);
+        set({ migrating: { done: event.stepIndex, total: event.stepCount, message: event.message, failed } });
+      });
+      try {
+        const report = await api().call('fleet:migrate', { requestId });
+        set({ lastMigration: report });
+        if (report.failed.length === 0) {
+          notifySuccess('Tenant schema up to date', `${report.migrated.length} migrated to v${report.schemaVersion}; ${report.upToDate} already were.`);
+        }
+      } catch (error) {
+        notifyError('Tenant-schema migrations could not run', error);
+      } finally {
+        off();
+        set({ migrating: null });
+        void fleet.load({ quiet: true });
       }
-    } catch (error) {
-      notifyError('Tenant-schema migrations could not run', error);
-    } finally {
-      off();
-      set({ migrating: null });
-      void get().loadFleet();
-    }
-  },
-}));
+    },
+  };
+});

@@ -1,9 +1,7 @@
 import { create } from 'zustand';
 import type { AppInfo, Plan, Settings } from '../../src-shared/contract/models';
 import { api } from '../api/client';
-import { errorMessage } from '../api/api-error';
-
-export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+import { createLoader, type LoadStatus } from '../lib/latest-request';
 
 /** What every screen needs to label things: plans, settings (the base domain), app info. */
 interface ReferenceState {
@@ -20,39 +18,37 @@ interface ReferenceState {
   setSettings(settings: Settings): void;
 }
 
-export const useReferenceStore = create<ReferenceState>()((set, get) => ({
-  plans: [],
-  settings: null,
-  appInfo: null,
-  appInfoError: null,
-  status: 'idle',
-  error: null,
+export const useReferenceStore = create<ReferenceState>()((set) => {
+  const reference = createLoader({
+    fetch: () => Promise.all([api().call('plans:list', {}), api().call('settings:get', {})]),
+    ready: ([plans, settings]) => ({ plans, settings }),
+    set,
+  });
+  // App info is decoration (the header's server badge): its own load, so its failure blocks nothing.
+  const appInfo = createLoader({
+    fetch: () => api().call('app:info', {}),
+    ready: (info) => ({ appInfo: info }),
+    set: ({ error, status: _status, ...patch }) => set({ ...patch, appInfoError: error }),
+  });
 
-  async load() {
-    set({ status: 'loading', error: null });
-    // App info is decoration (the header's server badge): its failure must not block the screen.
-    void get().loadAppInfo();
-    try {
-      const [plans, settings] = await Promise.all([api().call('plans:list', {}), api().call('settings:get', {})]);
-      set({ plans, settings, status: 'ready' });
-    } catch (error) {
-      set({ status: 'error', error: errorMessage(error) });
-    }
-  },
+  return {
+    plans: [],
+    settings: null,
+    appInfo: null,
+    appInfoError: null,
+    status: 'idle',
+    error: null,
 
-  async loadAppInfo() {
-    set({ appInfoError: null });
-    try {
-      set({ appInfo: await api().call('app:info', {}) });
-    } catch (error) {
-      set({ appInfoError: errorMessage(error) });
-    }
-  },
-
-  setSettings(settings) {
-    set({ settings });
-  },
-}));
+    load() {
+      void appInfo.load();
+      return reference.load();
+    },
+    loadAppInfo: () => appInfo.load(),
+    setSettings(settings) {
+      set({ settings });
+    },
+  };
+});
 
 export function planByCode(plans: readonly Plan[], code: string): Plan | undefined {
   return plans.find((plan) => plan.code === code);

@@ -1,8 +1,7 @@
 import { create } from 'zustand';
 import type { TenantOperation } from '../../src-shared/contract/models';
 import { api } from '../api/client';
-import { errorMessage } from '../api/api-error';
-import type { LoadStatus } from './reference-store';
+import { createLoader, type LoadStatus } from '../lib/latest-request';
 
 /** How many journal entries the drawer shows, newest first. */
 export const ACTIVITY_LIMIT = 20;
@@ -22,21 +21,13 @@ interface TenantActivityState {
   clear(): void;
 }
 
-// Only the answer to the latest request is applied: switching tenants never shows stale entries.
-let latestRequest = 0;
-
 export const useTenantActivityStore = create<TenantActivityState>()((set, get) => {
-  async function fetchEntries(code: string): Promise<void> {
-    const request = ++latestRequest;
-    try {
-      const entries = await api().call('tenants:operations', { ref: code, limit: ACTIVITY_LIMIT });
-      if (request !== latestRequest || get().tenantCode !== code) return;
-      set({ entries, status: 'ready', error: null });
-    } catch (error) {
-      if (request !== latestRequest || get().tenantCode !== code) return;
-      set({ status: 'error', error: errorMessage(error) });
-    }
-  }
+  // Only the answer to the latest request is applied: switching tenants never shows stale entries.
+  const journal = createLoader({
+    fetch: () => api().call('tenants:operations', { ref: get().tenantCode ?? '', limit: ACTIVITY_LIMIT }),
+    ready: (entries) => ({ entries }),
+    set,
+  });
 
   return {
     tenantCode: null,
@@ -45,18 +36,14 @@ export const useTenantActivityStore = create<TenantActivityState>()((set, get) =
     error: null,
 
     load(tenantCode) {
-      const same = get().tenantCode === tenantCode;
-      set({ tenantCode, status: 'loading', error: null, entries: same ? get().entries : null });
-      void fetchEntries(tenantCode);
+      if (get().tenantCode !== tenantCode) set({ tenantCode, entries: null });
+      void journal.load();
     },
     refresh() {
-      const code = get().tenantCode;
-      if (!code) return;
-      set({ status: 'loading' });
-      void fetchEntries(code);
+      if (get().tenantCode) void journal.load();
     },
     clear() {
-      latestRequest++;
+      journal.cancel();
       set({ tenantCode: null, entries: null, status: 'idle', error: null });
     },
   };

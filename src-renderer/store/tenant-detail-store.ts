@@ -1,14 +1,11 @@
 import { create } from 'zustand';
-import type { EventPayload } from '../../src-shared/contract/events';
 import type { TenantDetail } from '../../src-shared/contract/models';
 import type { StatusAction } from '../../src-shared/domain/status';
 import { api } from '../api/client';
 import { errorMessage, isApiError } from '../api/api-error';
+import { createLoader, type LoadStatus } from '../lib/latest-request';
 import { notifyError, notifySuccess } from '../lib/notify';
-import type { LoadStatus } from './reference-store';
-import { useBackupsStore } from './backups-store';
-import { useTenantActivityStore } from './tenant-activity-store';
-import { useTenantsStore } from './tenants-store';
+import { invalidate } from './invalidation';
 
 /** How a status action ended: the modal closes on 'done' and 'conflict', stays open on 'failed'. */
 export type ActionOutcome = 'done' | 'conflict' | 'failed';
@@ -40,10 +37,13 @@ interface TenantDetailState {
   open(tenantCode: string): void;
   close(): void;
   reload(): Promise<void>;
+  /** Main's answer to a change made here (a plan change): shown without another round trip. */
+  show(detail: TenantDetail): void;
   suspend(reason: string, options?: BackupFirstOptions): Promise<ActionOutcome>;
   activate(): Promise<ActionOutcome>;
   cancel(reason: string | undefined, options?: BackupFirstOptions): Promise<ActionOutcome>;
-  onTenantChanged(event: EventPayload<'tenant:changed'>): void;
+  /** Another window (or main) changed a tenant: reload it quietly if it is the one shown, at a newer version. */
+  onTenantChanged(event: { readonly tenantCode: string; readonly version: number }): void;
 }
 
 const PAST: Readonly<Record<StatusAction, string>> = {
@@ -52,49 +52,38 @@ const PAST: Readonly<Record<StatusAction, string>> = {
   cancel: 'cancelled',
 };
 
-let latestRequest = 0;
-
 export const useTenantDetailStore = create<TenantDetailState>()((set, get) => {
-  async function fetchDetail(code: string, quiet: boolean): Promise<void> {
-    const request = ++latestRequest;
-    if (!quiet) set({ status: 'loading', error: null });
-    try {
-      const detail = await api().call('tenants:get', { ref: code });
-      if (request !== latestRequest || get().selectedCode !== code) return;
-      set({ detail, status: 'ready', error: null });
-    } catch (error) {
-      if (request !== latestRequest || get().selectedCode !== code) return;
-      set({ status: 'error', error: errorMessage(error) });
-    }
-  }
+  // Only the answer to the latest request is applied; closing the drawer drops the one in flight.
+  const tenant = createLoader({
+    fetch: () => api().call('tenants:get', { ref: get().selectedCode ?? '' }),
+    ready: (detail) => ({ detail }),
+    set,
+  });
 
   async function runAction(action: StatusAction, call: (tenant: TenantDetail) => Promise<TenantDetail>): Promise<ActionOutcome> {
-    const tenant = get().detail;
-    if (!tenant || get().busyAction) return 'failed';
+    const shown = get().detail;
+    if (!shown || get().busyAction) return 'failed';
     set({ busyAction: action, lastFailure: null });
     try {
-      const updated: TenantDetail & { backup?: { backupId: string | null; overriddenFailure: string | null } } = await call(tenant);
-      if (get().selectedCode === tenant.tenantCode) set({ detail: updated, status: 'ready' });
+      const updated: TenantDetail & { backup?: { backupId: string | null; overriddenFailure: string | null } } = await call(shown);
+      if (get().selectedCode === shown.tenantCode) set({ detail: updated, status: 'ready' });
       const backupNote = updated.backup?.backupId ? ' A verified backup was made first.' : updated.backup?.overriddenFailure ? ' No backup was made (overridden).' : '';
       notifySuccess(`Tenant ${PAST[action]}`, `${updated.companyName} (${updated.tenantCode}) is now ${updated.status}.${backupNote}`);
-      useTenantsStore.getState().refreshSoon();
       return 'done';
     } catch (error) {
       if (isApiError(error) && error.code === 'CONFLICT') {
         // Someone else changed the tenant: show main's message and the tenant as it is now.
-        notifyError(`Could not ${action} ${tenant.tenantCode}`, error);
-        await fetchDetail(tenant.tenantCode, true);
-        useTenantsStore.getState().refreshSoon();
+        notifyError(`Could not ${action} ${shown.tenantCode}`, error);
+        if (get().selectedCode === shown.tenantCode) await tenant.load({ quiet: true });
         return 'conflict';
       }
-      notifyError(`Could not ${action} ${tenant.tenantCode}`, error);
+      notifyError(`Could not ${action} ${shown.tenantCode}`, error);
       set({ lastFailure: { action, code: isApiError(error) ? error.code : 'INTERNAL', message: errorMessage(error) } });
       return 'failed';
     } finally {
       set({ busyAction: null });
       // Whatever the outcome, the journal has a new entry (done, failed or rolled back).
-      useTenantActivityStore.getState().refresh();
-      void useBackupsStore.getState().refresh();
+      invalidate({ event: 'tenant:statusChanged', tenantCode: shown.tenantCode });
     }
   }
 
@@ -109,19 +98,19 @@ export const useTenantDetailStore = create<TenantDetailState>()((set, get) => {
     open(tenantCode) {
       const current = get().detail;
       set({ selectedCode: tenantCode, detail: current?.tenantCode === tenantCode ? current : null });
-      void fetchDetail(tenantCode, false);
-      useTenantActivityStore.getState().load(tenantCode);
+      void tenant.load();
     },
     close() {
-      latestRequest++;
+      tenant.cancel();
       set({ selectedCode: null, status: 'idle', error: null });
-      useTenantActivityStore.getState().clear();
     },
     async reload() {
-      const code = get().selectedCode;
-      if (!code) return;
-      useTenantActivityStore.getState().refresh();
-      await fetchDetail(code, false);
+      if (get().selectedCode) await tenant.load();
+    },
+    show(detail) {
+      if (get().selectedCode !== detail.tenantCode) return;
+      tenant.cancel();
+      set({ detail, status: 'ready', error: null });
     },
 
     suspend: (reason, options = { backupFirst: true }) =>
@@ -144,12 +133,10 @@ export const useTenantDetailStore = create<TenantDetailState>()((set, get) => {
 
     onTenantChanged(event) {
       const { selectedCode, detail, busyAction } = get();
-      // This window's own action reloads both when it ends.
+      // This window's own action reloads it when it ends; a version already shown needs nothing.
       if (selectedCode !== event.tenantCode || busyAction) return;
-      // The journal gained an entry even if the detail shown is already this version.
-      useTenantActivityStore.getState().refresh();
       if (detail && detail.version >= event.version) return;
-      void fetchDetail(event.tenantCode, true);
+      void tenant.load({ quiet: true });
     },
   };
 });

@@ -2,8 +2,7 @@ import { create } from 'zustand';
 import type { PlanHistoryEntry, TenantLimits } from '../../src-shared/contract/plan-models';
 import type { TenantUsage } from '../../src-shared/contract/usage-models';
 import { api } from '../api/client';
-import { errorMessage } from '../api/api-error';
-import type { LoadStatus } from './reference-store';
+import { createLoader, type LoadStatus, type Loader } from '../lib/latest-request';
 
 interface Part<T> {
   readonly value: T | null;
@@ -12,6 +11,8 @@ interface Part<T> {
 }
 
 const empty = { value: null, status: 'idle', error: null } as const;
+
+type PartKey = 'limits' | 'usage' | 'history';
 
 interface TenantPlanState {
   /** Whose figures these are; a different tenant's answer arriving late is dropped. */
@@ -26,22 +27,21 @@ interface TenantPlanState {
   reload(): void;
 }
 
-let generation = 0;
-
 /** The drawer's plan and usage figures for the tenant shown: Overview and "Usage & plan" share them. */
 export const useTenantPlanStore = create<TenantPlanState>()((set, get) => {
-  function fetchPart<K extends 'limits' | 'usage' | 'history'>(key: K, code: string, run: () => Promise<NonNullable<TenantPlanState[K]['value']>>): void {
-    const current = generation;
-    set({ [key]: { value: get()[key].value, status: 'loading', error: null } } as Pick<TenantPlanState, K>);
-    run().then(
-      (value) => {
-        if (current === generation && get().tenantCode === code) set({ [key]: { value, status: 'ready', error: null } } as Pick<TenantPlanState, K>);
-      },
-      (error: unknown) => {
-        if (current === generation && get().tenantCode === code) set({ [key]: { value: get()[key].value, status: 'error', error: errorMessage(error) } } as Pick<TenantPlanState, K>);
-      },
-    );
+  /** One part's loader: latest answer wins per part, the last value stays while it reloads. */
+  function part<K extends PartKey>(key: K, fetch: (code: string) => Promise<NonNullable<TenantPlanState[K]['value']>>): Loader {
+    return createLoader({
+      fetch: () => fetch(get().tenantCode ?? ''),
+      ready: (value) => ({ value }),
+      set: (patch) => set({ [key]: { ...get()[key], ...patch } } as Pick<TenantPlanState, K>),
+    });
   }
+  const parts = [
+    part('limits', (ref) => api().call('tenants:limits', { ref })),
+    part('usage', (ref) => api().call('usage:tenant', { ref, days: 90 })),
+    part('history', (ref) => api().call('tenants:planHistory', { ref })),
+  ];
 
   return {
     tenantCode: null,
@@ -51,11 +51,11 @@ export const useTenantPlanStore = create<TenantPlanState>()((set, get) => {
 
     load(tenantCode, force = false) {
       if (!force && get().tenantCode === tenantCode && get().limits.status !== 'idle') return;
-      generation++;
-      if (get().tenantCode !== tenantCode) set({ tenantCode, limits: empty, usage: empty, history: empty });
-      fetchPart('limits', tenantCode, () => api().call('tenants:limits', { ref: tenantCode }));
-      fetchPart('usage', tenantCode, () => api().call('usage:tenant', { ref: tenantCode, days: 90 }));
-      fetchPart('history', tenantCode, () => api().call('tenants:planHistory', { ref: tenantCode }));
+      if (get().tenantCode !== tenantCode) {
+        for (const loader of parts) loader.cancel();
+        set({ tenantCode, limits: empty, usage: empty, history: empty });
+      }
+      for (const loader of parts) void loader.load();
     },
     reload() {
       const code = get().tenantCode;

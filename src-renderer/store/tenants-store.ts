@@ -3,8 +3,7 @@ import type { TenantSortField, TenantSummary } from '../../src-shared/contract/m
 import type { SnapshotMark } from '../../src-shared/contract/offline-models';
 import type { TenantStatus } from '../../src-shared/domain/status';
 import { api } from '../api/client';
-import { errorMessage } from '../api/api-error';
-import type { LoadStatus } from './reference-store';
+import { createLoader, type LoadStatus } from '../lib/latest-request';
 
 export const PAGE_SIZE = 50;
 
@@ -18,7 +17,7 @@ export interface TenantQuery {
   readonly page: number;
 }
 
-export const DEFAULT_QUERY: TenantQuery = {
+const DEFAULT_QUERY: TenantQuery = {
   search: '',
   status: [],
   plan: [],
@@ -58,14 +57,39 @@ interface TenantsState {
   refreshSoon(): void;
 }
 
-// Only the answer to the latest request is applied: typing fast never shows stale rows.
-let latestRequest = 0;
-let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+function listPage(query: TenantQuery) {
+  const search = query.search.trim();
+  return api().call('tenants:list', {
+    ...(search ? { search } : {}),
+    ...(query.status.length > 0 ? { status: [...query.status] } : {}),
+    ...(query.plan.length > 0 ? { plan: [...query.plan] } : {}),
+    sort: query.sort,
+    direction: query.direction,
+    offset: (query.page - 1) * PAGE_SIZE,
+    limit: PAGE_SIZE,
+  });
+}
 
 export const useTenantsStore = create<TenantsState>()((set, get) => {
+  // Only the answer to the latest request is applied: typing fast never shows stale rows.
+  const list = createLoader({
+    async fetch() {
+      let query = get().query;
+      let result = await listPage(query);
+      // The last page can vanish under us (tenants cancelled elsewhere): step back to one that exists.
+      if (result.rows.length === 0 && result.total > 0 && query.page > pageCount(result.total)) {
+        query = { ...query, page: pageCount(result.total) };
+        result = await listPage(query);
+      }
+      return { query, result };
+    },
+    ready: ({ query, result }) => ({ query, rows: result.rows, total: result.total, snapshot: result.snapshot ?? null, shownQuery: query }),
+    set,
+  });
+
   const update = (patch: Partial<TenantQuery>) => {
     set((state) => ({ query: { ...state.query, page: 1, ...patch } }));
-    void get().load();
+    void list.load();
   };
 
   return {
@@ -91,44 +115,9 @@ export const useTenantsStore = create<TenantsState>()((set, get) => {
     },
     setPage: (page) => {
       set((state) => ({ query: { ...state.query, page } }));
-      void get().load();
+      void list.load();
     },
-
-    async load() {
-      const request = ++latestRequest;
-      const query = get().query;
-      set({ status: 'loading', error: null });
-      try {
-        const search = query.search.trim();
-        const result = await api().call('tenants:list', {
-          ...(search ? { search } : {}),
-          ...(query.status.length > 0 ? { status: [...query.status] } : {}),
-          ...(query.plan.length > 0 ? { plan: [...query.plan] } : {}),
-          sort: query.sort,
-          direction: query.direction,
-          offset: (query.page - 1) * PAGE_SIZE,
-          limit: PAGE_SIZE,
-        });
-        if (request !== latestRequest) return;
-        // The last page can vanish under us (tenants cancelled elsewhere): step back to one that exists.
-        if (result.rows.length === 0 && result.total > 0 && query.page > pageCount(result.total)) {
-          set((state) => ({ query: { ...state.query, page: pageCount(result.total) } }));
-          void get().load();
-          return;
-        }
-        set({ rows: result.rows, total: result.total, snapshot: result.snapshot ?? null, shownQuery: query, status: 'ready' });
-      } catch (error) {
-        if (request !== latestRequest) return;
-        set({ status: 'error', error: errorMessage(error) });
-      }
-    },
-
-    refreshSoon() {
-      if (refreshTimer) return;
-      refreshTimer = setTimeout(() => {
-        refreshTimer = null;
-        void get().load();
-      }, 250);
-    },
+    load: () => list.load(),
+    refreshSoon: list.refreshSoon,
   };
 });

@@ -7,7 +7,7 @@ import { downloadText } from '../../lib/download';
 import { formatCount } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { auditQuery, useAuditStore } from '../../store/audit-store';
-import { onConnectivityChange, useConnectivityStore } from '../../store/connectivity-store';
+import { useConnectivityStore } from '../../store/connectivity-store';
 import { AuditDetailsModal } from './AuditDetailsModal';
 import { AuditFilters } from './AuditFilters';
 import { AuditList } from './AuditList';
@@ -27,16 +27,9 @@ export function AuditPage() {
     if (useConnectivityStore.getState().status?.online === false && store.source === 'fleet') store.setSource('local');
     else void store.load();
     void store.loadOutbox();
+    // Online/offline flips reload the log through the invalidation table.
     const timer = setInterval(() => void useAuditStore.getState().loadOutbox(), OUTBOX_REFRESH_MS);
-    const off = onConnectivityChange((now, before) => {
-      if (before && now.online === before.online) return;
-      void useAuditStore.getState().loadOutbox();
-      void useAuditStore.getState().load();
-    });
-    return () => {
-      clearInterval(timer);
-      off();
-    };
+    return () => clearInterval(timer);
   }, []);
 
   return (

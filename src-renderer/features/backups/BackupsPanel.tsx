@@ -10,7 +10,6 @@ import { formatBytes, formatCount, formatDateTime, formatRelative } from '../../
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useJob } from '../../lib/use-job';
 import { useBackupsStore } from '../../store/backups-store';
-import { useTenantActivityStore } from '../../store/tenant-activity-store';
 import { useActionBlock } from '../../store/connectivity-store';
 import { BlockedAction } from '../offline/BlockedAction';
 import { BACKUP_KIND_COLORS, BACKUP_KIND_LABELS, shortChecksum } from './backup-labels';
@@ -18,6 +17,7 @@ import { CopyPath } from './CopyPath';
 import { ExportModal } from './ExportModal';
 import { JobProgress } from './JobProgress';
 import { RestoreModal } from './RestoreModal';
+import { invalidate } from '../../store/invalidation';
 
 /** The tenant drawer's Backups tab: Back up now, Export, Restore…, and the tenant's catalog. */
 export function BackupsPanel({ tenant }: { tenant: TenantDetail }) {
@@ -43,8 +43,7 @@ export function BackupsPanel({ tenant }: { tenant: TenantDetail }) {
       if (isApiError(failure) && failure.code === 'CANCELLED') notifySuccess('Backup cancelled', `No backup of ${tenant.tenantCode} was kept.`);
       else notifyError(`Could not back up ${tenant.tenantCode}`, failure);
     } finally {
-      void useBackupsStore.getState().refresh();
-      useTenantActivityStore.getState().refresh();
+      invalidate({ event: 'tenant:backedUp', tenantCode: tenant.tenantCode });
     }
   }
 

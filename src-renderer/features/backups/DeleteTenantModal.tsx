@@ -7,13 +7,10 @@ import { errorMessage, isApiError } from '../../api/api-error';
 import { formatDateTime } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useJob } from '../../lib/use-job';
-import { useBackupsStore } from '../../store/backups-store';
-import { useTenantActivityStore } from '../../store/tenant-activity-store';
-import { useTenantDetailStore } from '../../store/tenant-detail-store';
-import { useTenantsStore } from '../../store/tenants-store';
 import { codeMatches, ConfirmCodeInput } from '../tenants/detail/ConfirmCodeInput';
 import { isForcedDeletion } from './backup-labels';
 import { JobProgress } from './JobProgress';
+import { invalidate } from '../../store/invalidation';
 
 /**
  * Delete a tenant: a verified pre-deletion backup is made first (main refuses otherwise),
@@ -36,7 +33,6 @@ export function DeleteTenantModal({ tenant, opened, onClose }: { tenant: TenantD
       notifySuccess('Tenant deleted', `${result.tenantCode}: database and role dropped; the final backup is kept.`);
       onClose();
       setCode('');
-      await useTenantDetailStore.getState().reload();
     } catch (failure) {
       if (isApiError(failure) && failure.code === 'CANCELLED') setError('The deletion was cancelled before anything was dropped.');
       else {
@@ -44,9 +40,7 @@ export function DeleteTenantModal({ tenant, opened, onClose }: { tenant: TenantD
         notifyError(`Could not delete ${tenant.tenantCode}`, failure);
       }
     } finally {
-      useTenantsStore.getState().refreshSoon();
-      useTenantActivityStore.getState().refresh();
-      void useBackupsStore.getState().refresh();
+      invalidate({ event: 'tenant:deleted', tenantCode: tenant.tenantCode });
     }
   }
 

@@ -8,10 +8,10 @@ import { errorMessage, isApiError } from '../../api/api-error';
 import { formatBytes, formatCount } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useJob } from '../../lib/use-job';
-import { useTenantActivityStore } from '../../store/tenant-activity-store';
 import { exportPathFor } from './backup-labels';
 import { CopyPath } from './CopyPath';
 import { JobProgress } from './JobProgress';
+import { invalidate } from '../../store/invalidation';
 
 /**
  * Export for the customer: one CSV per table and a readable manifest in a zip, written into
@@ -38,7 +38,7 @@ export function ExportModal({ tenant, opened, onClose }: { tenant: TenantDetail;
         notifyError(`Could not export ${tenant.tenantCode}`, failure);
       }
     } finally {
-      useTenantActivityStore.getState().refresh();
+      invalidate({ event: 'tenant:exported', tenantCode: tenant.tenantCode });
     }
   }
 

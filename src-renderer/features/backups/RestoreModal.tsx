@@ -10,14 +10,12 @@ import { errorMessage, isApiError } from '../../api/api-error';
 import { formatBytes, formatCount, formatDateTime } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useJob } from '../../lib/use-job';
-import { useBackupsStore } from '../../store/backups-store';
-import { useTenantActivityStore } from '../../store/tenant-activity-store';
 import { useTenantDetailStore } from '../../store/tenant-detail-store';
-import { useTenantsStore } from '../../store/tenants-store';
 import { CredentialsView } from '../tenants/create/CredentialsView';
 import { codeMatches, ConfirmCodeInput } from '../tenants/detail/ConfirmCodeInput';
 import { BACKUP_KIND_LABELS } from './backup-labels';
 import { JobProgress } from './JobProgress';
+import { invalidate } from '../../store/invalidation';
 
 type Mode = 'as-new' | 'in-place';
 
@@ -86,7 +84,6 @@ export function RestoreModal({ tenant, backups, initial, opened, onClose }: Rest
         result.mode === 'as-new' ? 'Restored as a new tenant' : 'Restored in place',
         `${result.tenantCode}: ${formatCount(result.rows)} rows in ${result.tables} tables, verified against the backup.`,
       );
-      if (result.mode === 'in-place') void useTenantDetailStore.getState().reload();
     } catch (failure) {
       if (isApiError(failure) && failure.code === 'CANCELLED') setError('The restore was cancelled. Nothing was changed.');
       else {
@@ -94,9 +91,8 @@ export function RestoreModal({ tenant, backups, initial, opened, onClose }: Rest
         notifyError('The restore failed', failure);
       }
     } finally {
-      useTenantsStore.getState().refreshSoon();
-      useTenantActivityStore.getState().refresh();
-      void useBackupsStore.getState().refresh();
+      // The tenant restored in place is reloaded; a copy restored as new shows up in the list.
+      invalidate({ event: 'tenant:restored', tenantCode: backup.tenantCode });
     }
   }
 

@@ -4,6 +4,7 @@ import { api } from '../../api/client';
 import { LoadErrorAlert } from '../../components/LoadErrorAlert';
 import { Panel } from '../../components/Panel';
 import { formatDateTime, formatMoney } from '../../lib/format';
+import { useQuery } from '../../lib/use-query';
 import { TenantDrawer } from '../tenants/detail/TenantDrawer';
 import { BillingSettingsCard } from './BillingSettingsCard';
 import { BillingStateChart } from './BillingStateChart';
@@ -11,11 +12,11 @@ import { BillingStats } from './BillingStats';
 import { NoneYet, PastDueTable, TrialsTable } from './FleetBillingTables';
 import { InvoicesTable } from './InvoicesTable';
 import { LifecyclePanel } from './LifecyclePanel';
-import { useLoaded } from './use-call';
 
 /** Billing: revenue, the trials and tenants that need an eye, open invoices, the lifecycle job, and the billing settings. */
 export function BillingPage() {
-  const overview = useLoaded(() => api().call('billing:overview', {}), []);
+  // Reloaded by the invalidation table after a payment, a void, a lifecycle run or a settings save.
+  const overview = useQuery(() => api().call('billing:overview', {}), [], { key: 'billingOverview' });
   const data = overview.value;
   const failed = overview.error !== null && data === null;
 
@@ -84,14 +85,14 @@ export function BillingPage() {
                 ) : data.openInvoices.rows.length === 0 ? (
                   <NoneYet message="No open invoices: everything issued is paid or void." testId="open-invoices-none" />
                 ) : (
-                  <InvoicesTable invoices={data.openInvoices.rows} showTenant onChanged={overview.reload} testId="open-invoices-table" />
+                  <InvoicesTable invoices={data.openInvoices.rows} showTenant testId="open-invoices-table" />
                 )}
               </Panel>
             </Grid.Col>
             <Grid.Col span={{ base: 12, lg: 4 }}>
               <Stack gap="lg">
                 <Panel title="Lifecycle job" testId="lifecycle">
-                  {data ? <LifecyclePanel overview={data} onRan={overview.reload} /> : <Skeleton h={160} />}
+                  {data ? <LifecyclePanel overview={data} /> : <Skeleton h={160} />}
                 </Panel>
                 <Panel title="Billed tenants by state" testId="state-chart-panel">
                   {data ? <BillingStateChart overview={data} /> : <Skeleton h={150} />}
@@ -103,7 +104,7 @@ export function BillingPage() {
       )}
 
       <Panel title="Billing settings" testId="billing-settings-panel">
-        <BillingSettingsCard onSaved={overview.reload} />
+        <BillingSettingsCard />
       </Panel>
       <TenantDrawer />
     </Stack>

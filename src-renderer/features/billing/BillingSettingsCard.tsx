@@ -6,19 +6,20 @@ import type { ChannelInput } from '../../../src-shared/contract/channels';
 import { api } from '../../api/client';
 import { LoadErrorAlert } from '../../components/LoadErrorAlert';
 import { notifyError, notifySuccess } from '../../lib/notify';
+import { useQuery } from '../../lib/use-query';
+import { invalidate } from '../../store/invalidation';
 import { useActionBlock } from '../../store/connectivity-store';
 import { BlockedAction } from '../offline/BlockedAction';
 import { PRORATION_LABELS } from './billing-labels';
 import { contractProblems } from './contract-problems';
 import { SecretField } from './SecretField';
 import { secretPatch, type SecretEdit } from './secret-edit';
-import { useLoaded } from './use-call';
 
 type Patch = ChannelInput<'billing:updateSettings'>;
 
 /** The billing settings, in one place (the Billing page): mode, invoicing, the lifecycle's days, seller, e-mail, secrets. */
-export function BillingSettingsCard({ onSaved }: { onSaved: () => void }) {
-  const settings = useLoaded(() => api().call('billing:settings', {}), []);
+export function BillingSettingsCard() {
+  const settings = useQuery(() => api().call('billing:settings', {}), []);
   if (settings.error && !settings.value) return <LoadErrorAlert title="Billing settings could not be loaded" message={settings.error} onRetry={settings.reload} data-testid="billing-settings-error" />;
   if (!settings.value) return <Skeleton h={320} data-testid="billing-settings-loading" />;
   const saved = settings.value;
@@ -28,7 +29,7 @@ export function BillingSettingsCard({ onSaved }: { onSaved: () => void }) {
       saved={saved}
       onSaved={(next) => {
         settings.set(next);
-        onSaved();
+        invalidate({ event: 'billing:settingsSaved' });
       }}
     />
   );

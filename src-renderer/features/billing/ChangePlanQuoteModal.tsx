@@ -3,13 +3,13 @@ import { Alert, Badge, Button, Checkbox, Group, List, Loader, Modal, Radio, Sele
 import { IconAlertTriangle, IconArrowDownRight, IconArrowUpRight } from '@tabler/icons-react';
 import type { PlanChangeQuote, ProrationBehavior, TenantBilling } from '../../../src-shared/contract/billing-models';
 import { api } from '../../api/client';
-import { errorMessage, isApiError } from '../../api/api-error';
+import { queryState, useQuery } from '../../lib/use-query';
+import { isApiError } from '../../api/api-error';
 import { formatDate, formatMoney, formatPrice } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useReferenceStore } from '../../store/reference-store';
 import { PRORATION_LABELS } from './billing-labels';
 
-type Quote = { status: 'idle' | 'loading' } | { status: 'ready'; value: PlanChangeQuote } | { status: 'error'; message: string };
 
 /**
  * Change plan with billing: pick a plan, see main's quote (upgrade now with proration, or a
@@ -20,40 +20,24 @@ export function ChangePlanQuoteModal({ billing, onClose, onChanged }: { billing:
   const plans = useReferenceStore((state) => state.plans);
   const [plan, setPlan] = useState<string | null>(null);
   const [proration, setProration] = useState<ProrationBehavior | null>(null);
-  const [quote, setQuote] = useState<Quote>({ status: 'idle' });
   const [force, setForce] = useState(false);
   const [reason, setReason] = useState('');
   const [saving, setSaving] = useState(false);
 
   // The operator's default proration comes from the billing settings.
+  const settings = useQuery(() => api().call('billing:settings', {}), []);
+  const settingsDefault = settings.loading ? null : (settings.value?.prorationBehavior ?? 'create_prorations');
   useEffect(() => {
-    let current = true;
-    api()
-      .call('billing:settings', {})
-      .then(
-        (settings) => current && setProration((chosen) => chosen ?? settings.prorationBehavior),
-        () => current && setProration((chosen) => chosen ?? 'create_prorations'),
-      );
-    return () => {
-      current = false;
-    };
-  }, []);
+    if (settingsDefault) setProration((chosen) => chosen ?? settingsDefault);
+  }, [settingsDefault]);
 
-  useEffect(() => {
-    if (!plan || !proration) return;
-    let current = true;
-    setForce(false);
-    setQuote({ status: 'loading' });
-    api()
-      .call('billing:quotePlanChange', { ref: billing.tenantCode, plan, prorationBehavior: proration })
-      .then(
-        (value) => current && setQuote({ status: 'ready', value }),
-        (error: unknown) => current && setQuote({ status: 'error', message: errorMessage(error) }),
-      );
-    return () => {
-      current = false;
-    };
-  }, [plan, proration, billing.tenantCode]);
+  const quote = queryState(
+    useQuery(() => api().call('billing:quotePlanChange', { ref: billing.tenantCode, plan: plan ?? '', prorationBehavior: proration ?? 'create_prorations' }), [plan, proration, billing.tenantCode], {
+      enabled: plan !== null && proration !== null,
+    }),
+  );
+  // Force is agreed to for one quote: another plan or proration asks again.
+  useEffect(() => setForce(false), [plan, proration, billing.tenantCode]);
 
   const ready = quote.status === 'ready' ? quote.value : null;
   const over = (ready?.violations.length ?? 0) > 0;

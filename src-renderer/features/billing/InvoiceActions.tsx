@@ -8,6 +8,7 @@ import { formatBytes, formatMoney } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useActionBlock } from '../../store/connectivity-store';
 import { CopyPath } from '../backups/CopyPath';
+import { invalidate } from '../../store/invalidation';
 import { BlockedAction } from '../offline/BlockedAction';
 import { contractProblems } from './contract-problems';
 
@@ -19,7 +20,9 @@ type Dialog = 'payment' | 'void' | 'pdf' | null;
  * An invoice's actions: record a payment and void (open invoices, manual ones), and its PDF
  * (written on the console's machine; the path is shown, as exports are).
  */
-export function InvoiceActions({ invoice, onChanged, compact = true }: { invoice: InvoiceSummary; onChanged: () => void; compact?: boolean }) {
+export function InvoiceActions({ invoice, compact = true }: { invoice: InvoiceSummary; compact?: boolean }) {
+  // The billing overview and the tenant's Billing tab (whichever is open) show the invoice again.
+  const changed = () => invalidate({ event: 'invoice:changed' });
   const [dialog, setDialog] = useState<Dialog>(null);
   const blocked = useActionBlock();
   const payable = invoice.state === 'open' && invoice.source === 'manual';
@@ -61,8 +64,8 @@ export function InvoiceActions({ invoice, onChanged, compact = true }: { invoice
           </Menu.Dropdown>
         </Menu>
       )}
-      {dialog === 'payment' && <RecordPaymentModal invoice={invoice} onClose={() => setDialog(null)} onDone={onChanged} />}
-      {dialog === 'void' && <VoidInvoiceModal invoice={invoice} onClose={() => setDialog(null)} onDone={onChanged} />}
+      {dialog === 'payment' && <RecordPaymentModal invoice={invoice} onClose={() => setDialog(null)} onDone={changed} />}
+      {dialog === 'void' && <VoidInvoiceModal invoice={invoice} onClose={() => setDialog(null)} onDone={changed} />}
       {dialog === 'pdf' && <InvoicePdfModal invoice={invoice} onClose={() => setDialog(null)} />}
     </Group>
   );

@@ -20,7 +20,7 @@ function Th({ children, w, right }: { children: string; w?: number; right?: bool
  * tenant's own list does not. Stripe's hosted page opens outside the console (the link
  * goes through the safe external-link function in the desktop app).
  */
-export function InvoicesTable({ invoices, showTenant, onChanged, testId }: { invoices: readonly InvoiceSummary[]; showTenant: boolean; onChanged: () => void; testId: string }) {
+export function InvoicesTable({ invoices, showTenant, testId }: { invoices: readonly InvoiceSummary[]; showTenant: boolean; testId: string }) {
   return (
     <Table.ScrollContainer minWidth={showTenant ? 640 : 540}>
       <Table verticalSpacing="xs" highlightOnHover data-testid={testId} aria-label="Invoices">
@@ -89,7 +89,7 @@ export function InvoicesTable({ invoices, showTenant, onChanged, testId }: { inv
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <InvoiceActions invoice={invoice} onChanged={onChanged} compact />
+                  <InvoiceActions invoice={invoice} compact />
                 </Table.Td>
               </Table.Tr>
             );

@@ -6,6 +6,7 @@ import { api } from '../../api/client';
 import { formatCount, formatDateTime, formatRelative } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useActionBlock } from '../../store/connectivity-store';
+import { invalidate } from '../../store/invalidation';
 import { BlockedAction } from '../offline/BlockedAction';
 
 const TRIGGER_LABELS: Readonly<Record<JobRunSummary['trigger'], string>> = {
@@ -20,7 +21,8 @@ const OUTCOME_LABELS = { ok: 'OK', partial: 'Partly done', failed: 'Failed', loc
 const REPORT_TITLES = { ok: 'Billing jobs done', partial: 'Billing jobs partly done', failed: 'Billing jobs failed', locked: 'Billing jobs already running elsewhere' } as const;
 
 /** The lifecycle job: its last run, a run now (with what it did), and in Stripe mode the event sync. */
-export function LifecyclePanel({ overview, onRan }: { overview: BillingOverview; onRan: () => void }) {
+export function LifecyclePanel({ overview }: { overview: BillingOverview }) {
+  const onRan = () => invalidate({ event: 'billing:jobsRan' });
   const blocked = useActionBlock();
   const [running, setRunning] = useState(false);
   const [report, setReport] = useState<JobRunReport | null>(null);

@@ -7,9 +7,9 @@ import { api } from '../../api/client';
 import { LoadErrorAlert } from '../../components/LoadErrorAlert';
 import { formatDate, formatDateTime, formatMoney, formatPrice } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
+import { useQuery } from '../../lib/use-query';
 import { useActionBlock } from '../../store/connectivity-store';
-import { useTenantDetailStore } from '../../store/tenant-detail-store';
-import { useTenantsStore } from '../../store/tenants-store';
+import { invalidate } from '../../store/invalidation';
 import { BlockedAction } from '../offline/BlockedAction';
 import { DetailSection } from '../tenants/detail/DetailSection';
 import { BillingStateBadge } from './BillingBadges';
@@ -17,13 +17,12 @@ import { GRACE_REASON_LABELS, NOTICE_KIND_LABELS } from './billing-labels';
 import { CancelSubscriptionModal } from './CancelSubscriptionModal';
 import { ChangePlanQuoteModal } from './ChangePlanQuoteModal';
 import { InvoicesTable } from './InvoicesTable';
-import { useLoaded } from './use-call';
 
 type Dialog = 'change' | 'cancel' | null;
 
 /** The drawer's Billing tab: the subscription and its state, what comes next, invoices and notices. */
 export function TenantBillingTab({ tenant }: { tenant: TenantDetail }) {
-  const billing = useLoaded(() => api().call('billing:tenant', { ref: tenant.tenantCode }), [tenant.tenantCode, tenant.version]);
+  const billing = useQuery(() => api().call('billing:tenant', { ref: tenant.tenantCode }), [tenant.tenantCode, tenant.version], { key: 'tenantBilling' });
   const [dialog, setDialog] = useState<Dialog>(null);
   const blocked = useActionBlock();
   const value = billing.value;
@@ -41,8 +40,7 @@ export function TenantBillingTab({ tenant }: { tenant: TenantDetail }) {
   /** After a change: the tab shows main's answer, the drawer and the list catch up (plan, version). */
   const changed = (updated: TenantBilling) => {
     billing.set(updated);
-    void useTenantDetailStore.getState().reload();
-    useTenantsStore.getState().refreshSoon();
+    invalidate({ event: 'tenant:billingChanged', tenantCode: updated.tenantCode });
   };
   const live = value.tenantStatus === 'active' || value.tenantStatus === 'suspended';
   const subscribed = value.state !== 'none' && value.state !== 'canceled';
@@ -145,7 +143,7 @@ export function TenantBillingTab({ tenant }: { tenant: TenantDetail }) {
             No invoices yet.
           </Text>
         ) : (
-          <InvoicesTable invoices={value.invoices} showTenant={false} onChanged={billing.reload} testId="tenant-invoices-table" />
+          <InvoicesTable invoices={value.invoices} showTenant={false} testId="tenant-invoices-table" />
         )}
       </DetailSection>
 

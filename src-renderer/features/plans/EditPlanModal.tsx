@@ -5,7 +5,7 @@ import type { PlanVersion } from '../../../src-shared/contract/plan-models';
 import { api } from '../../api/client';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useActionBlock } from '../../store/connectivity-store';
-import { usePlansStore } from '../../store/plans-store';
+import { invalidate } from '../../store/invalidation';
 import { BlockedAction } from '../offline/BlockedAction';
 import { formValuesOf, hasChanges, planChanges, planFormProblems, type PlanFormValues } from './plan-form';
 
@@ -41,7 +41,7 @@ export function EditPlanModal({ plan, grandfathered, opened, onClose }: { plan: 
     try {
       const created = await api().call('plans:update', input);
       notifySuccess(`${created.name} is now version ${created.version}`, 'New tenants get it; existing tenants keep their version until you move them.');
-      usePlansStore.getState().changed();
+      invalidate({ event: 'plan:edited' });
       onClose();
     } catch (error) {
       notifyError(`Plan ${plan.code} was not changed`, error);

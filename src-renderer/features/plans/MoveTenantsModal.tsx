@@ -3,14 +3,12 @@ import { Alert, Anchor, Badge, Button, Checkbox, Group, List, Loader, Modal, Scr
 import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
 import type { MoveTenantsResult, PlanChangePreview, PlanVersion } from '../../../src-shared/contract/plan-models';
 import { api } from '../../api/client';
-import { errorMessage } from '../../api/api-error';
+import { queryState, useQuery } from '../../lib/use-query';
 import { notifyError } from '../../lib/notify';
 import { useActionBlock } from '../../store/connectivity-store';
-import { usePlansStore } from '../../store/plans-store';
+import { invalidate } from '../../store/invalidation';
 import { useTenantDetailStore } from '../../store/tenant-detail-store';
 import { BlockedAction } from '../offline/BlockedAction';
-
-type Preview = { status: 'loading' } | { status: 'ready'; rows: readonly PlanChangePreview[] } | { status: 'error'; message: string };
 
 /**
  * Moves the grandfathered tenants of a plan to its current version: previews each tenant's
@@ -20,37 +18,29 @@ type Preview = { status: 'loading' } | { status: 'ready'; rows: readonly PlanCha
  */
 export function MoveTenantsModal({ plan, opened, onClose }: { plan: PlanVersion; opened: boolean; onClose: () => void }) {
   const blocked = useActionBlock();
-  const [preview, setPreview] = useState<Preview>({ status: 'loading' });
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [force, setForce] = useState(false);
   const [reason, setReason] = useState('');
   const [moving, setMoving] = useState(false);
   const [result, setResult] = useState<MoveTenantsResult | null>(null);
 
+  const query = useQuery(() => api().call('plans:previewMove', { code: plan.code, version: plan.version }), [opened, plan.code, plan.version], { enabled: opened });
+  const preview = queryState(query);
+
   useEffect(() => {
     if (!opened) return;
-    let current = true;
-    setPreview({ status: 'loading' });
     setForce(false);
     setReason('');
     setResult(null);
-    api()
-      .call('plans:previewMove', { code: plan.code, version: plan.version })
-      .then(
-        (rows) => {
-          if (!current) return;
-          setPreview({ status: 'ready', rows });
-          // Every readable tenant is proposed; an unreadable one cannot be checked, so it is left out.
-          setSelected(new Set(rows.filter((row) => row.problem === null).map((row) => row.tenantCode)));
-        },
-        (error: unknown) => current && setPreview({ status: 'error', message: errorMessage(error) }),
-      );
-    return () => {
-      current = false;
-    };
   }, [opened, plan.code, plan.version]);
 
-  const rows = preview.status === 'ready' ? preview.rows : [];
+  // Every readable tenant is proposed; an unreadable one cannot be checked, so it is left out.
+  const answer = query.loading ? null : query.value;
+  useEffect(() => {
+    if (answer) setSelected(new Set(answer.filter((row) => row.problem === null).map((row) => row.tenantCode)));
+  }, [answer]);
+
+  const rows: readonly PlanChangePreview[] = preview.status === 'ready' ? preview.value : [];
   const chosen = rows.filter((row) => selected.has(row.tenantCode));
   const overChosen = chosen.filter((row) => row.violations.length > 0).length;
   const overTotal = rows.filter((row) => row.violations.length > 0).length;
@@ -74,9 +64,7 @@ export function MoveTenantsModal({ plan, opened, onClose }: { plan: PlanVersion;
         ...(reason.trim() ? { reason: reason.trim() } : {}),
       });
       setResult(outcome);
-      usePlansStore.getState().changed();
-      const open = useTenantDetailStore.getState().selectedCode;
-      if (open && outcome.moved.some((m) => m.tenantCode === open)) void useTenantDetailStore.getState().reload();
+      invalidate({ event: 'plan:tenantsMoved', tenantCodes: outcome.moved.map((m) => m.tenantCode) });
     } catch (error) {
       notifyError(`Tenants were not moved to ${plan.name} v${plan.version}`, error);
     } finally {

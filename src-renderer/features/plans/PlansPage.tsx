@@ -1,7 +1,6 @@
 import { useEffect } from 'react';
 import { Box, Grid, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { LoadErrorAlert } from '../../components/LoadErrorAlert';
-import { onConnectivityChange } from '../../store/connectivity-store';
 import { usePlansStore } from '../../store/plans-store';
 import { TenantDrawer } from '../tenants/detail/TenantDrawer';
 import { FleetMigrationCard } from './FleetMigrationCard';
@@ -11,12 +10,9 @@ import { PlanCard } from './PlanCard';
 export function PlansPage() {
   const { families, status, error } = usePlansStore();
 
+  // Later reloads (an edit, a move, back online) come from the invalidation table.
   useEffect(() => {
     void usePlansStore.getState().load();
-    // Back online (or a review closed): the figures may have moved meanwhile.
-    return onConnectivityChange((now, before) => {
-      if (now.online && (!before || !before.online || before.review !== now.review)) void usePlansStore.getState().load();
-    });
   }, []);
 
   return (

@@ -19,8 +19,8 @@ export interface PlanFormValues {
   supportLevel: string;
 }
 
-export type PlanFormField = keyof PlanFormValues;
-export type PlanUpdateInput = ChannelInput<'plans:update'>;
+type PlanFormField = keyof PlanFormValues;
+type PlanUpdateInput = ChannelInput<'plans:update'>;
 
 const fromCents = (cents: number | null): NumberField => (cents === null ? '' : cents / 100);
 const fromCount = (value: number | null): NumberField => (value === null ? '' : value);

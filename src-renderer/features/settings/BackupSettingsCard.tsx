@@ -1,32 +1,27 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Button, Divider, Group, NumberInput, Skeleton, Stack, Text, TextInput } from '@mantine/core';
 import { IconCalendarX, IconScissors } from '@tabler/icons-react';
 import type { BackupSettings } from '../../../src-shared/contract/backup-models';
 import { filePathSchema } from '../../../src-shared/contract/backup-channels';
 import { api } from '../../api/client';
-import { errorMessage } from '../../api/api-error';
 import { LoadErrorAlert } from '../../components/LoadErrorAlert';
 import { notifyError, notifySuccess } from '../../lib/notify';
-import { useTenantsStore } from '../../store/tenants-store';
+import { useQuery } from '../../lib/use-query';
+import { invalidate } from '../../store/invalidation';
 
 /**
  * Where backups go and how many are kept, plus the two fleet jobs an operator runs from
  * here: prune (retention) and the scheduled deletions of cancelled tenants past retention.
  */
 export function BackupSettingsCard() {
-  const [saved, setSaved] = useState<BackupSettings | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = () => {
-    setError(null);
-    api().call('backups:getSettings', {}).then(setSaved, (failure) => setError(errorMessage(failure)));
-  };
-  useEffect(load, []);
+  const settings = useQuery(() => api().call('backups:getSettings', {}), []);
+  const saved = settings.value;
 
-  if (error) return <LoadErrorAlert title="Backup settings could not be loaded" message={error} onRetry={load} />;
+  if (settings.error !== null && !settings.loading) return <LoadErrorAlert title="Backup settings could not be loaded" message={settings.error} onRetry={settings.reload} />;
   if (!saved) return <Skeleton h={160} />;
   return (
     <Stack gap="lg" data-testid="backup-settings">
-      <BackupSettingsForm key={`${saved.directory}|${saved.keepLast}`} saved={saved} onSaved={setSaved} />
+      <BackupSettingsForm key={`${saved.directory}|${saved.keepLast}`} saved={saved} onSaved={settings.set} />
       <Divider />
       <FleetJobs />
     </Stack>
@@ -122,7 +117,7 @@ function FleetJobs() {
           ...result.failed.map((entry) => `${entry.tenantCode}: ${entry.message}`),
         ],
       });
-      useTenantsStore.getState().refreshSoon();
+      invalidate({ event: 'tenants:scheduledDeletionsRan' });
     } catch (failure) {
       notifyError('Scheduled deletions failed', failure);
     } finally {

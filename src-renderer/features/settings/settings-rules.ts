@@ -2,7 +2,7 @@ import type { Settings } from '../../../src-shared/contract/models';
 
 /** The rules settings:update applies (src-shared/contract/channels.ts), so a problem shows while typing. */
 const DOMAIN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
-export const DOMAIN_MAX = 253;
+const DOMAIN_MAX = 253;
 export const RETENTION_MIN = 1;
 export const RETENTION_MAX = 3650;
 

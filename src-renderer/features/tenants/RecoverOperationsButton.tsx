@@ -3,9 +3,9 @@ import { Button, Tooltip } from '@mantine/core';
 import { IconLifebuoy } from '@tabler/icons-react';
 import { api } from '../../api/client';
 import { notifyError, notifySuccess } from '../../lib/notify';
-import { useTenantsStore } from '../../store/tenants-store';
 import { useActionBlock } from '../../store/connectivity-store';
 import { BlockedAction } from '../offline/BlockedAction';
+import { invalidate } from '../../store/invalidation';
 
 /**
  * Reconcile on demand: finishes operations a crash interrupted (the console also does this
@@ -27,7 +27,7 @@ export function RecoverOperationsButton() {
       } else {
         notifySuccess('Interrupted operations finished', `${report.rolledBack.length} rolled back, ${report.resumed.length} completed.`);
       }
-      useTenantsStore.getState().refreshSoon();
+      invalidate({ event: 'tenants:reconciled' });
     } catch (error) {
       notifyError('Recovery failed', error);
     } finally {

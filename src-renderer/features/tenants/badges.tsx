@@ -2,7 +2,7 @@ import { Badge, type BadgeProps, type MantineColor } from '@mantine/core';
 import type { TenantStatus } from '../../../src-shared/domain/status';
 import { planByCode, useReferenceStore } from '../../store/reference-store';
 
-export const PLAN_COLORS: Readonly<Record<string, MantineColor>> = {
+const PLAN_COLORS: Readonly<Record<string, MantineColor>> = {
   trial: 'orange',
   starter: 'blue',
   professional: 'green',

@@ -2,7 +2,7 @@ import type { MantineColor } from '@mantine/core';
 import type { UsageResource } from '../../../src-shared/contract/usage-models';
 import type { LimitResource } from '../../../src-shared/contract/plan-models';
 
-export type UsageLevel = 'ok' | 'warning' | 'over';
+type UsageLevel = 'ok' | 'warning' | 'over';
 
 /** Red at or over 100% (the next insert is refused), yellow from the warning threshold. */
 export function usageLevel(percent: number | null, warningPercent: number): UsageLevel {

@@ -6,10 +6,10 @@ import { ApiError } from '../../../api/api-error';
 import { notifyError, notifySuccess } from '../../../lib/notify';
 import { newRequestId } from '../../../lib/request-id';
 import { useTenantDetailStore } from '../../../store/tenant-detail-store';
-import { useTenantsStore } from '../../../store/tenants-store';
 import { CreateTenantForm, EMPTY_VALUES, type CreateTenantValues } from './CreateTenantForm';
 import { CredentialsView } from './CredentialsView';
 import { distinctSteps, ProvisioningView, type ProgressEvent } from './ProvisioningView';
+import { invalidate } from '../../../store/invalidation';
 
 type Phase =
   | { readonly kind: 'form'; readonly values: CreateTenantValues; readonly error: string | null }
@@ -81,7 +81,7 @@ export function CreateTenantModal({ opened, onClose }: { opened: boolean; onClos
       const { tenant, credentials } = result.value;
       setPhase({ kind: 'done', tenant, credentials, events: distinctSteps(events), elapsedMs: performance.now() - started });
       notifySuccess('Tenant created', `${tenant.companyName} (${tenant.tenantCode}) is ready.`);
-      void useTenantsStore.getState().load();
+      invalidate({ event: 'tenant:created' });
     } catch (error) {
       notifyError(`Could not create ${values.companyName}`, error);
       setPhase({ kind: 'form', values, error: error instanceof Error ? error.message : null });

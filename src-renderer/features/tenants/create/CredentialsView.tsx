@@ -15,7 +15,7 @@ interface CredentialsViewProps {
 }
 
 /** postgresql://user:password@host:port/database, every part escaped. */
-export function connectionUrl(credentials: TenantCredentials): string {
+function connectionUrl(credentials: TenantCredentials): string {
   const host = credentials.host.includes(':') ? `[${credentials.host}]` : credentials.host;
   return `postgresql://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@${host}:${credentials.port}/${encodeURIComponent(credentials.database)}`;
 }

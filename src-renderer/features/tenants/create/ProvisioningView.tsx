@@ -7,13 +7,13 @@ export type ProgressEvent = EventPayload<'job:progress'>;
 // The core reports a step once it is done, numbering steps from 1 (stepIndex of stepCount).
 
 /** Share of the work done. */
-export function progressPercent(latest: ProgressEvent | undefined, finished: boolean): number {
+function progressPercent(latest: ProgressEvent | undefined, finished: boolean): number {
   if (finished) return 100;
   if (!latest || latest.stepCount <= 0) return 3;
   return Math.max(3, Math.min(100, Math.round((latest.stepIndex / latest.stepCount) * 100)));
 }
 
-export function stepLabel(event: ProgressEvent): string {
+function stepLabel(event: ProgressEvent): string {
   return `${Math.min(event.stepIndex, event.stepCount)} of ${event.stepCount} steps done`;
 }
 

@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
 import { useDebouncedValue } from '@mantine/hooks';
 import { subdomainProblem } from '../../../../src-shared/domain/subdomain';
 import { api } from '../../../api/client';
+import { useQuery } from '../../../lib/use-query';
 
 export type Availability =
   | { readonly state: 'idle' }
@@ -17,36 +17,15 @@ export type Availability =
 export function useSubdomainAvailability(raw: string): Availability {
   const subdomain = raw.trim().toLowerCase();
   const [debounced] = useDebouncedValue(subdomain, 350);
-  const [answer, setAnswer] = useState<Availability>({ state: 'idle' });
   const valid = subdomain !== '' && subdomainProblem(subdomain) === null;
-
-  useEffect(() => {
-    if (debounced === '' || subdomainProblem(debounced) !== null) {
-      setAnswer({ state: 'idle' });
-      return;
-    }
-    let current = true;
-    setAnswer({ state: 'checking' });
-    api()
-      .call('tenants:checkSubdomain', { subdomain: debounced })
-      .then((result) => {
-        if (!current) return;
-        setAnswer(
-          result.available
-            ? { state: 'available', subdomain: debounced }
-            : { state: 'taken', subdomain: debounced, problem: result.problem ?? `"${debounced}" is already taken.` },
-        );
-      })
-      .catch(() => {
-        // Availability is a courtesy: main checks again on create.
-        if (current) setAnswer({ state: 'unknown' });
-      });
-    return () => {
-      current = false;
-    };
-  }, [debounced]);
+  const checkable = debounced !== '' && subdomainProblem(debounced) === null;
+  const check = useQuery(() => api().call('tenants:checkSubdomain', { subdomain: debounced }), [debounced], { enabled: checkable });
 
   if (!valid) return { state: 'idle' };
-  if (debounced !== subdomain) return { state: 'checking' };
-  return answer;
+  if (debounced !== subdomain || check.loading) return { state: 'checking' };
+  // Availability is a courtesy: main checks again on create.
+  if (check.error !== null) return { state: 'unknown' };
+  const answer = check.value;
+  if (!answer) return { state: 'idle' };
+  return answer.available ? { state: 'available', subdomain: debounced } : { state: 'taken', subdomain: debounced, problem: answer.problem ?? `"${debounced}" is already taken.` };
 }

@@ -1,5 +1,5 @@
 import { LoadErrorAlert } from '../../../components/LoadErrorAlert';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { ActionIcon, Alert, Box, Button, Drawer, Group, Skeleton, Stack, Tabs, Text, Title, Tooltip } from '@mantine/core';
 import {
   IconAlertTriangle,
@@ -12,6 +12,7 @@ import {
 import type { TenantDetail } from '../../../../src-shared/contract/models';
 import { statusActionProblem, type StatusAction } from '../../../../src-shared/domain/status';
 import { formatDateTime, formatRelative } from '../../../lib/format';
+import { useTenantActivityStore } from '../../../store/tenant-activity-store';
 import { useTenantDetailStore } from '../../../store/tenant-detail-store';
 import { PlanBadge, StatusBadge } from '../badges';
 import { TENANT_DETAIL_TABS } from './detail-tabs';
@@ -28,11 +29,21 @@ export function TenantDrawer() {
   const detail = useTenantDetailStore((state) => state.detail);
   const status = useTenantDetailStore((state) => state.status);
   const error = useTenantDetailStore((state) => state.error);
-  const { close, reload } = useTenantDetailStore.getState();
+  const { close } = useTenantDetailStore.getState();
+  const reload = () => {
+    void useTenantDetailStore.getState().reload();
+    useTenantActivityStore.getState().refresh();
+  };
   const [action, setAction] = useState<{ kind: StatusAction; opened: boolean }>({ kind: 'suspend', opened: false });
   const [deleting, setDeleting] = useState(false);
 
   const tenant = detail && detail.tenantCode === selectedCode ? detail : null;
+
+  // The journal follows the tenant the drawer is open on.
+  useEffect(() => {
+    if (selectedCode) useTenantActivityStore.getState().load(selectedCode);
+    else useTenantActivityStore.getState().clear();
+  }, [selectedCode]);
 
   return (
     <>
@@ -52,10 +63,10 @@ export function TenantDrawer() {
             refreshing={status === 'loading'}
             onAction={(kind) => setAction({ kind, opened: true })}
             onDelete={() => setDeleting(true)}
-            onReload={() => void reload()}
+            onReload={reload}
           />
         ) : status === 'error' ? (
-          <LoadErrorAlert title="The tenant could not be loaded" message={error} onRetry={() => void reload()} data-testid="tenant-detail-error" />
+          <LoadErrorAlert title="The tenant could not be loaded" message={error} onRetry={reload} data-testid="tenant-detail-error" />
         ) : (
           <DetailSkeleton />
         )}

@@ -59,7 +59,7 @@ export const STATE_COLORS: Readonly<Record<OperationState, MantineColor>> = {
   failed: 'red',
 };
 
-export interface OperationLook {
+interface OperationLook {
   readonly title: string;
   readonly icon: Icon;
   readonly color: MantineColor;

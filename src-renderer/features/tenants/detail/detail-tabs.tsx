@@ -7,7 +7,7 @@ import { TenantActivity } from './TenantActivity';
 import { TenantOverview } from './TenantOverview';
 import { TenantUsagePlan } from '../usage-plan/TenantUsagePlan';
 
-export interface TenantDetailTab {
+interface TenantDetailTab {
   readonly value: string;
   readonly label: string;
   readonly icon: Icon;

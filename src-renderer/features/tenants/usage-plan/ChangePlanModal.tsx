@@ -2,18 +2,15 @@ import { useEffect, useState } from 'react';
 import { Alert, Button, Checkbox, Group, List, Loader, Modal, Radio, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
 import type { TenantDetail } from '../../../../src-shared/contract/models';
-import type { PlanChangePreview } from '../../../../src-shared/contract/plan-models';
 import { api } from '../../../api/client';
-import { errorMessage, isApiError } from '../../../api/api-error';
+import { queryState, useQuery } from '../../../lib/use-query';
+import { isApiError } from '../../../api/api-error';
 import { formatLimitOf, formatPrice } from '../../../lib/format';
 import { notifyError, notifySuccess } from '../../../lib/notify';
 import { useReferenceStore } from '../../../store/reference-store';
 import { useTenantDetailStore } from '../../../store/tenant-detail-store';
-import { useTenantPlanStore } from '../../../store/tenant-plan-store';
-import { useTenantsStore } from '../../../store/tenants-store';
-import { useUsageStore } from '../../../store/usage-store';
+import { invalidate } from '../../../store/invalidation';
 
-type Preview = { status: 'idle' | 'loading' } | { status: 'ready'; value: PlanChangePreview } | { status: 'error'; message: string };
 
 /**
  * Picks a plan (the current version of each), previews what the tenant would be over with the
@@ -22,7 +19,6 @@ type Preview = { status: 'idle' | 'loading' } | { status: 'ready'; value: PlanCh
 export function ChangePlanModal({ tenant, opened, onClose }: { tenant: TenantDetail; opened: boolean; onClose: () => void }) {
   const plans = useReferenceStore((state) => state.plans);
   const [plan, setPlan] = useState<string | null>(null);
-  const [preview, setPreview] = useState<Preview>({ status: 'idle' });
   const [force, setForce] = useState(false);
   const [reason, setReason] = useState('');
   const [saving, setSaving] = useState(false);
@@ -31,27 +27,14 @@ export function ChangePlanModal({ tenant, opened, onClose }: { tenant: TenantDet
   useEffect(() => {
     if (!opened) return;
     setPlan(null);
-    setPreview({ status: 'idle' });
     setForce(false);
     setReason('');
     setResult(null);
   }, [opened]);
 
-  useEffect(() => {
-    if (!plan) return;
-    let current = true;
-    setForce(false);
-    setPreview({ status: 'loading' });
-    api()
-      .call('tenants:previewPlanChange', { ref: tenant.tenantCode, plan })
-      .then(
-        (value) => current && setPreview({ status: 'ready', value }),
-        (error: unknown) => current && setPreview({ status: 'error', message: errorMessage(error) }),
-      );
-    return () => {
-      current = false;
-    };
-  }, [plan, tenant.tenantCode]);
+  const preview = queryState(useQuery(() => api().call('tenants:previewPlanChange', { ref: tenant.tenantCode, plan: plan ?? '' }), [plan, tenant.tenantCode], { enabled: plan !== null }));
+  // Force is agreed to for one preview: another plan asks again.
+  useEffect(() => setForce(false), [plan, tenant.tenantCode]);
 
   const chosen = plans.find((entry) => entry.code === plan);
   const sameVersion = chosen !== undefined && chosen.code === tenant.plan && chosen.version === tenant.planVersion;
@@ -71,10 +54,8 @@ export function ChangePlanModal({ tenant, opened, onClose }: { tenant: TenantDet
         ...(reason.trim() ? { reason: reason.trim() } : {}),
       });
       setResult(updated);
-      if (useTenantDetailStore.getState().selectedCode === updated.tenantCode) useTenantDetailStore.setState({ detail: updated, status: 'ready' });
-      useTenantPlanStore.getState().load(updated.tenantCode, true);
-      useTenantsStore.getState().refreshSoon();
-      useUsageStore.getState().refreshIfLoaded();
+      useTenantDetailStore.getState().show(updated);
+      invalidate({ event: 'tenant:planChanged', tenantCode: updated.tenantCode });
       notifySuccess('Plan changed', `${updated.companyName} is now on ${updated.planName}; the new limits are in force.`);
     } catch (error) {
       notifyError(`Could not change the plan of ${tenant.tenantCode}`, error);

@@ -8,13 +8,13 @@ import { useActionBlock } from '../../../store/connectivity-store';
 import { useTenantPlanStore } from '../../../store/tenant-plan-store';
 import { AsOfNote } from '../../offline/AsOfNote';
 import { BlockedAction } from '../../offline/BlockedAction';
-import { useUsageStore } from '../../../store/usage-store';
 import { DetailSection } from '../detail/DetailSection';
 import { ChangePlanModal } from './ChangePlanModal';
 import { OverridesSection } from './OverridesSection';
 import { PlanHistoryTimeline } from './PlanHistoryTimeline';
 import { UsageBars } from './UsageBars';
 import { UsageHistoryChart } from './UsageHistoryChart';
+import { invalidate } from '../../../store/invalidation';
 
 /** The drawer's "Usage & plan" tab: live usage against limits, overrides, history, plan changes. */
 export function TenantUsagePlan({ tenant }: { tenant: TenantDetail }) {
@@ -34,10 +34,7 @@ export function TenantUsagePlan({ tenant }: { tenant: TenantDetail }) {
   }, [tenant.tenantCode, tenant.version, tenant.planVersion]);
 
   const reload = () => useTenantPlanStore.getState().reload();
-  const onOverridesChanged = () => {
-    reload();
-    useUsageStore.getState().refreshIfLoaded();
-  };
+  const onOverridesChanged = () => invalidate({ event: 'tenant:overridesChanged', tenantCode: tenant.tenantCode });
 
   return (
     <Stack gap="lg" data-testid="tenant-usage-plan">
