@@ -91,7 +91,7 @@ export function RestoreModal({ tenant, backups, initial, opened, onClose }: Rest
         notifyError('The restore failed', failure);
       }
     } finally {
-      // The tenant restored in place is reloaded; a copy restored as new shows up in the list.
+      // The drawer, its journal and backups reload; a copy restored as new shows up in the list.
       invalidate({ event: 'tenant:restored', tenantCode: backup.tenantCode });
     }
   }
