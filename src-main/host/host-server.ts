@@ -12,8 +12,8 @@ import {
 } from '../../src-shared/contract/host-protocol';
 import type { Result } from '../../src-shared/contract/errors';
 import type { ConsoleCore } from '../app/console-core';
+import { CONTENT_SECURITY_POLICY } from '../../src-shared/security/content-security-policy';
 import {
-  CONTENT_SECURITY_POLICY,
   isAllowedHost,
   isAllowedOrigin,
   sessionCookieValue,
