@@ -36,12 +36,10 @@ export function createConsoleBridge(ipcRenderer: IpcRendererLike): ConsoleBridge
       // Only the payload crosses: never the IpcRendererEvent.
       const wrapper: IpcListener = (_event, payload) => listener(payload as Parameters<typeof listener>[0]);
       ipcRenderer.on(ipcChannel, wrapper);
-      // Each subscription owns its wrapper, so subscribing one listener twice gives two
-      // subscriptions, and an unsubscribe removes exactly its own wrapper, once.
-      let subscribed = true;
+      // The unsubscribe function holds the one wrapper it registered, so no listener → wrapper
+      // map is needed: subscribing one listener twice gives two subscriptions, each removes
+      // exactly its own wrapper, and calling it again removes nothing (the wrapper is gone).
       return () => {
-        if (!subscribed) return;
-        subscribed = false;
         ipcRenderer.removeListener(ipcChannel, wrapper);
       };
     },
