@@ -1,7 +1,7 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
-import { injectContentSecurityPolicy } from './src-shared/security/content-security-policy';
+import { injectContentSecurityPolicy } from './src-shared/security/content-security-policy.ts';
 
 /** The page's CSP <meta> is the same string the Electron and host-mode headers send. */
 const contentSecurityPolicy: Plugin = {
