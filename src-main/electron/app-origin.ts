@@ -11,7 +11,7 @@
  */
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'console';
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
 /** True for a URL on the app's own origin (app://console/…), and nothing else. */

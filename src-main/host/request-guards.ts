@@ -4,7 +4,7 @@ import { HOST_COOKIE_NAME } from '../../src-shared/contract/host-protocol';
 
 /** Pure checks for host mode's HTTP boundary, apart from the server so tests can hit them directly. */
 
-export function allowedHosts(port: number): ReadonlySet<string> {
+function allowedHosts(port: number): ReadonlySet<string> {
   return new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 }
 
