@@ -14,7 +14,7 @@ export type SqliteChainRow = readonly [seq: number, id: string, prevHash: string
  * INTEGER, so each value is quoted as a JSON string or written as a number exactly as
  * JSON.stringify does (test/integration/audit-chain-fast.test.ts holds the two together).
  */
-export const CANONICAL_SQL = `json_array(1, id, console_id, time, operator, os_user, action, tenant, details, outcome, duration_ms, prev_hash)`;
+const CANONICAL_SQL = `json_array(1, id, console_id, time, operator, os_user, action, tenant, details, outcome, duration_ms, prev_hash)`;
 
 export const SQLITE_CHAIN_COLUMNS = `seq, id, prev_hash, hash, ${CANONICAL_SQL}`;
 

@@ -29,7 +29,7 @@ export interface ChainRowAccess<R> {
   link(row: R): ChainLink;
 }
 
-export const storedEventAccess: ChainRowAccess<StoredAuditEvent> = {
+const storedEventAccess: ChainRowAccess<StoredAuditEvent> = {
   seq: (row) => row.seq,
   prevHash: (row) => row.prevHash,
   hash: (row) => row.hash,

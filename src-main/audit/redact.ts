@@ -5,8 +5,8 @@ const MAX_STRING = 200;
 const MAX_ITEMS = 20;
 const MAX_DEPTH = 4;
 /** The stored summary's cap, in characters. */
-export const MAX_SUMMARY = 2000;
-export const REDACTED = '[redacted]';
+const MAX_SUMMARY = 2000;
+const REDACTED = '[redacted]';
 
 function summarise(value: unknown, depth: number): unknown {
   if (value === null || value === undefined) return value ?? null;

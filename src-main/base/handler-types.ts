@@ -11,9 +11,6 @@ export type Handler<C extends ChannelName> = (
   context: CallContext,
 ) => Promise<ChannelOutput<C>>;
 
-/** A capability's share of the contract: the channels it answers. */
-export type PartialHandlers<C extends ChannelName> = { readonly [K in C]: Handler<K> };
-
 export type Handlers = { readonly [C in ChannelName]: Handler<C> };
 
 export type Dispatch = (channel: unknown, rawInput: unknown, context: CallContext) => Promise<Result<unknown>>;

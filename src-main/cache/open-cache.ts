@@ -7,7 +7,7 @@ import { CACHE_MIGRATIONS, type CacheMigration } from './migrations';
 
 export type SqliteDatabase = Database.Database;
 
-export const CACHE_FILE_NAME = 'cache.sqlite';
+const CACHE_FILE_NAME = 'cache.sqlite';
 
 /** The cache file of an installation: one per data folder, shared by the app, host mode and the CLI. */
 export function cacheFileIn(dataDir: string): string {
@@ -51,7 +51,7 @@ export interface OpenCacheOptions {
 }
 
 /** The file was written by a newer console: opening it could corrupt what that version relies on. */
-export class CacheFromFutureError extends Error {
+class CacheFromFutureError extends Error {
   constructor(
     readonly file: string,
     readonly found: number,

@@ -1,6 +1,7 @@
 /**
- * The app's own origin and the page policy, as plain data and pure predicates: no electron
- * import, so the security tests run under plain Node.
+ * The app's own origin and the permission policy, as plain data and pure predicates: no
+ * electron import, so the security tests run under plain Node. (The page's CSP is shared with
+ * host mode: src-shared/security/content-security-policy.ts.)
  *
  * The renderer is served from a privileged custom scheme (`app://console/…`), not from
  * file://. A file:// page has an opaque origin shared with every other local file, so an
@@ -10,25 +11,8 @@
  */
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'console';
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
-
-/**
- * default-src 'none' and then only what the built renderer needs. base-uri, form-action and
- * frame-ancestors do not fall back to default-src, so they are spelled out.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  // Mantine injects its CSS variables and component styles through <style> elements.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 /** True for a URL on the app's own origin (app://console/…), and nothing else. */
 export function isAppUrl(url: unknown): boolean {

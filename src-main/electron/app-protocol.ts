@@ -1,16 +1,18 @@
-import { protocol, type Protocol } from 'electron';
+import type { Protocol } from 'electron';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { APP_SCHEME, CONTENT_SECURITY_POLICY } from './app-origin';
+import { CONTENT_SECURITY_POLICY } from '../../src-shared/security/content-security-policy';
+import { APP_SCHEME } from './app-origin';
 import { contentTypeFor, isClientRoute, resolveAppAssetPath } from './app-asset-path';
 
 /**
- * Must run before the app is ready. `standard` gives the scheme a real origin (relative
+ * Must run before the app is ready (main.ts passes electron's `protocol`; this file imports
+ * electron's types only, so the tests load it under plain Node). `standard` gives the scheme a real origin (relative
  * URLs, `'self'` in the CSP, the IPC origin check); `secure` makes it a secure context like
  * https; `supportFetchAPI`/`corsEnabled` let Vite's module scripts and preloads load from it.
  * No service workers, no bypassing the CSP.
  */
-export function registerAppSchemeAsPrivileged(): void {
+export function registerAppSchemeAsPrivileged(protocol: Pick<Protocol, 'registerSchemesAsPrivileged'>): void {
   protocol.registerSchemesAsPrivileged([
     {
       scheme: APP_SCHEME,
@@ -43,7 +45,7 @@ async function isFile(path: string): Promise<boolean> {
 }
 
 /** Serves app://console/… from the built renderer folder (inside asar when packaged). */
-export function serveRenderer(sessionProtocol: Protocol, rendererDir: string): void {
+export function serveRenderer(sessionProtocol: Pick<Protocol, 'handle'>, rendererDir: string): void {
   sessionProtocol.handle(APP_SCHEME, async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return textResponse(405, 'Method not allowed');
     let file = resolveAppAssetPath(rendererDir, request.url);

@@ -3,17 +3,17 @@
  * lifecycle, the window, the app:// protocol and the IPC bridge; everything the console
  * actually does happens in the core (openConsoleCore), which never imports electron.
  */
-import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { IPC_EVENT_PREFIX } from '../../src-shared/contract/bridge';
 import { resolveDataDir } from '../config/environment';
 import { openConsoleCore, type ConsoleCore } from '../app/console-core';
-import type { Dispatch } from '../base/handler-types';
-import { isAppUrl } from './app-origin';
 import { registerAppSchemeAsPrivileged, serveRenderer } from './app-protocol';
+import { deferredDispatch, sendToAppPages } from './core-relay';
 import { registerContractIpc } from './ipc-main';
 import { describeSenderFrame, isTrustedIpcSender } from './ipc-sender';
+import { openExternalSafely } from './open-external';
 import { SafeStorageSecretStore } from './safe-storage-secret-store';
 import { createConsoleWindow, guardWebContents, hardenSession } from './window';
 
@@ -35,12 +35,12 @@ const dataDir = resolveDataDir();
 
 // Everything below must happen before `ready`.
 app.enableSandbox();
-registerAppSchemeAsPrivileged();
+registerAppSchemeAsPrivileged(protocol);
 // Chromium's profile (and with it the single-instance lock) lives in the data folder: one
 // console per data folder, and a test with its own TENANT_CONSOLE_DATA_DIR runs beside a
 // console the operator has open.
 app.setPath('userData', join(dataDir, 'electron-profile'));
-app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
+app.on('web-contents-created', (_event, contents) => guardWebContents(contents, openExternalSafely));
 
 let corePromise: Promise<ConsoleCore> | null = null;
 let stopForwardingEvents: (() => void) | null = null;
@@ -71,18 +71,21 @@ function start(): void {
 
   // The window opens at once; calls made while the core is still starting (the embedded
   // PostgreSQL takes a few seconds) wait for it instead of failing.
-  removeIpcHandlers = registerContractIpc(ipcMain, deferredDispatch, {
+  removeIpcHandlers = registerContractIpc(ipcMain, deferredDispatch(() => corePromise), {
     isTrustedSender: isTrustedIpcSender,
     onRefused: (channel, event) => {
       const frame = describeSenderFrame(event);
       console.warn(`[tenant-console] refused ${channel} from ${frame ? `${frame.isMainFrame ? 'main frame' : 'sub-frame'} ${frame.url}` : 'a destroyed frame'}`);
     },
   });
-  createConsoleWindow({ preloadPath: PRELOAD_PATH, devTools });
+  openWindow();
 
   corePromise.then(
     (core) => {
-      stopForwardingEvents = core.events.onAny((event, payload) => broadcast(IPC_EVENT_PREFIX + event, payload));
+      // Core events go to every window showing our page (and nowhere else).
+      stopForwardingEvents = core.events.onAny((event, payload) =>
+        sendToAppPages(BrowserWindow.getAllWindows(), IPC_EVENT_PREFIX + event, payload),
+      );
     },
     (error: unknown) => fail('Tenant Console could not open its database', error),
   );
@@ -103,31 +106,15 @@ function sqliteBinding(): { sqliteNativeBinding?: string } {
   return {};
 }
 
-const deferredDispatch: Dispatch = async (channel, input, context) => {
-  if (!corePromise) return { ok: false, error: { code: 'INTERNAL', message: 'The console is not started yet.' } };
-  let core: ConsoleCore;
-  try {
-    core = await corePromise;
-  } catch {
-    return { ok: false, error: { code: 'DATABASE_UNAVAILABLE', message: 'The console core failed to start; see the error dialog.' } };
-  }
-  return core.dispatch(channel, input, context);
-};
-
-/** Core events go to every window showing our page (and nowhere else). */
-function broadcast(ipcChannel: string, payload: unknown): void {
-  for (const window of BrowserWindow.getAllWindows()) {
-    const contents = window.webContents;
-    if (contents.isDestroyed() || !isAppUrl(contents.getURL())) continue;
-    contents.send(ipcChannel, payload);
-  }
+function openWindow(): void {
+  createConsoleWindow(BrowserWindow, { preloadPath: PRELOAD_PATH, devTools });
 }
 
 function focusOrCreateWindow(): void {
   if (!app.isReady() || shutdown !== 'running') return;
   const [existing] = BrowserWindow.getAllWindows();
   if (!existing) {
-    createConsoleWindow({ preloadPath: PRELOAD_PATH, devTools });
+    openWindow();
     return;
   }
   if (existing.isMinimized()) existing.restore();

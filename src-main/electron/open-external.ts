@@ -1,8 +1,6 @@
 import { shell } from 'electron';
 import { isSafeExternalUrl, normalizeExternalUrl } from './external-url';
 
-export { isSafeExternalUrl };
-
 /**
  * The only place that calls shell.openExternal (lint forbids it elsewhere): http(s) links
  * go to the operator's browser, everything else (file:, javascript:, custom schemes that

@@ -1,7 +1,12 @@
-import { BrowserWindow, type Session, type WebContents } from 'electron';
-import { APP_ENTRY_URL, CONTENT_SECURITY_POLICY, isAppUrl, isPermissionAllowed } from './app-origin';
+/**
+ * The window, the guards on every WebContents and the session policy. Electron's objects come
+ * in as parameters (main.ts wires them) and only electron's types are imported, so the
+ * security tests drive all of it with fakes under plain Node.
+ */
+import type { BrowserWindow, BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
+import { CONTENT_SECURITY_POLICY } from '../../src-shared/security/content-security-policy';
+import { APP_ENTRY_URL, isAppUrl, isPermissionAllowed } from './app-origin';
 import { isSafeExternalUrl } from './external-url';
-import { openExternalSafely } from './open-external';
 
 export interface ConsoleWindowOptions {
   readonly preloadPath: string;
@@ -9,9 +14,12 @@ export interface ConsoleWindowOptions {
   readonly devTools: boolean;
 }
 
+/** electron's BrowserWindow class (or a fake of it). */
+export type BrowserWindowClass = new (options: BrowserWindowConstructorOptions) => BrowserWindow;
+
 /** The console window: a sandboxed page with one narrow preload, loaded from app://console. */
-export function createConsoleWindow(options: ConsoleWindowOptions): BrowserWindow {
-  const window = new BrowserWindow({
+export function createConsoleWindow(BrowserWindowClass: BrowserWindowClass, options: ConsoleWindowOptions): BrowserWindow {
+  const window = new BrowserWindowClass({
     width: 1360,
     height: 860,
     minWidth: 960,
@@ -43,12 +51,19 @@ export function createConsoleWindow(options: ConsoleWindowOptions): BrowserWindo
   return window;
 }
 
+/** Hands a link to the operator's browser: main.ts passes openExternalSafely (open-external.ts). */
+export type OpenInBrowser = (url: string) => Promise<boolean>;
+
 /**
  * Applied to every WebContents the app creates (main.ts hooks `web-contents-created`):
  * the page never navigates away and never opens windows. http(s) links are handed to the
  * operator's browser through the one safe function; everything else is dropped.
  */
-export function guardWebContents(contents: WebContents): void {
+export function guardWebContents(contents: Pick<WebContents, 'on' | 'setWindowOpenHandler'>, openInBrowser: OpenInBrowser): void {
+  const handOffExternal = (url: string): void => {
+    if (isSafeExternalUrl(url)) void openInBrowser(url);
+    else if (!isAppUrl(url)) console.warn(`[tenant-console] blocked navigation to ${url.slice(0, 200)}`);
+  };
   contents.on('will-navigate', (event) => {
     event.preventDefault();
     handOffExternal(event.url);
@@ -67,17 +82,14 @@ export function guardWebContents(contents: WebContents): void {
   });
 }
 
-function handOffExternal(url: string): void {
-  if (isSafeExternalUrl(url)) void openExternalSafely(url);
-  else if (!isAppUrl(url)) console.warn(`[tenant-console] blocked navigation to ${url.slice(0, 200)}`);
-}
-
 /**
  * Session-wide policy: the CSP on every response the network stack sees (app:// responses
  * carry it from the protocol handler, which webRequest does not observe), and no
  * permissions beyond writing to the clipboard from our own page.
  */
-export function hardenSession(session: Session): void {
+export function hardenSession(
+  session: Pick<Session, 'webRequest' | 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'>,
+): void {
   session.webRequest.onHeadersReceived((details, callback) => {
     const responseHeaders: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(details.responseHeaders ?? {})) {

@@ -12,8 +12,8 @@ import {
 } from '../../src-shared/contract/host-protocol';
 import type { Result } from '../../src-shared/contract/errors';
 import type { ConsoleCore } from '../app/console-core';
+import { CONTENT_SECURITY_POLICY } from '../../src-shared/security/content-security-policy';
 import {
-  CONTENT_SECURITY_POLICY,
   isAllowedHost,
   isAllowedOrigin,
   sessionCookieValue,
@@ -21,7 +21,7 @@ import {
 } from './request-guards';
 import { STRIPE_WEBHOOK_PATH, handleStripeWebhookRoute } from './stripe-webhook-route';
 
-export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
+const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
 // Large enough for a snapshot file being imported (SNAPSHOT_MAX_CHARS, plus JSON escaping).
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 

@@ -4,7 +4,7 @@ import { HOST_COOKIE_NAME } from '../../src-shared/contract/host-protocol';
 
 /** Pure checks for host mode's HTTP boundary, apart from the server so tests can hit them directly. */
 
-export function allowedHosts(port: number): ReadonlySet<string> {
+function allowedHosts(port: number): ReadonlySet<string> {
   return new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 }
 
@@ -36,5 +36,3 @@ export function sessionCookieValue(request: IncomingMessage): string | undefined
   return undefined;
 }
 
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";

@@ -22,7 +22,7 @@ export interface ConnectivityOptions {
   readonly initial?: { readonly online: boolean; readonly reason: string | null };
 }
 
-export const DEFAULT_PROBE_INTERVAL_MS = 5_000;
+const DEFAULT_PROBE_INTERVAL_MS = 5_000;
 const DEFAULT_MAX_INTERVAL_MS = 15_000;
 const DEFAULT_TIMEOUT_MS = 3_000;
 

@@ -39,7 +39,7 @@ const SORT_SQL: Readonly<Record<TenantSortField, string>> = {
 };
 
 /** A read's last online answer, kept for offline review (see snapshot-channels.ts). */
-export interface SnapshotResponse {
+interface SnapshotResponse {
   readonly channel: string;
   readonly inputKey: string;
   readonly output: unknown;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** One audited action, as the Audit page and `tenantctl audit list` show it. */
-export const auditEventSchema = z.object({
+const auditEventSchema = z.object({
   id: z.string(),
   consoleId: z.string(),
   /** The console's own sequence number: its events' order. */
@@ -23,7 +23,7 @@ export const auditEventSchema = z.object({
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
 /** 'fleet': every console's events (platform database); 'local': this console's cache, works offline. */
-export const auditSourceSchema = z.enum(['fleet', 'local']);
+const auditSourceSchema = z.enum(['fleet', 'local']);
 export type AuditSource = z.infer<typeof auditSourceSchema>;
 
 const isoInstant = z.iso.datetime({ offset: true, message: 'Use an ISO date-time such as 2025-01-31T00:00:00Z.' });
@@ -51,15 +51,14 @@ export const auditPageSchema = z.object({
 });
 export type AuditPage = z.infer<typeof auditPageSchema>;
 
-export const chainBreakSchema = z.object({
+const chainBreakSchema = z.object({
   kind: z.enum(['edited', 'deleted', 'inserted', 'reordered']),
   seq: z.number().int(),
   id: z.string().nullable(),
   message: z.string(),
 });
-export type ChainBreakInfo = z.infer<typeof chainBreakSchema>;
 
-export const chainReportSchema = z.object({
+const chainReportSchema = z.object({
   ok: z.boolean(),
   checked: z.number().int(),
   lastSeq: z.number().int(),
@@ -95,7 +94,6 @@ export const cacheStatusSchema = z.object({
   notice: z.string().nullable(),
   problem: z.string().nullable(),
 });
-export type CacheStatusInfo = z.infer<typeof cacheStatusSchema>;
 
 export const auditStatusSchema = z.object({
   consoleId: z.string().nullable(),

@@ -3,12 +3,12 @@ import { z } from 'zod';
 const isoTime = z.string();
 
 /** Why a backup was made: decides how long retention keeps it (pre-deletion: forever). */
-export const BACKUP_KINDS = ['manual', 'pre-suspension', 'pre-cancellation', 'pre-deletion', 'pre-restore', 'scheduled'] as const;
-export const backupKindSchema = z.enum(BACKUP_KINDS);
+const BACKUP_KINDS = ['manual', 'pre-suspension', 'pre-cancellation', 'pre-deletion', 'pre-restore', 'scheduled'] as const;
+const backupKindSchema = z.enum(BACKUP_KINDS);
 export type BackupKind = z.infer<typeof backupKindSchema>;
 
 /** Native archive (COPY text, per-chunk gzip, in tar) or, when a matching one is on PATH, pg_dump's custom format. */
-export const BACKUP_FORMATS = ['tc-archive', 'pg_dump'] as const;
+const BACKUP_FORMATS = ['tc-archive', 'pg_dump'] as const;
 export const backupFormatSchema = z.enum(BACKUP_FORMATS);
 
 /** One row of the backups catalog (platform database). */
@@ -31,7 +31,7 @@ export const backupSchema = z.object({
 });
 export type Backup = z.infer<typeof backupSchema>;
 
-export const backupTableReportSchema = z.object({
+const backupTableReportSchema = z.object({
   table: z.string(),
   rows: z.number().int(),
   bytes: z.number().int(),

@@ -5,7 +5,6 @@ import {
   reasonSchema,
   tenantRefSchema,
 } from '../domain/tenant-fields';
-import { subdomainSchema } from '../domain/subdomain';
 import {
   appInfoSchema,
   planSchema,
@@ -27,8 +26,6 @@ import { statusBackupOutcomeSchema } from './backup-models';
 import { offlineChannels } from './offline-channels';
 import { billingChannels } from './billing-channels';
 import { snapshotMarkSchema } from './offline-models';
-
-export type { ChannelDefinition } from './channel-definition';
 
 const empty = z.object({}).strict();
 const expectedVersion = z.number().int().min(1, 'expectedVersion is the tenant version you last saw.');
@@ -129,7 +126,7 @@ export const channels = {
   ...billingChannels,
 } as const satisfies Record<string, ChannelDefinition>;
 
-export type Channels = typeof channels;
+type Channels = typeof channels;
 export type ChannelName = keyof Channels;
 /** What a caller sends (before defaults and transforms). */
 export type ChannelInput<C extends ChannelName> = z.input<Channels[C]['input']>;
@@ -142,6 +139,3 @@ export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
 export function isChannelName(name: unknown): name is ChannelName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name);
 }
-
-// Keep subdomainSchema referenced for consumers that validate a single field inline.
-export { subdomainSchema };

@@ -35,7 +35,7 @@ export const events = {
   'console:connectivity': consoleStatusSchema,
 } as const satisfies Record<string, z.ZodType>;
 
-export type Events = typeof events;
+type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
 

@@ -5,12 +5,11 @@ export const tenantStatusSchema = z.enum(TENANT_STATUSES);
 
 const isoTime = z.string();
 
-export const planLimitsSchema = z.object({
+const planLimitsSchema = z.object({
   companies: z.number().int().nullable(),
   usersPerCompany: z.number().int().nullable(),
   transactionsPerMonth: z.number().int().nullable(),
 });
-export type PlanLimits = z.infer<typeof planLimitsSchema>;
 
 export const planSchema = z.object({
   code: z.string(),
@@ -99,7 +98,7 @@ export const appInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
-export const OPERATION_STATES = ['running', 'done', 'rolled_back', 'failed'] as const;
+const OPERATION_STATES = ['running', 'done', 'rolled_back', 'failed'] as const;
 
 /** One entry of a tenant's operations journal: what was done to it, by whom, how it ended. */
 export const tenantOperationSchema = z.object({

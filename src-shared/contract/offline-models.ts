@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { usageFiguresSchema } from './usage-models';
 
 /** An imported snapshot under review: reads come from it and changes are refused. */
-export const snapshotReviewSchema = z.object({
+const snapshotReviewSchema = z.object({
   sourceConsole: z.string(),
   /** The exporting machine's name, so the operator knows whose data this is. */
   consoleLabel: z.string(),
@@ -36,14 +36,12 @@ export const snapshotExportSchema = z.object({
   tenantCount: z.number().int(),
   usageRowCount: z.number().int(),
 });
-export type SnapshotExport = z.infer<typeof snapshotExportSchema>;
 
 export const snapshotImportResultSchema = z.object({
   review: snapshotReviewSchema,
   tenantCount: z.number().int(),
   usageRowCount: z.number().int(),
 });
-export type SnapshotImportResult = z.infer<typeof snapshotImportResultSchema>;
 
 /** The largest snapshot file accepted (text): ~ 30,000 tenants with 90 days of usage; fits host mode's request limit once JSON-escaped. */
 export const SNAPSHOT_MAX_CHARS = 40 * 1024 * 1024;

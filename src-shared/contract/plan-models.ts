@@ -33,7 +33,7 @@ export const limitOverrideSchema = z.object({
 export type LimitOverride = z.infer<typeof limitOverrideSchema>;
 
 /** Usage of one resource against its effective limit, read from the tenant database. */
-export const limitUsageSchema = z.object({
+const limitUsageSchema = z.object({
   resource: limitResourceSchema,
   /** For users: the largest company's count (the limit is per company). */
   current: z.number().int(),
@@ -68,7 +68,7 @@ export const tenantLimitsSchema = z.object({
 export type TenantLimits = z.infer<typeof tenantLimitsSchema>;
 
 /** One reason a plan change would put a tenant over its new limits. */
-export const planViolationSchema = z.object({
+const planViolationSchema = z.object({
   resource: limitResourceSchema,
   current: z.number().int(),
   newLimit: z.number().int(),

@@ -6,10 +6,10 @@ const isoTime = z.string();
 /** A calendar date, YYYY-MM-DD (UTC). */
 const isoDate = z.string();
 
-export const USAGE_RESOURCES = ['companies', 'usersPerCompany', 'transactionsPerMonth'] as const;
+const USAGE_RESOURCES = ['companies', 'usersPerCompany', 'transactionsPerMonth'] as const;
 export type UsageResource = (typeof USAGE_RESOURCES)[number];
 
-export const USAGE_TRIGGERS = ['manual', 'schedule', 'cli'] as const;
+const USAGE_TRIGGERS = ['manual', 'schedule', 'cli'] as const;
 
 /** One collection run: what it read, what it carried over, what failed and why. */
 export const usageRunSummarySchema = z.object({
@@ -32,7 +32,7 @@ export const usageRunSummarySchema = z.object({
 export type UsageRunSummary = z.infer<typeof usageRunSummarySchema>;
 
 /** A resource against its effective limit; `limit` null = unlimited, `percent` null then too. */
-export const usageAgainstLimitSchema = z.object({
+const usageAgainstLimitSchema = z.object({
   resource: z.enum(USAGE_RESOURCES),
   current: z.number().int().nullable(),
   limit: z.number().int().nullable(),
@@ -59,7 +59,7 @@ export const usageFiguresSchema = z.object({
 });
 export type UsageFigures = z.infer<typeof usageFiguresSchema>;
 
-export const nearLimitTenantSchema = z.object({
+const nearLimitTenantSchema = z.object({
   tenantCode: z.string(),
   companyName: z.string(),
   plan: z.string(),
@@ -71,7 +71,7 @@ export const nearLimitTenantSchema = z.object({
 });
 export type NearLimitTenant = z.infer<typeof nearLimitTenantSchema>;
 
-export const usageTrendPointSchema = z.object({
+const usageTrendPointSchema = z.object({
   date: isoDate,
   transactions: z.number(),
   databaseBytes: z.number(),
@@ -79,7 +79,6 @@ export const usageTrendPointSchema = z.object({
   activeTenants: z.number().int(),
   tenants: z.number().int(),
 });
-export type UsageTrendPoint = z.infer<typeof usageTrendPointSchema>;
 
 export const usageFleetSchema = z.object({
   days: z.number().int(),

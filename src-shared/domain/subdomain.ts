@@ -15,7 +15,7 @@ export const RESERVED_SUBDOMAINS: ReadonlySet<string> = new Set([
   'postmaster', 'hostmaster', 'webmaster', 'abuse', 'security', 'noreply', 'no-reply',
 ]);
 
-export const SUBDOMAIN_MIN = 3;
+const SUBDOMAIN_MIN = 3;
 export const SUBDOMAIN_MAX = 63;
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 

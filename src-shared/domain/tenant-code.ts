@@ -2,7 +2,7 @@
  * Tenant codes are readable (ACME001): up to four letters from the company name and a
  * sequence number. Never a timestamp: codes are read aloud on support calls.
  */
-export const TENANT_CODE_FALLBACK_PREFIX = 'TNT';
+const TENANT_CODE_FALLBACK_PREFIX = 'TNT';
 
 export function tenantCodePrefix(companyName: string): string {
   const letters = companyName

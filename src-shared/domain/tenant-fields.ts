@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { hasInvisibleOrControl, normaliseText } from './text';
 import { subdomainSchema } from './subdomain';
 
-export const COMPANY_NAME_MAX = 200;
+const COMPANY_NAME_MAX = 200;
 // Letters and digits of any script, spaces and the punctuation real company names use.
 // Quotes other than the apostrophe, semicolons, backslashes, '=' and '<>' are refused: no
 // company needs them, and they are what injection attempts are made of.
@@ -28,7 +28,7 @@ export const companyNameSchema = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
-export const EMAIL_MAX = 254;
+const EMAIL_MAX = 254;
 // Deliberately ASCII-only: an internationalised address with look-alike letters is a
 // phishing risk for the welcome email and the billing contact.
 const EMAIL = /^[A-Za-z0-9.!#$%&*+/?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
@@ -66,12 +66,6 @@ export const reasonSchema = z
   .refine((value) => !hasInvisibleOrControl(value), 'Reason contains invisible or control characters.');
 
 export const TENANT_CODE_PATTERN = /^[A-Z]{2,4}[0-9]{3,6}$/;
-export const tenantCodeSchema = z
-  .string()
-  .trim()
-  .transform((value) => value.toUpperCase())
-  .refine((value) => TENANT_CODE_PATTERN.test(value), 'Tenant code looks like ACME001.');
-
 /** A tenant named by its code (ACME001) or its subdomain (acme). */
 export const tenantRefSchema = z
   .string()

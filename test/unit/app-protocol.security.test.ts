@@ -1,10 +1,11 @@
 import { resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveAppAssetPath } from '../../src-main/electron/app-asset-path';
-import { CONTENT_SECURITY_POLICY, isPermissionAllowed } from '../../src-main/electron/app-origin';
+import { isPermissionAllowed } from '../../src-main/electron/app-origin';
 
-// Security regression tests for the app:// scheme (the renderer's only origin), its CSP and
-// the permission policy. Pure functions: no Electron needed.
+// Security regression tests for the app:// scheme (the renderer's only origin) and the
+// permission policy. Pure functions: no Electron needed. (The CSP has its own file:
+// content-security-policy.security.test.ts.)
 
 const ROOT = resolve('/srv/tenant-console/out/renderer');
 
@@ -46,32 +47,6 @@ describe('resolveAppAssetPath serves only the built renderer', () => {
     'not a url',
   ])('refuses %s', (url) => {
     expect(resolveAppAssetPath(ROOT, url)).toBeNull();
-  });
-});
-
-describe('the page policy', () => {
-  const directives = new Map(
-    CONTENT_SECURITY_POLICY.split(';').map((part) => {
-      const [name, ...values] = part.trim().split(/\s+/);
-      return [name, values.join(' ')] as const;
-    }),
-  );
-
-  it('is default-deny and allows scripts only from the app itself', () => {
-    expect(directives.get('default-src')).toBe("'none'");
-    expect(directives.get('script-src')).toBe("'self'");
-    expect(directives.get('connect-src')).toBe("'self'");
-    expect(directives.get('img-src')).toBe("'self' data:");
-    expect(directives.get('font-src')).toBe("'self'");
-    expect(directives.get('style-src')).toBe("'self' 'unsafe-inline'");
-    expect(directives.get('frame-ancestors')).toBe("'none'");
-    expect(directives.get('base-uri')).toBe("'none'");
-    expect(directives.get('form-action')).toBe("'none'");
-  });
-
-  it('never allows eval, inline scripts or remote hosts', () => {
-    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval|wasm-unsafe-eval|https?:|\*/);
-    expect(directives.get('script-src')).not.toMatch(/unsafe-inline/);
   });
 });
 

@@ -1,8 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isSafeExternalUrl, normalizeExternalUrl } from '../../src-main/electron/external-url';
+import { openExternalSafely } from '../../src-main/electron/open-external';
 
-// Security regression tests for the one gate in front of shell.openExternal
-// (src-main/electron/open-external.ts). The predicate is pure, so every case runs under Node.
+// Security regression tests for the one gate in front of osOpen
+// (src-main/electron/open-external.ts). The predicate is pure, so every case runs under Node;
+// electron's shell is mocked (the binary is not there) to check what reaches it.
+// (Named apart from `shell` because lint allows `.openExternal` in open-external.ts only.)
+const osOpen = vi.hoisted(() => vi.fn<(url: string) => Promise<void>>());
+vi.mock('electron', () => ({ shell: { openExternal: osOpen } }));
 
 describe('isSafeExternalUrl allows plain http(s) links', () => {
   it.each([
@@ -100,4 +105,33 @@ describe('isSafeExternalUrl refuses everything else', () => {
       expect(isSafeExternalUrl(value)).toBe(false);
     },
   );
+});
+
+describe('openExternalSafely', () => {
+  let warn: ReturnType<typeof vi.spyOn>;
+  beforeEach(() => {
+    osOpen.mockReset();
+    osOpen.mockResolvedValue(undefined);
+    warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  });
+  afterEach(() => warn.mockRestore());
+
+  it('hands a safe link to the OS, normalised, and says so', async () => {
+    await expect(openExternalSafely('HTTPS://EXAMPLE.COM/Path')).resolves.toBe(true);
+    expect(osOpen).toHaveBeenCalledExactlyOnceWith('https://example.com/Path');
+  });
+
+  it.each(['file:///etc/passwd', 'javascript:alert(1)', 'ms-msdt:/id PCWDiagnostic', 'https://user:pw@example.com/'])(
+    'never hands %s to the OS',
+    async (url) => {
+      await expect(openExternalSafely(url)).resolves.toBe(false);
+      expect(osOpen).not.toHaveBeenCalled();
+      expect(warn).toHaveBeenCalledOnce();
+    },
+  );
+
+  it('answers false when the OS cannot open the link', async () => {
+    osOpen.mockRejectedValueOnce(new Error('no handler'));
+    await expect(openExternalSafely('https://example.com/')).resolves.toBe(false);
+  });
 });

@@ -19,7 +19,7 @@
  */
 export const LIMIT_SQLSTATE = 'TC001';
 /** Slots per transaction counter key; companies and users are low-rate and use one. */
-export const TRANSACTION_SLOTS = 16;
+const TRANSACTION_SLOTS = 16;
 
 export const sql = /* sql */ `
 CREATE SCHEMA IF NOT EXISTS platform;
