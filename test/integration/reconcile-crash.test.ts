@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleCore } from '../../src-main/app/console-core';
 import { PROVISION_STEPS } from '../../src-main/tenants/provision';
-import { beginOperation } from '../../src-main/tenants/journal';
+import { beginOperation } from '../../src-main/operations/journal';
 import { call, uniqueTenantInput } from '../support/core-calls';
 import { runTenantctl } from '../support/cli';
 import { adminClient, dropTestPlatform, embeddedTarget, openTestCore, tenantObjectsOnServer, uniquePlatformDatabase } from '../support/servers';
