@@ -1,8 +1,9 @@
-// Lint enforces the process boundaries (see STYLE.md, "Layout shows the architecture"):
-// a wrong import across runtimes fails CI, not just review.
+// Lint enforces the process boundaries (see STYLE.md, "Layout shows the architecture") and
+// the layers inside src-main: a wrong import fails CI, not just review.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { readdirSync } from 'node:fs';
 
 const NODE_BUILTINS = [
   'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs',
@@ -15,6 +16,46 @@ const NODE_BUILTINS = [
 const noNodePaths = NODE_BUILTINS.map((name) => ({ name, message: 'This runtime has no Node.js: keep Node code in src-main.' }));
 const noNode = [{ group: ['node:*'], message: 'This runtime has no Node.js: keep Node code in src-main.' }];
 const noElectron = { group: ['electron', 'electron/*'], message: 'Only src-main/electron may import electron.' };
+const noRenderer = { group: ['**/src-renderer/**'], message: 'Main never imports the renderer.' };
+
+// Inside src-main, capability folders stand on floors (STYLE.md, "Inside a runtime: layers"):
+// a folder imports only folders on lower floors — never a higher one, nor a sibling on its
+// own floor. base is the ground and imports nothing of src-main; app is the composition
+// root; the shells (host, electron, cli) stand on it.
+const SRC_MAIN_LAYERS = [
+  ['base'],
+  ['config', 'secrets', 'cache'],
+  ['logging', 'postgres'],
+  ['tenant-schema', 'limits'],
+  ['platform'],
+  ['operations', 'audit'],
+  ['tenants', 'jobs'],
+  ['plans', 'usage', 'backup'],
+  ['offline', 'billing'],
+  ['app'],
+  ['host', 'electron'],
+  ['cli'],
+];
+const floorOf = new Map(SRC_MAIN_LAYERS.flatMap((folders, floor) => folders.map((folder) => [folder, floor])));
+const unplaced = readdirSync(new URL('./src-main', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && !floorOf.has(entry.name))
+  .map((entry) => entry.name);
+if (unplaced.length > 0) throw new Error(`src-main/${unplaced.join(', src-main/')}: give it a floor in SRC_MAIN_LAYERS (eslint.config.js).`);
+
+/** The imports src-main/<folder> may not make: every folder on its own floor or above. */
+function layerPatterns(folder) {
+  const floor = floorOf.get(folder);
+  return [...floorOf]
+    .filter(([other, otherFloor]) => other !== folder && otherFloor >= floor)
+    .map(([other, otherFloor]) => ({
+      // A relative import that climbs to src-main and enters the other folder.
+      regex: `^(\\.\\./)+${other}(/|$)`,
+      message:
+        otherFloor === floor
+          ? `src-main/${folder} may not import src-main/${other}: they stand on one floor (SRC_MAIN_LAYERS in eslint.config.js).`
+          : `src-main/${folder} may not import src-main/${other}, which stands above it (SRC_MAIN_LAYERS in eslint.config.js).`,
+    }));
+}
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'dist/', 'release/', 'test-results/', 'playwright-report/', '.tmp/'] },
@@ -56,16 +97,19 @@ export default tseslint.config(
       'no-restricted-globals': ['error', 'process', 'Buffer', 'require'],
     },
   },
+  // The core runs under plain Node (CLI, host mode, tests): only the thin shell touches electron.
   {
-    // The core runs under plain Node (CLI, host mode, tests): only the thin shell touches electron.
-    files: ['src-main/**/*.ts'],
-    ignores: ['src-main/electron/**'],
+    files: ['src-main/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noElectron, noRenderer] }] },
+  },
+  ...[...floorOf.keys()].map((folder) => ({
+    files: [`src-main/${folder}/**/*.ts`],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [noElectron, { group: ['**/src-renderer/**'], message: 'Main never imports the renderer.' }],
+        patterns: [...(folder === 'electron' ? [] : [noElectron]), noRenderer, ...layerPatterns(folder)],
       }],
     },
-  },
+  })),
   {
     // shell.openExternal only through the one http(s)-only function.
     files: ['**/*.{ts,tsx}'],

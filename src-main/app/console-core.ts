@@ -9,7 +9,8 @@ import { endpointFromUrl, type ServerEndpoint } from '../postgres/server-endpoin
 import { FileSecretStore } from '../secrets/file-secret-store';
 import type { SecretStore } from '../secrets/secret-store';
 import { TENANT_SCHEMA_VERSION } from '../tenant-schema/template';
-import { reconcile } from '../tenants/reconcile';
+import { reconcile } from '../operations/reconcile';
+import { RECONCILERS } from './reconcilers';
 import { createDispatch } from './dispatch';
 import type { Dispatch } from '../base/handler-types';
 import { EventBus } from '../base/event-bus';
@@ -154,7 +155,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
 
   const reconcileOnStart = options.reconcileOnStart ?? true;
   if (reconcileOnStart && !startedOffline) {
-    await reconcile(platform).catch((error) => logger.error({ err: error }, 'start-up reconcile failed'));
+    await reconcile(platform, RECONCILERS).catch((error) => logger.error({ err: error }, 'start-up reconcile failed'));
   }
 
   const audit = createAuditService({
@@ -184,7 +185,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
           bootstrap: async () => {
             await adoptPlatform(platform, await openPlatform(platformOptions));
             (info.server as { serverVersion: string }).serverVersion = await serverVersion();
-            if (reconcileOnStart) await reconcile(platform).catch((error) => logger.error({ err: error }, 'reconcile after reconnecting failed'));
+            if (reconcileOnStart) await reconcile(platform, RECONCILERS).catch((error) => logger.error({ err: error }, 'reconcile after reconnecting failed'));
           },
         }
       : {}),

@@ -3,18 +3,12 @@ import { channels, isChannelName, type ChannelName } from '../../src-shared/cont
 import type { ContractError, Result } from '../../src-shared/contract/errors';
 import { isAppError } from '../base/app-error';
 import type { CallContext, Dispatch, Handler, Handlers } from '../base/handler-types';
+import { describeValidationError } from '../base/validation-message';
 import { isConnectionFailure } from '../postgres/errors';
 import { tenantOfCall, type CallAuditor } from '../audit/audited-call';
 
 export interface DispatchLogger {
   error(details: Record<string, unknown>, message: string): void;
-}
-
-/** Turns a zod failure into one line an operator can act on. */
-export function describeValidationError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
 }
 
 export function toContractError(channel: string, error: unknown, logger: DispatchLogger): ContractError {

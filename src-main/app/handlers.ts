@@ -2,7 +2,8 @@ import type { AppInfo } from '../../src-shared/contract/models';
 import { subdomainProblem } from '../../src-shared/domain/subdomain';
 import type { PlatformContext } from '../platform/platform-context';
 import { provisionTenant } from '../tenants/provision';
-import { reconcile } from '../tenants/reconcile';
+import { reconcile } from '../operations/reconcile';
+import { RECONCILERS } from './reconcilers';
 import { changeTenantStatus } from '../tenants/status-change';
 import {
   getTenant,
@@ -77,7 +78,7 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, services: Co
     'tenants:suspend': async (input) => changeStatusWithBackup(backups, 'suspend', input),
     'tenants:activate': async ({ ref, expectedVersion }) => changeTenantStatus(ctx, 'activate', { ref, expectedVersion }),
     'tenants:cancel': async (input) => changeStatusWithBackup(backups, 'cancel', input),
-    'tenants:reconcile': async () => reconcile(ctx),
+    'tenants:reconcile': async () => reconcile(ctx, RECONCILERS),
     ...createAuditHandlers(ctx, services.audit),
     ...createPlanHandlers(ctx),
     ...createUsageHandlers(ctx, services.usage),

@@ -21,7 +21,7 @@ import {
   type ManifestTable,
 } from './archive-format';
 import { HashingStream } from './hashing-stream';
-import { crashIfInjected } from '../tenants/journal';
+import { crashIfInjected } from '../operations/journal';
 import { columnListSql, discoverTables, readSequences, tableSql, tenantSchemaVersion } from './table-catalog';
 
 const gzipAsync = promisify(gzip);

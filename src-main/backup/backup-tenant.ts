@@ -1,13 +1,12 @@
-import type pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Backup, BackupKind } from '../../src-shared/contract/backup-models';
 import { AppError } from '../base/app-error';
 import { cancelledError } from '../jobs/job-registry';
-import { pgErrorCode } from '../postgres/errors';
 import { withClient } from '../postgres/pools';
-import { beginOperation, finishOperation, recordStep, releaseOperationLock, type OperationRecord } from '../tenants/journal';
+import type { Reconciler } from '../operations/reconcile';
+import { runJournaled, type JournaledOperation } from '../operations/run-journaled';
 import { getTenantRow } from '../tenants/tenant-queries';
 import type { TenantRow } from '../tenants/tenant-rows';
 import { ARCHIVE_EXTENSION, ArchiveProblem } from './archive-format';
@@ -55,102 +54,74 @@ export async function backupTenant(bctx: BackupContext, request: BackupRequest):
 
   const job = bctx.jobs.start(request.requestId, `The backup of ${tenant.tenant_code}`);
   const progress = progressEmitter(ctx, request.requestId, 'backup', tenant.tenant_code);
-  const session = await ctx.pool.connect();
-  let operation: OperationRecord | null = null;
   try {
-    operation = await begin(ctx, session, tenant, payload);
-    const file = await createAtomicFile(finalPath, backupId.slice(0, 8));
-    let renamed = false;
-    try {
-      await recordStep(ctx.pool, operation, 'backup_writing');
-      progress('writing', `Backing up ${tenant.tenant_code}`);
-      const server = ctx.serverById(tenant.server_id);
-      const written =
-        format === 'pg_dump'
-          ? await writePgDump(server, tenant.database_name, file.stream, job.signal)
-          : await withClient(server.endpoint, tenant.database_name, (client) =>
-              writeArchive(
-                client,
-                file.stream,
-                { tenant: manifestTenant(tenant), kind: request.kind, madeBy: ctx.operator },
-                ({ tablesDone, tablesTotal, bytesDone, table }) =>
-                  progress('tables', `${table ?? 'Tables'}: ${tablesDone}/${tablesTotal} tables, ${formatBytes(bytesDone)}`, { tablesDone, tablesTotal, bytesDone }),
-                job.signal,
-              ),
-            );
-      job.throwIfCancelled();
-      await file.commit();
-      renamed = true;
-      await recordStep(ctx.pool, operation, 'backup_written');
+    return await runJournaled(
+      ctx,
+      {
+        entry: { kind: 'backup', tenantId: tenant.id, tenantCode: tenant.tenant_code, step: 'backup_registered', payload },
+        describeFailure: (error) => (job.signal.aborted ? cancelledError(`The backup of ${tenant.tenant_code}`) : asBackupError(tenant.tenant_code, error)),
+      },
+      async (operation) => {
+        const file = await createAtomicFile(finalPath, backupId.slice(0, 8));
+        let renamed = false;
+        try {
+          await operation.step('backup_writing');
+          progress('writing', `Backing up ${tenant.tenant_code}`);
+          const server = ctx.serverById(tenant.server_id);
+          const written =
+            format === 'pg_dump'
+              ? await writePgDump(server, tenant.database_name, file.stream, job.signal)
+              : await withClient(server.endpoint, tenant.database_name, (client) =>
+                  writeArchive(
+                    client,
+                    file.stream,
+                    { tenant: manifestTenant(tenant), kind: request.kind, madeBy: ctx.operator },
+                    ({ tablesDone, tablesTotal, bytesDone, table }) =>
+                      progress('tables', `${table ?? 'Tables'}: ${tablesDone}/${tablesTotal} tables, ${formatBytes(bytesDone)}`, { tablesDone, tablesTotal, bytesDone }),
+                    job.signal,
+                  ),
+                );
+          job.throwIfCancelled();
+          await file.commit();
+          renamed = true;
+          await operation.step('backup_written');
 
-      progress('verifying', `Verifying ${tenant.tenant_code}'s backup`);
-      const verified = format === 'pg_dump' ? { sha256: written.sha256, sizeBytes: written.sizeBytes } : await readArchive(finalPath, { signal: job.signal });
-      job.throwIfCancelled();
-      if (verified.sha256 !== written.sha256 || verified.sizeBytes !== written.sizeBytes) {
-        throw new ArchiveProblem('The backup file read back differs from what was written (storage error).');
-      }
-      const backup = await commitCatalog(bctx, operation, tenant, payload, format, written);
-      progress('done', `Backed up ${tenant.tenant_code}: ${formatBytes(backup.sizeBytes)}, verified`, {
-        tablesDone: backup.tableCount,
-        tablesTotal: backup.tableCount,
-        bytesDone: backup.sizeBytes,
-      });
-      return backup;
-    } catch (error) {
-      await file.abort();
-      if (renamed) await removeIfPresent(finalPath).catch(() => undefined);
-      throw error;
-    }
-  } catch (error) {
-    const failure = job.signal.aborted ? cancelledError(`The backup of ${tenant.tenant_code}`) : asBackupError(tenant.tenant_code, error);
-    if (operation) {
-      await finishOperation(ctx.pool, operation, job.signal.aborted ? 'rolled_back' : 'failed', failure.message.slice(0, 1000)).catch((finishError) =>
-        ctx.logger.error({ err: finishError, operation: operation!.id }, 'could not record a failed backup; reconcile will'),
-      );
-    }
-    throw failure;
+          progress('verifying', `Verifying ${tenant.tenant_code}'s backup`);
+          const verified = format === 'pg_dump' ? { sha256: written.sha256, sizeBytes: written.sizeBytes } : await readArchive(finalPath, { signal: job.signal });
+          job.throwIfCancelled();
+          if (verified.sha256 !== written.sha256 || verified.sizeBytes !== written.sizeBytes) {
+            throw new ArchiveProblem('The backup file read back differs from what was written (storage error).');
+          }
+          const backup = await commitCatalog(bctx, operation, tenant, payload, format, written);
+          progress('done', `Backed up ${tenant.tenant_code}: ${formatBytes(backup.sizeBytes)}, verified`, {
+            tablesDone: backup.tableCount,
+            tablesTotal: backup.tableCount,
+            bytesDone: backup.sizeBytes,
+          });
+          return backup;
+        } catch (error) {
+          await file.abort();
+          if (renamed) await removeIfPresent(finalPath).catch(() => undefined);
+          throw error;
+        }
+      },
+    );
   } finally {
     job.finish();
-    if (operation) await releaseOperationLock(session, operation);
-    session.release();
   }
 }
 
-async function begin(ctx: BackupContext['ctx'], session: pg.PoolClient, tenant: TenantRow, payload: BackupPayload): Promise<OperationRecord> {
-  await session.query('BEGIN');
-  try {
-    const operation = await beginOperation(session, {
-      kind: 'backup',
-      tenantId: tenant.id,
-      tenantCode: tenant.tenant_code,
-      step: 'backup_registered',
-      payload,
-      startedBy: ctx.operator,
-    });
-    await session.query('COMMIT');
-    await recordStep(ctx.pool, operation, 'backup_registered');
-    return operation;
-  } catch (error) {
-    await session.query('ROLLBACK').catch(() => undefined);
-    if (pgErrorCode(error) === '23505') {
-      throw new AppError('CONFLICT', `Another operation on ${tenant.tenant_code} is in progress — wait for it, then try again.`);
-    }
-    throw error;
-  }
-}
-
-async function commitCatalog(
+/** The catalog row and the journal's end, in one transaction: a backup counts once it is both verified and listed. */
+function commitCatalog(
   bctx: BackupContext,
-  operation: OperationRecord,
+  operation: JournaledOperation,
   tenant: TenantRow,
   payload: BackupPayload,
   format: Backup['format'],
   written: { sha256: string; sizeBytes: number; manifest?: { tenantSchemaVersion: number; serverVersion: string; totals: { tables: number; rows: number } } },
 ): Promise<Backup> {
-  const client = await bctx.ctx.pool.connect();
-  try {
-    await client.query('BEGIN');
-    const backup = await insertBackup(client, {
+  return operation.finishIn({ step: 'backup_catalogued' }, (client) =>
+    insertBackup(client, {
       id: payload.backupId,
       tenantId: tenant.id,
       tenantCode: tenant.tenant_code,
@@ -165,17 +136,8 @@ async function commitCatalog(
       rowCount: written.manifest?.totals.rows ?? 0,
       verified: true,
       madeBy: bctx.ctx.operator,
-    });
-    await client.query(`UPDATE operations SET step = 'backup_catalogued', updated_at = now() WHERE id = $1`, [operation.id]);
-    await finishOperation(client, operation, 'done');
-    await client.query('COMMIT');
-    return backup;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+    }),
+  );
 }
 
 export function manifestTenant(tenant: TenantRow) {
@@ -198,9 +160,13 @@ function asBackupError(code: string, error: unknown): AppError {
 }
 
 /** Reconcile: a backup whose process died is rolled back — its temp file, and its final file if never catalogued, removed. */
-export async function undoBackup(bctx: Pick<BackupContext, 'ctx'>, operation: OperationRecord, reason: string): Promise<void> {
-  const payload = operation.payload as BackupPayload;
-  await removeIfPresent(payload.tempPath);
-  if (!(await findBackup(bctx.ctx.pool, payload.backupId))) await removeIfPresent(payload.finalPath);
-  await finishOperation(bctx.ctx.pool, operation, 'rolled_back', reason.slice(0, 1000));
-}
+export const backupReconciler: Reconciler = {
+  kinds: ['backup'],
+  handle: async (ctx, operation, reason) => {
+    const payload = operation.payload as BackupPayload;
+    await removeIfPresent(payload.tempPath);
+    if (!(await findBackup(ctx.pool, payload.backupId))) await removeIfPresent(payload.finalPath);
+    await operation.finish({ state: 'rolled_back', error: reason });
+    return 'rolledBack';
+  },
+};

@@ -1,11 +1,10 @@
 import type { DeletionResult, ScheduledDeletionsReport } from '../../src-shared/contract/backup-models';
 import { AppError } from '../base/app-error';
-import { pgErrorCode } from '../postgres/errors';
 import { quoteIdent } from '../postgres/identifiers';
-import { inTransaction } from '../postgres/pools';
 import type { PlatformContext } from '../platform/platform-context';
+import type { Reconciler } from '../operations/reconcile';
+import { runJournaled, type JournaledOperation } from '../operations/run-journaled';
 import { enforceTenantStatus, terminateSessions } from '../tenants/enforce-status';
-import { beginOperation, finishOperation, recordStep, releaseOperationLock, type OperationRecord } from '../tenants/journal';
 import { getTenant, getTenantRow } from '../tenants/tenant-queries';
 import type { TenantRow } from '../tenants/tenant-rows';
 import { backupTenant } from './backup-tenant';
@@ -57,45 +56,38 @@ export async function deleteTenant(bctx: BackupContext, request: { ref: string; 
   }
 
   const payload: DeletePayload = { serverId: tenant.server_id, database: tenant.database_name, role: tenant.db_role, finalBackupId: backup.id, forced: request.confirmCode !== undefined };
-  const session = await ctx.pool.connect();
-  let operation: OperationRecord | null = null;
-  try {
-    await session.query('BEGIN');
-    try {
-      // Re-read under lock: the tenant may have been reactivated while the backup ran.
-      const fresh = await getTenantRow(session, tenant.tenant_code, true);
-      const again = deletionProblem(fresh, request.confirmCode, new Date());
-      if (again) throw new AppError('INVALID_STATE', again);
-      operation = await beginOperation(session, { kind: 'delete', tenantId: tenant.id, tenantCode: tenant.tenant_code, step: 'delete_registered', payload, startedBy: ctx.operator });
-      await session.query('COMMIT');
-    } catch (error) {
-      await session.query('ROLLBACK').catch(() => undefined);
-      if (pgErrorCode(error) === '23505') throw new AppError('CONFLICT', `Another operation on ${tenant.tenant_code} is in progress — wait for it, then try again.`);
-      throw error;
-    }
-    progress('dropping', `Dropping the database and role of ${tenant.tenant_code}`);
-    await completeDeletion(ctx, operation);
-    progress('done', `Deleted ${tenant.tenant_code}; final backup ${backup.id}`);
-    return { tenantCode: tenant.tenant_code, finalBackupId: backup.id, forced: payload.forced };
-  } catch (error) {
-    if (operation) {
-      // Before the drop nothing is lost: put the tenant's status back in PostgreSQL.
-      await enforceTenantStatus(ctx.serverById(payload.serverId), payload, tenant.status).catch(() => undefined);
-      await finishOperation(ctx.pool, operation, 'failed', (error as Error).message.slice(0, 1000)).catch(() => undefined);
-    }
-    if (error instanceof AppError) throw error;
-    throw new AppError('INTERNAL', `Deleting ${tenant.tenant_code} failed: ${(error as Error).message}`, { cause: error });
-  } finally {
-    if (operation) await releaseOperationLock(session, operation);
-    session.release();
-  }
+  return runJournaled(
+    ctx,
+    {
+      check: async (tx) => {
+        // Re-read under lock: the tenant may have been reactivated while the backup ran.
+        const fresh = await getTenantRow(tx, tenant.tenant_code, true);
+        const again = deletionProblem(fresh, request.confirmCode, new Date());
+        if (again) throw new AppError('INVALID_STATE', again);
+        return { kind: 'delete', tenantId: tenant.id, tenantCode: tenant.tenant_code, step: 'delete_registered', payload };
+      },
+      describeFailure: (error) =>
+        error instanceof AppError ? error : new AppError('INTERNAL', `Deleting ${tenant.tenant_code} failed: ${(error as Error).message}`, { cause: error }),
+      undo: async (operation, _failure, cause) => {
+        // Before the drop nothing is lost: put the tenant's status back in PostgreSQL.
+        await enforceTenantStatus(ctx.serverById(payload.serverId), payload, tenant.status).catch(() => undefined);
+        await operation.finish({ state: 'failed', error: (cause as Error).message });
+      },
+    },
+    async (operation) => {
+      progress('dropping', `Dropping the database and role of ${tenant.tenant_code}`);
+      await completeDeletion(ctx, operation);
+      progress('done', `Deleted ${tenant.tenant_code}; final backup ${backup.id}`);
+      return { tenantCode: tenant.tenant_code, finalBackupId: backup.id, forced: payload.forced };
+    },
+  );
 }
 
 /** The drop and the tombstone; idempotent, so reconcile resumes an interrupted deletion with it. */
-export async function completeDeletion(ctx: PlatformContext, operation: OperationRecord): Promise<void> {
+export async function completeDeletion(ctx: PlatformContext, operation: JournaledOperation): Promise<void> {
   const payload = operation.payload as DeletePayload;
   const server = ctx.serverById(payload.serverId);
-  await recordStep(ctx.pool, operation, 'delete_dropping');
+  await operation.step('delete_dropping');
   const role = quoteIdent(payload.role, 'role name');
   const { rowCount } = await server.adminPool.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [payload.role]);
   if ((rowCount ?? 0) > 0) {
@@ -104,30 +96,31 @@ export async function completeDeletion(ctx: PlatformContext, operation: Operatio
   }
   await server.adminPool.query(`DROP DATABASE IF EXISTS ${quoteIdent(payload.database, 'database name')} WITH (FORCE)`);
   await server.adminPool.query(`DROP ROLE IF EXISTS ${role}`);
-  await recordStep(ctx.pool, operation, 'delete_dropped');
-  await inTransaction(ctx.pool, async (client) => {
-    await client.query(
+  await operation.step('delete_dropped');
+  await operation.finishIn({ step: 'tombstoned' }, (client) =>
+    client.query(
       `UPDATE tenants SET status = 'deleted', status_changed_at = now(), updated_at = now(), version = version + 1,
               deletion_scheduled_at = NULL, final_backup_id = $2
         WHERE id = $1`,
       [operation.tenantId, payload.finalBackupId],
-    );
-    await client.query(`UPDATE operations SET step = 'tombstoned', updated_at = now() WHERE id = $1`, [operation.id]);
-    await finishOperation(client, operation, 'done');
-  });
+    ),
+  );
   const tenant = await getTenant(ctx.pool, operation.tenantCode);
   ctx.events.emit('tenant:changed', { tenantCode: tenant.tenantCode, status: tenant.status, version: tenant.version });
 }
 
 /** Reconcile: a deletion that had not started dropping is abandoned; one that had is finished. */
-export async function reconcileDeletion(ctx: PlatformContext, operation: OperationRecord): Promise<'resumed' | 'rolledBack'> {
-  if (operation.step === 'delete_registered') {
-    await finishOperation(ctx.pool, operation, 'rolled_back', 'interrupted before anything was dropped');
-    return 'rolledBack';
-  }
-  await completeDeletion(ctx, operation);
-  return 'resumed';
-}
+export const deletionReconciler: Reconciler = {
+  kinds: ['delete'],
+  handle: async (ctx, operation) => {
+    if (operation.record.step === 'delete_registered') {
+      await operation.finish({ state: 'rolled_back', error: 'interrupted before anything was dropped' });
+      return 'rolledBack';
+    }
+    await completeDeletion(ctx, operation);
+    return 'resumed';
+  },
+};
 
 /** The scheduler's job: deletes every cancelled tenant whose retention has ended, one by one. */
 export async function runScheduledDeletions(bctx: BackupContext): Promise<ScheduledDeletionsReport> {

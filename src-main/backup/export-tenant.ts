@@ -9,9 +9,9 @@ import yazl from 'yazl';
 import type { ExportResult } from '../../src-shared/contract/backup-models';
 import { AppError } from '../base/app-error';
 import { cancelledError } from '../jobs/job-registry';
-import { pgErrorCode } from '../postgres/errors';
 import { withClient } from '../postgres/pools';
-import { beginOperation, finishOperation, recordStep, releaseOperationLock, type OperationRecord } from '../tenants/journal';
+import type { Reconciler } from '../operations/reconcile';
+import { runJournaled } from '../operations/run-journaled';
 import { getTenantRow } from '../tenants/tenant-queries';
 import { COPY_SESSION_SQL } from './archive-format';
 import { createAtomicFile, removeIfPresent, tempPathFor } from './atomic-file';
@@ -37,65 +37,58 @@ export async function exportTenant(bctx: BackupContext, request: { ref: string; 
   const payload: ExportPayload = { tempPath: tempPathFor(request.file, tag), finalPath: request.file };
   const job = bctx.jobs.start(request.requestId, `The export of ${tenant.tenant_code}`);
   const progress = progressEmitter(ctx, request.requestId, 'export', tenant.tenant_code);
-  const session = await ctx.pool.connect();
-  let operation: OperationRecord | null = null;
   try {
-    await session.query('BEGIN');
-    try {
-      operation = await beginOperation(session, { kind: 'export', tenantId: tenant.id, tenantCode: tenant.tenant_code, step: 'export_registered', payload, startedBy: ctx.operator });
-      await session.query('COMMIT');
-    } catch (error) {
-      await session.query('ROLLBACK').catch(() => undefined);
-      if (pgErrorCode(error) === '23505') throw new AppError('CONFLICT', `Another operation on ${tenant.tenant_code} is in progress — wait for it, then try again.`);
-      throw error;
-    }
-    // The console UI exports into the backup folder, which the first backup would otherwise create.
-    const file = await mkdir(dirname(request.file), { recursive: true, mode: 0o700 }).then(() => createAtomicFile(request.file, tag)).catch((error: NodeJS.ErrnoException) => {
-      throw new AppError('VALIDATION', `Cannot write the export next to ${request.file}: ${error.code ?? error.message}.`);
-    });
-    try {
-      await recordStep(ctx.pool, operation, 'export_writing');
-      const zip = new yazl.ZipFile();
-      const counter = new HashingStream();
-      const writing = pipeline(zip.outputStream, counter, file.stream);
-      writing.catch(() => undefined);
-      const summary = await withClient(ctx.serverById(tenant.server_id).endpoint, tenant.database_name, (client) =>
-        addTables(client, zip, (done, total) => progress('tables', `Exported ${done}/${total} tables, ${formatBytes(counter.bytes)}`, { tablesDone: done, tablesTotal: total, bytesDone: counter.bytes }), job.signal),
-      );
-      const manifest = {
-        tenant: { code: tenant.tenant_code, companyName: tenant.company_name, subdomain: tenant.subdomain, plan: tenant.plan_code },
-        exportedAt: new Date().toISOString(),
-        tenantSchemaVersion: summary.schemaVersion,
-        format: 'CSV (RFC 4180), UTF-8, first line = column names, one file per table',
-        tables: summary.tables,
-      };
-      zip.addBuffer(Buffer.from(JSON.stringify(manifest, null, 2)), 'manifest.json');
-      zip.addBuffer(Buffer.from(readme(manifest)), 'README.txt');
-      zip.end();
-      await writing;
-      job.throwIfCancelled();
-      await file.commit();
-      const rows = summary.tables.reduce((sum, table) => sum + table.rows, 0);
-      await recordStep(ctx.pool, operation, 'export_written');
-      await finishOperation(ctx.pool, operation, 'done');
-      progress('done', `Exported ${tenant.tenant_code}: ${summary.tables.length} tables, ${rows} rows`, { tablesDone: summary.tables.length, tablesTotal: summary.tables.length, bytesDone: counter.bytes });
-      return { file: request.file, sizeBytes: counter.bytes, tables: summary.tables.length, rows };
-    } catch (error) {
-      await file.abort();
-      throw error;
-    }
-  } catch (error) {
-    const failure = job.signal.aborted
-      ? cancelledError(`The export of ${tenant.tenant_code}`)
-      : error instanceof AppError
-        ? error
-        : new AppError('INTERNAL', `The export of ${tenant.tenant_code} failed: ${(error as Error).message}.`, { cause: error });
-    if (operation) await finishOperation(ctx.pool, operation, job.signal.aborted ? 'rolled_back' : 'failed', failure.message.slice(0, 1000)).catch(() => undefined);
-    throw failure;
+    return await runJournaled(
+      ctx,
+      {
+        entry: { kind: 'export', tenantId: tenant.id, tenantCode: tenant.tenant_code, step: 'export_registered', payload },
+        describeFailure: (error) =>
+          job.signal.aborted
+            ? cancelledError(`The export of ${tenant.tenant_code}`)
+            : error instanceof AppError
+              ? error
+              : new AppError('INTERNAL', `The export of ${tenant.tenant_code} failed: ${(error as Error).message}.`, { cause: error }),
+      },
+      async (operation) => {
+        // The console UI exports into the backup folder, which the first backup would otherwise create.
+        const file = await mkdir(dirname(request.file), { recursive: true, mode: 0o700 }).then(() => createAtomicFile(request.file, tag)).catch((error: NodeJS.ErrnoException) => {
+          throw new AppError('VALIDATION', `Cannot write the export next to ${request.file}: ${error.code ?? error.message}.`);
+        });
+        try {
+          await operation.step('export_writing');
+          const zip = new yazl.ZipFile();
+          const counter = new HashingStream();
+          const writing = pipeline(zip.outputStream, counter, file.stream);
+          writing.catch(() => undefined);
+          const summary = await withClient(ctx.serverById(tenant.server_id).endpoint, tenant.database_name, (client) =>
+            addTables(client, zip, (done, total) => progress('tables', `Exported ${done}/${total} tables, ${formatBytes(counter.bytes)}`, { tablesDone: done, tablesTotal: total, bytesDone: counter.bytes }), job.signal),
+          );
+          const manifest = {
+            tenant: { code: tenant.tenant_code, companyName: tenant.company_name, subdomain: tenant.subdomain, plan: tenant.plan_code },
+            exportedAt: new Date().toISOString(),
+            tenantSchemaVersion: summary.schemaVersion,
+            format: 'CSV (RFC 4180), UTF-8, first line = column names, one file per table',
+            tables: summary.tables,
+          };
+          zip.addBuffer(Buffer.from(JSON.stringify(manifest, null, 2)), 'manifest.json');
+          zip.addBuffer(Buffer.from(readme(manifest)), 'README.txt');
+          zip.end();
+          await writing;
+          job.throwIfCancelled();
+          await file.commit();
+          const rows = summary.tables.reduce((sum, table) => sum + table.rows, 0);
+          await operation.step('export_written');
+          await operation.finish();
+          progress('done', `Exported ${tenant.tenant_code}: ${summary.tables.length} tables, ${rows} rows`, { tablesDone: summary.tables.length, tablesTotal: summary.tables.length, bytesDone: counter.bytes });
+          return { file: request.file, sizeBytes: counter.bytes, tables: summary.tables.length, rows };
+        } catch (error) {
+          await file.abort();
+          throw error;
+        }
+      },
+    );
   } finally {
     job.finish();
-    if (operation) await releaseOperationLock(session, operation);
-    session.release();
   }
 }
 
@@ -135,7 +128,11 @@ function readme(manifest: { tenant: { code: string; companyName: string }; expor
 }
 
 /** Reconcile: an export whose process died leaves only its temporary file, removed here. */
-export async function undoExport(bctx: Pick<BackupContext, 'ctx'>, operation: OperationRecord, reason: string): Promise<void> {
-  await removeIfPresent((operation.payload as ExportPayload).tempPath);
-  await finishOperation(bctx.ctx.pool, operation, 'rolled_back', reason.slice(0, 1000));
-}
+export const exportReconciler: Reconciler = {
+  kinds: ['export'],
+  handle: async (_ctx, operation, reason) => {
+    await removeIfPresent((operation.payload as ExportPayload).tempPath);
+    await operation.finish({ state: 'rolled_back', error: reason });
+    return 'rolledBack';
+  },
+};

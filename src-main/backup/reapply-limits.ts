@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { limitsSpecFor } from '../plans/limits-spec';
-import { pushLimits } from '../plans/push-limits';
+import { limitsSpecFor } from '../limits/limits-spec';
+import { pushLimits } from '../limits/push-limits';
 import { withClient } from '../postgres/pools';
 import type { PlatformContext } from '../platform/platform-context';
 import { grantTenantPrivileges } from '../tenant-schema/privileges';

@@ -7,7 +7,7 @@ import { quoteIdent, quoteLiteral } from '../postgres/identifiers';
 import { ArchiveProblem, COPY_SESSION_SQL, qualifiedName, type ArchiveManifest, type ManifestTable } from './archive-format';
 import { readArchive } from './archive-reader';
 import { columnListSql, tableSql } from './table-catalog';
-import { crashIfInjected } from '../tenants/journal';
+import { crashIfInjected } from '../operations/journal';
 
 export type LoadProgress = (progress: { tablesDone: number; tablesTotal: number; bytesDone: number }) => void;
 

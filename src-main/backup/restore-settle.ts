@@ -2,7 +2,8 @@ import type { TenantStatus } from '../../src-shared/domain/status';
 import { quoteIdent } from '../postgres/identifiers';
 import type { PlatformContext, TenantServer } from '../platform/platform-context';
 import { enforceTenantStatus, terminateSessions } from '../tenants/enforce-status';
-import { finishOperation, type OperationRecord } from '../tenants/journal';
+import type { Reconciler } from '../operations/reconcile';
+import type { JournaledOperation } from '../operations/run-journaled';
 import { finishRestoredDatabase } from './reapply-limits';
 
 export interface RestorePayload extends Record<string, unknown> {
@@ -32,7 +33,7 @@ async function databaseExists(server: TenantServer, name: string): Promise<boole
  * counters and the tenant's own limits (plan version + active overrides) are re-applied, the tenant's status is enforced again, and the old database
  * is dropped. With `fromStart` false it resumes a swap a crash interrupted.
  */
-export async function finishInPlaceSwap(ctx: PlatformContext, operation: OperationRecord, fromStart: boolean): Promise<void> {
+export async function finishInPlaceSwap(ctx: PlatformContext, operation: JournaledOperation, fromStart: boolean): Promise<void> {
   const payload = operation.payload as RestorePayload;
   const server = ctx.serverById(payload.serverId);
   const database = payload.database!;
@@ -60,18 +61,17 @@ export async function finishInPlaceSwap(ctx: PlatformContext, operation: Operati
  * provisioning adopted the staging database, provisioning's own journal decides.
  * Returns whether the restore was completed (true) or rolled back (false).
  */
-export async function settleRestore(ctx: PlatformContext, operation: OperationRecord, reason: string): Promise<boolean> {
+export async function settleRestore(ctx: PlatformContext, operation: JournaledOperation, reason: string): Promise<boolean> {
   const payload = operation.payload as RestorePayload;
   const server = ctx.serverById(payload.serverId);
-  const { rows } = await ctx.pool.query<{ step: string }>('SELECT step FROM operations WHERE id = $1', [operation.id]);
-  const step = rows[0]?.step ?? operation.step;
+  const step = await operation.currentStep();
 
   if (payload.mode === 'in-place' && step === 'restore_swapping') {
     const tenantDb = await databaseExists(server, payload.database!);
     const staging = await databaseExists(server, payload.staging);
     if (tenantDb && !staging) {
       await finishInPlaceSwap(ctx, operation, false);
-      await finishOperation(ctx.pool, operation, 'done', `completed by reconcile: ${reason}`.slice(0, 1000));
+      await operation.finish({ error: `completed by reconcile: ${reason}` });
       return true;
     }
     if (!tenantDb && (await databaseExists(server, payload.oldDatabase))) {
@@ -79,7 +79,7 @@ export async function settleRestore(ctx: PlatformContext, operation: OperationRe
     }
     await server.adminPool.query(`DROP DATABASE IF EXISTS ${quoteIdent(payload.staging)} WITH (FORCE)`);
     await enforceTenantStatus(server, { database: payload.database!, role: payload.role! }, payload.status as TenantStatus);
-    await finishOperation(ctx.pool, operation, 'rolled_back', reason.slice(0, 1000));
+    await operation.finish({ state: 'rolled_back', error: reason });
     return false;
   }
   const hadStaging = await databaseExists(server, payload.staging);
@@ -88,10 +88,16 @@ export async function settleRestore(ctx: PlatformContext, operation: OperationRe
     // Provisioning took the database: its own journal rolled it back or made the tenant.
     const made = await ctx.pool.query("SELECT 1 FROM tenants WHERE lower(subdomain) = lower($1) AND status = 'active'", [payload.subdomain]);
     if ((made.rowCount ?? 0) > 0) {
-      await finishOperation(ctx.pool, operation, 'done', `the tenant was made before the interruption: ${reason}`.slice(0, 1000));
+      await operation.finish({ error: `the tenant was made before the interruption: ${reason}` });
       return true;
     }
   }
-  await finishOperation(ctx.pool, operation, 'rolled_back', reason.slice(0, 1000));
+  await operation.finish({ state: 'rolled_back', error: reason });
   return false;
 }
+
+/** Reconcile settles an interrupted restore: rolled back, or a verified swap finished. */
+export const restoreReconciler: Reconciler = {
+  kinds: ['restore'],
+  handle: async (ctx, operation, reason) => ((await settleRestore(ctx, operation, reason)) ? 'resumed' : 'rolledBack'),
+};

@@ -1,15 +1,14 @@
-import type pg from 'pg';
+import { randomUUID } from 'node:crypto';
 import type { RestoreResult } from '../../src-shared/contract/backup-models';
 import { AppError } from '../base/app-error';
 import { cancelledError } from '../jobs/job-registry';
-import { pgErrorCode } from '../postgres/errors';
 import { quoteIdent } from '../postgres/identifiers';
 import { withClient } from '../postgres/pools';
 import type { PlatformContext, TenantServer } from '../platform/platform-context';
 import { ensureTemplate, TENANT_SCHEMA_VERSION } from '../tenant-schema/template';
 import { TENANT_MIGRATIONS } from '../tenant-schema/migrations';
 import { applyMigrations } from '../base/migration-runner';
-import { beginOperation, finishOperation, recordStep, releaseOperationLock, type OperationRecord } from '../tenants/journal';
+import { runJournaled, type JournaledOperation } from '../operations/run-journaled';
 import { provisionTenant } from '../tenants/provision';
 import { currentPlan, getTenantRow, isSubdomainTaken } from '../tenants/tenant-queries';
 import { ArchiveProblem, type ArchiveManifest } from './archive-format';
@@ -44,8 +43,12 @@ export async function restoreArchive(bctx: BackupContext, request: RestoreReques
   const { ctx } = bctx;
   const job = bctx.jobs.start(request.requestId, 'The restore');
   let progress = progressEmitter(ctx, request.requestId, 'restore', null);
-  const session = await ctx.pool.connect();
-  let operation: OperationRecord | null = null;
+  const describeFailure = (error: unknown): Error =>
+    job.signal.aborted
+      ? cancelledError('The restore')
+      : error instanceof AppError
+        ? error
+        : new AppError('INTERNAL', `The restore failed: ${(error as Error).message}. Nothing was changed.`, { cause: error });
   try {
     progress('verifying', 'Verifying the backup before anything is touched');
     const archive = await readArchive(request.file, {
@@ -82,55 +85,7 @@ export async function restoreArchive(bctx: BackupContext, request: RestoreReques
       target = { code: manifest.tenant.code, tenantId: null, database: null, role: null, status: null };
     }
 
-    operation = await begin(ctx, session, target, request, server);
-    const payload = operation.payload as RestorePayload;
-    await recordStep(ctx.pool, operation, 'restore_creating_staging');
-    await createStaging(server, payload.staging, manifest.tenantSchemaVersion);
-    await recordStep(ctx.pool, operation, 'restore_loading');
-    await withClient(server.endpoint, payload.staging, async (client) => {
-      await loadArchive(client, request.file, manifest, (counts) => progress('loading', `Loading: ${counts.tablesDone}/${counts.tablesTotal} tables, ${formatBytes(counts.bytesDone)}`, counts), job.signal);
-      job.throwIfCancelled();
-      progress('checking', 'Checking the restored tables against the backup');
-      await verifyLoaded(client, manifest, job.signal);
-      if (manifest.tenantSchemaVersion < TENANT_SCHEMA_VERSION) await applyMigrations(client, TENANT_MIGRATIONS, 'platform.schema_migrations');
-    });
-    job.throwIfCancelled();
-    await recordStep(ctx.pool, operation, 'restore_verified');
-
-    const result = request.mode === 'in-place'
-      ? await swapInPlace(ctx, operation, payload, manifest, safetyBackupId)
-      : await adoptAsNewTenant(ctx, operation, payload, manifest, request.subdomain!, request.companyName);
-    await finishOperation(ctx.pool, operation, 'done');
-    progress('done', `Restored ${result.tenantCode}: ${result.tables} tables, ${result.rows} rows, verified`, { tablesDone: result.tables, tablesTotal: result.tables });
-    return result;
-  } catch (error) {
-    const failure = job.signal.aborted ? cancelledError('The restore') : error instanceof AppError ? error : new AppError('INTERNAL', `The restore failed: ${(error as Error).message}. Nothing was changed.`, { cause: error });
-    if (operation) {
-      try {
-        await settleRestore(ctx, operation, failure.message);
-      } catch (settleError) {
-        ctx.logger.error({ err: settleError, operation: operation.id }, 'undoing a failed restore failed; reconcile will finish it');
-      }
-    }
-    throw failure;
-  } finally {
-    job.finish();
-    if (operation) await releaseOperationLock(session, operation);
-    session.release();
-  }
-}
-
-async function begin(
-  ctx: PlatformContext,
-  session: pg.PoolClient,
-  target: { code: string; tenantId: string | null; database: string | null; role: string | null; status: string | null },
-  request: RestoreRequest,
-  server: TenantServer,
-): Promise<OperationRecord> {
-  await session.query('BEGIN');
-  try {
-    const { rows } = await session.query<{ tag: string }>("SELECT replace(gen_random_uuid()::text, '-', '') AS tag");
-    const tag = rows[0]!.tag.slice(0, 16);
+    const tag = randomUUID().replace(/-/g, '').slice(0, 16);
     const payload: RestorePayload = {
       mode: request.mode,
       serverId: server.id,
@@ -142,13 +97,42 @@ async function begin(
       subdomain: request.subdomain ?? null,
       file: request.file,
     };
-    const operation = await beginOperation(session, { kind: 'restore', tenantId: target.tenantId, tenantCode: target.code, step: 'restore_registered', payload, startedBy: ctx.operator });
-    await session.query('COMMIT');
-    return operation;
+    return await runJournaled(
+      ctx,
+      {
+        entry: { kind: 'restore', tenantId: target.tenantId, tenantCode: target.code, step: 'restore_registered', payload },
+        describeFailure,
+        undo: async (operation, failure) => {
+          await settleRestore(ctx, operation, failure.message);
+        },
+      },
+      async (operation) => {
+        await operation.step('restore_creating_staging');
+        await createStaging(server, payload.staging, manifest.tenantSchemaVersion);
+        await operation.step('restore_loading');
+        await withClient(server.endpoint, payload.staging, async (client) => {
+          await loadArchive(client, request.file, manifest, (counts) => progress('loading', `Loading: ${counts.tablesDone}/${counts.tablesTotal} tables, ${formatBytes(counts.bytesDone)}`, counts), job.signal);
+          job.throwIfCancelled();
+          progress('checking', 'Checking the restored tables against the backup');
+          await verifyLoaded(client, manifest, job.signal);
+          if (manifest.tenantSchemaVersion < TENANT_SCHEMA_VERSION) await applyMigrations(client, TENANT_MIGRATIONS, 'platform.schema_migrations');
+        });
+        job.throwIfCancelled();
+        await operation.step('restore_verified');
+
+        const result = request.mode === 'in-place'
+          ? await swapInPlace(ctx, operation, payload, manifest, safetyBackupId)
+          : await adoptAsNewTenant(ctx, operation, payload, manifest, request.subdomain!, request.companyName);
+        await operation.finish();
+        progress('done', `Restored ${result.tenantCode}: ${result.tables} tables, ${result.rows} rows, verified`, { tablesDone: result.tables, tablesTotal: result.tables });
+        return result;
+      },
+    );
   } catch (error) {
-    await session.query('ROLLBACK').catch(() => undefined);
-    if (pgErrorCode(error) === '23505') throw new AppError('CONFLICT', `Another operation on ${target.code} is in progress — wait for it, then try again.`);
-    throw error;
+    // Refusals before the journal (a bad archive, a taken subdomain) and the journaled run's own failures alike.
+    throw describeFailure(error);
+  } finally {
+    job.finish();
   }
 }
 
@@ -167,8 +151,8 @@ async function createStaging(server: TenantServer, staging: string, schemaVersio
   await server.adminPool.query(`REVOKE ALL ON DATABASE ${quoteIdent(staging)} FROM PUBLIC`);
 }
 
-async function swapInPlace(ctx: PlatformContext, operation: OperationRecord, payload: RestorePayload, manifest: ArchiveManifest, safetyBackupId: string | null): Promise<RestoreResult> {
-  await recordStep(ctx.pool, operation, 'restore_swapping');
+async function swapInPlace(ctx: PlatformContext, operation: JournaledOperation, payload: RestorePayload, manifest: ArchiveManifest, safetyBackupId: string | null): Promise<RestoreResult> {
+  await operation.step('restore_swapping');
   await finishInPlaceSwap(ctx, operation, true);
   return {
     mode: 'in-place',
@@ -181,8 +165,8 @@ async function swapInPlace(ctx: PlatformContext, operation: OperationRecord, pay
   };
 }
 
-async function adoptAsNewTenant(ctx: PlatformContext, operation: OperationRecord, payload: RestorePayload, manifest: ArchiveManifest, subdomain: string, companyName: string | undefined): Promise<RestoreResult> {
-  await recordStep(ctx.pool, operation, 'restore_provisioning');
+async function adoptAsNewTenant(ctx: PlatformContext, operation: JournaledOperation, payload: RestorePayload, manifest: ArchiveManifest, subdomain: string, companyName: string | undefined): Promise<RestoreResult> {
+  await operation.step('restore_provisioning');
   const { tenant, credentials } = await provisionTenant(
     ctx,
     { companyName: companyName ?? manifest.tenant.companyName, subdomain, plan: manifest.tenant.plan, adminEmail: manifest.tenant.adminEmail },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { tenantDetailSchema, tenantOperationSchema } from '../../src-shared/contract/models';
 import { snapshotLimitsSchema, usageSnapshotRowSchema } from '../../src-shared/contract/offline-models';
 import { AppError } from '../base/app-error';
-import { describeValidationError } from '../app/dispatch';
+import { describeValidationError } from '../base/validation-message';
 
 export const SNAPSHOT_FORMAT = 'tenant-console-snapshot';
 export const SNAPSHOT_FORMAT_VERSION = 1;

@@ -6,8 +6,8 @@ import type { PlatformContext } from '../platform/platform-context';
 import type { Migration } from '../base/migration-runner';
 import { TENANT_MIGRATIONS } from '../tenant-schema/migrations';
 import { grantTenantPrivileges } from '../tenant-schema/privileges';
-import { limitsSpecFor } from './limits-spec';
-import { pushLimits } from './push-limits';
+import { limitsSpecFor } from '../limits/limits-spec';
+import { pushLimits } from '../limits/push-limits';
 
 export const FLEET_MIGRATE_CONCURRENCY = 4;
 

@@ -6,8 +6,8 @@ import { inTransaction, withClient } from '../postgres/pools';
 import type { PlatformContext } from '../platform/platform-context';
 import { getTenantRow } from '../tenants/tenant-queries';
 import type { TenantRow } from '../tenants/tenant-rows';
-import { limitsSpecFor } from './limits-spec';
-import { pushLimits } from './push-limits';
+import { limitsSpecFor } from '../limits/limits-spec';
+import { pushLimits } from '../limits/push-limits';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 

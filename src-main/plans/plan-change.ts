@@ -2,14 +2,14 @@ import pLimit from 'p-limit';
 import type { TenantDetail } from '../../src-shared/contract/models';
 import type { MoveTenantsResult, PlanChangePreview } from '../../src-shared/contract/plan-models';
 import { AppError } from '../base/app-error';
-import { pgErrorCode } from '../postgres/errors';
-import { inTransaction, withClient } from '../postgres/pools';
+import { withClient } from '../postgres/pools';
 import type { PlatformContext } from '../platform/platform-context';
-import { beginOperation, crashIfInjected, finishOperation, recordStep, releaseOperationLock, type OperationRecord } from '../tenants/journal';
+import { limitsSpecFor } from '../limits/limits-spec';
+import { pushLimits } from '../limits/push-limits';
+import type { Reconciler } from '../operations/reconcile';
+import { runJournaled, type JournaledOperation } from '../operations/run-journaled';
 import { getTenant, getTenantRow } from '../tenants/tenant-queries';
 import type { TenantRow } from '../tenants/tenant-rows';
-import { limitsSpecFor } from './limits-spec';
-import { pushLimits } from './push-limits';
 import { planViolations, readTenantUsage } from './tenant-usage';
 
 export interface PlanRef {
@@ -94,39 +94,27 @@ export async function changeTenantPlan(ctx: PlatformContext, request: PlanChange
     );
   }
 
-  const session = await ctx.pool.connect();
-  let operation: OperationRecord | null = null;
-  try {
-    await session.query('BEGIN');
-    try {
-      const locked = await getTenantRow(session, request.ref, true);
-      checkChangeable(locked, request.expectedVersion);
-      const payload: PlanChangePayload = {
-        serverId: locked.server_id,
-        database: locked.database_name,
-        from: { code: locked.plan_code, version: locked.plan_version },
-        to: { code: target.code, version: target.version },
-        forced: preview.violations.length > 0,
-        reason: request.reason ?? null,
-      };
-      operation = await beginOperation(session, { kind: 'plan_change', tenantId: locked.id, tenantCode: locked.tenant_code, step: 'registered', payload, startedBy: ctx.operator });
-      await session.query('COMMIT');
-      crashIfInjected('plan_registered');
-    } catch (error) {
-      await session.query('ROLLBACK').catch(() => undefined);
-      if (pgErrorCode(error) === '23505') throw new AppError('CONFLICT', `Another operation on ${request.ref} is in progress — wait for it, then reload.`);
-      throw error;
-    }
-    try {
-      return await completePlanChange(ctx, operation);
-    } catch (error) {
-      await revertPlanChange(ctx, operation, error as Error);
-      throw error;
-    }
-  } finally {
-    if (operation) await releaseOperationLock(session, operation);
-    session.release();
-  }
+  return runJournaled(
+    ctx,
+    {
+      check: async (tx) => {
+        const locked = await getTenantRow(tx, request.ref, true);
+        checkChangeable(locked, request.expectedVersion);
+        const payload: PlanChangePayload = {
+          serverId: locked.server_id,
+          database: locked.database_name,
+          from: { code: locked.plan_code, version: locked.plan_version },
+          to: { code: target.code, version: target.version },
+          forced: preview.violations.length > 0,
+          reason: request.reason ?? null,
+        };
+        return { kind: 'plan_change', tenantId: locked.id, tenantCode: locked.tenant_code, step: 'registered', payload };
+      },
+      crashPoint: 'plan_registered',
+      undo: (operation, failure) => revertPlanChange(ctx, operation, failure),
+    },
+    (operation) => completePlanChange(ctx, operation),
+  );
 }
 
 function checkChangeable(row: TenantRow, expectedVersion: number): void {
@@ -139,13 +127,13 @@ function checkChangeable(row: TenantRow, expectedVersion: number): void {
 }
 
 /** Steps 2 and 3; also how reconcile rolls an interrupted plan change forward. */
-export async function completePlanChange(ctx: PlatformContext, operation: OperationRecord): Promise<TenantDetail> {
+export async function completePlanChange(ctx: PlatformContext, operation: JournaledOperation): Promise<TenantDetail> {
   const payload = operation.payload as PlanChangePayload;
   const server = ctx.serverById(payload.serverId);
   const spec = await limitsSpecFor(ctx.pool, operation.tenantId!, payload.to);
   await withClient(server.endpoint, payload.database, (client) => pushLimits(client, spec));
-  await recordStep(ctx.pool, operation, 'limits_pushed');
-  await inTransaction(ctx.pool, async (client) => {
+  await operation.step('limits_pushed');
+  await operation.finishIn({ step: 'committed' }, async (client) => {
     const { rowCount } = await client.query(
       `UPDATE tenants
           SET plan_code = $2, plan_version = $3, version = version + 1, updated_at = now(), limits_pushed_at = now(),
@@ -160,8 +148,6 @@ export async function completePlanChange(ctx: PlatformContext, operation: Operat
         [operation.tenantId, payload.from.code, payload.from.version, payload.to.code, payload.to.version, payload.forced, payload.reason, ctx.operator, operation.id],
       );
     }
-    await client.query(`UPDATE operations SET step = 'committed', updated_at = now() WHERE id = $1`, [operation.id]);
-    await finishOperation(client, operation, 'done');
   });
   const tenant = await getTenant(ctx.pool, operation.tenantCode);
   ctx.events.emit('tenant:changed', { tenantCode: tenant.tenantCode, status: tenant.status, version: tenant.version });
@@ -169,16 +155,21 @@ export async function completePlanChange(ctx: PlatformContext, operation: Operat
 }
 
 /** A plan change that failed (not crashed): the tenant database goes back to the registry's limits. */
-async function revertPlanChange(ctx: PlatformContext, operation: OperationRecord, cause: Error): Promise<void> {
+async function revertPlanChange(ctx: PlatformContext, operation: JournaledOperation, cause: Error): Promise<void> {
   const payload = operation.payload as PlanChangePayload;
-  try {
-    const spec = await limitsSpecFor(ctx.pool, operation.tenantId!, payload.from);
-    await withClient(ctx.serverById(payload.serverId).endpoint, payload.database, (client) => pushLimits(client, spec));
-    await finishOperation(ctx.pool, operation, 'failed', cause.message.slice(0, 1000));
-  } catch (error) {
-    ctx.logger.error({ err: error, operation: operation.id }, 'reverting a failed plan change failed; reconcile will finish it');
-  }
+  const spec = await limitsSpecFor(ctx.pool, operation.tenantId!, payload.from);
+  await withClient(ctx.serverById(payload.serverId).endpoint, payload.database, (client) => pushLimits(client, spec));
+  await operation.finish({ state: 'failed', error: cause.message });
 }
+
+/** Reconcile rolls an interrupted plan change forward: pushing the new limits again is idempotent. */
+export const planChangeReconciler: Reconciler = {
+  kinds: ['plan_change'],
+  handle: async (ctx, operation) => {
+    await completePlanChange(ctx, operation);
+    return 'resumed';
+  },
+};
 
 export interface MoveSelection {
   readonly code: string;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { LimitResource, PlanViolation } from '../../src-shared/contract/plan-models';
-import { effectiveLimit, type LimitsSpec } from './limits-spec';
+import { effectiveLimit, type LimitsSpec } from '../limits/limits-spec';
 
 /** What a tenant uses now, from the counters its triggers keep (the numbers enforcement uses). */
 export interface TenantUsage {

@@ -5,15 +5,17 @@ import { firstFreeTenantCode } from '../../src-shared/domain/tenant-code';
 import { AppError } from '../base/app-error';
 import { pgErrorCode } from '../postgres/errors';
 import { quoteIdent, quoteLiteral } from '../postgres/identifiers';
-import { inTransaction, withClient } from '../postgres/pools';
+import { withClient } from '../postgres/pools';
 import { generateTenantPassword, scramSha256VerifierAsync } from '../postgres/scram';
 import type { PlatformContext } from '../platform/platform-context';
 import { grantTenantPrivileges } from '../tenant-schema/privileges';
 import { TENANT_SCHEMA_VERSION } from '../tenant-schema/template';
-import { limitsSpecFor } from '../plans/limits-spec';
-import { pushLimits } from '../plans/push-limits';
+import { limitsSpecFor } from '../limits/limits-spec';
+import { pushLimits } from '../limits/push-limits';
 import { LOCK_OPERATIONS } from '../base/advisory-locks';
-import { crashIfInjected, finishOperation, OPERATION_COLUMNS, recordStep, releaseOperationLock, toOperationRecord, type OperationRecord, type OperationRow } from './journal';
+import { crashIfInjected, OPERATION_COLUMNS, toOperationRecord, type OperationRecord, type OperationRow } from '../operations/journal';
+import type { Reconciler } from '../operations/reconcile';
+import { runJournaled, type JournaledOperation, type JournaledRun } from '../operations/run-journaled';
 import { namesFor, takenTenantCodes } from './name-availability';
 import { currentPlan, getTenant } from './tenant-queries';
 
@@ -103,21 +105,27 @@ async function provisionOnce(
     if (index >= 0) onProgress(step, index + 1, MILESTONE_STEPS.length, MILESTONES[step]!);
   };
 
-  // The session that holds the operation's advisory lock until the end.
   // The password's SCRAM key derivation (~4 ms of CPU) overlaps registration.
   const password = generateTenantPassword();
   const verifier = scramSha256VerifierAsync(password);
-  const session = await ctx.pool.connect();
-  let operation: OperationRecord | null = null;
-  try {
-    operation = await register(ctx, session, input, planVersion, trialDays, clashed);
+  const journaled: JournaledRun = {
+    register: (session) => register(ctx, session, input, planVersion, trialDays, clashed),
+    describeFailure: async (error, operation) => {
+      if (!operation || error instanceof AppError || error instanceof NameClash) return error as Error;
+      const failedStep = await operation.currentStep().catch(() => operation.record.step);
+      return new AppError('INTERNAL', `Provisioning ${operation.tenantCode} failed at step "${failedStep}": ${(error as Error).message}. Nothing was left behind.`, { cause: error });
+    },
+    // Left running if the rollback fails: the next reconcile finishes it.
+    undo: (operation, _failure, cause) => undoProvision(ctx, operation, (cause as Error).message),
+  };
+  return runJournaled(ctx, journaled, async (operation) => {
     const { database, role } = operation.payload as ProvisionPayload;
     milestone('registered');
 
     // The role comes first and carries the operation's id: creating it is this operation's
     // atomic claim on the tenant's names, server-wide, so a rollback only ever drops what
     // this operation made — never another console's tenant.
-    await recordStep(ctx.pool, operation, 'creating_role');
+    await operation.step('creating_role');
     try {
       // One round trip: several statements in one simple query run as one transaction.
       // NOLOGIN until active: a provisioning tenant cannot log in.
@@ -131,7 +139,7 @@ async function provisionOnce(
       throw error;
     }
     // One journal write per action: "creating_database" implies the role exists.
-    await recordStep(ctx.pool, operation, 'creating_database', ['role_created']);
+    await operation.step('creating_database', ['role_created']);
     milestone('role_created');
 
     // Setting a password costs PostgreSQL ~5 ms of its own: it runs beside the clone.
@@ -149,13 +157,13 @@ async function provisionOnce(
       const code = pgErrorCode(error);
       if (code === '42P04' || code === '23505') {
         // Someone made a database by this name outside the console: never ours to drop.
-        await recordStep(ctx.pool, operation, 'database_name_taken');
+        await operation.step('database_name_taken');
         throw new AppError('ALREADY_EXISTS', `A database named ${database} already exists on ${server.endpoint.name}; it was left untouched.`);
       }
       throw error;
     }
     // Intent: grants and the plan's limits.
-    await recordStep(ctx.pool, operation, 'granting_privileges', ['database_created']);
+    await operation.step('granting_privileges', ['database_created']);
     milestone('database_created');
 
     // Database-level and schema-level grants run side by side (different databases); both
@@ -175,20 +183,20 @@ async function provisionOnce(
         }, { waitForClose: false }),
       ),
     ]);
-    await recordStep(ctx.pool, operation, 'limits_pushed', ['privileges_granted']);
+    await operation.step('limits_pushed', ['privileges_granted']);
     milestone('privileges_granted');
     milestone('limits_pushed');
 
     await server.adminPool.query(`ALTER ROLE ${quoteIdent(role)} LOGIN`);
     // The tenant's status and the journal's end in one statement: atomic, one round trip.
-    await ctx.pool.query(
+    await operation.finishWith(() => ctx.pool.query(
       `WITH tenant AS (
          UPDATE tenants SET status = 'active', status_changed_at = now(), updated_at = now(),
                             schema_version = $3, limits_pushed_at = now() WHERE id = $1
        )
        UPDATE operations SET step = 'activated', state = 'done', updated_at = now(), finished_at = now() WHERE id = $2`,
       [operation.tenantId, operation.id, TENANT_SCHEMA_VERSION],
-    );
+    ));
     crashIfInjected('activated');
     milestone('activated');
 
@@ -198,23 +206,7 @@ async function provisionOnce(
       tenant,
       credentials: { host: server.endpoint.publicHost, port: server.endpoint.port, database, user: role, password },
     };
-  } catch (error) {
-    if (operation) {
-      const failedStep = await currentStep(ctx, operation).catch(() => operation!.step);
-      try {
-        await undoProvision(ctx, operation, (error as Error).message);
-      } catch (undoError) {
-        // Left running: the next reconcile finishes the rollback.
-        ctx.logger.error({ err: undoError, operation: operation.id }, 'provisioning rollback failed; reconcile will retry');
-      }
-      if (error instanceof AppError || error instanceof NameClash) throw error;
-      throw new AppError('INTERNAL', `Provisioning ${operation.tenantCode} failed at step "${failedStep}": ${(error as Error).message}. Nothing was left behind.`, { cause: error });
-    }
-    throw error;
-  } finally {
-    if (operation) await releaseOperationLock(session, operation);
-    session.release();
-  }
+  });
 }
 
 async function settleAll(work: readonly Promise<unknown>[]): Promise<void> {
@@ -224,7 +216,7 @@ async function settleAll(work: readonly Promise<unknown>[]): Promise<void> {
 }
 
 /** Written on the tenant's role in the transaction that creates it: whose the names are. */
-function claimTag(operation: OperationRecord): string {
+function claimTag(operation: Pick<OperationRecord, 'id'>): string {
   return `tenant-console operation ${operation.id}`;
 }
 
@@ -275,7 +267,6 @@ async function register(
         [code, input.companyName, input.subdomain, input.adminEmail, input.plan, planVersion, trialDays, server.id, database, role,
           payload, ctx.operator, LOCK_OPERATIONS],
       );
-      crashIfInjected('registered');
       return toOperationRecord(rows[0]!);
     } catch (error) {
       if (pgErrorCode(error) === '23505') {
@@ -291,11 +282,6 @@ async function register(
   }
 }
 
-async function currentStep(ctx: PlatformContext, operation: OperationRecord): Promise<string> {
-  const { rows } = await ctx.pool.query<{ step: string }>('SELECT step FROM operations WHERE id = $1', [operation.id]);
-  return rows[0]?.step ?? operation.step;
-}
-
 /**
  * Rolls a provisioning back, whatever step it reached: the database, the role and the
  * registry row go, the journal says rolled_back. Idempotent — reconcile calls it after a
@@ -303,7 +289,7 @@ async function currentStep(ctx: PlatformContext, operation: OperationRecord): Pr
  * (the database before the role, so a crash in between still finds the claim).
  * (Credentials were never shown, so rolling forward would make a tenant nobody can use.)
  */
-export async function undoProvision(ctx: PlatformContext, operation: OperationRecord, reason: string): Promise<void> {
+export async function undoProvision(ctx: PlatformContext, operation: JournaledOperation, reason: string): Promise<void> {
   const { serverId, database, role } = operation.payload as ProvisionPayload;
   const server = ctx.serverById(serverId);
   const { rows } = await server.adminPool.query<{ tag: string | null }>(
@@ -311,16 +297,24 @@ export async function undoProvision(ctx: PlatformContext, operation: OperationRe
     [role],
   );
   if (rows[0]?.tag === claimTag(operation)) {
-    const step = await currentStep(ctx, operation);
+    const step = await operation.currentStep();
     if (step !== 'database_name_taken') {
       await server.adminPool.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
     }
     await server.adminPool.query(`DROP ROLE IF EXISTS ${quoteIdent(role)}`);
   }
-  await inTransaction(ctx.pool, async (client) => {
+  await operation.finishIn({ state: 'rolled_back', error: reason }, async (client) => {
     if (operation.tenantId) {
       await client.query(`DELETE FROM tenants WHERE id = $1 AND status = 'provisioning'`, [operation.tenantId]);
     }
-    await finishOperation(client, operation, 'rolled_back', reason.slice(0, 1000));
   });
 }
+
+/** Reconcile rolls an interrupted provisioning back: its credentials were never delivered. */
+export const provisionReconciler: Reconciler = {
+  kinds: ['provision'],
+  handle: async (ctx, operation, reason) => {
+    await undoProvision(ctx, operation, reason);
+    return 'rolledBack';
+  },
+};

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleCore } from '../../src-main/app/console-core';
 import { PROVISION_STEPS } from '../../src-main/tenants/provision';
-import { beginOperation } from '../../src-main/tenants/journal';
-import { call, uniqueTenantInput } from '../support/core-calls';
+import { beginOperation, type OperationKind } from '../../src-main/operations/journal';
+import { call, callError, uniqueTenantInput } from '../support/core-calls';
 import { runTenantctl } from '../support/cli';
 import { adminClient, dropTestPlatform, embeddedTarget, openTestCore, tenantObjectsOnServer, uniquePlatformDatabase } from '../support/servers';
 import { waitForKilledSessionsToEnd } from '../support/killed-sessions';
@@ -124,9 +124,34 @@ describe('reconcile after a SIGKILL at each step', () => {
       await owner.query('COMMIT');
       const report = await call(core, 'tenants:reconcile', {});
       expect(report).toMatchObject({ skippedInProgress: 1, resumed: [], rolledBack: [] });
+      // A second operation on the tenant is refused while the first runs, in the one wording.
+      expect(await callError(core, 'tenants:cancel', { ref: tenant.tenantCode, expectedVersion: tenant.version, backupFirst: false })).toEqual({
+        code: 'CONFLICT',
+        message: `Cannot start the cancellation of ${tenant.tenantCode}: another operation on this tenant is in progress — wait for it to finish, then try again.`,
+      });
       await owner.query("UPDATE operations SET state = 'done' WHERE tenant_code = $1 AND state = 'running'", [tenant.tenantCode]);
     } finally {
       owner.release(true);
+    }
+  });
+
+  it('reports an operation of a kind no reconciler knows as failed and leaves it running', async () => {
+    const { tenant } = await call(core, 'tenants:create', uniqueTenantInput('starter', 'November Unknown'));
+    const owner = await core.platform.pool.connect();
+    // Written by a newer console, say, whose process then died (its session, and lock, gone).
+    const entry = { kind: 'migrate_region' as OperationKind, tenantId: tenant.id, tenantCode: tenant.tenantCode, step: 'registered', payload: {}, startedBy: 'test' };
+    const operation = await beginOperation(owner, entry);
+    owner.release(true);
+    try {
+      await waitForKilledSessionsToEnd(core.platform.pool);
+      const report = await call(core, 'tenants:reconcile', {});
+      expect(report.failed.filter((failed) => failed.tenantCode === tenant.tenantCode)).toEqual([
+        { operationId: operation.id, kind: 'migrate_region', tenantCode: tenant.tenantCode, message: 'No reconciler knows "migrate_region" operations: left running for a console that does.' },
+      ]);
+      const { rows } = await core.platform.pool.query('SELECT state, step FROM operations WHERE id = $1', [operation.id]);
+      expect(rows[0]).toEqual({ state: 'running', step: 'registered' });
+    } finally {
+      await core.platform.pool.query("UPDATE operations SET state = 'done' WHERE id = $1", [operation.id]);
     }
   });
 });

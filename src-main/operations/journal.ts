@@ -2,8 +2,22 @@ import type pg from 'pg';
 import { LOCK_OPERATIONS } from '../base/advisory-locks';
 import { ENV } from '../config/environment';
 
-export type OperationKind = 'provision' | 'suspend' | 'activate' | 'cancel' | 'plan_change' | 'backup' | 'restore' | 'export' | 'delete';
+export const OPERATION_KINDS = ['provision', 'suspend', 'activate', 'cancel', 'plan_change', 'backup', 'restore', 'export', 'delete'] as const;
+export type OperationKind = (typeof OPERATION_KINDS)[number];
 export type OperationState = 'running' | 'done' | 'rolled_back' | 'failed';
+
+/** What an operation is called in messages: "Cannot start the suspension of ACME001 …". */
+export const OPERATION_NOUNS: Readonly<Record<OperationKind, string>> = {
+  provision: 'provisioning',
+  suspend: 'suspension',
+  activate: 'activation',
+  cancel: 'cancellation',
+  plan_change: 'plan change',
+  backup: 'backup',
+  restore: 'restore',
+  export: 'export',
+  delete: 'deletion',
+};
 
 export interface OperationRecord {
   readonly id: string;
@@ -27,6 +41,9 @@ export interface OperationRow {
 
 export const OPERATION_COLUMNS = 'id, lock_key, kind, tenant_id, tenant_code, step, payload';
 
+/** The partial unique index that allows one running operation per tenant (001-registry). */
+export const ONE_RUNNING_PER_TENANT = 'operations_one_running_per_tenant';
+
 export const toOperationRecord = (row: OperationRow): OperationRecord => ({
   id: row.id,
   lockKey: row.lock_key,
@@ -37,25 +54,34 @@ export const toOperationRecord = (row: OperationRow): OperationRecord => ({
   payload: row.payload,
 });
 
+export interface NewOperation {
+  readonly kind: OperationKind;
+  readonly tenantId: string | null;
+  readonly tenantCode: string;
+  /** The first step, journaled with the row. */
+  readonly step: string;
+  readonly payload?: Record<string, unknown>;
+  readonly startedBy: string;
+}
+
 /**
- * Records a new running operation and takes its advisory lock on the same session, inside
- * the caller's transaction: by the time the row is visible, its owner already holds the
- * lock, so reconcile can never mistake a live operation for a crashed one. The lock lives
- * as long as `session` — keep that connection for the whole operation.
+ * Records a new running operation and takes its advisory lock on `session`, in one
+ * statement (so one atomic transaction and one round trip, or the caller's transaction):
+ * the lock is taken before the row commits, so reconcile can never mistake a live
+ * operation for a crashed one. The lock lives as long as `session` — keep that connection
+ * for the whole operation.
  */
-export async function beginOperation(
-  session: pg.ClientBase,
-  entry: { kind: OperationKind; tenantId: string | null; tenantCode: string; step: string; payload?: Record<string, unknown>; startedBy: string },
-): Promise<OperationRecord> {
+export async function beginOperation(session: pg.ClientBase, entry: NewOperation): Promise<OperationRecord> {
   const { rows } = await session.query<OperationRow>(
-    `INSERT INTO operations (kind, tenant_id, tenant_code, state, step, payload, started_by)
-     VALUES ($1, $2, $3, 'running', $4, $5, $6)
-     RETURNING ${OPERATION_COLUMNS}`,
-    [entry.kind, entry.tenantId, entry.tenantCode, entry.step, entry.payload ?? {}, entry.startedBy],
+    `WITH operation AS (
+       INSERT INTO operations (kind, tenant_id, tenant_code, state, step, payload, started_by)
+       VALUES ($1, $2, $3, 'running', $4, $5, $6)
+       RETURNING ${OPERATION_COLUMNS}
+     )
+     SELECT operation.*, pg_advisory_lock($7, operation.lock_key) FROM operation`,
+    [entry.kind, entry.tenantId, entry.tenantCode, entry.step, entry.payload ?? {}, entry.startedBy, LOCK_OPERATIONS],
   );
-  const record = toOperationRecord(rows[0]!);
-  await session.query('SELECT pg_advisory_lock($1, $2)', [LOCK_OPERATIONS, record.lockKey]);
-  return record;
+  return toOperationRecord(rows[0]!);
 }
 
 /**
@@ -69,15 +95,17 @@ export async function recordStep(db: Pick<pg.ClientBase, 'query'>, operation: Op
   crashIfInjected(step);
 }
 
+/** Ends the operation; `step`, when given, is its last step, written in the same statement. */
 export async function finishOperation(
   db: Pick<pg.ClientBase, 'query'>,
   operation: OperationRecord,
   state: Exclude<OperationState, 'running'>,
   error?: string,
+  step?: string,
 ): Promise<void> {
   await db.query(
-    `UPDATE operations SET state = $2, error = $3, updated_at = now(), finished_at = now() WHERE id = $1`,
-    [operation.id, state, error ?? null],
+    `UPDATE operations SET state = $2, error = $3, step = coalesce($4, step), updated_at = now(), finished_at = now() WHERE id = $1`,
+    [operation.id, state, error === undefined ? null : error.slice(0, 1000), step ?? null],
   );
 }
 
