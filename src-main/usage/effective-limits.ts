@@ -2,7 +2,7 @@
  * The limits that apply to each tenant, as ONE SQL subquery every usage query joins: the
  * tenant's plan version, then its active overrides (revoked or expired ones are ignored), so
  * the dashboards, the near-limit list and the CSV all change together. Mirrors
- * effectiveLimit() in src-main/plans/limits-spec.ts and platform.effective_limit in each
+ * effectiveLimit() in src-main/limits/limits-spec.ts and platform.effective_limit in each
  * tenant database: a custom limit (the one expiring soonest) replaces the plan's, allowances
  * add on top, and unlimited (NULL) stays unlimited.
  *
