@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { AuditExport } from '../../src-shared/contract/audit-models';
+import { neutralizingCast } from '../base/csv-cell';
 import type { StoredAuditEvent } from './audit-event';
 
 const CSV_COLUMNS: readonly (keyof StoredAuditEvent)[] = [
@@ -25,7 +26,7 @@ export async function exportEvents(
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const content =
     format === 'csv'
-      ? stringify(collected.map((row) => CSV_COLUMNS.map((column) => row[column])), { header: true, columns: CSV_COLUMNS as string[] })
+      ? stringify(collected.map((row) => CSV_COLUMNS.map((column) => row[column])), { header: true, columns: CSV_COLUMNS as string[], cast: neutralizingCast })
       : `${JSON.stringify(collected, null, 1)}\n`;
   return { format, fileName: `audit-${label}-${stamp}.${format}`, content, rowCount: collected.length, truncated };
 }

@@ -8,7 +8,9 @@ import { to as copyTo } from 'pg-copy-streams';
 import yazl from 'yazl';
 import type { ExportResult } from '../../src-shared/contract/backup-models';
 import { AppError } from '../base/app-error';
+import { neutralizeCsvCellSql } from '../base/csv-cell';
 import { cancelledError } from '../jobs/job-registry';
+import { quoteIdent } from '../postgres/identifiers';
 import { withClient } from '../postgres/pools';
 import type { Reconciler } from '../operations/reconcile';
 import { runJournaled } from '../operations/run-journaled';
@@ -17,7 +19,7 @@ import { COPY_SESSION_SQL } from './archive-format';
 import { createAtomicFile, removeIfPresent, tempPathFor } from './atomic-file';
 import { formatBytes, progressEmitter, type BackupContext } from './backup-context';
 import { HashingStream } from './hashing-stream';
-import { columnListSql, discoverTables, tableSql, tenantSchemaVersion } from './table-catalog';
+import { discoverTables, tableSql, tenantSchemaVersion, type CatalogColumn } from './table-catalog';
 
 export interface ExportPayload extends Record<string, unknown> {
   tempPath: string;
@@ -104,13 +106,22 @@ async function addTables(client: pg.ClientBase, zip: yazl.ZipFile, onTable: (don
     const entry = new PassThrough();
     zip.addReadStream(entry, name);
     // yazl reads entries in order; this COPY ends when its CSV has been handed to the zip.
-    const copy = client.query(copyTo(`COPY ${tableSql(table)} (${columnListSql(table.columns)}) TO STDOUT WITH (FORMAT csv, HEADER true)`));
+    const copy = client.query(copyTo(`COPY (SELECT ${table.columns.map(exportedColumnSql).join(', ')} FROM ${tableSql(table)}) TO STDOUT WITH (FORMAT csv, HEADER true)`));
     await pipeline(copy, entry);
     out.push({ file: name, table: `${table.schema}.${table.name}`, rows: copy.rowCount, columns: table.columns.map((column) => column.name) });
     onTable(index + 1, tables.length);
   }
   await client.query('ROLLBACK');
   return { tables: out, schemaVersion };
+}
+
+// A leading '-' is a number's sign in these types, never a formula: they are written as PostgreSQL prints them.
+const NUMERIC_TYPE = /^(smallint|integer|bigint|numeric|real|double precision|money|interval)\b/;
+
+/** One column of the export: text-like values go through the CSV injection rule, numbers as they are. */
+function exportedColumnSql(column: CatalogColumn): string {
+  const quoted = quoteIdent(column.name, 'column name');
+  return NUMERIC_TYPE.test(column.type) ? quoted : `${neutralizeCsvCellSql(quoted)} AS ${quoted}`;
 }
 
 function readme(manifest: { tenant: { code: string; companyName: string }; exportedAt: string; tables: { file: string; rows: number }[] }): string {
@@ -121,6 +132,8 @@ function readme(manifest: { tenant: { code: string; companyName: string }; expor
     'Every table of your database is one CSV file (UTF-8, comma-separated, RFC 4180 quoting,',
     'the first line names the columns). Empty fields are NULL. Open them in any spreadsheet',
     'or load them into any database. manifest.json lists the tables, columns and row counts.',
+    "Text that starts with = + - @, a tab or a carriage return is written with a leading '",
+    'so that no spreadsheet runs it as a formula; remove that apostrophe when loading it elsewhere.',
     '',
     ...manifest.tables.map((table) => `  ${table.file.padEnd(48)} ${table.rows} rows`),
     '',

@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { ChannelParsedInput } from '../../src-shared/contract/channels';
 import type { UsageCsv } from '../../src-shared/contract/usage-models';
 import { AppError } from '../base/app-error';
+import { neutralizingCast } from '../base/csv-cell';
 import { EFFECTIVE_LIMITS_SQL } from './effective-limits';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
@@ -44,6 +45,7 @@ export function renderUsageCsv(rows: readonly UsageCsvRow[], from: string, to: s
     header: true,
     columns: [...USAGE_CSV_COLUMNS],
     cast: {
+      ...neutralizingCast,
       date: (value) => value.toISOString(),
       boolean: (value) => (value ? 'true' : 'false'),
     },
