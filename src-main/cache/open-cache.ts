@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
@@ -98,9 +98,22 @@ function migrate(db: SqliteDatabase, file: string, migrations: readonly CacheMig
   return run.immediate();
 }
 
+/**
+ * The cache holds the audit log, usage snapshots and tenant names: readable by its owner
+ * only. SQLite gives the -wal and -shm files the main file's mode, so the file is created
+ * 0600 before SQLite opens it; an older installation's files are tightened here too.
+ */
+function ownerOnly(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(file + suffix)) chmodSync(file + suffix, 0o600);
+  }
+}
+
 function openFile(options: OpenCacheOptions): LocalCache {
   const { file } = options;
   const migrations = options.migrations ?? CACHE_MIGRATIONS;
+  ownerOnly(file);
   const db = new Database(file, { timeout: BUSY_TIMEOUT_MS, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
   try {
     // Reading the header first: a file that is not SQLite fails here, before any write.

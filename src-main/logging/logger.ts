@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { ENV } from '../config/environment';
@@ -12,11 +12,14 @@ export type { Logger };
 export function createFileLogger(dataDir: string, name: string): Logger {
   const folder = join(dataDir, 'logs');
   mkdirSync(folder, { recursive: true, mode: 0o700 });
+  // Logs name tenants and operators: owner only, also for a file an older version made 0644.
+  const file = join(folder, 'console.log');
+  if (existsSync(file)) chmodSync(file, 0o600);
   return pino(
     { name, level: process.env[ENV.logLevel] ?? 'info', redact: ['password', '*.password', 'credentials.password'] },
     // Synchronous writes: a console logs little, and a process that exits early (a failed
     // start-up, a one-off CLI command) must not lose or choke on a pending buffer.
-    pino.destination({ dest: join(folder, 'console.log'), sync: true, mkdir: true }),
+    pino.destination({ dest: file, sync: true, mkdir: true, mode: 0o600 }),
   );
 }
 
