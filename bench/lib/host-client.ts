@@ -1,17 +1,17 @@
 import { Agent, request } from 'node:http';
-import { HOST_COOKIE_NAME, HOST_INVOKE_PATH } from '../../src-shared/contract/host-protocol';
+import { HOST_INVOKE_PATH, HOST_TOKEN_HEADER, HOST_TOKEN_PARAM } from '../../src-shared/contract/host-protocol';
 import type { Result } from '../../src-shared/contract/errors';
 import type { HostServer } from '../../src-main/host/host-server';
 
 /**
  * Talks to host mode as the browser does: opens the printed token URL once, keeps the
- * session cookie, then POSTs JSON to the invoke route with the same-origin headers, over
+ * token, then POSTs JSON to the invoke route with the same-origin headers, over
  * one kept-alive connection.
  */
 export class HostClient {
   readonly #server: HostServer;
   readonly #agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  #cookie: string | null = null;
+  #token: string | null = null;
 
   constructor(server: HostServer) {
     this.#server = server;
@@ -44,22 +44,20 @@ export class HostClient {
     });
   }
 
-  /** GET the token URL: a 303 that sets the HttpOnly session cookie. */
+  /** GET the token URL, as the page loads; the page then keeps the token for its calls. */
   async signIn(): Promise<void> {
     const url = new URL(this.#server.url);
     const response = await this.#send('GET', `${url.pathname}${url.search}`, {});
-    const setCookie = ([] as string[]).concat(response.headers['set-cookie'] ?? []);
-    const cookie = setCookie.map((line) => line.split(';')[0]!).find((pair) => pair.startsWith(`${HOST_COOKIE_NAME}=`));
-    if (response.status !== 303 || !cookie) throw new Error(`Host mode sign-in failed: HTTP ${response.status}, no ${HOST_COOKIE_NAME} cookie.`);
-    this.#cookie = cookie;
+    if (response.status !== 200) throw new Error(`Host mode sign-in failed: HTTP ${response.status}.`);
+    this.#token = url.searchParams.get(HOST_TOKEN_PARAM);
   }
 
   async invoke(channel: string, input: unknown): Promise<Result<unknown>> {
-    if (!this.#cookie) throw new Error('Call signIn() first.');
+    if (!this.#token) throw new Error('Call signIn() first.');
     const response = await this.#send(
       'POST',
       `${HOST_INVOKE_PATH}/${encodeURIComponent(channel)}`,
-      { 'content-type': 'application/json', cookie: this.#cookie, origin: this.#origin },
+      { 'content-type': 'application/json', [HOST_TOKEN_HEADER]: this.#token, origin: this.#origin },
       JSON.stringify(input),
     );
     if (response.status !== 200) throw new Error(`POST ${channel}: HTTP ${response.status}: ${response.text.slice(0, 200)}`);

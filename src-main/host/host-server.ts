@@ -4,21 +4,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
-import {
-  HOST_COOKIE_NAME,
-  HOST_EVENTS_PATH,
-  HOST_INVOKE_PATH,
-  HOST_TOKEN_PARAM,
-} from '../../src-shared/contract/host-protocol';
+import { HOST_EVENTS_PATH, HOST_INVOKE_PATH, HOST_TOKEN_HEADER, HOST_TOKEN_PARAM } from '../../src-shared/contract/host-protocol';
 import type { Result } from '../../src-shared/contract/errors';
 import type { ConsoleCore } from '../app/console-core';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/security/content-security-policy';
-import {
-  isAllowedHost,
-  isAllowedOrigin,
-  sessionCookieValue,
-  tokensEqual,
-} from './request-guards';
+import { decodePathSegment, isAllowedHost, isAllowedOrigin, tokensEqual } from './request-guards';
 import { STRIPE_WEBHOOK_PATH, handleStripeWebhookRoute } from './stripe-webhook-route';
 
 const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
@@ -56,9 +46,10 @@ async function readJsonBody(request: IncomingMessage): Promise<unknown> {
 
 /**
  * Host mode: the same handler registry over HTTP on 127.0.0.1 only, serving the built
- * renderer. A random token in the printed URL becomes an HttpOnly, SameSite=Strict cookie;
- * every request needs it, and Host and Origin are checked, so neither another site nor a
- * rebound DNS name can drive the console.
+ * renderer. A random token in the printed URL is kept by the page for its tab and sent in
+ * a header with every API call (see host-protocol.ts for why never as a cookie); Host and
+ * Origin are checked too, so neither another site, another local service nor a rebound DNS
+ * name can drive the console. The page's static files hold no secret.
  */
 export async function startHostServer(core: ConsoleCore, options: { port?: number; rendererDir?: string } = {}): Promise<HostServer> {
   const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
@@ -83,24 +74,14 @@ export async function startHostServer(core: ConsoleCore, options: { port?: numbe
     if (!isAllowedHost(request.headers.host, port)) return refuse(response, 421, 'Unexpected Host header.');
     if (!isAllowedOrigin(request.headers.origin, port)) return refuse(response, 403, 'Cross-origin requests are refused.');
 
-    const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+    const url = URL.parse(request.url ?? '/', `http://127.0.0.1:${port}`);
+    if (!url) return sendJson(response, 400, { ok: false, error: { code: 'VALIDATION', message: 'Malformed request target.' } });
     const offeredToken = url.searchParams.get(HOST_TOKEN_PARAM);
-    if (offeredToken !== null) {
-      if (!tokensEqual(token, offeredToken)) return refuse(response, 401, 'Invalid access token.');
-      url.searchParams.delete(HOST_TOKEN_PARAM);
-      response.writeHead(303, {
-        'set-cookie': `${HOST_COOKIE_NAME}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        location: `${url.pathname}${url.search}`,
-        'cache-control': 'no-store',
-      });
-      response.end();
-      return;
-    }
-    if (!tokensEqual(token, sessionCookieValue(request))) {
-      if (url.pathname.startsWith('/api/')) return refuse(response, 401, 'Not signed in: open the URL printed by tenantctl serve.');
-      response.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end('Tenant Console host mode: open the URL printed by `tenantctl serve` (it carries the access token).\n');
-      return;
+    if (url.pathname.startsWith('/api/')) {
+      const given = url.pathname === HOST_EVENTS_PATH ? offeredToken : request.headers[HOST_TOKEN_HEADER];
+      if (!tokensEqual(token, typeof given === 'string' ? given : null)) return refuse(response, 401, 'Not signed in: open the URL printed by tenantctl serve.');
+    } else if (offeredToken !== null && !tokensEqual(token, offeredToken)) {
+      return refuse(response, 401, 'Invalid access token.');
     }
 
     if (url.pathname.startsWith(`${HOST_INVOKE_PATH}/`)) {
@@ -113,7 +94,8 @@ export async function startHostServer(core: ConsoleCore, options: { port?: numbe
       } catch (error) {
         return sendJson(response, 400, { ok: false, error: { code: 'VALIDATION', message: `Invalid JSON body: ${(error as Error).message}` } });
       }
-      const channel = decodeURIComponent(url.pathname.slice(HOST_INVOKE_PATH.length + 1));
+      const channel = decodePathSegment(url.pathname.slice(HOST_INVOKE_PATH.length + 1));
+      if (channel === null) return sendJson(response, 400, { ok: false, error: { code: 'VALIDATION', message: 'Malformed percent-encoding in the channel name.' } });
       return sendJson(response, 200, await core.dispatch(channel, input, { origin: 'host' }));
     }
 

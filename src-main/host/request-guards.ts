@@ -1,6 +1,4 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import { HOST_COOKIE_NAME } from '../../src-shared/contract/host-protocol';
 
 /** Pure checks for host mode's HTTP boundary, apart from the server so tests can hit them directly. */
 
@@ -26,13 +24,11 @@ export function tokensEqual(expected: string, given: string | undefined | null):
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function sessionCookieValue(request: IncomingMessage): string | undefined {
-  const header = request.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name === HOST_COOKIE_NAME) return decodeURIComponent(rest.join('='));
+/** A path segment, or null when its percent-encoding is malformed (answered 400, never a 500). */
+export function decodePathSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
   }
-  return undefined;
 }
-

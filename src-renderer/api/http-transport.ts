@@ -2,7 +2,8 @@ import type { ConsoleBridge } from '../../src-shared/contract/bridge';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../src-shared/contract/channels';
 import { ERROR_CODES, type ContractError, type Result } from '../../src-shared/contract/errors';
 import { events, type EventName, type EventPayload } from '../../src-shared/contract/events';
-import { HOST_EVENTS_PATH, HOST_INVOKE_PATH } from '../../src-shared/contract/host-protocol';
+import { HOST_EVENTS_PATH, HOST_INVOKE_PATH, HOST_TOKEN_HEADER, HOST_TOKEN_PARAM } from '../../src-shared/contract/host-protocol';
+import { hostSessionToken } from './host-session';
 
 type AnyListener = (payload: unknown) => void;
 
@@ -24,11 +25,11 @@ function transportFailure(channel: string, detail: string): Result<never> {
 }
 
 /**
- * Host mode: the same contract over same-origin HTTP. The session is an HttpOnly cookie the
- * server set when the page was opened with its one-time token, so calls only need
- * `credentials: 'same-origin'`.
+ * Host mode: the same contract over same-origin HTTP. Every call carries the tab's access
+ * token in a header (see host-session.ts); no cookie is involved.
  */
 export class HttpTransport implements ConsoleBridge {
+  readonly #token = hostSessionToken() ?? '';
   readonly #listeners = new Map<EventName, Set<AnyListener>>();
   readonly #reconnectListeners = new Set<() => void>();
   #source: EventSource | null = null;
@@ -38,8 +39,8 @@ export class HttpTransport implements ConsoleBridge {
     try {
       response = await fetch(`${HOST_INVOKE_PATH}/${channel}`, {
         method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        credentials: 'omit',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', [HOST_TOKEN_HEADER]: this.#token },
         body: JSON.stringify(input ?? {}),
       });
     } catch {
@@ -89,7 +90,7 @@ export class HttpTransport implements ConsoleBridge {
   #ensureSource(): EventSource {
     // One stream for every event; EventSource reconnects by itself after a drop.
     if (!this.#source) {
-      const source = new EventSource(HOST_EVENTS_PATH);
+      const source = new EventSource(`${HOST_EVENTS_PATH}?${HOST_TOKEN_PARAM}=${encodeURIComponent(this.#token)}`);
       let dropped = false;
       source.addEventListener('error', () => {
         dropped = true;

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import { REPO_ROOT, type HostMode } from './host-mode';
+import { HOST_TOKEN_HEADER, HOST_TOKEN_PARAM } from '../../src-shared/contract/host-protocol';
 
 /** Every spec's screenshots land here, one PNG per step, to be looked at. */
 export const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
@@ -20,11 +21,14 @@ export async function saveScreenshot(page: Page, name: string, options: { fullPa
 }
 
 /**
- * A contract call through host mode's HTTP route, as the page's own session (the page's
- * cookie): how a spec arranges data or plays "another console" without the UI.
+ * A contract call through host mode's HTTP route, with the session's token (from the printed
+ * URL, as the page sends it): how a spec arranges data or plays "another console" without the UI.
  */
 export async function invokeThroughHost<T = unknown>(host: HostMode, page: Page, channel: string, input: unknown): Promise<T> {
-  const response = await page.request.post(`${host.origin}/api/invoke/${channel}`, { data: input, headers: { Origin: host.origin } });
+  const response = await page.request.post(`${host.origin}/api/invoke/${channel}`, {
+    data: input,
+    headers: { Origin: host.origin, [HOST_TOKEN_HEADER]: new URL(host.url).searchParams.get(HOST_TOKEN_PARAM) ?? '' },
+  });
   const body = (await response.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
   if (!body.ok) throw new Error(`${channel} failed: ${body.error?.code} ${body.error?.message}`);
   return body.value as T;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleCore } from '../../src-main/app/console-core';
 import { startHostServer, type HostServer } from '../../src-main/host/host-server';
+import { HOST_TOKEN_HEADER } from '../../src-shared/contract/host-protocol';
 import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
 
 interface Reply {
@@ -49,12 +50,12 @@ describe('host mode HTTP boundary', () => {
   });
 
   const hostHeader = () => `127.0.0.1:${host.port}`;
-  const cookie = () => `tc_session=${host.token}`;
+  const auth = () => ({ [HOST_TOKEN_HEADER]: host.token });
   const invoke = (channel: string, body: unknown, headers: Record<string, string> = {}) =>
     send(host.port, {
       method: 'POST',
       path: `/api/invoke/${channel}`,
-      headers: { host: hostHeader(), origin: `http://${hostHeader()}`, 'content-type': 'application/json', cookie: cookie(), ...headers },
+      headers: { host: hostHeader(), origin: `http://${hostHeader()}`, 'content-type': 'application/json', ...auth(), ...headers },
       body: JSON.stringify(body),
     });
 
@@ -62,19 +63,45 @@ describe('host mode HTTP boundary', () => {
     expect(host.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${host.port}/\\?token=[A-Za-z0-9_-]{43}$`));
   });
 
-  it('trades the token for an HttpOnly, SameSite=Strict cookie and drops it from the URL', async () => {
+  it('serves the page for the printed URL without setting any cookie, and refuses a wrong token', async () => {
     const reply = await send(host.port, { path: `/?token=${host.token}`, headers: { host: hostHeader() } });
-    expect(reply.status).toBe(303);
-    expect(reply.headers.location).toBe('/');
-    expect(String(reply.headers['set-cookie'])).toMatch(/^tc_session=[^;]+; HttpOnly; SameSite=Strict; Path=\/$/);
+    expect(reply.status).toBe(200);
+    expect(reply.headers['set-cookie']).toBeUndefined();
     const wrong = await send(host.port, { path: '/?token=guess', headers: { host: hostHeader() } });
     expect(wrong.status).toBe(401);
   });
 
-  it('refuses every request without the cookie', async () => {
-    expect((await send(host.port, { path: '/', headers: { host: hostHeader() } })).status).toBe(401);
-    expect((await invoke('tenants:list', {}, { cookie: 'tc_session=nope' })).status).toBe(401);
+  it('refuses every API request without the token header', async () => {
+    expect((await invoke('tenants:list', {}, { [HOST_TOKEN_HEADER]: 'nope' })).status).toBe(401);
+    const bare = await send(host.port, { method: 'POST', path: '/api/invoke/tenants:list', headers: { host: hostHeader(), 'content-type': 'application/json' }, body: '{}' });
+    expect(bare.status).toBe(401);
     expect((await send(host.port, { path: '/api/events', headers: { host: hostHeader() } })).status).toBe(401);
+    expect((await send(host.port, { path: '/api/events?token=nope', headers: { host: hostHeader() } })).status).toBe(401);
+  });
+
+  // Attack: browsers send a 127.0.0.1 cookie to every port, so another local web service the
+  // operator visits would receive a session cookie and could replay it. A cookie is no credential.
+  it('does not accept the token as a cookie (what another local service on 127.0.0.1 would receive)', async () => {
+    const replayed = await send(host.port, {
+      method: 'POST',
+      path: '/api/invoke/tenants:list',
+      headers: { host: hostHeader(), 'content-type': 'application/json', cookie: `tc_session=${host.token}` },
+      body: '{}',
+    });
+    expect(replayed.status).toBe(401);
+  });
+
+  // Attack: a page on another port sets a cookie for 127.0.0.1 with broken percent-encoding.
+  it('ignores foreign cookies, however malformed, and answers malformed paths with 400', async () => {
+    const withJunk = await invoke('tenants:list', {}, { cookie: 'tc_session=%E0%A4%A; other=%%%; =; ;;' });
+    expect(withJunk.status).toBe(200);
+    expect(JSON.parse(withJunk.body)).toMatchObject({ ok: true });
+    const badChannel = await invoke('tenants%E0%A4%A', {});
+    expect(badChannel.status).toBe(400);
+    expect(JSON.parse(badChannel.body)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    const badStatic = await send(host.port, { path: '/assets/%E0%A4%A.js', headers: { host: hostHeader() } });
+    expect(badStatic.status).toBeGreaterThanOrEqual(400);
+    expect(badStatic.status).toBeLessThan(500);
   });
 
   it('refuses a foreign Host (DNS rebinding) and a foreign Origin (CSRF)', async () => {
@@ -84,7 +111,7 @@ describe('host mode HTTP boundary', () => {
   });
 
   it('serves the page with a strict CSP and security headers', async () => {
-    const reply = await send(host.port, { path: '/', headers: { host: hostHeader(), cookie: cookie() } });
+    const reply = await send(host.port, { path: '/', headers: { host: hostHeader() } });
     expect(reply.status).toBe(200);
     expect(reply.body).toContain('Tenant Console');
     expect(reply.headers['content-security-policy']).toContain("default-src 'none'");
@@ -107,7 +134,7 @@ describe('host mode HTTP boundary', () => {
     const malformed = await send(host.port, {
       method: 'POST',
       path: '/api/invoke/tenants:list',
-      headers: { host: hostHeader(), 'content-type': 'application/json', cookie: cookie() },
+      headers: { host: hostHeader(), 'content-type': 'application/json', ...auth() },
       body: '{not json',
     });
     expect(malformed.status).toBe(400);
@@ -116,7 +143,7 @@ describe('host mode HTTP boundary', () => {
 
   it('streams contract events to the browser', async () => {
     const received = new Promise<string>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: host.port, path: '/api/events', headers: { host: hostHeader(), cookie: cookie() } }, (res) => {
+      const req = request({ host: '127.0.0.1', port: host.port, path: `/api/events?token=${host.token}`, headers: { host: hostHeader() } }, (res) => {
         let text = '';
         res.on('data', (chunk: Buffer) => {
           text += chunk.toString();

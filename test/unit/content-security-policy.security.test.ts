@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { OnHeadersReceivedListenerDetails, Protocol, Session } from 'electron';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOST_COOKIE_NAME } from '../../src-shared/contract/host-protocol';
 import { CONTENT_SECURITY_POLICY, CSP_PLACEHOLDER, injectContentSecurityPolicy } from '../../src-shared/security/content-security-policy';
 import type { ConsoleCore } from '../../src-main/app/console-core';
 import { serveRenderer } from '../../src-main/electron/app-protocol';
@@ -95,7 +94,7 @@ describe('Electron, host mode and index.html send the same policy', () => {
   });
 
   it('host mode sends it on the page it serves, and that page carries it too', async () => {
-    const response = await fetch(`http://127.0.0.1:${host.port}/`, { headers: { cookie: `${HOST_COOKIE_NAME}=${host.token}` } });
+    const response = await fetch(`http://127.0.0.1:${host.port}/?token=${host.token}`);
     expect(response.status).toBe(200);
     const body = await response.text();
     expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
@@ -103,7 +102,7 @@ describe('Electron, host mode and index.html send the same policy', () => {
   });
 
   it('host mode sends it on a refusal too', async () => {
-    const response = await fetch(`http://127.0.0.1:${host.port}/`);
+    const response = await fetch(`http://127.0.0.1:${host.port}/api/invoke/tenants:list`, { method: 'POST' });
     expect(response.status).toBe(401);
     expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
   });

@@ -1,0 +1,22 @@
+import { HOST_TOKEN_PARAM } from '../../src-shared/contract/host-protocol';
+
+const STORAGE_KEY = 'tenant-console.host-token';
+
+/**
+ * Host mode's access token for this tab. The printed URL brings it once (`?token=…`); it
+ * is kept in sessionStorage — per origin, so per port: no other local web service can
+ * read it, unlike a cookie — and removed from the address bar and history at once.
+ * A reload keeps the session; closing the tab ends it.
+ */
+export function hostSessionToken(): string | null {
+  const params = new URLSearchParams(window.location.search);
+  const offered = params.get(HOST_TOKEN_PARAM);
+  if (offered !== null) {
+    window.sessionStorage.setItem(STORAGE_KEY, offered);
+    params.delete(HOST_TOKEN_PARAM);
+    const query = params.toString();
+    window.history.replaceState(window.history.state, '', `${window.location.pathname}${query ? `?${query}` : ''}${window.location.hash}`);
+    return offered;
+  }
+  return window.sessionStorage.getItem(STORAGE_KEY);
+}
