@@ -20,6 +20,17 @@ export const ARCHIVE_FORMAT_VERSION = 1;
 export const ARCHIVE_EXTENSION = '.tcbackup';
 export const CHUNK_BYTES = 4 * 1024 * 1024;
 export const GZIP_LEVEL = 1;
+/**
+ * What a reader accepts, so a crafted file can never make it buffer or inflate more than
+ * this: the writer flushes a chunk once it holds CHUNK_BYTES, so a chunk's raw data is at
+ * most CHUNK_BYTES plus one COPY read (well under another CHUNK_BYTES), and gzip never
+ * grows data by more than a few bytes per 16 KiB block.
+ */
+export const MAX_CHUNK_RAW_BYTES = 2 * CHUNK_BYTES;
+export const MAX_CHUNK_GZIP_BYTES = MAX_CHUNK_RAW_BYTES + 64 * 1024;
+export const MAX_HEADER_BYTES = 64 * 1024;
+export const MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
+export const MAX_MANIFEST_SUM_BYTES = 1024;
 export const HEADER_ENTRY = 'header.json';
 export const MANIFEST_ENTRY = 'manifest.json';
 export const MANIFEST_SUM_ENTRY = 'manifest.sha256';

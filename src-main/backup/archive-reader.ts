@@ -10,6 +10,11 @@ import {
   headerSchema,
   HEADER_ENTRY,
   manifestSchema,
+  MAX_CHUNK_GZIP_BYTES,
+  MAX_CHUNK_RAW_BYTES,
+  MAX_HEADER_BYTES,
+  MAX_MANIFEST_BYTES,
+  MAX_MANIFEST_SUM_BYTES,
   MANIFEST_ENTRY,
   MANIFEST_SUM_ENTRY,
   parseDataEntryName,
@@ -52,13 +57,18 @@ export interface ReadOptions {
  * and by restore (onData loads each chunk; restore verifies with a first pass before).
  */
 export async function readArchive(path: string, options: ReadOptions = {}): Promise<ReadArchive> {
-  let bytesTotal: number;
+  let info: Awaited<ReturnType<typeof stat>>;
   try {
-    bytesTotal = (await stat(path)).size;
+    info = await stat(path);
   } catch (error) {
     throw new ArchiveProblem(`Cannot read the backup file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
   }
-  const source = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  // A device (/dev/zero), a FIFO or a folder never ends or is no archive: refused before reading.
+  if (!info.isFile()) throw new ArchiveProblem(`${path} is not a regular file, so it is not a backup.`);
+  const bytesTotal = info.size;
+  if (bytesTotal === 0) throw new ArchiveProblem('The backup file is empty or not a Tenant Console backup.');
+  // Never past the size the file had when the read began (a file that keeps growing ends here).
+  const source = createReadStream(path, { highWaterMark: 1024 * 1024, end: bytesTotal - 1 });
   const file = new HashingStream();
   const extract = tar.extract();
   source.pipe(file).pipe(extract as unknown as NodeJS.WritableStream);
@@ -75,10 +85,18 @@ export async function readArchive(path: string, options: ReadOptions = {}): Prom
     for await (const entry of extract) {
       if (options.signal?.aborted) throw new Error('cancelled');
       const name = entry.header.name;
-      const body = await readEntry(entry);
+      // Every entry is checked by name, type and declared size before a byte of it is buffered.
+      if (header === null && name !== HEADER_ENTRY) throw new ArchiveProblem('This file is not a Tenant Console backup (it has no header).');
+      const limit = entryLimit(name);
+      if (limit === null) throw new ArchiveProblem(`The archive has an unexpected entry ${JSON.stringify(name).slice(0, 80)}.`);
+      if (entry.header.type !== 'file') throw new ArchiveProblem(`The archive's ${name} is a ${entry.header.type ?? 'special'} entry, not a file.`);
+      const declared = entry.header.size ?? 0;
+      if (declared > limit) {
+        throw new ArchiveProblem(`The archive's ${name} claims ${declared} bytes, more than a console backup ever writes there (${limit}): refused.`);
+      }
       if (manifestSum !== null) throw new ArchiveProblem(`The archive has data after its manifest (${name}): it is not a console backup as written.`);
+      const body = await readEntry(entry, limit);
       if (header === null) {
-        if (name !== HEADER_ENTRY) throw new ArchiveProblem('This file is not a Tenant Console backup (it has no header).');
         header = parseJson(body, headerSchema, 'header');
         continue;
       }
@@ -91,8 +109,12 @@ export async function readArchive(path: string, options: ReadOptions = {}): Prom
         lastChunk = data.chunk;
         let raw: Buffer;
         try {
-          raw = await gunzipAsync(body);
-        } catch {
+          // A gzip bomb stops at the bound instead of filling memory.
+          raw = await gunzipAsync(body, { maxOutputLength: MAX_CHUNK_RAW_BYTES });
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+            throw new ArchiveProblem(`The archive's ${name} expands to more than ${MAX_CHUNK_RAW_BYTES} bytes, which no console backup writes: refused.`);
+          }
           throw new ArchiveProblem(`The archive is damaged: ${name} does not decompress (a changed or missing byte).`);
         }
         let tally = tallies.get(data.tableIndex);
@@ -109,7 +131,7 @@ export async function readArchive(path: string, options: ReadOptions = {}): Prom
         if (manifestBytes === null) throw new ArchiveProblem('The archive has a manifest checksum but no manifest.');
         manifestSum = body.toString('utf8').trim();
       } else {
-        throw new ArchiveProblem(`The archive has an unexpected entry ${JSON.stringify(name).slice(0, 80)}.`);
+        throw new ArchiveProblem(`The archive has a second ${name}.`);
       }
     }
   } catch (error) {
@@ -151,9 +173,22 @@ function checkAgainstManifest(manifest: ArchiveManifest, tallies: ReadonlyMap<nu
   }
 }
 
-async function readEntry(entry: AsyncIterable<unknown>): Promise<Buffer> {
+/** The most bytes the entry `name` may hold, or null for a name no console backup has. */
+function entryLimit(name: string): number | null {
+  if (name === HEADER_ENTRY) return MAX_HEADER_BYTES;
+  if (name === MANIFEST_ENTRY) return MAX_MANIFEST_BYTES;
+  if (name === MANIFEST_SUM_ENTRY) return MAX_MANIFEST_SUM_BYTES;
+  return parseDataEntryName(name) ? MAX_CHUNK_GZIP_BYTES : null;
+}
+
+async function readEntry(entry: AsyncIterable<unknown>, limit: number): Promise<Buffer> {
   const parts: Buffer[] = [];
-  for await (const part of entry) parts.push(part as Buffer);
+  let size = 0;
+  for await (const part of entry) {
+    size += (part as Buffer).length;
+    if (size > limit) throw new ArchiveProblem(`An archive entry is larger than ${limit} bytes: refused.`);
+    parts.push(part as Buffer);
+  }
   return Buffer.concat(parts);
 }
 
