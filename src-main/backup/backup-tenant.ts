@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Backup, BackupKind } from '../../src-shared/contract/backup-models';
 import { AppError } from '../base/app-error';
 import { cancelledError } from '../jobs/job-registry';
-import { withClient } from '../postgres/pools';
+import { LONG_TENANT_WORK, withClient } from '../postgres/pools';
 import type { Reconciler } from '../operations/reconcile';
 import { runJournaled, type JournaledOperation } from '../operations/run-journaled';
 import { getTenantRow } from '../tenants/tenant-queries';
@@ -80,6 +80,7 @@ export async function backupTenant(bctx: BackupContext, request: BackupRequest):
                       progress('tables', `${table ?? 'Tables'}: ${tablesDone}/${tablesTotal} tables, ${formatBytes(bytesDone)}`, { tablesDone, tablesTotal, bytesDone }),
                     job.signal,
                   ),
+                  { timeouts: LONG_TENANT_WORK },
                 );
           job.throwIfCancelled();
           await file.commit();

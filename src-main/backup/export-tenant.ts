@@ -11,7 +11,7 @@ import { AppError } from '../base/app-error';
 import { neutralizeCsvCellSql } from '../base/csv-cell';
 import { cancelledError } from '../jobs/job-registry';
 import { quoteIdent } from '../postgres/identifiers';
-import { withClient } from '../postgres/pools';
+import { LONG_TENANT_WORK, withClient } from '../postgres/pools';
 import type { Reconciler } from '../operations/reconcile';
 import { runJournaled } from '../operations/run-journaled';
 import { getTenantRow } from '../tenants/tenant-queries';
@@ -64,6 +64,7 @@ export async function exportTenant(bctx: BackupContext, request: { ref: string; 
           writing.catch(() => undefined);
           const summary = await withClient(ctx.serverById(tenant.server_id).endpoint, tenant.database_name, (client) =>
             addTables(client, zip, (done, total) => progress('tables', `Exported ${done}/${total} tables, ${formatBytes(counter.bytes)}`, { tablesDone: done, tablesTotal: total, bytesDone: counter.bytes }), job.signal),
+            { timeouts: LONG_TENANT_WORK },
           );
           const manifest = {
             tenant: { code: tenant.tenant_code, companyName: tenant.company_name, subdomain: tenant.subdomain, plan: tenant.plan_code },

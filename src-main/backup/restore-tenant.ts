@@ -3,7 +3,7 @@ import type { RestoreResult } from '../../src-shared/contract/backup-models';
 import { AppError } from '../base/app-error';
 import { cancelledError } from '../jobs/job-registry';
 import { quoteIdent } from '../postgres/identifiers';
-import { withClient } from '../postgres/pools';
+import { LONG_TENANT_WORK, withClient } from '../postgres/pools';
 import type { PlatformContext, TenantServer } from '../platform/platform-context';
 import { ensureTemplate, TENANT_SCHEMA_VERSION } from '../tenant-schema/template';
 import { TENANT_MIGRATIONS } from '../tenant-schema/migrations';
@@ -116,7 +116,7 @@ export async function restoreArchive(bctx: BackupContext, request: RestoreReques
           progress('checking', 'Checking the restored tables against the backup');
           await verifyLoaded(client, manifest, job.signal);
           if (manifest.tenantSchemaVersion < TENANT_SCHEMA_VERSION) await applyMigrations(client, TENANT_MIGRATIONS, 'platform.schema_migrations');
-        });
+        }, { timeouts: LONG_TENANT_WORK });
         job.throwIfCancelled();
         await operation.step('restore_verified');
 

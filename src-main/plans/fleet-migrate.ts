@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { FleetMigrateReport, FleetStatus } from '../../src-shared/contract/plan-models';
 import { applyMigrations } from '../base/migration-runner';
-import { withClient } from '../postgres/pools';
+import { LONG_TENANT_WORK, withClient } from '../postgres/pools';
 import type { PlatformContext } from '../platform/platform-context';
 import type { Migration } from '../base/migration-runner';
 import { TENANT_MIGRATIONS } from '../tenant-schema/migrations';
@@ -87,7 +87,7 @@ export async function migrateFleet(ctx: PlatformContext, options: FleetMigrateOp
             await grantTenantPrivileges(client, tenant.db_role);
             await pushLimits(client, await limitsSpecFor(ctx.pool, tenant.id, { code: tenant.plan_code, version: tenant.plan_version }));
             return applied;
-          });
+          }, { timeouts: LONG_TENANT_WORK });
           await ctx.pool.query('UPDATE tenants SET schema_version = $2, limits_pushed_at = now() WHERE id = $1', [tenant.id, schemaVersion]);
           report.migrated.push({ tenantCode: tenant.tenant_code, fromVersion: tenant.schema_version, applied });
         } catch (error) {

@@ -42,7 +42,7 @@ async function gzipBomb(bytes: number): Promise<Buffer> {
 async function sparseHugeHeader(file: string, size: number): Promise<void> {
   // tar-stream emits an entry's 512-byte header block as soon as the entry opens.
   const pack = tar.pack();
-  const first = new Promise<Buffer>((resolve) => pack.once('data', (chunk: Buffer) => resolve(chunk)));
+  const first = new Promise<Buffer>((resolve) => pack.once('data', (chunk: unknown) => resolve(chunk as Buffer)));
   pack.entry({ name: 'header.json', size });
   const block = (await first).subarray(0, 512);
   pack.destroy();
