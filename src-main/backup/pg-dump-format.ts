@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { AppError } from '../base/app-error';
 import type { TenantServer } from '../platform/platform-context';
 import { assertConsoleIdentifier } from '../postgres/identifiers';
+import { LONG_TENANT_WORK } from '../postgres/pools';
 import { findMatchingPgDump, serverMajor } from './backup-settings';
 import { HashingStream } from './hashing-stream';
 
@@ -16,7 +17,7 @@ export async function writePgDump(server: TenantServer, database: string, out: W
   const binary = await findMatchingPgDump(await serverMajor(server.adminPool));
   if (!binary) throw new AppError('VALIDATION', 'No pg_dump matching this server\'s major version is on PATH: use the console\'s own format.');
   const { host, port, user, password } = server.endpoint.connection;
-  const child = spawn(binary, ['--format=custom', '--compress=1', '--no-password', `--dbname=${assertConsoleIdentifier(database, 'database name')}`], {
+  const child = spawn(binary, ['--format=custom', '--compress=1', '--no-password', `--lock-wait-timeout=${LONG_TENANT_WORK.lockMs}`, `--dbname=${assertConsoleIdentifier(database, 'database name')}`], {
     env: { ...process.env, PGHOST: String(host), PGPORT: String(port), PGUSER: String(user), ...(typeof password === 'string' ? { PGPASSWORD: password } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
     signal,
