@@ -4,6 +4,7 @@ import type { MoveTenantsResult, PlanChangePreview } from '../../src-shared/cont
 import { AppError } from '../base/app-error';
 import { withClient } from '../postgres/pools';
 import type { PlatformContext } from '../platform/platform-context';
+import { effectiveLimitsOf } from '../limits/effective-limits';
 import { limitsSpecFor } from '../limits/limits-spec';
 import { pushLimits } from '../limits/push-limits';
 import type { Reconciler } from '../operations/reconcile';
@@ -63,9 +64,9 @@ export async function previewPlanChange(ctx: PlatformContext, row: TenantRow, ta
     to: { code: target.code, version: target.version },
   };
   try {
-    const spec = await limitsSpecFor(ctx.pool, row.id, target);
+    const limits = await effectiveLimitsOf(ctx.pool, row.id, target);
     const usage = await withClient(tenantEndpoint(ctx, row), row.database_name, readTenantUsage, { waitForClose: false });
-    return { ...base, violations: planViolations(usage, spec), problem: null };
+    return { ...base, violations: planViolations(usage, limits), problem: null };
   } catch (error) {
     if (error instanceof AppError) throw error;
     return { ...base, violations: [], problem: `Could not read ${row.tenant_code}'s database: ${(error as Error).message}` };

@@ -5,7 +5,8 @@ import type { PlatformContext } from '../platform/platform-context';
 import type { Reconciler } from '../operations/reconcile';
 import { runJournaled, type JournaledOperation } from '../operations/run-journaled';
 import { enforceTenantStatus } from './enforce-status';
-import { getTenant, getTenantRow, readSettings } from './tenant-queries';
+import { readSetting } from '../settings/settings-store';
+import { getTenant, getTenantRow } from './tenant-queries';
 
 export interface StatusChangeRequest {
   readonly ref: string;
@@ -46,7 +47,7 @@ export async function changeTenantStatus(ctx: PlatformContext, action: StatusAct
         }
         const problem = statusActionProblem(action, row.status);
         if (problem) throw new AppError('INVALID_STATE', `${problem.replace(/\.$/, '')} (${row.tenant_code}).`);
-        const settings = await readSettings(tx);
+        const retentionDays = await readSetting(tx, 'cancellationRetentionDays');
         const payload: StatusPayload = {
           action,
           target: STATUS_AFTER[action],
@@ -55,7 +56,7 @@ export async function changeTenantStatus(ctx: PlatformContext, action: StatusAct
           serverId: row.server_id,
           database: row.database_name,
           role: row.db_role,
-          retentionDays: settings.cancellationRetentionDays,
+          retentionDays,
           backup: request.backup ?? null,
         };
         return { kind: action, tenantId: row.id, tenantCode: row.tenant_code, step: 'registered', payload };
