@@ -2,7 +2,8 @@ import type pg from 'pg';
 import type { SnapshotLimits, UsageSnapshotRow } from '../../src-shared/contract/offline-models';
 import type { UsageFigures } from '../../src-shared/contract/usage-models';
 import { readSetting } from '../settings/settings-store';
-import { USAGE_ROW_COLUMNS, toUsageFigures, type UsageRow } from '../usage/usage-rows';
+import { usageRowsOfDay } from '../usage/tenant-usage-queries';
+import { toUsageFigures } from '../usage/usage-rows';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -31,10 +32,7 @@ export function usageMetrics(figures: UsageFigures): Record<string, number> {
  */
 export async function readUsageSnapshot(db: Queryable, usageDate: string): Promise<{ rows: UsageSnapshotRow[]; limits: Record<string, SnapshotLimits> }> {
   const [usage, limits, warningPercent] = await Promise.all([
-    db.query<UsageRow & { tenant_code: string }>(
-      `SELECT t.tenant_code, ${USAGE_ROW_COLUMNS} FROM tenant_usage u JOIN tenants t ON t.id = u.tenant_id WHERE u.usage_date = $1::date`,
-      [usageDate],
-    ),
+    usageRowsOfDay(db, usageDate),
     db.query<{ tenant_code: string; companies: number | null; users_per_company: number | null; transactions_per_month: number | null }>(
       `SELECT t.tenant_code, el.companies, el.users_per_company, el.transactions_per_month
          FROM effective_limits el JOIN tenants t ON t.id = el.tenant_id
@@ -43,7 +41,7 @@ export async function readUsageSnapshot(db: Queryable, usageDate: string): Promi
     readSetting(db, 'limitWarningPercent'),
   ]);
   return {
-    rows: usage.rows.map((row) => {
+    rows: usage.map((row) => {
       const figures = toUsageFigures(row);
       return { tenantCode: row.tenant_code, day: row.usage_date, metrics: usageMetrics(figures), figures, monthStart: row.month_start };
     }),

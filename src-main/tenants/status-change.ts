@@ -5,6 +5,7 @@ import type { PlatformContext } from '../platform/platform-context';
 import type { Reconciler } from '../operations/reconcile';
 import { runJournaled, type JournaledOperation } from '../operations/run-journaled';
 import { enforceTenantStatus } from './enforce-status';
+import { commitStatusChange } from './tenant-writes';
 import { readSetting } from '../settings/settings-store';
 import { getTenant, getTenantRow } from './tenant-queries';
 
@@ -74,13 +75,11 @@ export async function completeStatusChange(ctx: PlatformContext, operation: Jour
   await enforceTenantStatus(server, payload, payload.target);
   await operation.step('enforced');
   await operation.finishIn({ step: 'committed' }, (client) =>
-    client.query(
-      `UPDATE tenants
-          SET status = $2, status_reason = $3, status_changed_at = now(), updated_at = now(), version = version + 1,
-              deletion_scheduled_at = CASE WHEN $2 = 'cancelled' THEN now() + make_interval(days => $4::int) ELSE NULL END
-        WHERE id = $1 AND status <> $2`,
-      [operation.tenantId, payload.target, payload.target === 'active' ? null : payload.reason, payload.retentionDays],
-    ),
+    commitStatusChange(client, operation.tenantId!, {
+      target: payload.target,
+      reason: payload.target === 'active' ? null : payload.reason,
+      retentionDays: payload.retentionDays,
+    }),
   );
   const tenant = await getTenant(ctx.pool, operation.tenantCode);
   ctx.events.emit('tenant:changed', { tenantCode: tenant.tenantCode, status: tenant.status, version: tenant.version });

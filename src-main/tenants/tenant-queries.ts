@@ -57,6 +57,12 @@ export async function listTenants(db: Queryable, query: ChannelParsedInput<'tena
   return { rows: rows.map(toTenantSummary), total };
 }
 
+/** Every tenant of the registry (deleted ones too), by code: what the offline snapshot keeps. */
+export async function listAllTenantDetails(db: Queryable): Promise<TenantDetail[]> {
+  const { rows } = await db.query<TenantRow>(`${TENANT_DETAIL_SELECT} ORDER BY t.tenant_code`);
+  return rows.map(toTenantDetail);
+}
+
 /** A tenant by code (ACME001) or subdomain (acme), case-insensitively. */
 export async function findTenantRow(db: Queryable, ref: string, forUpdate = false): Promise<TenantRow | null> {
   const byCode = TENANT_CODE_PATTERN.test(ref.toUpperCase());

@@ -63,6 +63,15 @@ export async function tenantUsage(db: Queryable, ref: string, days: number, now 
   };
 }
 
+/** Every tenant's figures of one collection day, with its code (the offline snapshot's copy). */
+export async function usageRowsOfDay(db: Queryable, usageDate: string): Promise<(UsageRow & { tenant_code: string })[]> {
+  const { rows } = await db.query<UsageRow & { tenant_code: string }>(
+    `SELECT t.tenant_code, ${USAGE_ROW_COLUMNS} FROM tenant_usage u JOIN tenants t ON t.id = u.tenant_id WHERE u.usage_date = $1::date`,
+    [usageDate],
+  );
+  return rows;
+}
+
 /** The same % rule as the fleet's near-limit list (one SQL definition, not a JS copy). */
 async function percentages(
   db: Queryable,
