@@ -110,4 +110,12 @@ describe('platform table owners', () => {
     // An exception nobody needs any more goes.
     expect(EXCEPTIONS.filter((e) => !writes.some((w) => w.file === e.file && w.table === e.table))).toEqual([]);
   });
+
+  it('reads the settings table only in src-main/settings/ (every reader parses a setting the same way)', () => {
+    const readers = sourceFiles(join(REPO_ROOT, 'src-main'))
+      .map((path) => relative(REPO_ROOT, path))
+      .filter((file) => !file.startsWith('src-main/platform/migrations/') && !file.startsWith('src-main/settings/'))
+      .filter((file) => /\b(FROM|JOIN)\s+settings\b/.test(readFileSync(join(REPO_ROOT, file), 'utf8')));
+    expect(readers).toEqual([]);
+  });
 });
