@@ -24,7 +24,7 @@ const noRenderer = { group: ['**/src-renderer/**'], message: 'Main never imports
 // root; the shells (host, electron, cli) stand on it.
 const SRC_MAIN_LAYERS = [
   ['base'],
-  ['config', 'secrets', 'cache'],
+  ['config', 'secrets', 'cache', 'settings'],
   ['logging', 'postgres'],
   ['tenant-schema', 'limits'],
   ['platform'],

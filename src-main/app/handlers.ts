@@ -11,9 +11,8 @@ import {
   listCurrentPlans,
   listTenantOperations,
   listTenants,
-  readSettings,
-  writeSettings,
 } from '../tenants/tenant-queries';
+import { readConsoleSettings, writeConsoleSettings } from '../settings/console-settings';
 import { createUsageHandlers } from '../usage/usage-handlers';
 import type { UsageService } from '../usage/usage-service';
 import type { Handlers } from '../base/handler-types';
@@ -46,9 +45,9 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, services: Co
   return {
     'app:info': async () => info,
     'plans:list': async () => listCurrentPlans(ctx.pool),
-    'settings:get': async () => readSettings(ctx.pool),
+    'settings:get': async () => readConsoleSettings(ctx.pool),
     'settings:update': async (patch) => {
-      const settings = await writeSettings(ctx.pool, patch);
+      const settings = await writeConsoleSettings(ctx.pool, patch);
       // check_limit in each tenant database warns at the same threshold as the dashboards.
       if (patch.limitWarningPercent !== undefined) await pushWarningPercent(ctx, patch.limitWarningPercent);
       return settings;

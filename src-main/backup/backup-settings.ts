@@ -3,32 +3,26 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type pg from 'pg';
 import type { BackupSettings } from '../../src-shared/contract/backup-models';
-import { writeSettingValues } from '../tenants/tenant-queries';
+import { readSettings, writeSettings } from '../settings/settings-store';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 const run = promisify(execFile);
 
-export const DEFAULT_KEEP_LAST = 10;
-
-/** backup_directory (default <data folder>/backups) and backup_keep_last, from the settings table. */
+/** backupDirectory (default <data folder>/backups) and backupKeepLast, from the settings (src-main/settings). */
 export async function readBackupSettings(db: Queryable, dataDir: string): Promise<Omit<BackupSettings, 'pgDump'>> {
-  const { rows } = await db.query<{ key: string; value: unknown }>(
-    "SELECT key, value FROM settings WHERE key IN ('backup_directory', 'backup_keep_last')",
-  );
-  const map = new Map(rows.map((row) => [row.key, row.value]));
-  const directory = map.get('backup_directory');
+  const { backupDirectory: directory, backupKeepLast: keepLast } = await readSettings(db, ['backupDirectory', 'backupKeepLast']);
   return {
-    directory: typeof directory === 'string' && isAbsolute(directory) ? resolve(directory) : join(dataDir, 'backups'),
-    keepLast: Number(map.get('backup_keep_last') ?? DEFAULT_KEEP_LAST),
+    directory: directory !== null && isAbsolute(directory) ? resolve(directory) : join(dataDir, 'backups'),
+    keepLast,
   };
 }
 
+/** directory null: back to the default folder. */
 export async function writeBackupSettings(db: Queryable, patch: { directory?: string | null | undefined; keepLast?: number | undefined }): Promise<void> {
-  if (patch.directory === null) await db.query("DELETE FROM settings WHERE key = 'backup_directory'");
-  const entries: [string, unknown][] = [];
-  if (typeof patch.directory === 'string') entries.push(['backup_directory', resolve(patch.directory)]);
-  if (patch.keepLast !== undefined) entries.push(['backup_keep_last', patch.keepLast]);
-  await writeSettingValues(db, entries);
+  await writeSettings(db, {
+    backupDirectory: typeof patch.directory === 'string' ? resolve(patch.directory) : patch.directory,
+    backupKeepLast: patch.keepLast,
+  });
 }
 
 const pgDumpByMajor = new Map<number, Promise<string | null>>();

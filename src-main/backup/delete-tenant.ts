@@ -7,6 +7,7 @@ import { runJournaled, type JournaledOperation } from '../operations/run-journal
 import { enforceTenantStatus, terminateSessions } from '../tenants/enforce-status';
 import { getTenant, getTenantRow } from '../tenants/tenant-queries';
 import type { TenantRow } from '../tenants/tenant-rows';
+import { tombstoneTenant } from '../tenants/tenant-writes';
 import { backupTenant } from './backup-tenant';
 import { progressEmitter, type BackupContext } from './backup-context';
 
@@ -97,14 +98,7 @@ export async function completeDeletion(ctx: PlatformContext, operation: Journale
   await server.adminPool.query(`DROP DATABASE IF EXISTS ${quoteIdent(payload.database, 'database name')} WITH (FORCE)`);
   await server.adminPool.query(`DROP ROLE IF EXISTS ${role}`);
   await operation.step('delete_dropped');
-  await operation.finishIn({ step: 'tombstoned' }, (client) =>
-    client.query(
-      `UPDATE tenants SET status = 'deleted', status_changed_at = now(), updated_at = now(), version = version + 1,
-              deletion_scheduled_at = NULL, final_backup_id = $2
-        WHERE id = $1`,
-      [operation.tenantId, payload.finalBackupId],
-    ),
-  );
+  await operation.finishIn({ step: 'tombstoned' }, (client) => tombstoneTenant(client, operation.tenantId!, payload.finalBackupId));
   const tenant = await getTenant(ctx.pool, operation.tenantCode);
   ctx.events.emit('tenant:changed', { tenantCode: tenant.tenantCode, status: tenant.status, version: tenant.version });
 }

@@ -4,6 +4,7 @@ import { pushLimits } from '../limits/push-limits';
 import { withClient } from '../postgres/pools';
 import type { PlatformContext } from '../platform/platform-context';
 import { grantTenantPrivileges } from '../tenant-schema/privileges';
+import { markLimitsPushed } from '../tenants/tenant-writes';
 
 /**
  * Usage as the data says it is, per counter key, next to what the restored counters hold.
@@ -79,7 +80,7 @@ export async function reapplyTenantLimits(ctx: PlatformContext, tenantId: string
     await pushLimits(client, spec);
     return drifted;
   });
-  await ctx.pool.query('UPDATE tenants SET limits_pushed_at = now() WHERE id = $1', [tenantId]);
+  await markLimitsPushed(ctx.pool, tenantId);
   if (recounted) ctx.logger.warn({ tenantId }, 'restored usage counters disagreed with the data: recounted');
   return { recounted };
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { LimitResource } from '../../src-shared/contract/plan-models';
 import { AppError } from '../base/app-error';
+import { readSetting } from '../settings/settings-store';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -34,12 +35,6 @@ export const planLimitsOf = (row: PlanLimitsRow): Record<LimitResource, number |
   transactions: row.max_transactions_per_month,
 });
 
-export async function readWarningPercent(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ value: unknown }>(`SELECT value FROM settings WHERE key = 'limit_warning_percent'`);
-  const value = Number(rows[0]?.value ?? 80);
-  return Number.isInteger(value) && value >= 1 && value <= 100 ? value : 80;
-}
-
 /** Active (not revoked, not expired) overrides of a tenant, from the registry. */
 export async function activeOverrides(db: Queryable, tenantId: string): Promise<OverrideSpec[]> {
   const { rows } = await db.query<{ id: string; resource: LimitResource; kind: 'limit' | 'allowance'; value: number | null; expires_at: Date | null; reason: string }>(
@@ -63,17 +58,6 @@ export async function limitsSpecFor(db: Queryable, tenantId: string, plan: { cod
     planVersion: plan.version,
     planLimits: planLimitsOf(rows[0]),
     overrides: await activeOverrides(db, tenantId),
-    warningPercent: await readWarningPercent(db),
+    warningPercent: await readSetting(db, 'limitWarningPercent'),
   };
-}
-
-/** The limit in force now for a resource (mirrors platform.effective_limit in the tenant database). */
-export function effectiveLimit(spec: Pick<LimitsSpec, 'planLimits' | 'overrides'>, resource: LimitResource, at = new Date()): number | null {
-  const active = spec.overrides.filter((o) => o.resource === resource && (o.expiresAt === null || o.expiresAt > at));
-  const custom = active
-    .filter((o) => o.kind === 'limit')
-    .sort((a, b) => (a.expiresAt?.getTime() ?? Infinity) - (b.expiresAt?.getTime() ?? Infinity))[0];
-  const base = custom ? custom.value : spec.planLimits[resource];
-  if (base === null) return null;
-  return base + active.filter((o) => o.kind === 'allowance').reduce((sum, o) => sum + (o.value ?? 0), 0);
 }

@@ -10,7 +10,7 @@ import type { EventBus } from '../base/event-bus';
 import type { PlatformContext } from '../platform/platform-context';
 import { isConnectionFailure } from '../postgres/errors';
 import { createPool } from '../postgres/pools';
-import { TENANT_DETAIL_SELECT, toTenantDetail, type TenantRow } from '../tenants/tenant-rows';
+import { listAllTenantDetails } from '../tenants/tenant-queries';
 import { getTenant } from '../tenants/tenant-queries';
 import { ConnectivityMonitor } from './connectivity';
 import { usageFleet } from '../usage/fleet-queries';
@@ -82,8 +82,7 @@ export function createOfflineReview(options: OfflineReviewOptions): OfflineRevie
     if (!store) return Promise.resolve();
     saving ??= (async () => {
       const takenAt = new Date().toISOString();
-      const { rows } = await platform.pool.query<TenantRow>(`${TENANT_DETAIL_SELECT} ORDER BY t.tenant_code`);
-      store.saveTenants(rows.map(toTenantDetail), takenAt);
+      store.saveTenants(await listAllTenantDetails(platform.pool), takenAt);
       lastFullSave = Date.now();
     })()
       .catch((error: unknown) => logger.warn({ err: error }, 'saving the tenants snapshot failed'))

@@ -2,6 +2,7 @@ import type { ChannelOutput, ChannelParsedInput } from '../../src-shared/contrac
 import type { SnapshotLimits, UsageSnapshotRow } from '../../src-shared/contract/offline-models';
 import type { TenantDetail } from '../../src-shared/contract/models';
 import type { UsageAgainstLimit, UsageFigures } from '../../src-shared/contract/usage-models';
+import { DEFAULT_LIMIT_WARNING_PERCENT } from '../settings/setting-definitions';
 import { usageCalendar } from '../usage/usage-calendar';
 import { renderUsageCsv, usageCsvRange, type UsageCsvRow } from '../usage/usage-csv';
 import type { SnapshotSetName, SnapshotStore } from './snapshot-store';
@@ -20,7 +21,7 @@ function roundHalfEven(value: number): number {
   return Math.abs(value % 1) === 0.5 && rounded % 2 !== 0 ? rounded - 1 : rounded;
 }
 
-/** percentOfLimitSql() in JS (src-main/usage/effective-limits.ts): keep the two together. */
+/** percent_of_limit() (platform migration 008) in JS, for answers offline: test/integration/offline-usage.test.ts compares the two. */
 export function percentOfLimit(current: number | null, limit: number | null): number | null {
   if (limit === null || current === null) return null;
   if (limit === 0) return 100 + 100 * current;
@@ -55,7 +56,7 @@ const monthOf = (row: UsageSnapshotRow) => (row.monthStart === undefined ? `${ro
 
 /** The limits a snapshot kept for a tenant, else its plan's (overrides unknown then). */
 function limitsOf(kept: SnapshotLimits | null | undefined, tenant: TenantDetail): SnapshotLimits {
-  return kept ?? { ...tenant.limits, warningPercent: 80 };
+  return kept ?? { ...tenant.limits, warningPercent: DEFAULT_LIMIT_WARNING_PERCENT };
 }
 
 const minusDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);

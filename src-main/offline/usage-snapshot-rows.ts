@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import type { SnapshotLimits, UsageSnapshotRow } from '../../src-shared/contract/offline-models';
 import type { UsageFigures } from '../../src-shared/contract/usage-models';
-import { EFFECTIVE_LIMITS_SQL, LIMIT_WARNING_SQL } from '../usage/effective-limits';
-import { USAGE_ROW_COLUMNS, toUsageFigures, type UsageRow } from '../usage/usage-rows';
+import { readSetting } from '../settings/settings-store';
+import { usageRowsOfDay } from '../usage/tenant-usage-queries';
+import { toUsageFigures } from '../usage/usage-rows';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -27,29 +28,27 @@ export function usageMetrics(figures: UsageFigures): Record<string, number> {
 /**
  * What the offline snapshot keeps after a collection, read back from the platform as the
  * dashboards read it (so offline answers equal online ones): every tenant's row of that day
- * and every tenant's effective limits. Two queries, whatever the fleet's size.
+ * and every tenant's effective limits. Two queries and the setting, whatever the fleet's size.
  */
 export async function readUsageSnapshot(db: Queryable, usageDate: string): Promise<{ rows: UsageSnapshotRow[]; limits: Record<string, SnapshotLimits> }> {
-  const [usage, limits] = await Promise.all([
-    db.query<UsageRow & { tenant_code: string }>(
-      `SELECT t.tenant_code, ${USAGE_ROW_COLUMNS} FROM tenant_usage u JOIN tenants t ON t.id = u.tenant_id WHERE u.usage_date = $1::date`,
-      [usageDate],
-    ),
-    db.query<{ tenant_code: string; companies: number | null; users_per_company: number | null; transactions_per_month: number | null; warning: string }>(
-      `SELECT t.tenant_code, el.companies, el.users_per_company, el.transactions_per_month, ${LIMIT_WARNING_SQL}::text AS warning
-         FROM (${EFFECTIVE_LIMITS_SQL}) AS el JOIN tenants t ON t.id = el.tenant_id
+  const [usage, limits, warningPercent] = await Promise.all([
+    usageRowsOfDay(db, usageDate),
+    db.query<{ tenant_code: string; companies: number | null; users_per_company: number | null; transactions_per_month: number | null }>(
+      `SELECT t.tenant_code, el.companies, el.users_per_company, el.transactions_per_month
+         FROM effective_limits el JOIN tenants t ON t.id = el.tenant_id
         WHERE t.status <> 'deleted'`,
     ),
+    readSetting(db, 'limitWarningPercent'),
   ]);
   return {
-    rows: usage.rows.map((row) => {
+    rows: usage.map((row) => {
       const figures = toUsageFigures(row);
       return { tenantCode: row.tenant_code, day: row.usage_date, metrics: usageMetrics(figures), figures, monthStart: row.month_start };
     }),
     limits: Object.fromEntries(
       limits.rows.map((row) => [
         row.tenant_code,
-        { companies: row.companies, usersPerCompany: row.users_per_company, transactionsPerMonth: row.transactions_per_month, warningPercent: Number(row.warning) },
+        { companies: row.companies, usersPerCompany: row.users_per_company, transactionsPerMonth: row.transactions_per_month, warningPercent },
       ]),
     ),
   };

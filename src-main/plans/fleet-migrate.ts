@@ -6,6 +6,7 @@ import type { PlatformContext } from '../platform/platform-context';
 import type { Migration } from '../base/migration-runner';
 import { TENANT_MIGRATIONS } from '../tenant-schema/migrations';
 import { grantTenantPrivileges } from '../tenant-schema/privileges';
+import { markSchemaMigrated } from '../tenants/tenant-writes';
 import { limitsSpecFor } from '../limits/limits-spec';
 import { pushLimits } from '../limits/push-limits';
 
@@ -88,7 +89,7 @@ export async function migrateFleet(ctx: PlatformContext, options: FleetMigrateOp
             await pushLimits(client, await limitsSpecFor(ctx.pool, tenant.id, { code: tenant.plan_code, version: tenant.plan_version }));
             return applied;
           }, { timeouts: LONG_TENANT_WORK });
-          await ctx.pool.query('UPDATE tenants SET schema_version = $2, limits_pushed_at = now() WHERE id = $1', [tenant.id, schemaVersion]);
+          await markSchemaMigrated(ctx.pool, tenant.id, schemaVersion);
           report.migrated.push({ tenantCode: tenant.tenant_code, fromVersion: tenant.schema_version, applied });
         } catch (error) {
           failed = true;

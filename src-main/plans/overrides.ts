@@ -6,6 +6,7 @@ import { inTransaction, withClient } from '../postgres/pools';
 import type { PlatformContext } from '../platform/platform-context';
 import { getTenantRow } from '../tenants/tenant-queries';
 import type { TenantRow } from '../tenants/tenant-rows';
+import { markLimitsPushed } from '../tenants/tenant-writes';
 import { limitsSpecFor } from '../limits/limits-spec';
 import { pushLimits } from '../limits/push-limits';
 
@@ -59,7 +60,7 @@ async function withPushedOverrides<T>(ctx: PlatformContext, ref: string, change:
     const value = await change(client, row);
     const spec = await limitsSpecFor(client, row.id, { code: row.plan_code, version: row.plan_version });
     await withClient(ctx.serverById(row.server_id).endpoint, row.database_name, (tenant) => pushLimits(tenant, spec));
-    await client.query('UPDATE tenants SET limits_pushed_at = now() WHERE id = $1', [row.id]);
+    await markLimitsPushed(client, row.id);
     return { value, row };
   });
   ctx.events.emit('tenant:changed', { tenantCode: result.row.tenant_code, status: result.row.status, version: result.row.version });

@@ -4,12 +4,14 @@ import type { MoveTenantsResult, PlanChangePreview } from '../../src-shared/cont
 import { AppError } from '../base/app-error';
 import { withClient } from '../postgres/pools';
 import type { PlatformContext } from '../platform/platform-context';
+import { effectiveLimitsOf } from '../limits/effective-limits';
 import { limitsSpecFor } from '../limits/limits-spec';
 import { pushLimits } from '../limits/push-limits';
 import type { Reconciler } from '../operations/reconcile';
 import { runJournaled, type JournaledOperation } from '../operations/run-journaled';
 import { getTenant, getTenantRow } from '../tenants/tenant-queries';
 import type { TenantRow } from '../tenants/tenant-rows';
+import { commitPlanChange } from '../tenants/tenant-writes';
 import { planViolations, readTenantUsage } from './tenant-usage';
 
 export interface PlanRef {
@@ -63,9 +65,9 @@ export async function previewPlanChange(ctx: PlatformContext, row: TenantRow, ta
     to: { code: target.code, version: target.version },
   };
   try {
-    const spec = await limitsSpecFor(ctx.pool, row.id, target);
+    const limits = await effectiveLimitsOf(ctx.pool, row.id, target);
     const usage = await withClient(tenantEndpoint(ctx, row), row.database_name, readTenantUsage, { waitForClose: false });
-    return { ...base, violations: planViolations(usage, spec), problem: null };
+    return { ...base, violations: planViolations(usage, limits), problem: null };
   } catch (error) {
     if (error instanceof AppError) throw error;
     return { ...base, violations: [], problem: `Could not read ${row.tenant_code}'s database: ${(error as Error).message}` };
@@ -134,14 +136,7 @@ export async function completePlanChange(ctx: PlatformContext, operation: Journa
   await withClient(server.endpoint, payload.database, (client) => pushLimits(client, spec));
   await operation.step('limits_pushed');
   await operation.finishIn({ step: 'committed' }, async (client) => {
-    const { rowCount } = await client.query(
-      `UPDATE tenants
-          SET plan_code = $2, plan_version = $3, version = version + 1, updated_at = now(), limits_pushed_at = now(),
-              trial_ends_at = CASE WHEN (SELECT trial_days FROM plans WHERE code = $2 AND version = $3) IS NULL THEN NULL ELSE trial_ends_at END
-        WHERE id = $1 AND (plan_code, plan_version) IS DISTINCT FROM ($2, $3)`,
-      [operation.tenantId, payload.to.code, payload.to.version],
-    );
-    if (rowCount === 1) {
+    if (await commitPlanChange(client, operation.tenantId!, payload.to)) {
       await client.query(
         `INSERT INTO tenant_plan_history (tenant_id, from_code, from_version, to_code, to_version, forced, reason, changed_by, operation_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,

@@ -1,6 +1,7 @@
 import type { LimitResource, LimitUsage, TenantLimits } from '../../src-shared/contract/plan-models';
 import { LIMIT_RESOURCES } from '../../src-shared/contract/plan-models';
 import { withClient } from '../postgres/pools';
+import { DEFAULT_LIMIT_WARNING_PERCENT } from '../settings/setting-definitions';
 import type { PlatformContext } from '../platform/platform-context';
 import { getTenantRow } from '../tenants/tenant-queries';
 import { listOverrides } from './overrides';
@@ -21,7 +22,7 @@ export async function tenantLimits(ctx: PlatformContext, ref: string): Promise<T
     },
     { waitForClose: false },
   );
-  const warningPercent = limits.get('companies')?.warning_percent ?? 80;
+  const warningPercent = limits.get('companies')?.warning_percent ?? DEFAULT_LIMIT_WARNING_PERCENT;
   const largest = usage.usersByCompany[0] ?? null;
   const currents: Record<LimitResource, number> = { companies: usage.companies, users: largest?.current ?? 0, transactions: usage.transactions };
   const resources: LimitUsage[] = LIMIT_RESOURCES.map((resource) => {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { LimitResource, PlanViolation } from '../../src-shared/contract/plan-models';
-import { effectiveLimit, type LimitsSpec } from '../limits/limits-spec';
+import type { EffectiveLimits } from '../limits/effective-limits';
 
 /** What a tenant uses now, from the counters its triggers keep (the numbers enforcement uses). */
 export interface TenantUsage {
@@ -28,14 +28,14 @@ export async function readTenantUsage(client: Pick<pg.ClientBase, 'query'>): Pro
 }
 
 /**
- * Where a tenant's current usage would be over the limits of `spec`, with the exact numbers
+ * Where a tenant's current usage would be over `limits` (effectiveLimitsOf), with the exact numbers
  * ("users in company Sales: 14, new limit 5"). Usage equal to the limit is not a violation:
  * nothing existing is over it, only new inserts would be refused.
  */
-export function planViolations(usage: TenantUsage, spec: Pick<LimitsSpec, 'planLimits' | 'overrides'>): PlanViolation[] {
+export function planViolations(usage: TenantUsage, limits: EffectiveLimits): PlanViolation[] {
   const violations: PlanViolation[] = [];
   const check = (resource: LimitResource, current: number, what: string) => {
-    const limit = effectiveLimit(spec, resource);
+    const limit = limits[resource];
     if (limit !== null && current > limit) violations.push({ resource, current, newLimit: limit, message: `${what}: ${current}, new limit ${limit}` });
   };
   check('companies', usage.companies, 'companies');

@@ -5,7 +5,9 @@ import type { PlatformContext } from '../platform/platform-context';
 import type { Reconciler } from '../operations/reconcile';
 import { runJournaled, type JournaledOperation } from '../operations/run-journaled';
 import { enforceTenantStatus } from './enforce-status';
-import { getTenant, getTenantRow, readSettings } from './tenant-queries';
+import { commitStatusChange } from './tenant-writes';
+import { readSetting } from '../settings/settings-store';
+import { getTenant, getTenantRow } from './tenant-queries';
 
 export interface StatusChangeRequest {
   readonly ref: string;
@@ -46,7 +48,7 @@ export async function changeTenantStatus(ctx: PlatformContext, action: StatusAct
         }
         const problem = statusActionProblem(action, row.status);
         if (problem) throw new AppError('INVALID_STATE', `${problem.replace(/\.$/, '')} (${row.tenant_code}).`);
-        const settings = await readSettings(tx);
+        const retentionDays = await readSetting(tx, 'cancellationRetentionDays');
         const payload: StatusPayload = {
           action,
           target: STATUS_AFTER[action],
@@ -55,7 +57,7 @@ export async function changeTenantStatus(ctx: PlatformContext, action: StatusAct
           serverId: row.server_id,
           database: row.database_name,
           role: row.db_role,
-          retentionDays: settings.cancellationRetentionDays,
+          retentionDays,
           backup: request.backup ?? null,
         };
         return { kind: action, tenantId: row.id, tenantCode: row.tenant_code, step: 'registered', payload };
@@ -73,13 +75,11 @@ export async function completeStatusChange(ctx: PlatformContext, operation: Jour
   await enforceTenantStatus(server, payload, payload.target);
   await operation.step('enforced');
   await operation.finishIn({ step: 'committed' }, (client) =>
-    client.query(
-      `UPDATE tenants
-          SET status = $2, status_reason = $3, status_changed_at = now(), updated_at = now(), version = version + 1,
-              deletion_scheduled_at = CASE WHEN $2 = 'cancelled' THEN now() + make_interval(days => $4::int) ELSE NULL END
-        WHERE id = $1 AND status <> $2`,
-      [operation.tenantId, payload.target, payload.target === 'active' ? null : payload.reason, payload.retentionDays],
-    ),
+    commitStatusChange(client, operation.tenantId!, {
+      target: payload.target,
+      reason: payload.target === 'active' ? null : payload.reason,
+      retentionDays: payload.retentionDays,
+    }),
   );
   const tenant = await getTenant(ctx.pool, operation.tenantCode);
   ctx.events.emit('tenant:changed', { tenantCode: tenant.tenantCode, status: tenant.status, version: tenant.version });

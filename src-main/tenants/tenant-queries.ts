@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ChannelParsedInput } from '../../src-shared/contract/channels';
-import type { Plan, Settings, TenantDetail, TenantOperation, TenantSummary, TenantSortField } from '../../src-shared/contract/models';
+import type { Plan, TenantDetail, TenantOperation, TenantSummary, TenantSortField } from '../../src-shared/contract/models';
 import { TENANT_CODE_PATTERN } from '../../src-shared/domain/tenant-fields';
 import { AppError } from '../base/app-error';
 import { TENANT_DETAIL_SELECT, toPlan, toTenantDetail, toTenantSummary, type PlanRow, type TenantRow, type TenantSummaryRow } from './tenant-rows';
@@ -57,6 +57,12 @@ export async function listTenants(db: Queryable, query: ChannelParsedInput<'tena
   return { rows: rows.map(toTenantSummary), total };
 }
 
+/** Every tenant of the registry (deleted ones too), by code: what the offline snapshot keeps. */
+export async function listAllTenantDetails(db: Queryable): Promise<TenantDetail[]> {
+  const { rows } = await db.query<TenantRow>(`${TENANT_DETAIL_SELECT} ORDER BY t.tenant_code`);
+  return rows.map(toTenantDetail);
+}
+
 /** A tenant by code (ACME001) or subdomain (acme), case-insensitively. */
 export async function findTenantRow(db: Queryable, ref: string, forUpdate = false): Promise<TenantRow | null> {
   const byCode = TENANT_CODE_PATTERN.test(ref.toUpperCase());
@@ -96,38 +102,6 @@ export async function currentPlan(db: Queryable, code: string): Promise<Plan> {
 export async function isSubdomainTaken(db: Queryable, subdomain: string): Promise<boolean> {
   const { rowCount } = await db.query('SELECT 1 FROM tenants WHERE lower(subdomain) = lower($1)', [subdomain]);
   return (rowCount ?? 0) > 0;
-}
-
-export async function readSettings(db: Queryable): Promise<Settings> {
-  const { rows } = await db.query<{ key: string; value: unknown }>('SELECT key, value FROM settings');
-  const map = new Map(rows.map((row) => [row.key, row.value]));
-  return {
-    baseDomain: String(map.get('base_domain') ?? 'yourerp.com'),
-    cancellationRetentionDays: Number(map.get('cancellation_retention_days') ?? 30),
-    limitWarningPercent: Number(map.get('limit_warning_percent') ?? 80),
-    usageCollectionIntervalHours: Number(map.get('usage_collection_interval_hours') ?? 24),
-  };
-}
-
-export async function writeSettings(db: Queryable, patch: Partial<Settings>): Promise<Settings> {
-  const entries: [string, unknown][] = [];
-  if (patch.baseDomain !== undefined) entries.push(['base_domain', patch.baseDomain]);
-  if (patch.cancellationRetentionDays !== undefined) entries.push(['cancellation_retention_days', patch.cancellationRetentionDays]);
-  if (patch.limitWarningPercent !== undefined) entries.push(['limit_warning_percent', patch.limitWarningPercent]);
-  if (patch.usageCollectionIntervalHours !== undefined) entries.push(['usage_collection_interval_hours', patch.usageCollectionIntervalHours]);
-  await writeSettingValues(db, entries);
-  return readSettings(db);
-}
-
-/** Upserts raw settings rows (key → JSON value): the one writer of the settings table, whichever capability owns the keys. */
-export async function writeSettingValues(db: Queryable, entries: readonly (readonly [string, unknown])[]): Promise<void> {
-  for (const [key, value] of entries) {
-    await db.query(
-      `INSERT INTO settings (key, value) VALUES ($1, $2::jsonb)
-       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-      [key, JSON.stringify(value)],
-    );
-  }
 }
 
 interface OperationHistoryRow {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { NearLimitTenant, UsageFleet, UsageRunSummary } from '../../src-shared/contract/usage-models';
-import { EFFECTIVE_LIMITS_SQL, LIMIT_WARNING_SQL, percentOfLimitSql } from './effective-limits';
+import { readSetting } from '../settings/settings-store';
 import { RUN_COLUMNS, toRunSummary, type RunRow } from './usage-store';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
@@ -15,7 +15,7 @@ export const STORAGE_TOP = 10;
  * effective limits and % of limit per resource. One index range on usage_date, not one
  * lookup per tenant.
  */
-export const SCORED_LATEST_SQL = /* sql */ `
+const SCORED_LATEST_SQL = /* sql */ `
   latest AS MATERIALIZED (
     SELECT t.id, t.tenant_code, t.company_name, t.plan_code, t.status,
            u.companies, u.largest_company_users, u.users_total, u.transactions_month, u.month_start,
@@ -30,11 +30,11 @@ export const SCORED_LATEST_SQL = /* sql */ `
   ),
   scored AS (
     SELECT l.*, el.companies AS limit_companies, el.users_per_company AS limit_users, el.transactions_per_month AS limit_transactions,
-           ${percentOfLimitSql('l.companies', 'el.companies')} AS pct_companies,
-           ${percentOfLimitSql('l.largest_company_users', 'el.users_per_company')} AS pct_users,
-           ${percentOfLimitSql('l.transactions_this_month', 'el.transactions_per_month')} AS pct_transactions
+           percent_of_limit(l.companies, el.companies) AS pct_companies,
+           percent_of_limit(l.largest_company_users, el.users_per_company) AS pct_users,
+           percent_of_limit(l.transactions_this_month, el.transactions_per_month) AS pct_transactions
       FROM latest l
-      JOIN (${EFFECTIVE_LIMITS_SQL}) AS el ON el.tenant_id = l.id
+      JOIN effective_limits el ON el.tenant_id = l.id
   ),
   ranked AS (
     SELECT s.*, GREATEST(s.pct_companies, s.pct_users, s.pct_transactions) AS max_pct FROM scored s
@@ -88,8 +88,8 @@ export async function latestRun(db: Queryable): Promise<UsageRunSummary | null> 
  * history itself.
  */
 export async function usageFleet(db: Queryable, days: number): Promise<UsageFleet> {
+  const warningPercent = await readSetting(db, 'limitWarningPercent');
   const { rows } = await db.query<{
-    warning: string;
     as_of: string | null;
     totals: { tenants: number; companies: number; users: number; transactions: number; bytes: number; active: number; failed: number };
     near_total: number;
@@ -98,9 +98,8 @@ export async function usageFleet(db: Queryable, days: number): Promise<UsageFlee
     storage_top: { tenant_code: string; company_name: string; bytes: number }[] | null;
     storage_rest: { tenants: number; bytes: number };
   }>(
-    `WITH warning AS (SELECT ${LIMIT_WARNING_SQL} AS pct), ${SCORED_LATEST_SQL}
-     SELECT (SELECT pct FROM warning)::text AS warning,
-            (SELECT max(usage_date)::text FROM latest) AS as_of,
+    `WITH warning AS (SELECT $1::int AS pct), ${SCORED_LATEST_SQL}
+     SELECT (SELECT max(usage_date)::text FROM latest) AS as_of,
             (SELECT json_build_object(
                 'tenants', count(*), 'companies', COALESCE(sum(companies), 0), 'users', COALESCE(sum(users_total), 0),
                 'transactions', COALESCE(sum(transactions_this_month), 0),
@@ -121,6 +120,7 @@ export async function usageFleet(db: Queryable, days: number): Promise<UsageFlee
             (SELECT json_build_object('tenants', count(*), 'bytes', COALESCE(sum(database_bytes), 0)) FROM (
                SELECT database_bytes FROM latest WHERE database_bytes IS NOT NULL
                 ORDER BY database_bytes DESC, tenant_code OFFSET ${STORAGE_TOP}) AS r) AS storage_rest`,
+    [warningPercent],
   );
   const head = rows[0]!;
 
@@ -165,7 +165,7 @@ export async function usageFleet(db: Queryable, days: number): Promise<UsageFlee
   return {
     days,
     asOf: head.as_of,
-    warningPercent: Number(head.warning),
+    warningPercent,
     totals: {
       tenants: head.totals.tenants,
       companies: head.totals.companies,

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { TenantUsage, UsageAgainstLimit } from '../../src-shared/contract/usage-models';
 import { getTenantRow } from '../tenants/tenant-queries';
-import { EFFECTIVE_LIMITS_SQL, LIMIT_WARNING_SQL, percentOfLimitSql } from './effective-limits';
+import { readSetting } from '../settings/settings-store';
 import { USAGE_ROW_COLUMNS, toUsageFigures, type UsageRow } from './usage-rows';
 import { usageCalendar } from './usage-calendar';
 
@@ -11,13 +11,13 @@ type Queryable = Pick<pg.ClientBase, 'query'>;
 export async function tenantUsage(db: Queryable, ref: string, days: number, now = new Date()): Promise<TenantUsage> {
   const tenant = await getTenantRow(db, ref);
   const calendar = usageCalendar(now);
-  const [limits, history] = await Promise.all([
+  const [warningPercent, limits, history] = await Promise.all([
+    readSetting(db, 'limitWarningPercent'),
     db.query<{
-      warning: string;
       companies: number | null;
       users_per_company: number | null;
       transactions_per_month: number | null;
-    }>(`SELECT ${LIMIT_WARNING_SQL}::text AS warning, el.* FROM (${EFFECTIVE_LIMITS_SQL}) AS el WHERE el.tenant_id = $1`, [tenant.id]),
+    }>('SELECT el.* FROM effective_limits el WHERE el.tenant_id = $1', [tenant.id]),
     db.query<UsageRow>(
       `SELECT ${USAGE_ROW_COLUMNS} FROM tenant_usage u
         WHERE u.tenant_id = $1 AND u.usage_date > $2::date - $3::int
@@ -51,7 +51,7 @@ export async function tenantUsage(db: Queryable, ref: string, days: number, now 
     status: tenant.status,
     plan: tenant.plan_code,
     planVersion: tenant.plan_version,
-    warningPercent: Number(limit?.warning ?? 80),
+    warningPercent,
     latest,
     limits: (['companies', 'usersPerCompany', 'transactionsPerMonth'] as const).map((resource) => ({
       resource,
@@ -63,6 +63,15 @@ export async function tenantUsage(db: Queryable, ref: string, days: number, now 
   };
 }
 
+/** Every tenant's figures of one collection day, with its code (the offline snapshot's copy). */
+export async function usageRowsOfDay(db: Queryable, usageDate: string): Promise<(UsageRow & { tenant_code: string })[]> {
+  const { rows } = await db.query<UsageRow & { tenant_code: string }>(
+    `SELECT t.tenant_code, ${USAGE_ROW_COLUMNS} FROM tenant_usage u JOIN tenants t ON t.id = u.tenant_id WHERE u.usage_date = $1::date`,
+    [usageDate],
+  );
+  return rows;
+}
+
 /** The same % rule as the fleet's near-limit list (one SQL definition, not a JS copy). */
 async function percentages(
   db: Queryable,
@@ -70,8 +79,8 @@ async function percentages(
   limit: Record<UsageAgainstLimit['resource'], number | null>,
 ): Promise<Record<UsageAgainstLimit['resource'], number | null>> {
   const { rows } = await db.query<{ c: string | null; u: string | null; t: string | null }>(
-    `SELECT ${percentOfLimitSql('$1::int', '$2::int')}::text AS c, ${percentOfLimitSql('$3::int', '$4::int')}::text AS u,
-            ${percentOfLimitSql('$5::int', '$6::int')}::text AS t`,
+    `SELECT percent_of_limit($1::int, $2::int)::text AS c, percent_of_limit($3::int, $4::int)::text AS u,
+            percent_of_limit($5::int, $6::int)::text AS t`,
     [current.companies, limit.companies, current.usersPerCompany, limit.usersPerCompany, current.transactionsPerMonth, limit.transactionsPerMonth],
   );
   const n = (value: string | null | undefined) => (value === null || value === undefined ? null : Number(value));

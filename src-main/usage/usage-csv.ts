@@ -4,7 +4,6 @@ import type { ChannelParsedInput } from '../../src-shared/contract/channels';
 import type { UsageCsv } from '../../src-shared/contract/usage-models';
 import { AppError } from '../base/app-error';
 import { neutralizingCast } from '../base/csv-cell';
-import { EFFECTIVE_LIMITS_SQL } from './effective-limits';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -80,7 +79,7 @@ export async function usageCsv(db: Queryable, filters: ChannelParsedInput<'usage
             u.sessions, u.connections, u.active, u.carried_over, u.read_at, u.error, u.collected_at
        FROM tenant_usage u
        JOIN tenants t ON t.id = u.tenant_id
-       JOIN (${EFFECTIVE_LIMITS_SQL}) AS el ON el.tenant_id = t.id
+       JOIN effective_limits el ON el.tenant_id = t.id
       WHERE ${where.join(' AND ')}
       ORDER BY u.usage_date DESC, t.tenant_code
       LIMIT ${CSV_MAX_ROWS + 1}`,

@@ -1,8 +1,8 @@
 import { isAppError } from '../base/app-error';
 import type { PlatformContext } from '../platform/platform-context';
+import { readSetting } from '../settings/settings-store';
 import type { UsageService } from './usage-service';
 
-export const DEFAULT_INTERVAL_HOURS = 24;
 /** After start-up a due run waits this long: opening the console stays quick. */
 const START_DELAY_MS = 60_000;
 /** Nothing sleeps longer than this: a changed setting or a run by another console is noticed. */
@@ -18,8 +18,8 @@ export type TickOutcome = 'collected' | 'not-due' | 'locked' | 'failed';
 
 /**
  * Collects usage on a schedule while a console runs: when the last finished run (by any
- * console or tenantctl) is older than the interval (setting usage_collection_interval_hours,
- * default 24). Two consoles never collect at once: the run's advisory lock makes the later
+ * console or tenantctl) is older than the interval (setting usageCollectionIntervalHours,
+ * src-main/settings). Two consoles never collect at once: the run's advisory lock makes the later
  * one skip. The timer never keeps the process alive.
  */
 export class UsageScheduler {
@@ -49,11 +49,7 @@ export class UsageScheduler {
 
   async intervalMs(): Promise<number> {
     if (this.options.intervalMs !== undefined) return this.options.intervalMs;
-    const { rows } = await this.ctx.pool.query<{ hours: string | null }>(
-      "SELECT value #>> '{}' AS hours FROM settings WHERE key = 'usage_collection_interval_hours'",
-    );
-    const hours = Number(rows[0]?.hours ?? DEFAULT_INTERVAL_HOURS);
-    return (Number.isFinite(hours) && hours > 0 ? hours : DEFAULT_INTERVAL_HOURS) * 3_600_000;
+    return (await readSetting(this.ctx.pool, 'usageCollectionIntervalHours')) * 3_600_000;
   }
 
   /** How long until the next run is due (0 = now). */

@@ -8,7 +8,6 @@ import { createSilentLogger } from '../../src-main/logging/logger';
 import { percentOfLimit } from '../../src-main/offline/usage-from-snapshot';
 import { EmbeddedCluster } from '../../src-main/postgres/embedded-cluster';
 import { FileSecretStore } from '../../src-main/secrets/file-secret-store';
-import { percentOfLimitSql } from '../../src-main/usage/effective-limits';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
 
 const logger = createSilentLogger();
@@ -97,7 +96,7 @@ describe('usage dashboards offline (a real outage of an own embedded cluster)', 
   it('computes % of limit exactly like the SQL rule (halves, zero and unlimited limits)', async () => {
     const cases: [number | null, number | null][] = [[1, 2000], [3, 2000], [5, 2000], [1, 3], [2, 3], [7, 0], [0, 0], [4, null], [null, 5], [123, 456], [999, 1000]];
     const { rows } = await core.platform.pool.query<{ p: number | null }>(
-      `SELECT ${percentOfLimitSql('c', 'l')} AS p FROM unnest($1::int[], $2::int[]) WITH ORDINALITY AS v(c, l, n) ORDER BY n`,
+      `SELECT percent_of_limit(c, l) AS p FROM unnest($1::int[], $2::int[]) WITH ORDINALITY AS v(c, l, n) ORDER BY n`,
       [cases.map(([c]) => c), cases.map(([, l]) => l)],
     );
     expect(cases.map(([c, l]) => percentOfLimit(c, l))).toEqual(rows.map((row) => (row.p === null ? null : Number(row.p))));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
 import { serverCases, useTestPlatform } from '../support/servers';
 import { tenantAdminClient } from '../support/backup-fixtures';
+import { DEFAULT_LIMIT_WARNING_PERCENT } from '../../src-main/settings/setting-definitions';
 
 describe.each(await serverCases('settings'))('console settings on $name', (serverCase) => {
   const platform = useTestPlatform(serverCase, 'settings');
@@ -20,6 +21,17 @@ describe.each(await serverCases('settings'))('console settings on $name', (serve
       await client.end();
     }
     expect((await call(platform.core, 'tenants:limits', { ref: tenant.tenantCode })).warningPercent).toBe(60);
+  });
+
+  it.skipIf(serverCase.skip)('a settings row edited by hand that does not parse reads as its default, for every reader', async () => {
+    const { pool } = platform.core.platform;
+    await pool.query(`UPDATE settings SET value = '"lots"' WHERE key = 'limit_warning_percent'`);
+    try {
+      expect((await call(platform.core, 'settings:get', {})).limitWarningPercent).toBe(DEFAULT_LIMIT_WARNING_PERCENT);
+      expect((await call(platform.core, 'usage:fleet', { days: 30 })).warningPercent).toBe(DEFAULT_LIMIT_WARNING_PERCENT);
+    } finally {
+      await call(platform.core, 'settings:update', { limitWarningPercent: DEFAULT_LIMIT_WARNING_PERCENT });
+    }
   });
 
   it.skipIf(serverCase.skip)('refuses a threshold or interval out of range and changes nothing', async () => {

@@ -1,4 +1,4 @@
-import { EFFECTIVE_LIMITS_SQL, LIMIT_WARNING_SQL, percentOfLimitSql } from '../../usage/effective-limits';
+import { readSetting } from '../../settings/settings-store';
 import { monthOf, noticeKeys } from '../notices/notice-keys';
 import { notifyTenant } from './notify';
 import { NOTICE_CONCURRENCY, type StepContext } from './step-context';
@@ -15,8 +15,8 @@ interface LimitRow {
 
 /**
  * Step 10. Soft-limit notices from each active tenant's latest usage figures against its
- * effective limits (the usage pages' own subquery): 'limit_warning' from the warning % (the
- * limit_warning_percent setting, 80 by default), 'limit_reached' at 100 %, per resource,
+ * effective limits (the usage pages' own view, effective_limits): 'limit_warning' from the warning % (the
+ * limitWarningPercent setting, src-main/settings), 'limit_reached' at 100 %, per resource,
  * once per calendar month. Transactions count only when the figures are of this month.
  * The key mirrors noticeKeys.limit.
  */
@@ -31,21 +31,21 @@ export async function limitNotices(sc: StepContext): Promise<void> {
                                FROM tenant_usage u WHERE u.tenant_id = t.id ORDER BY u.usage_date DESC LIMIT 1) u
         WHERE t.status = 'active'
      ), graded AS (
-       SELECT latest.id, latest.tenant_code, r.resource, r.current, r.lim, ${percentOfLimitSql('r.current', 'r.lim')} AS percent
+       SELECT latest.id, latest.tenant_code, r.resource, r.current, r.lim, percent_of_limit(r.current, r.lim) AS percent
          FROM latest
-         JOIN (${EFFECTIVE_LIMITS_SQL}) l ON l.tenant_id = latest.id
+         JOIN effective_limits l ON l.tenant_id = latest.id
          CROSS JOIN LATERAL (VALUES ('companies', latest.companies, l.companies),
                                     ('users', latest.largest_company_users, l.users_per_company),
                                     ('transactions', latest.transactions, l.transactions_per_month)) AS r (resource, current, lim)
         WHERE r.lim IS NOT NULL AND r.current IS NOT NULL
      ), due AS (
        SELECT graded.*, CASE WHEN percent >= 100 THEN 'limit_reached' ELSE 'limit_warning' END AS kind
-         FROM graded WHERE percent >= ${LIMIT_WARNING_SQL}
+         FROM graded WHERE percent >= $3::int
      )
      SELECT due.* FROM due
       WHERE NOT EXISTS (SELECT 1 FROM billing_notices n WHERE n.idempotency_key = due.kind || ':' || due.id || ':' || due.resource || ':' || $1)
       ORDER BY due.tenant_code, due.resource`,
-    [month, `${month}-01`],
+    [month, `${month}-01`, await readSetting(sc.b.ctx.pool, 'limitWarningPercent')],
   );
   await sc.run.eachTenant('limit-notices', rows, (row) =>
     notifyTenant(sc, row.id, row.kind, noticeKeys.limit(row.kind, row.id, row.resource, month), {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { GraceReason } from '../../../src-shared/contract/billing-models';
 import { AppError } from '../../base/app-error';
+import { readSettings } from '../../settings/settings-store';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -43,17 +44,13 @@ interface FactsRow {
   grace_reason: GraceReason | null;
   grace_ends_at: Date | null;
   amount_due_cents: string;
-  base_domain: string | null;
-  seller_name: string | null;
 }
 
 export async function loadNoticeFacts(db: Queryable, tenantId: string): Promise<NoticeFacts> {
   const { rows } = await db.query<FactsRow>(
     `SELECT t.id, t.tenant_code, t.company_name, t.admin_email, t.subdomain, p.name AS plan_name, p.price_cents, p.currency, p.billing_interval,
             t.trial_ends_at, cp.name AS conversion_plan_name, tb.grace_reason, tb.grace_ends_at,
-            (SELECT COALESCE(sum(i.total_cents - i.amount_paid_cents), 0) FROM invoices i WHERE i.tenant_id = t.id AND i.state = 'open') AS amount_due_cents,
-            (SELECT value #>> '{}' FROM settings WHERE key = 'base_domain') AS base_domain,
-            (SELECT value ->> 'name' FROM settings WHERE key = 'billing_seller') AS seller_name
+            (SELECT COALESCE(sum(i.total_cents - i.amount_paid_cents), 0) FROM invoices i WHERE i.tenant_id = t.id AND i.state = 'open') AS amount_due_cents
        FROM tenants t
        JOIN plans p ON p.code = t.plan_code AND p.version = t.plan_version
        LEFT JOIN tenant_billing tb ON tb.tenant_id = t.id
@@ -63,12 +60,13 @@ export async function loadNoticeFacts(db: Queryable, tenantId: string): Promise<
   );
   const row = rows[0];
   if (!row) throw new AppError('NOT_FOUND', `No tenant with id ${tenantId}.`);
+  const { baseDomain, billingSeller } = await readSettings(db, ['baseDomain', 'billingSeller']);
   return {
     tenantId: row.id,
     tenantCode: row.tenant_code,
     companyName: row.company_name,
     recipient: row.admin_email,
-    signInUrl: `https://${row.subdomain}.${row.base_domain ?? 'yourerp.com'}`,
+    signInUrl: `https://${row.subdomain}.${baseDomain}`,
     planName: row.plan_name,
     priceCents: row.price_cents,
     currency: row.currency,
@@ -78,6 +76,6 @@ export async function loadNoticeFacts(db: Queryable, tenantId: string): Promise<
     graceReason: row.grace_reason,
     graceEndsAt: row.grace_ends_at,
     amountDueCents: Number(row.amount_due_cents),
-    sellerName: row.seller_name ?? 'Your ERP',
+    sellerName: billingSeller.name,
   };
 }

@@ -6,6 +6,7 @@ import { sql as audit } from './004-audit';
 import { sql as backups } from './005-backups';
 import { sql as billing } from './006-billing';
 import { sql as billingSuspensionIntent } from './007-billing-suspension-intent';
+import { sql as effectiveLimits } from './008-effective-limits';
 
 
 /** Platform database migrations, in order. Never edit a shipped one: add the next. */
@@ -17,4 +18,5 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'backups', sql: backups },
   { version: 6, name: 'billing', sql: billing },
   { version: 7, name: 'billing-suspension-intent', sql: billingSuspensionIntent },
+  { version: 8, name: 'effective-limits', sql: effectiveLimits },
 ];

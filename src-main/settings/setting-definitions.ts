@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { billingModeSchema, prorationBehaviorSchema, smtpSettingsSchema } from '../../src-shared/contract/billing-models';
+
+/** The soft-limit warning threshold when none is set: dashboards and check_limit warn from 80 % of a limit. */
+export const DEFAULT_LIMIT_WARNING_PERCENT = 80;
+
+const DEFAULT_SELLER = { name: 'Your ERP Ltd', address: '' };
+const DEFAULT_SMTP = { host: null, port: 587, secure: false, username: null, from: null };
+
+/**
+ * One platform setting: its row in the `settings` table (key → JSON value), how a stored value
+ * is read, and the value when the row is missing or unreadable. The one place each default
+ * is written (the platform migrations' seed rows are history: never edited).
+ */
+interface SettingDefinition<T> {
+  readonly key: string;
+  readonly schema: z.ZodType<T, unknown>;
+  readonly defaultValue: T;
+}
+
+const setting = <T>(key: string, schema: z.ZodType<T, unknown>, defaultValue: T): SettingDefinition<T> => ({ key, schema, defaultValue });
+
+// Numbers are coerced: a hand-edited row may hold "24" as well as 24.
+const wholeNumber = z.coerce.number().int();
+const number = z.coerce.number().finite();
+
+export const SETTINGS = {
+  // Console settings (settings:get / settings:update, tenantctl settings).
+  baseDomain: setting('base_domain', z.string(), 'yourerp.com'),
+  cancellationRetentionDays: setting('cancellation_retention_days', wholeNumber, 30),
+  limitWarningPercent: setting('limit_warning_percent', wholeNumber.min(1).max(100), DEFAULT_LIMIT_WARNING_PERCENT),
+  usageCollectionIntervalHours: setting('usage_collection_interval_hours', number.positive(), 24),
+
+  // Backups: no directory means <data folder>/backups (the data folder is known at run time).
+  backupDirectory: setting<string | null>('backup_directory', z.string().nullable(), null),
+  backupKeepLast: setting('backup_keep_last', wholeNumber, 10),
+
+  // Billing (secrets are in the SecretStore, not here).
+  billingMode: setting('billing_mode', billingModeSchema, 'manual'),
+  billingCurrency: setting('billing_currency', z.string(), 'USD'),
+  billingTaxRatePercent: setting('billing_tax_rate_percent', number, 0),
+  billingInvoiceSeries: setting('billing_invoice_series', z.string(), 'INV'),
+  billingInvoiceDueDays: setting('billing_invoice_due_days', wholeNumber, 14),
+  billingOverdueDays: setting('billing_overdue_days', wholeNumber, 7),
+  billingGracePeriodDays: setting('billing_grace_period_days', wholeNumber, 7),
+  billingTrialNoticeDays: setting('billing_trial_notice_days', wholeNumber, 3),
+  billingAutoFinalize: setting('billing_auto_finalize', z.boolean(), true),
+  billingProrationBehavior: setting('billing_proration_behavior', prorationBehaviorSchema, 'create_prorations'),
+  billingJobIntervalMinutes: setting('billing_job_interval_minutes', wholeNumber, 60),
+  // Objects stored in part keep the defaults of the fields they lack.
+  billingSeller: setting(
+    'billing_seller',
+    z.object({ name: z.string(), address: z.string() }).partial().transform((stored) => ({ ...DEFAULT_SELLER, ...stored })),
+    DEFAULT_SELLER,
+  ),
+  billingSmtp: setting('billing_smtp', smtpSettingsSchema.partial().transform((stored) => ({ ...DEFAULT_SMTP, ...stored })), DEFAULT_SMTP),
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;
+export type SettingValue<N extends SettingName> = (typeof SETTINGS)[N] extends SettingDefinition<infer T> ? T : never;
