@@ -1,7 +1,7 @@
 // Bundles tenantctl (src-main/cli/tenantctl.ts) into out/cli/tenantctl.cjs with esbuild, so
 // no command compiles TypeScript at start. `node scripts/build-cli.mjs` or `npm run build:cli`;
 // bin/tenantctl.js calls buildCli() itself when the bundle is missing or older than its sources.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -47,6 +47,11 @@ export async function buildCli() {
   const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.includes('node_modules/'));
   await writeFile(CLI_INPUTS + suffix, `${JSON.stringify([...inputs, 'package.json'])}\n`);
   await rename(CLI_INPUTS + suffix, CLI_INPUTS);
+  // bin/tenantctl.js keeps V8 code caches named after the bundle's size and mtime: older builds' go.
+  const current = await stat(CLI_BUNDLE);
+  for (const name of await readdir(dirname(CLI_BUNDLE))) {
+    if (name.endsWith('.v8cache') && !name.includes(`.${current.size}-${Math.floor(current.mtimeMs)}.`)) await rm(join(dirname(CLI_BUNDLE), name), { force: true });
+  }
   return { bundle: CLI_BUNDLE, inputs: inputs.length };
 }
 
