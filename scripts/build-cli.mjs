@@ -29,7 +29,14 @@ export async function buildCli() {
     sourcemap: 'linked',
     outfile: CLI_BUNDLE,
     logLevel: 'warning',
-    define: { 'process.env.NODE_ENV': '"production"', 'import.meta.url': '__bundleUrl' },
+    define: {
+      'process.env.NODE_ENV': '"production"',
+      'import.meta.url': '__bundleUrl',
+      // pg and zod ask `navigator.userAgent` whether they run in a Cloudflare Worker; Node 20 has
+      // no navigator, so pg tries `new Response()`, which loads Node's whole fetch stack (undici,
+      // ~60 ms of CPU) for nothing. Node 21+ answers with its own navigator, as this does.
+      navigator: '{"userAgent":"Node.js"}',
+    },
     // import.meta.url (host mode finds out/renderer from it) is the bundle's own URL: out/cli sits
     // as deep as src-main/host, so the relative paths stay right.
     banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
@@ -44,8 +51,9 @@ export async function buildCli() {
     await writeFile(file.path + suffix, file.contents);
     await rename(file.path + suffix, file.path);
   }
-  const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.includes('node_modules/'));
-  await writeFile(CLI_INPUTS + suffix, `${JSON.stringify([...inputs, 'package.json'])}\n`);
+  // The repository's own files (not node_modules, not esbuild's virtual `<define:…>` modules).
+  const inputs = [...new Set([...Object.keys(result.metafile.inputs), 'package.json'])].filter((input) => !input.includes('node_modules/') && !input.startsWith('<'));
+  await writeFile(CLI_INPUTS + suffix, `${JSON.stringify(inputs)}\n`);
   await rename(CLI_INPUTS + suffix, CLI_INPUTS);
   // bin/tenantctl.js keeps V8 code caches named after the bundle's size and mtime: older builds' go.
   const current = await stat(CLI_BUNDLE);
