@@ -69,6 +69,4 @@ export function registerSnapshotCommands(program: Command, cli: CliContext): voi
         cli.out('Review closed: showing this console’s own data.\n');
       });
     });
-
-  for (const command of snapshot.commands) command.exitOverride().configureOutput({ outputError: () => undefined });
 }
