@@ -9,6 +9,7 @@
  *   npm run bench -- --only=usage only benchmark 3 (usage metering); report in results/latest-usage.md
  *   npm run bench -- --only=backup  only the backup / restore benchmark (with --quick: 100,000 rows)
  *   npm run bench -- --only=billing only the billing lifecycle job; report in results/latest-billing.md
+ *   npm run bench -- --only=cli     only tenantctl's start-up (list --json, serve ready) against the old tsx path
  *
  * Prints a Markdown report and writes it to bench/results/latest.md. Targets are reported
  * as PASS/MISS; a miss never fails the process (performance is measured, not asserted) —
@@ -29,13 +30,14 @@ import { provisioningSection, registrySection, summaryTable } from './lib/report
 import { EXTERNAL_URL, externalProblem, openEmbeddedTarget, openExternalTarget, type BenchTarget } from './lib/targets';
 import { auditSection, benchAudit, type AuditBenchOptions } from './audit';
 import { benchBillingLifecycle, billingSection, billingSummaryRows, type BillingBenchOptions, type BillingBenchResult } from './billing-lifecycle';
+import { benchCliStartup, cliSection, cliSummaryRows, type CliBenchOptions } from './cli-startup';
 
 const RESULTS_FILE = fileURLToPath(new URL('./results/latest.md', import.meta.url));
 const USAGE_RESULTS_FILE = fileURLToPath(new URL('./results/latest-usage.md', import.meta.url));
 const BILLING_RESULTS_FILE = fileURLToPath(new URL('./results/latest-billing.md', import.meta.url));
 
 const args = new Set(process.argv.slice(2));
-const ONLY = ['audit', 'backup', 'billing', 'limits', 'usage'] as const;
+const ONLY = ['audit', 'backup', 'billing', 'cli', 'limits', 'usage'] as const;
 const onlyArg = [...args].find((arg) => arg.startsWith('--only='));
 const only = onlyArg ? onlyArg.slice('--only='.length) : null;
 if (only !== null && !(ONLY as readonly string[]).includes(only)) {
@@ -64,6 +66,7 @@ const backupOptions: BackupBenchOptions = quick ? { rows: 100_000, iterations: 1
 const billingOptions: BillingBenchOptions = quick
   ? { tenants: 10_000, usageDays: 7, idleRuns: 3, workSteps: [0, 25, 50, 100], warmupWork: 25, log }
   : { tenants: 10_000, usageDays: 30, idleRuns: 7, workSteps: [0, 100, 200, 400, 800], warmupWork: 100, log };
+const cliOptions: CliBenchOptions = quick ? { iterations: 3, warmup: 1, log } : { iterations: 9, warmup: 1, log };
 const registryOptions: RegistryOptions = quick
   ? { tenants: 10_000, iterations: 20, warmup: 5, log }
   : { tenants: 10_000, iterations: 100, warmup: 10, log };
@@ -141,6 +144,26 @@ async function mainBillingOnly(): Promise<void> {
   log(`\nWritten to ${BILLING_RESULTS_FILE}`);
 }
 
+/** `--only=cli`: tenantctl's start-up alone (its own data folder and embedded server, spawned CLIs). */
+async function mainCliOnly(): Promise<void> {
+  const started = performance.now();
+  const loadBefore = load();
+  log("Benchmark 8: tenantctl start-up, bundled against the old tsx path");
+  const result = await benchCliStartup(cliOptions);
+  const markdown = [
+    '# Tenant Console — CLI start-up benchmark',
+    '',
+    `Run ${new Date().toISOString()} with \`npm run bench -- ${[...args].join(' ')}\` on ${machine()}; total ${((performance.now() - started) / 1000).toFixed(0)} s; ` +
+      `load average ${loadBefore} at the start, ${load()} at the end.` + (quick ? ' **Quick mode: fewer runs.**' : ''),
+    '',
+    table(['Benchmark', 'figure', 'target', 'verdict'], cliSummaryRows(result), ['left', 'right', 'right', 'left']),
+    '',
+    cliSection('8. tenantctl start-up', result),
+    '',
+  ].join('\n');
+  process.stdout.write(`\n${markdown}`);
+}
+
 /** `--only=usage`: benchmark 3 alone, in its own report file. */
 async function mainUsageOnly(): Promise<void> {
   const started = performance.now();
@@ -189,6 +212,7 @@ async function mainBackupOnly(): Promise<void> {
 
 async function main(): Promise<void> {
   if (only === 'backup') return mainBackupOnly();
+  if (only === 'cli') return mainCliOnly();
   const started = performance.now();
   const loadBefore = load();
   const scratch = await mkdtemp(join(tmpdir(), 'tc-bench-run-'));
@@ -235,6 +259,8 @@ async function main(): Promise<void> {
 
   const usage = await runUsage();
   const billing = await runBilling();
+  log('Benchmark 8: tenantctl start-up, bundled against the old tsx path');
+  const cli = await benchCliStartup(cliOptions);
 
   const sections = [
     '# Tenant Console — benchmarks',
@@ -256,6 +282,8 @@ async function main(): Promise<void> {
     '',
     table(['Billing benchmark', 'figure', 'target', 'verdict'], billingSummaryRows(billing.result), ['left', 'right', 'right', 'left']),
     '',
+    table(['CLI benchmark', 'figure', 'target', 'verdict'], cliSummaryRows(cli), ['left', 'right', 'right', 'left']),
+    '',
     provisioningSection(`1. Provisioning a tenant — ${embedded.label}`, embedded.provisioning),
     '',
   ];
@@ -271,6 +299,7 @@ async function main(): Promise<void> {
   sections.push(usageSection(`5. Usage metering — ${usage.label}`, usage.result), '');
   sections.push(backupSection(`6. Backup and restore — ${embedded.label}`, embedded.backup), '');
   sections.push(billingSection(`7. Billing lifecycle job — ${billing.label}`, billing.result), '');
+  sections.push(cliSection('8. tenantctl start-up', cli), '');
 
   const markdown = sections.join('\n');
   process.stdout.write(`\n${markdown}`);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs a TypeScript entry point from source under plain Node (tsx's loader), so the CLI,
-// host mode and benchmarks never run stale build output.
+// Runs a TypeScript entry point from source under plain Node (tsx's loader), so benchmarks
+// and test helpers never run stale build output (tenantctl runs its bundle: bin/tenantctl.js).
 import { register } from 'tsx/esm/api';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';

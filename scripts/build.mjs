@@ -1,13 +1,18 @@
 // Builds the renderer with Vite and the Electron main + preload with esbuild.
-// `--renderer-only` skips the Electron bundles (host mode and the tests need only the page).
+// `--renderer-only` skips the Electron bundles (host mode and the tests need only the page and the CLI).
 import { build as viteBuild } from 'vite';
 import { build as esbuild } from 'esbuild';
+import { buildCli } from './build-cli.mjs';
 
 const rendererOnly = process.argv.includes('--renderer-only');
 const dev = process.env.NODE_ENV === 'development';
 
 await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });
 console.log('built renderer → out/renderer');
+
+// tenantctl (and host mode, `npm run host`) run the bundled CLI.
+await buildCli();
+console.log('built tenantctl → out/cli/tenantctl.cjs');
 
 if (!rendererOnly) {
   // Native modules, the PostgreSQL binaries and electron itself stay outside the bundle

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { version as packageVersion } from '../../package.json';
 import type { AppInfo } from '../../src-shared/contract/models';
 import { resolveDataDir, resolveDatabaseUrl, resolvePlatformDatabase } from '../config/environment';
-import { createFileLogger, type Logger } from '../logging/logger';
+import { openFileLog, type Logger } from '../logging/logger';
 import { closePlatform, openPlatform } from '../platform/bootstrap';
 import { EmbeddedCluster } from '../postgres/embedded-cluster';
 import { endpointFromUrl, type ServerEndpoint } from '../postgres/server-endpoint';
@@ -62,6 +62,11 @@ export interface ConsoleCoreOptions {
    * review) and connect when it answers (default true). Embedded servers start or fail.
    */
   readonly startOffline?: boolean;
+  /**
+   * Where the TENANT_CONSOLE_* settings are read (default process.env): an in-process CLI
+   * run passes its own, so two runs in one process never share configuration.
+   */
+  readonly env?: NodeJS.ProcessEnv;
   /** Billing's clock: tests and drills move time (default TENANT_CONSOLE_NOW, then the system clock). */
   readonly clock?: Clock;
   /** Run the billing lifecycle jobs on a schedule while the console runs (default: not for the CLI, which cron drives). */
@@ -100,10 +105,13 @@ const AUDIT_DRAIN_ON_CLOSE_MS = 3_000;
  * registry. Used unchanged by the desktop app, host mode, the CLI and the tests.
  */
 export async function openConsoleCore(options: ConsoleCoreOptions): Promise<ConsoleCore> {
-  const dataDir = resolveDataDir(options.dataDir);
-  const logger = options.logger ?? createFileLogger(dataDir, options.mode);
+  const env = options.env ?? process.env;
+  const dataDir = resolveDataDir(options.dataDir, env);
+  // A log file this core opened is closed with it (one process may open many cores: tests, in-process CLI runs).
+  const ownLog = options.logger ? null : openFileLog(dataDir, options.mode, env);
+  const logger = options.logger ?? ownLog!.logger;
   const secretStore = options.secretStore ?? new FileSecretStore(join(dataDir, 'secrets.json'));
-  const databaseUrl = resolveDatabaseUrl(options.databaseUrl);
+  const databaseUrl = resolveDatabaseUrl(options.databaseUrl, env);
   const events = new EventBus();
   // The cache opens first and whatever the server does: it is what works offline.
   const cacheOpening = openCache({
@@ -121,11 +129,12 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     cluster = new EmbeddedCluster({ dataDir, secretStore, logger });
     endpoint = await cluster.acquire().catch((error: unknown) => {
       cache?.close();
+      ownLog?.close();
       throw error;
     });
   }
 
-  const platformOptions = { endpoint, platformDatabase: options.platformDatabase ?? resolvePlatformDatabase(), logger, events };
+  const platformOptions = { endpoint, platformDatabase: options.platformDatabase ?? resolvePlatformDatabase(env), logger, events };
   let platform: PlatformContext;
   // Set when an external server did not answer at start: the console opens on its cache.
   let startedOffline: string | null = null;
@@ -139,6 +148,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     } else {
       await cluster?.release().catch(() => undefined);
       cache?.close();
+      ownLog?.close();
       throw error;
     }
   }
@@ -170,7 +180,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
   const scheduler = (options.usageSchedule ?? options.mode !== 'cli') ? new UsageScheduler(platform, usage) : null;
   scheduler?.start();
 
-  const probeFromEnv = Number(process.env.TENANT_CONSOLE_PROBE_INTERVAL_MS);
+  const probeFromEnv = Number(env.TENANT_CONSOLE_PROBE_INTERVAL_MS);
   const offline = createOfflineReview({
     platform,
     cache,
@@ -215,11 +225,11 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
   const billing: BillingContext = {
     ctx: platform,
     secrets: secretStore,
-    clock: options.clock ?? clockFromEnvironment(),
+    clock: options.clock ?? clockFromEnvironment(env),
     audit,
     backups,
     dataDir,
-    stripeEndpoint: stripeEndpointFromEnvironment(),
+    stripeEndpoint: stripeEndpointFromEnvironment(env),
   };
   // Interval from the billing_job_interval_minutes setting; the platform lock keeps runs single.
   const billingScheduler = (options.billingSchedule ?? options.mode !== 'cli') ? new BillingScheduler(billing) : null;
@@ -252,6 +262,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
       await cluster?.release().catch((error) => logger.error({ err: error }, 'releasing the embedded server failed'));
       cache?.close();
       logger.flush?.();
+      ownLog?.close();
     },
   };
 }

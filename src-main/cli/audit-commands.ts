@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import type { CliContext } from './cli-context';
 import type { AuditVerifyResult } from '../../src-shared/contract/audit-models';
-import { printJson, printTable } from './output';
 import { withCliSession } from './session';
 
 /** `audit verify` exits with this when a chain is broken (distinct from every error code's). */
@@ -22,19 +22,19 @@ function sourceOption(value: string): 'fleet' | 'local' {
   return value;
 }
 
-function printVerify(result: AuditVerifyResult): void {
+function printVerify(cli: CliContext, result: AuditVerifyResult): void {
   const describe = (label: string, report: AuditVerifyResult['local']) => {
-    process.stdout.write(`${label}: ${report.ok ? 'intact' : 'BROKEN'} — ${report.checked} events checked, last seq ${report.lastSeq}\n`);
-    for (const found of report.breaks) process.stdout.write(`  ${found.kind.padEnd(9)} seq ${found.seq}  ${found.message}\n`);
-    if (report.moreBreaks) process.stdout.write('  … more breaks not listed\n');
+    cli.out(`${label}: ${report.ok ? 'intact' : 'BROKEN'} — ${report.checked} events checked, last seq ${report.lastSeq}\n`);
+    for (const found of report.breaks) cli.out(`  ${found.kind.padEnd(9)} seq ${found.seq}  ${found.message}\n`);
+    if (report.moreBreaks) cli.out('  … more breaks not listed\n');
   };
-  process.stdout.write(`Console ${result.consoleId}\n`);
+  cli.out(`Console ${result.consoleId}\n`);
   describe('Local log', result.local);
   if (result.platform) describe('Platform copy', result.platform);
-  if (result.platformProblem) process.stdout.write(`Platform copy: ${result.platformProblem}\n`);
+  if (result.platformProblem) cli.out(`Platform copy: ${result.platformProblem}\n`);
 }
 
-export function registerAuditCommands(program: Command): void {
+export function registerAuditCommands(program: Command, cli: CliContext): void {
   const audit = program.command('audit').description('the audit log of operator actions (tamper-evident, synced to the platform)');
 
   audit
@@ -46,15 +46,15 @@ export function registerAuditCommands(program: Command): void {
     .option('--limit <n>', 'how many events (1–1000)', limitOption, 100)
     .option('--json', 'print JSON (snake_case) instead of text')
     .action(async (options: { tenant?: string; since?: string; source: 'fleet' | 'local'; limit: number; json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const page = await session.call('audit:list', {
           source: options.source,
           limit: options.limit,
           ...(options.tenant ? { tenant: options.tenant } : {}),
           ...(options.since ? { since: options.since } : {}),
         });
-        if (options.json) return printJson(page.rows);
-        printTable(
+        if (options.json) return cli.printJson(page.rows);
+        cli.printTable(
           ['TIME', 'ACTION', 'TENANT', 'OUTCOME', 'OPERATOR', 'MS'],
           page.rows.map((row) => [row.time, row.action, row.tenant ?? '—', row.outcome, `${row.operator} (${row.osUser})`, String(row.durationMs)]),
         );
@@ -66,12 +66,12 @@ export function registerAuditCommands(program: Command): void {
     .description("check this console's hash chain (and its copy in the platform database); exit code 9 when broken")
     .option('--json', 'print JSON (snake_case) instead of text')
     .action(async (options: { json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const result = await session.call('audit:verify', { includePlatform: true });
-        if (options.json) printJson(result);
-        else printVerify(result);
+        if (options.json) cli.printJson(result);
+        else printVerify(cli, result);
         const broken = !result.local.ok || result.platform?.ok === false;
-        if (broken) process.exitCode = EXIT_CHAIN_BROKEN;
+        if (broken) cli.exitCode = EXIT_CHAIN_BROKEN;
       });
     });
 }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import type { CliContext } from './cli-context';
 import type { Backup } from '../../src-shared/contract/backup-models';
-import { printFields, printJson, printTable } from './output';
 import { withCliSession, type CliSession } from './session';
 
 const json = { flags: '--json', description: 'print JSON (snake_case) instead of text' } as const;
@@ -12,24 +12,24 @@ const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
  * Follows one job's progress events on a terminal: one line, rewritten in place (stderr,
  * only when it is a TTY, so pipes and --json stay clean). Returns the request id and a stop.
  */
-function followProgress(session: CliSession): { requestId: string; stop(): void } {
+function followProgress(cli: CliContext, session: CliSession): { requestId: string; stop(): void } {
   const requestId = crypto.randomUUID();
-  const show = process.stderr.isTTY;
+  const show = cli.io.stderr.isTTY;
   const off = session.core.events.on('job:progress', (event) => {
     if (!show || event.requestId !== requestId) return;
-    process.stderr.write(`\r\x1b[2K  ${event.message}`);
+    cli.err(`\r\x1b[2K  ${event.message}`);
   });
   return {
     requestId,
     stop() {
       off();
-      if (show) process.stderr.write('\r\x1b[2K');
+      if (show) cli.err('\r\x1b[2K');
     },
   };
 }
 
-async function asJob<T>(session: CliSession, work: (requestId: string) => Promise<T>): Promise<T> {
-  const progress = followProgress(session);
+async function asJob<T>(cli: CliContext, session: CliSession, work: (requestId: string) => Promise<T>): Promise<T> {
+  const progress = followProgress(cli, session);
   try {
     return await work(progress.requestId);
   } finally {
@@ -37,8 +37,8 @@ async function asJob<T>(session: CliSession, work: (requestId: string) => Promis
   }
 }
 
-function printBackup(backup: Backup): void {
-  printFields([
+function printBackup(cli: CliContext, backup: Backup): void {
+  cli.printFields([
     ['Backup', backup.id],
     ['Tenant', backup.tenantCode],
     ['Kind', backup.kind],
@@ -53,7 +53,7 @@ function printBackup(backup: Backup): void {
 
 const absolute = (value: string) => resolve(value);
 
-export function registerBackupCommands(program: Command): void {
+export function registerBackupCommands(program: Command, cli: CliContext): void {
   program
     .command('backup')
     .description("back a tenant up now: every table, compressed, checksummed, verified")
@@ -61,10 +61,10 @@ export function registerBackupCommands(program: Command): void {
     .option('--pg-dump', "use pg_dump's custom format (only where a pg_dump matching the server is on PATH)")
     .option(json.flags, json.description)
     .action(async (ref: string, options: { pgDump?: boolean; json?: boolean }) => {
-      await withCliSession(async (session) => {
-        const backup = await asJob(session, (requestId) => session.call('backups:create', { ref, format: options.pgDump ? 'pg_dump' : 'tc-archive', requestId }));
-        if (options.json) printJson(backup);
-        else printBackup(backup);
+      await withCliSession(cli, async (session) => {
+        const backup = await asJob(cli, session, (requestId) => session.call('backups:create', { ref, format: options.pgDump ? 'pg_dump' : 'tc-archive', requestId }));
+        if (options.json) cli.printJson(backup);
+        else printBackup(cli, backup);
       });
     });
 
@@ -74,11 +74,11 @@ export function registerBackupCommands(program: Command): void {
     .argument('[ref]', 'tenant code or subdomain')
     .option(json.flags, json.description)
     .action(async (ref: string | undefined, options: { json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const backups = await session.call('backups:list', ref ? { ref } : {});
-        if (options.json) return printJson({ backups });
-        if (backups.length === 0) return void process.stdout.write('No backups.\n');
-        printTable(
+        if (options.json) return cli.printJson({ backups });
+        if (backups.length === 0) return void cli.out('No backups.\n');
+        cli.printTable(
           ['MADE', 'TENANT', 'KIND', 'SIZE', 'VERIFIED', 'ID'],
           backups.map((b) => [b.madeAt.replace('T', ' ').slice(0, 19), b.tenantCode, b.kind, megabytes(b.sizeBytes), b.verifiedAt ? 'yes' : 'no', b.id]),
         );
@@ -91,13 +91,13 @@ export function registerBackupCommands(program: Command): void {
     .argument('<file>', 'the backup file', absolute)
     .option(json.flags, json.description)
     .action(async (file: string, options: { json?: boolean }) => {
-      await withCliSession(async (session) => {
-        const report = await asJob(session, (requestId) => session.call('backups:verify', { file, requestId }));
-        if (options.json) printJson(report);
-        else if (report.ok) process.stdout.write(`OK: ${report.tenantCode}, ${report.tables.length} tables, ${report.rows} rows, made ${report.madeAt}.\n`);
-        else process.stdout.write(`REFUSED: ${report.problem}\n`);
+      await withCliSession(cli, async (session) => {
+        const report = await asJob(cli, session, (requestId) => session.call('backups:verify', { file, requestId }));
+        if (options.json) cli.printJson(report);
+        else if (report.ok) cli.out(`OK: ${report.tenantCode}, ${report.tables.length} tables, ${report.rows} rows, made ${report.madeAt}.\n`);
+        else cli.out(`REFUSED: ${report.problem}\n`);
         // A refused archive is a failed check for scripts.
-        if (!report.ok) process.exitCode = 2;
+        if (!report.ok) cli.exitCode = 2;
       });
     });
 
@@ -112,18 +112,18 @@ export function registerBackupCommands(program: Command): void {
     .action(async (file: string, options: { asNew?: string; companyName?: string; inPlace?: boolean; json?: boolean }) => {
       if ((options.asNew === undefined) === (options.inPlace === undefined)) throw new InvalidArgumentError('Give exactly one of --as-new SUBDOMAIN or --in-place.');
       if (options.companyName !== undefined && options.asNew === undefined) throw new InvalidArgumentError('--company-name goes with --as-new.');
-      await withCliSession(async (session) => {
-        const result = await asJob(session, (requestId) =>
+      await withCliSession(cli, async (session) => {
+        const result = await asJob(cli, session, (requestId) =>
           session.call('backups:restore', options.asNew
             ? { file, mode: 'as-new', subdomain: options.asNew, ...(options.companyName !== undefined ? { companyName: options.companyName } : {}), requestId }
             : { file, mode: 'in-place', requestId }),
         );
-        if (options.json) return printJson(result);
-        process.stdout.write(`Restored ${result.tenantCode} (${result.mode}): ${result.tables} tables, ${result.rows} rows, verified.\n`);
-        if (result.safetyBackupId) process.stdout.write(`Safety backup of the previous state: ${result.safetyBackupId}\n`);
+        if (options.json) return cli.printJson(result);
+        cli.out(`Restored ${result.tenantCode} (${result.mode}): ${result.tables} tables, ${result.rows} rows, verified.\n`);
+        if (result.safetyBackupId) cli.out(`Safety backup of the previous state: ${result.safetyBackupId}\n`);
         if (result.credentials) {
-          process.stdout.write('\nDatabase credentials — shown once, store them now:\n');
-          printFields(Object.entries(result.credentials));
+          cli.out('\nDatabase credentials — shown once, store them now:\n');
+          cli.printFields(Object.entries(result.credentials));
         }
       });
     });
@@ -135,10 +135,10 @@ export function registerBackupCommands(program: Command): void {
     .requiredOption('--out <file>', 'the zip file to write', absolute)
     .option(json.flags, json.description)
     .action(async (ref: string, options: { out: string; json?: boolean }) => {
-      await withCliSession(async (session) => {
-        const result = await asJob(session, (requestId) => session.call('backups:export', { ref, file: options.out, requestId }));
-        if (options.json) printJson(result);
-        else process.stdout.write(`Exported ${result.tables} tables, ${result.rows} rows to ${result.file} (${megabytes(result.sizeBytes)}).\n`);
+      await withCliSession(cli, async (session) => {
+        const result = await asJob(cli, session, (requestId) => session.call('backups:export', { ref, file: options.out, requestId }));
+        if (options.json) cli.printJson(result);
+        else cli.out(`Exported ${result.tables} tables, ${result.rows} rows to ${result.file} (${megabytes(result.sizeBytes)}).\n`);
       });
     });
 
@@ -149,12 +149,12 @@ export function registerBackupCommands(program: Command): void {
     .option('--confirm <code>', 'force the deletion now: type the tenant code')
     .option(json.flags, json.description)
     .action(async (ref: string, options: { confirm?: string; json?: boolean }) => {
-      await withCliSession(async (session) => {
-        const result = await asJob(session, (requestId) =>
+      await withCliSession(cli, async (session) => {
+        const result = await asJob(cli, session, (requestId) =>
           session.call('tenants:delete', { ref, requestId, ...(options.confirm !== undefined ? { confirmCode: options.confirm } : {}) }),
         );
-        if (options.json) printJson(result);
-        else process.stdout.write(`Deleted ${result.tenantCode}. Final backup: ${result.finalBackupId}.\n`);
+        if (options.json) cli.printJson(result);
+        else cli.out(`Deleted ${result.tenantCode}. Final backup: ${result.finalBackupId}.\n`);
       });
     });
 
@@ -163,11 +163,11 @@ export function registerBackupCommands(program: Command): void {
     .description('delete every cancelled tenant whose retention has ended (for cron)')
     .option(json.flags, json.description)
     .action(async (options: { json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const report = await session.call('tenants:runScheduledDeletions', {});
-        if (options.json) return printJson(report);
-        process.stdout.write(`Deleted ${report.deleted.length}, failed ${report.failed.length}.\n`);
-        for (const failure of report.failed) process.stdout.write(`  failed: ${failure.tenantCode}: ${failure.message}\n`);
+        if (options.json) return cli.printJson(report);
+        cli.out(`Deleted ${report.deleted.length}, failed ${report.failed.length}.\n`);
+        for (const failure of report.failed) cli.out(`  failed: ${failure.tenantCode}: ${failure.message}\n`);
       });
     });
 
@@ -176,10 +176,10 @@ export function registerBackupCommands(program: Command): void {
     .description('apply backup retention: keep the newest N per tenant and every pre-deletion backup')
     .option(json.flags, json.description)
     .action(async (options: { json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const report = await session.call('backups:prune', {});
-        if (options.json) return printJson(report);
-        process.stdout.write(`Removed ${report.removed.length} backups, ${report.kept} kept.\n`);
+        if (options.json) return cli.printJson(report);
+        cli.out(`Removed ${report.removed.length} backups, ${report.kept} kept.\n`);
       });
     });
 }

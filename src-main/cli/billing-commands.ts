@@ -1,7 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import type { CliContext } from './cli-context';
 import type { BillingSettings, Notice, TenantBilling } from '../../src-shared/contract/billing-models';
 import type { ChannelInput } from '../../src-shared/contract/channels';
-import { CliError, printFields, printJson, printTable } from './output';
+import { CliError } from './output';
 import { withCliSession } from './session';
 
 const json = { flags: '--json', description: 'print JSON (snake_case) instead of text' } as const;
@@ -23,10 +24,10 @@ function percentOption(value: string): number {
 const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} ${currency}`;
 
 /** Secrets come from standard input only (never argv, which other users can read): one line per flag, in the order given below. */
-async function readStdinLines(count: number): Promise<string[]> {
-  if (process.stdin.isTTY) throw new CliError({ code: 'VALIDATION', message: 'Pipe the secret(s) on standard input, e.g. `printf %s "$SMTP_PASSWORD" | tenantctl billing settings --smtp-password-stdin`.' });
+async function readStdinLines(cli: CliContext, count: number): Promise<string[]> {
+  if (cli.io.stdin.isTTY) throw new CliError({ code: 'VALIDATION', message: 'Pipe the secret(s) on standard input, e.g. `printf %s "$SMTP_PASSWORD" | tenantctl billing settings --smtp-password-stdin`.' });
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for await (const chunk of cli.io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   const lines = Buffer.concat(chunks).toString('utf8').split(/\r?\n/).map((line) => line.trim());
   while (lines.length > count && lines[lines.length - 1] === '') lines.pop();
   if (lines.length !== count || lines.some((line) => line === '')) {
@@ -35,8 +36,8 @@ async function readStdinLines(count: number): Promise<string[]> {
   return lines;
 }
 
-function printSettings(settings: BillingSettings): void {
-  printFields([
+function printSettings(cli: CliContext, settings: BillingSettings): void {
+  cli.printFields([
     ['Mode', settings.mode],
     ['Currency', settings.currency],
     ['Tax rate', `${settings.taxRatePercent}%`],
@@ -53,19 +54,19 @@ function printSettings(settings: BillingSettings): void {
   ]);
 }
 
-function printNotices(notices: readonly Notice[]): void {
+function printNotices(cli: CliContext, notices: readonly Notice[]): void {
   if (notices.length === 0) {
-    process.stdout.write('No notices.\n');
+    cli.out('No notices.\n');
     return;
   }
-  printTable(
+  cli.printTable(
     ['CREATED', 'TENANT', 'KIND', 'TO', 'STATE', 'TRIES', 'SUBJECT / ERROR'],
     notices.map((n) => [n.createdAt, n.tenantCode ?? '—', n.kind, n.recipient, n.state, String(n.attempts), n.lastError && n.state !== 'sent' ? n.lastError : n.subject]),
   );
 }
 
-function printTenantBilling(billing: TenantBilling): void {
-  printFields([
+function printTenantBilling(cli: CliContext, billing: TenantBilling): void {
+  cli.printFields([
     ['Tenant', `${billing.tenantCode}  ${billing.companyName} (${billing.tenantStatus})`],
     ['Plan', `${billing.plan.name} v${billing.plan.version} — ${billing.plan.priceCents === null ? 'by contract' : money(billing.plan.priceCents, billing.plan.currency)} / ${billing.plan.interval}`],
     ['Billing state', `${billing.state} (${billing.mode})`],
@@ -80,15 +81,15 @@ function printTenantBilling(billing: TenantBilling): void {
     ['Last error', billing.lastError],
   ]);
   if (billing.invoices.length > 0) {
-    process.stdout.write('\n');
-    printTable(
+    cli.out('\n');
+    cli.printTable(
       ['NUMBER', 'STATE', 'TOTAL', 'PAID', 'DUE'],
       billing.invoices.map((i) => [i.number ?? '(draft)', i.overdue ? `${i.state} (overdue)` : i.state, money(i.totalCents, i.currency), money(i.amountPaidCents, i.currency), i.dueAt ?? '—']),
     );
   }
   if (billing.notices.length > 0) {
-    process.stdout.write('\n');
-    printNotices(billing.notices);
+    cli.out('\n');
+    printNotices(cli, billing.notices);
   }
 }
 
@@ -110,7 +111,7 @@ interface SettingsOptions {
   json?: boolean;
 }
 
-export function registerBillingCommands(program: Command): void {
+export function registerBillingCommands(program: Command, cli: CliContext): void {
   const billing = program.command('billing').description("billing: a tenant's subscription, the billing settings, e-mail notices");
 
   billing
@@ -119,10 +120,10 @@ export function registerBillingCommands(program: Command): void {
     .argument('<ref>', 'tenant code (ACME001) or subdomain')
     .option(json.flags, json.description)
     .action(async (ref: string, options: { json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const result = await session.call('billing:tenant', { ref });
-        if (options.json) printJson(result);
-        else printTenantBilling(result);
+        if (options.json) cli.printJson(result);
+        else printTenantBilling(cli, result);
       });
     });
 
@@ -149,8 +150,8 @@ export function registerBillingCommands(program: Command): void {
     .option(json.flags, json.description)
     .action(async (options: SettingsOptions) => {
       const secretFlags = [options.smtpPasswordStdin, options.stripeKeyStdin, options.stripeWebhookSecretStdin].filter(Boolean).length;
-      const secrets = secretFlags > 0 ? await readStdinLines(secretFlags) : [];
-      await withCliSession(async (session) => {
+      const secrets = secretFlags > 0 ? await readStdinLines(cli, secretFlags) : [];
+      await withCliSession(cli, async (session) => {
         const patch: { -readonly [K in keyof ChannelInput<'billing:updateSettings'>]: ChannelInput<'billing:updateSettings'>[K] } = {};
         if (options.mode !== undefined) patch.mode = options.mode;
         if (options.taxRate !== undefined) patch.taxRatePercent = options.taxRate;
@@ -175,8 +176,8 @@ export function registerBillingCommands(program: Command): void {
         if (options.stripeKeyStdin) patch.stripeSecretKey = queue.shift()!;
         if (options.stripeWebhookSecretStdin) patch.stripeWebhookSecret = queue.shift()!;
         const settings = Object.keys(patch).length > 0 ? await session.call('billing:updateSettings', patch) : await session.call('billing:settings', {});
-        if (options.json) printJson(settings);
-        else printSettings(settings);
+        if (options.json) cli.printJson(settings);
+        else printSettings(cli, settings);
       });
     });
 
@@ -187,10 +188,10 @@ export function registerBillingCommands(program: Command): void {
     .option('--limit <n>', 'how many (1–500, default 50)', integerOption('--limit', 1, 500), 50)
     .option(json.flags, json.description)
     .action(async (options: { tenant?: string; limit: number; json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const notices = await session.call('billing:notices', { ...(options.tenant ? { ref: options.tenant } : {}), limit: options.limit });
-        if (options.json) printJson(notices);
-        else printNotices(notices);
+        if (options.json) cli.printJson(notices);
+        else printNotices(cli, notices);
       });
     });
 
@@ -200,10 +201,10 @@ export function registerBillingCommands(program: Command): void {
     .argument('<to>', 'recipient address')
     .option(json.flags, json.description)
     .action(async (to: string, options: { json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const result = await session.call('billing:testEmail', { to });
-        if (options.json) printJson(result);
-        else process.stdout.write(`Sent a test e-mail to ${to} (Message-ID ${result.messageId}).\n`);
+        if (options.json) cli.printJson(result);
+        else cli.out(`Sent a test e-mail to ${to} (Message-ID ${result.messageId}).\n`);
       });
     });
 }

@@ -1,9 +1,9 @@
 import { copyFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import type { CliContext } from './cli-context';
 import { INVOICE_STATES, type InvoiceDetail, type InvoiceState, type InvoiceSummary } from '../../src-shared/contract/billing-models';
 import { formatMoney } from '../billing/invoices/money';
-import { printFields, printJson, printTable } from './output';
 import { withCliSession } from './session';
 
 const json = { flags: '--json', description: 'print JSON (snake_case) instead of text' } as const;
@@ -48,9 +48,9 @@ function stateText(invoice: InvoiceSummary): string {
   return invoice.overdue ? 'open (overdue)' : invoice.state;
 }
 
-function printInvoice(invoice: InvoiceDetail): void {
+function printInvoice(cli: CliContext, invoice: InvoiceDetail): void {
   const money = (cents: number) => formatMoney(cents, invoice.currency);
-  printFields([
+  cli.printFields([
     ['Invoice', name(invoice)],
     ['Id', invoice.id],
     ['Tenant', `${invoice.tenantCode}  ${invoice.companyName}`],
@@ -66,21 +66,21 @@ function printInvoice(invoice: InvoiceDetail): void {
     ['Amount due', money(invoice.state === 'void' ? 0 : invoice.totalCents - invoice.amountPaidCents)],
     ['Voided', invoice.voidedAt ? `${day(invoice.voidedAt)}: ${invoice.voidReason ?? ''}` : null],
   ]);
-  process.stdout.write('\n');
-  printTable(
+  cli.out('\n');
+  cli.printTable(
     ['KIND', 'DESCRIPTION', 'QTY', 'UNIT', 'AMOUNT'],
     invoice.lines.map((line) => [line.kind, line.description, line.quantity.toLocaleString('en-US'), money(line.unitCents), money(line.amountCents)]),
   );
   if (invoice.payments.length > 0) {
-    process.stdout.write('\n');
-    printTable(
+    cli.out('\n');
+    cli.printTable(
       ['RECEIVED', 'AMOUNT', 'METHOD', 'REFERENCE', 'RECORDED BY'],
       invoice.payments.map((payment) => [day(payment.receivedAt), money(payment.amountCents), payment.method, payment.reference ?? '', payment.recordedBy]),
     );
   }
 }
 
-export function registerInvoiceCommands(program: Command): void {
+export function registerInvoiceCommands(program: Command, cli: CliContext): void {
   const invoices = program.command('invoices').description('manual invoices: list, show, create, finalize, void, record payments, write PDFs');
 
   invoices
@@ -93,7 +93,7 @@ export function registerInvoiceCommands(program: Command): void {
     .option('--offset <n>', 'skip this many', parseWhole('Offset', 0, 1_000_000_000), 0)
     .option(json.flags, json.description)
     .action(async (options: { tenant?: string; state?: InvoiceState[]; overdue?: boolean; limit: number; offset: number; json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const page = await session.call('invoices:list', {
           ...(options.tenant ? { ref: options.tenant } : {}),
           ...(options.state ? { state: options.state } : {}),
@@ -101,9 +101,9 @@ export function registerInvoiceCommands(program: Command): void {
           limit: options.limit,
           offset: options.offset,
         });
-        if (options.json) return printJson(page);
-        if (page.rows.length === 0) return void process.stdout.write('No invoices.\n');
-        printTable(
+        if (options.json) return cli.printJson(page);
+        if (page.rows.length === 0) return void cli.out('No invoices.\n');
+        cli.printTable(
           ['NUMBER', 'TENANT', 'STATE', 'ISSUED', 'DUE', 'TOTAL', 'PAID'],
           page.rows.map((row) => [
             name(row),
@@ -115,7 +115,7 @@ export function registerInvoiceCommands(program: Command): void {
             formatMoney(row.amountPaidCents, row.currency),
           ]),
         );
-        process.stdout.write(`\n${page.rows.length} of ${page.total} invoice${page.total === 1 ? '' : 's'}.\n`);
+        cli.out(`\n${page.rows.length} of ${page.total} invoice${page.total === 1 ? '' : 's'}.\n`);
       });
     });
 
@@ -125,10 +125,10 @@ export function registerInvoiceCommands(program: Command): void {
     .argument('<invoice>', 'invoice id or number (INV-000042)')
     .option(json.flags, json.description)
     .action(async (id: string, options: { json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const invoice = await session.call('invoices:get', { id });
-        if (options.json) printJson(invoice);
-        else printInvoice(invoice);
+        if (options.json) cli.printJson(invoice);
+        else printInvoice(cli, invoice);
       });
     });
 
@@ -139,10 +139,10 @@ export function registerInvoiceCommands(program: Command): void {
     .requiredOption('--line <line>', 'a line "Description:quantity:unit_cents" (repeat for more lines)', collectLine)
     .option(json.flags, json.description)
     .action(async (ref: string, options: { line: LineInput[]; json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const invoice = await session.call('invoices:create', { ref, lines: options.line });
-        if (options.json) return printJson(invoice);
-        process.stdout.write(`Draft ${invoice.id} for ${invoice.tenantCode}: ${formatMoney(invoice.totalCents, invoice.currency)}.\n`);
+        if (options.json) return cli.printJson(invoice);
+        cli.out(`Draft ${invoice.id} for ${invoice.tenantCode}: ${formatMoney(invoice.totalCents, invoice.currency)}.\n`);
       });
     });
 
@@ -152,10 +152,10 @@ export function registerInvoiceCommands(program: Command): void {
     .argument('<invoice>', 'invoice id')
     .option(json.flags, json.description)
     .action(async (id: string, options: { json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const invoice = await session.call('invoices:finalize', { id });
-        if (options.json) return printJson(invoice);
-        process.stdout.write(`${name(invoice)} issued to ${invoice.tenantCode}: ${formatMoney(invoice.totalCents, invoice.currency)}, due ${day(invoice.dueAt)}.\n`);
+        if (options.json) return cli.printJson(invoice);
+        cli.out(`${name(invoice)} issued to ${invoice.tenantCode}: ${formatMoney(invoice.totalCents, invoice.currency)}, due ${day(invoice.dueAt)}.\n`);
       });
     });
 
@@ -166,10 +166,10 @@ export function registerInvoiceCommands(program: Command): void {
     .requiredOption('--reason <text>', 'why (kept with the invoice and in the audit log)')
     .option(json.flags, json.description)
     .action(async (id: string, options: { reason: string; json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const invoice = await session.call('invoices:void', { id, reason: options.reason });
-        if (options.json) return printJson(invoice);
-        process.stdout.write(`${name(invoice)} is void.\n`);
+        if (options.json) return cli.printJson(invoice);
+        cli.out(`${name(invoice)} is void.\n`);
       });
     });
 
@@ -183,7 +183,7 @@ export function registerInvoiceCommands(program: Command): void {
     .option('--received-at <iso>', 'when it was received (default: now)', parseIsoTime)
     .option(json.flags, json.description)
     .action(async (id: string, options: { amountCents: number; method: string; reference?: string; receivedAt?: string; json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const invoice = await session.call('invoices:recordPayment', {
           id,
           amountCents: options.amountCents,
@@ -191,9 +191,9 @@ export function registerInvoiceCommands(program: Command): void {
           ...(options.reference ? { reference: options.reference } : {}),
           ...(options.receivedAt ? { receivedAt: options.receivedAt } : {}),
         });
-        if (options.json) return printJson(invoice);
+        if (options.json) return cli.printJson(invoice);
         const due = invoice.totalCents - invoice.amountPaidCents;
-        process.stdout.write(
+        cli.out(
           invoice.state === 'paid'
             ? `${name(invoice)} is paid (${formatMoney(invoice.amountPaidCents, invoice.currency)}).\n`
             : `${name(invoice)}: ${formatMoney(invoice.amountPaidCents, invoice.currency)} paid, ${formatMoney(due, invoice.currency)} still due.\n`,
@@ -208,12 +208,12 @@ export function registerInvoiceCommands(program: Command): void {
     .option('--out <file>', 'also copy it here')
     .option(json.flags, json.description)
     .action(async (id: string, options: { out?: string; json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const pdf = await session.call('invoices:pdf', { id });
         const path = options.out ? resolve(options.out) : pdf.path;
         if (options.out) await copyFile(pdf.path, path);
-        if (options.json) return printJson({ ...pdf, path });
-        process.stdout.write(`Wrote ${path} (${pdf.bytes.toLocaleString('en-US')} bytes).\n`);
+        if (options.json) return cli.printJson({ ...pdf, path });
+        cli.out(`Wrote ${path} (${pdf.bytes.toLocaleString('en-US')} bytes).\n`);
       });
     });
 }

@@ -11,21 +11,22 @@ export function toSnakeCase(value: unknown): unknown {
   return value;
 }
 
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(toSnakeCase(value), null, 2)}\n`);
+export function formatJson(value: unknown): string {
+  return `${JSON.stringify(toSnakeCase(value), null, 2)}\n`;
 }
 
 /** A plain text table: columns padded to their widest cell. */
-export function printTable(headers: readonly string[], rows: readonly (readonly string[])[]): void {
+export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
-  process.stdout.write(`${line(headers)}\n${line(widths.map((width) => '-'.repeat(width)))}\n`);
-  for (const row of rows) process.stdout.write(`${line(row)}\n`);
+  return [line(headers), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].map((text) => `${text}\n`).join('');
 }
 
-export function printFields(fields: readonly (readonly [string, string | number | null | undefined])[]): void {
+export type FieldRows = readonly (readonly [string, string | number | null | undefined])[];
+
+export function formatFields(fields: FieldRows): string {
   const width = Math.max(...fields.map(([label]) => label.length));
-  for (const [label, value] of fields) process.stdout.write(`${label.padEnd(width)}  ${value ?? '—'}\n`);
+  return fields.map(([label, value]) => `${label.padEnd(width)}  ${value ?? '—'}\n`).join('');
 }
 
 /** Exit codes by error kind, so scripts can branch without parsing text. */

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import type { CliContext } from './cli-context';
 import { LIMIT_RESOURCES, type LimitResource } from '../../src-shared/contract/plan-models';
-import { printJson, printTable } from './output';
 import { withCliSession } from './session';
 
 const json = { flags: '--json', description: 'print JSON (snake_case) instead of text' } as const;
@@ -26,16 +26,16 @@ function limitValueOption(value: string): number | null {
 }
 
 /** `tenantctl plans`, `tenantctl plan set|move|override|revoke|limits|history`, `tenantctl migrate`. */
-export function registerPlanCommands(program: Command): void {
+export function registerPlanCommands(program: Command, cli: CliContext): void {
   program
     .command('plans')
     .description('list the current plans with their limits')
     .option(json.flags, json.description)
     .action(async (options: { json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const plans = await session.call('plans:list', {});
-        if (options.json) return printJson({ plans });
-        printTable(
+        if (options.json) return cli.printJson({ plans });
+        cli.printTable(
           ['CODE', 'VERSION', 'NAME', 'PRICE', 'INTERVAL', 'COMPANIES', 'USERS/COMPANY', 'TRANSACTIONS/MONTH'],
           plans.map((p) => [p.code, String(p.version), p.name, money(p.priceCents, p.currency), p.interval, show(p.limits.companies), show(p.limits.usersPerCompany), show(p.limits.transactionsPerMonth)]),
         );
@@ -53,7 +53,7 @@ export function registerPlanCommands(program: Command): void {
     .option('--reason <text>', 'why (recorded in the plan history)')
     .option(json.flags, json.description)
     .action(async (ref: string, planCode: string, options: { force?: boolean; reason?: string; json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const current = await session.call('tenants:get', { ref });
         const tenant = await session.call('tenants:changePlan', {
           ref,
@@ -62,8 +62,8 @@ export function registerPlanCommands(program: Command): void {
           expectedVersion: current.version,
           ...(options.reason !== undefined ? { reason: options.reason } : {}),
         });
-        if (options.json) return printJson(tenant);
-        process.stdout.write(`${tenant.tenantCode} is now on ${tenant.planName} (${tenant.plan} v${tenant.planVersion}).\n`);
+        if (options.json) return cli.printJson(tenant);
+        cli.out(`${tenant.tenantCode} is now on ${tenant.planName} (${tenant.plan} v${tenant.planVersion}).\n`);
       });
     });
 
@@ -77,18 +77,18 @@ export function registerPlanCommands(program: Command): void {
     .option('--reason <text>', 'why (recorded in each plan history)')
     .option(json.flags, json.description)
     .action(async (planCode: string, options: { fromVersion?: number; force?: boolean; dryRun?: boolean; reason?: string; json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const selection = { code: planCode, ...(options.fromVersion !== undefined ? { fromVersion: options.fromVersion } : {}) };
         if (options.dryRun) {
           const preview = await session.call('plans:previewMove', selection);
-          if (options.json) return printJson({ preview });
-          if (preview.length === 0) return void process.stdout.write(`No tenant to move: every ${planCode} tenant is on the current version.\n`);
-          printTable(
+          if (options.json) return cli.printJson({ preview });
+          if (preview.length === 0) return void cli.out(`No tenant to move: every ${planCode} tenant is on the current version.\n`);
+          cli.printTable(
             ['TENANT', 'COMPANY', 'FROM', 'TO', 'OVER THE NEW LIMITS'],
             preview.map((p) => [p.tenantCode, p.companyName, `v${p.from.version}`, `v${p.to.version}`, p.problem ?? (p.violations.map((v) => v.message).join('; ') || '—')]),
           );
           const over = preview.filter((p) => p.violations.length > 0).length;
-          process.stdout.write(`${preview.length} to move, ${over} over the new limits${over > 0 ? ' (moved only with --force)' : ''}.\n`);
+          cli.out(`${preview.length} to move, ${over} over the new limits${over > 0 ? ' (moved only with --force)' : ''}.\n`);
           return;
         }
         const result = await session.call('plans:moveTenants', {
@@ -97,12 +97,12 @@ export function registerPlanCommands(program: Command): void {
           ...(options.reason !== undefined ? { reason: options.reason } : {}),
         });
         // Refused (over the limits, not forced) and failed tenants make the run unsuccessful for scripts.
-        if (result.failed.length > 0) process.exitCode = 1;
-        else if (result.refused.length > 0) process.exitCode = 6;
-        if (options.json) return printJson(result);
-        process.stdout.write(`${result.moved.length} moved (${result.moved.filter((m) => m.forced).length} forced), ${result.refused.length} refused, ${result.failed.length} failed.\n`);
-        for (const refused of result.refused) process.stdout.write(`  refused: ${refused.tenantCode}: ${refused.message}\n`);
-        for (const failed of result.failed) process.stdout.write(`  failed: ${failed.tenantCode}: ${failed.message}\n`);
+        if (result.failed.length > 0) cli.exitCode = 1;
+        else if (result.refused.length > 0) cli.exitCode = 6;
+        if (options.json) return cli.printJson(result);
+        cli.out(`${result.moved.length} moved (${result.moved.filter((m) => m.forced).length} forced), ${result.refused.length} refused, ${result.failed.length} failed.\n`);
+        for (const refused of result.refused) cli.out(`  refused: ${refused.tenantCode}: ${refused.message}\n`);
+        for (const failed of result.failed) cli.out(`  failed: ${failed.tenantCode}: ${failed.message}\n`);
       });
     });
 
@@ -112,10 +112,10 @@ export function registerPlanCommands(program: Command): void {
     .argument('<ref>', 'tenant code or subdomain')
     .option(json.flags, json.description)
     .action(async (ref: string, options: { json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const limits = await session.call('tenants:limits', { ref });
-        if (options.json) return printJson(limits);
-        printTable(
+        if (options.json) return cli.printJson(limits);
+        cli.printTable(
           ['RESOURCE', 'CURRENT', 'LIMIT', 'PERCENT', 'STATE'],
           limits.resources.map((r) => [
             r.resource === 'users' && r.company ? `users (largest: ${r.company.name})` : r.resource,
@@ -126,7 +126,7 @@ export function registerPlanCommands(program: Command): void {
           ]),
         );
         for (const o of limits.overrides) {
-          process.stdout.write(`override ${o.id}: ${o.kind} ${o.resource} ${show(o.value)}${o.expiresAt ? ` until ${o.expiresAt}` : ''} (${o.reason})${o.active ? '' : ' [expired]'}\n`);
+          cli.out(`override ${o.id}: ${o.kind} ${o.resource} ${show(o.value)}${o.expiresAt ? ` until ${o.expiresAt}` : ''} (${o.reason})${o.active ? '' : ' [expired]'}\n`);
         }
       });
     });
@@ -142,7 +142,7 @@ export function registerPlanCommands(program: Command): void {
     .option('--expires <time>', 'ISO time the override ends, e.g. 2025-12-31T23:59:59Z')
     .option(json.flags, json.description)
     .action(async (ref: string, options: { resource: LimitResource; value: number | null; reason: string; allowance?: boolean; expires?: string; json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const override = await session.call('tenants:setOverride', {
           ref,
           resource: options.resource,
@@ -151,8 +151,8 @@ export function registerPlanCommands(program: Command): void {
           reason: options.reason,
           ...(options.expires !== undefined ? { expiresAt: options.expires } : {}),
         });
-        if (options.json) return printJson(override);
-        process.stdout.write(`Override ${override.id} set: ${override.kind} ${override.resource} ${show(override.value)}.\n`);
+        if (options.json) return cli.printJson(override);
+        cli.out(`Override ${override.id} set: ${override.kind} ${override.resource} ${show(override.value)}.\n`);
       });
     });
 
@@ -163,10 +163,10 @@ export function registerPlanCommands(program: Command): void {
     .argument('<id>', 'override id (see tenantctl plan limits)')
     .option(json.flags, json.description)
     .action(async (ref: string, id: string, options: { json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const override = await session.call('tenants:revokeOverride', { ref, id });
-        if (options.json) return printJson(override);
-        process.stdout.write(`Override ${override.id} revoked.\n`);
+        if (options.json) return cli.printJson(override);
+        cli.out(`Override ${override.id} revoked.\n`);
       });
     });
 
@@ -175,20 +175,20 @@ export function registerPlanCommands(program: Command): void {
     .description('apply the tenant-schema migrations to every tenant database not yet at the newest version')
     .option(json.flags, json.description)
     .action(async (options: { json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const requestId = crypto.randomUUID();
-        const showProgress = !options.json && process.stderr.isTTY;
+        const showProgress = !options.json && cli.io.stderr.isTTY;
         const off = session.core.events.on('job:progress', (event) => {
-          if (showProgress && event.requestId === requestId) process.stderr.write(`  [${event.stepIndex}/${event.stepCount}] ${event.message}\n`);
+          if (showProgress && event.requestId === requestId) cli.err(`  [${event.stepIndex}/${event.stepCount}] ${event.message}\n`);
         });
         try {
           const report = await session.call('fleet:migrate', { requestId });
-          if (options.json) return printJson(report);
-          process.stdout.write(
+          if (options.json) return cli.printJson(report);
+          cli.out(
             `Tenant schema v${report.schemaVersion}: ${report.migrated.length} migrated, ${report.failed.length} failed, ${report.upToDate} already up to date.\n`,
           );
-          for (const failure of report.failed) process.stdout.write(`  failed: ${failure.tenantCode}: ${failure.message}\n`);
-          if (report.failed.length > 0) process.exitCode = 1;
+          for (const failure of report.failed) cli.out(`  failed: ${failure.tenantCode}: ${failure.message}\n`);
+          if (report.failed.length > 0) cli.exitCode = 1;
         } finally {
           off();
         }

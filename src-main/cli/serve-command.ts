@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { openConsoleCore } from '../app/console-core';
-import { startHostServer } from '../host/host-server';
+import type { CliContext } from './cli-context';
+import { openCliCore } from './session';
 
 function portOption(value: string): number {
   const port = Number(value);
@@ -8,14 +8,16 @@ function portOption(value: string): number {
   return port;
 }
 
-export function registerServeCommand(program: Command): void {
+export function registerServeCommand(program: Command, cli: CliContext): void {
   program
     .command('serve')
     .description('host mode: serve the console on 127.0.0.1 for a browser')
     .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', portOption, 0)
     .option('--json', 'print {"url","port"} as JSON')
     .action(async (options: { port: number; json?: boolean }) => {
-      const core = await openConsoleCore({ mode: 'host' });
+      // Host mode's server code loads only for `serve`.
+      const { startHostServer } = await import('../host/host-server');
+      const core = await openCliCore(cli, 'host');
       let host;
       try {
         host = await startHostServer(core, { port: options.port });
@@ -23,12 +25,14 @@ export function registerServeCommand(program: Command): void {
         await core.close();
         throw error;
       }
-      if (options.json) process.stdout.write(`${JSON.stringify({ url: host.url, port: host.port })}\n`);
-      else process.stdout.write(`Tenant Console host mode: ${host.url}\n(press Ctrl-C to stop)\n`);
+      if (options.json) cli.out(`${JSON.stringify({ url: host.url, port: host.port })}\n`);
+      else cli.out(`Tenant Console host mode: ${host.url}\n(press Ctrl-C to stop)\n`);
+      // Serves until Ctrl-C or SIGTERM, then stops cleanly (exit code 0).
       await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        const off = cli.onSignal(() => {
+          off();
+          resolve();
+        });
       });
       await host.close();
       await core.close();

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { printFields, printJson } from './output';
+import type { CliContext } from './cli-context';
 import { withCliSession } from './session';
 
 function daysOption(value: string): number {
@@ -16,7 +16,7 @@ function integerOption(label: string, min: number, max: number) {
   };
 }
 
-export function registerSettingsCommand(program: Command): void {
+export function registerSettingsCommand(program: Command, cli: CliContext): void {
   program
     .command('settings')
     .description("show or change the console's settings (base domain, retention, limit warning, usage schedule)")
@@ -26,7 +26,7 @@ export function registerSettingsCommand(program: Command): void {
     .option('--usage-interval-hours <n>', 'how often a running console collects usage (1–720)', integerOption('The usage interval', 1, 720))
     .option('--json', 'print JSON (snake_case) instead of text')
     .action(async (options: { baseDomain?: string; retentionDays?: number; warningPercent?: number; usageIntervalHours?: number; json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const changes = {
           ...(options.baseDomain !== undefined ? { baseDomain: options.baseDomain } : {}),
           ...(options.retentionDays !== undefined ? { cancellationRetentionDays: options.retentionDays } : {}),
@@ -34,8 +34,8 @@ export function registerSettingsCommand(program: Command): void {
           ...(options.usageIntervalHours !== undefined ? { usageCollectionIntervalHours: options.usageIntervalHours } : {}),
         };
         const settings = Object.keys(changes).length > 0 ? await session.call('settings:update', changes) : await session.call('settings:get', {});
-        if (options.json) return printJson(settings);
-        printFields([
+        if (options.json) return cli.printJson(settings);
+        cli.printFields([
           ['Base domain', settings.baseDomain],
           ['Cancellation retention', `${settings.cancellationRetentionDays} days`],
           ['Limit warning', `from ${settings.limitWarningPercent}% of a limit`],

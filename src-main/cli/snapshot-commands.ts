@@ -1,8 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import type { CliContext } from './cli-context';
 import { SNAPSHOT_MAX_CHARS } from '../../src-shared/contract/offline-models';
-import { CliError, printFields, printJson } from './output';
+import { CliError } from './output';
 import { withCliSession } from './session';
 
 const json = { flags: '--json', description: 'print JSON (snake_case) instead of text' } as const;
@@ -19,7 +20,7 @@ async function readSnapshotFile(file: string): Promise<string> {
 }
 
 /** `tenantctl snapshot export|import|close`: offline review of the tenants (and usage) on another machine. */
-export function registerSnapshotCommands(program: Command): void {
+export function registerSnapshotCommands(program: Command, cli: CliContext): void {
   const snapshot = program.command('snapshot').description('export this console’s snapshot of tenants and usage, or review one from another machine');
 
   snapshot
@@ -28,12 +29,12 @@ export function registerSnapshotCommands(program: Command): void {
     .argument('<file>', 'the file to write (JSON)')
     .option(json.flags, json.description)
     .action(async (file: string, options: { json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const exported = await session.call('snapshot:export', {});
         await writeFile(file, exported.content, { mode: 0o600 });
         const summary = { file, takenAt: exported.takenAt, tenantCount: exported.tenantCount, usageRowCount: exported.usageRowCount };
-        if (options.json) return printJson(summary);
-        process.stdout.write(`Wrote the snapshot as of ${exported.takenAt} (${exported.tenantCount} tenants, ${exported.usageRowCount} usage rows) to ${file}.\n`);
+        if (options.json) return cli.printJson(summary);
+        cli.out(`Wrote the snapshot as of ${exported.takenAt} (${exported.tenantCount} tenants, ${exported.usageRowCount} usage rows) to ${file}.\n`);
       });
     });
 
@@ -44,11 +45,11 @@ export function registerSnapshotCommands(program: Command): void {
     .option(json.flags, json.description)
     .action(async (file: string, options: { json?: boolean }) => {
       const content = await readSnapshotFile(file);
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const result = await session.call('snapshot:import', { content, fileName: basename(file) });
-        if (options.json) return printJson(result);
-        process.stdout.write(`Reviewing snapshot from ${result.review.consoleLabel} as of ${result.review.takenAt} — read-only.\n`);
-        printFields([
+        if (options.json) return cli.printJson(result);
+        cli.out(`Reviewing snapshot from ${result.review.consoleLabel} as of ${result.review.takenAt} — read-only.\n`);
+        cli.printFields([
           ['Tenants', result.tenantCount],
           ['Usage rows', result.usageRowCount],
           ['Source console', result.review.sourceConsole],
@@ -62,12 +63,10 @@ export function registerSnapshotCommands(program: Command): void {
     .description('end the review of an imported snapshot: the console shows its own data again')
     .option(json.flags, json.description)
     .action(async (options: { json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const status = await session.call('snapshot:closeReview', {});
-        if (options.json) return printJson(status);
-        process.stdout.write('Review closed: showing this console’s own data.\n');
+        if (options.json) return cli.printJson(status);
+        cli.out('Review closed: showing this console’s own data.\n');
       });
     });
-
-  for (const command of snapshot.commands) command.exitOverride().configureOutput({ outputError: () => undefined });
 }

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import type { CliContext } from './cli-context';
 import { TENANT_STATUSES, type TenantStatus } from '../../src-shared/domain/status';
 import type { TenantDetail, TenantSummary } from '../../src-shared/contract/models';
-import { printFields, printJson, printTable } from './output';
 import { withCliSession } from './session';
 
 function statusOption(value: string): TenantStatus {
@@ -11,9 +11,9 @@ function statusOption(value: string): TenantStatus {
   return value as TenantStatus;
 }
 
-function printTenant(tenant: TenantDetail): void {
+function printTenant(cli: CliContext, tenant: TenantDetail): void {
   const limit = (value: number | null) => (value === null ? 'unlimited' : value);
-  printFields([
+  cli.printFields([
     ['Tenant', `${tenant.tenantCode}  ${tenant.companyName}`],
     ['Subdomain', tenant.subdomain],
     ['Status', tenant.statusReason ? `${tenant.status} (${tenant.statusReason})` : tenant.status],
@@ -32,7 +32,7 @@ function printTenant(tenant: TenantDetail): void {
 
 const json = { flags: '--json', description: 'print JSON (snake_case) instead of text' } as const;
 
-export function registerTenantCommands(program: Command): void {
+export function registerTenantCommands(program: Command, cli: CliContext): void {
   program
     .command('create')
     .description('provision a tenant: its own database, login role and privileges')
@@ -42,11 +42,11 @@ export function registerTenantCommands(program: Command): void {
     .requiredOption('--email <address>', "the tenant admin's email")
     .option(json.flags, json.description)
     .action(async (options: { company: string; subdomain: string; plan: string; email: string; json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const requestId = crypto.randomUUID();
-        const showProgress = !options.json && process.stderr.isTTY;
+        const showProgress = !options.json && cli.io.stderr.isTTY;
         const off = session.core.events.on('job:progress', (event) => {
-          if (showProgress && event.requestId === requestId) process.stderr.write(`  [${event.stepIndex}/${event.stepCount}] ${event.message}\n`);
+          if (showProgress && event.requestId === requestId) cli.err(`  [${event.stepIndex}/${event.stepCount}] ${event.message}\n`);
         });
         try {
           const { tenant, credentials } = await session.call('tenants:create', {
@@ -57,12 +57,12 @@ export function registerTenantCommands(program: Command): void {
             requestId,
           });
           if (options.json) {
-            printJson({ ...tenant, credentials });
+            cli.printJson({ ...tenant, credentials });
             return;
           }
-          process.stdout.write(`Created ${tenant.tenantCode} (${tenant.companyName}), status ${tenant.status}.\n\n`);
-          process.stdout.write('Database credentials — shown once, store them now:\n');
-          printFields([
+          cli.out(`Created ${tenant.tenantCode} (${tenant.companyName}), status ${tenant.status}.\n\n`);
+          cli.out('Database credentials — shown once, store them now:\n');
+          cli.printFields([
             ['host', credentials.host],
             ['port', credentials.port],
             ['database', credentials.database],
@@ -83,7 +83,7 @@ export function registerTenantCommands(program: Command): void {
     .option('--search <text>', 'match company, subdomain, code or email')
     .option(json.flags, json.description)
     .action(async (options: { status?: TenantStatus; plan?: string; search?: string; json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const tenants: TenantSummary[] = [];
         let total = 0;
         for (let offset = 0; ; offset += 500) {
@@ -100,16 +100,16 @@ export function registerTenantCommands(program: Command): void {
           total = page.total;
           if (page.rows.length < 500) break;
         }
-        if (options.json) return printJson({ tenants, total });
+        if (options.json) return cli.printJson({ tenants, total });
         if (tenants.length === 0) {
           const filtered = options.status || options.plan || options.search;
-          return void process.stdout.write(filtered ? 'No tenants match.\n' : 'No tenants yet: create one with tenantctl create.\n');
+          return void cli.out(filtered ? 'No tenants match.\n' : 'No tenants yet: create one with tenantctl create.\n');
         }
-        printTable(
+        cli.printTable(
           ['CODE', 'COMPANY', 'SUBDOMAIN', 'PLAN', 'STATUS', 'CREATED'],
           tenants.map((t) => [t.tenantCode, t.companyName, t.subdomain, t.plan, t.status, t.createdAt.slice(0, 10)]),
         );
-        process.stdout.write(`\n${total} tenant${total === 1 ? '' : 's'}\n`);
+        cli.out(`\n${total} tenant${total === 1 ? '' : 's'}\n`);
       });
     });
 
@@ -119,10 +119,10 @@ export function registerTenantCommands(program: Command): void {
     .argument('<ref>', 'tenant code (ACME001) or subdomain')
     .option(json.flags, json.description)
     .action(async (ref: string, options: { json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const tenant = await session.call('tenants:get', { ref });
-        if (options.json) printJson(tenant);
-        else printTenant(tenant);
+        if (options.json) cli.printJson(tenant);
+        else printTenant(cli, tenant);
       });
     });
 
@@ -134,7 +134,7 @@ export function registerTenantCommands(program: Command): void {
       command.option('--no-backup', 'skip the verified backup made first').option('--override-backup-failure', 'change the status even if the backup fails (recorded)');
     }
     command.action(async (ref: string, options: { reason?: string; json?: boolean; backup?: boolean; overrideBackupFailure?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         // The CLI acts on what it just read: a change made in between is still refused.
         const current = await session.call('tenants:get', { ref });
         const base = { ref, expectedVersion: current.version };
@@ -145,8 +145,8 @@ export function registerTenantCommands(program: Command): void {
             : name === 'cancel'
               ? await session.call('tenants:cancel', { ...base, ...backup, ...(options.reason !== undefined ? { reason: options.reason } : {}) })
               : await session.call('tenants:activate', base);
-        if (options.json) printJson(tenant);
-        else process.stdout.write(`${tenant.tenantCode} is now ${tenant.status}${tenant.deletionScheduledAt ? ` (deletion scheduled ${tenant.deletionScheduledAt})` : ''}.\n`);
+        if (options.json) cli.printJson(tenant);
+        else cli.out(`${tenant.tenantCode} is now ${tenant.status}${tenant.deletionScheduledAt ? ` (deletion scheduled ${tenant.deletionScheduledAt})` : ''}.\n`);
       });
     });
   };
@@ -165,10 +165,10 @@ export function registerTenantCommands(program: Command): void {
     }, 50)
     .option(json.flags, json.description)
     .action(async (ref: string, options: { limit: number; json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const operations = await session.call('tenants:operations', { ref, limit: options.limit });
-        if (options.json) return printJson({ operations });
-        printTable(
+        if (options.json) return cli.printJson({ operations });
+        cli.printTable(
           ['STARTED', 'OPERATION', 'OUTCOME', 'BY', 'DETAIL'],
           operations.map((op) => [op.startedAt.replace('T', ' ').slice(0, 19), op.kind, op.state, op.startedBy, op.error ?? op.reason ?? '']),
         );
@@ -180,14 +180,14 @@ export function registerTenantCommands(program: Command): void {
     .description('resume or roll back operations interrupted by a crash')
     .option(json.flags, json.description)
     .action(async (options: { json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const report = await session.call('tenants:reconcile', {});
-        if (options.json) return printJson(report);
-        process.stdout.write(
+        if (options.json) return cli.printJson(report);
+        cli.out(
           `Examined ${report.examined}: ${report.rolledBack.length} rolled back, ${report.resumed.length} resumed, ` +
             `${report.failed.length} failed, ${report.skippedInProgress} still in progress.\n`,
         );
-        for (const failure of report.failed) process.stdout.write(`  failed: ${failure.kind} ${failure.tenantCode}: ${failure.message}\n`);
+        for (const failure of report.failed) cli.out(`  failed: ${failure.kind} ${failure.tenantCode}: ${failure.message}\n`);
       });
     });
 }

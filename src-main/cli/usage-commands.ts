@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import type { CliContext } from './cli-context';
 import type { TenantUsage, UsageRunSummary } from '../../src-shared/contract/usage-models';
-import { printFields, printJson, printTable } from './output';
 import { withCliSession } from './session';
 
 const json = { flags: '--json', description: 'print JSON (snake_case) instead of text' } as const;
@@ -19,23 +19,23 @@ function bytes(value: number | null | undefined): string {
   return `${size.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
-function printRun(run: UsageRunSummary): void {
+function printRun(cli: CliContext, run: UsageRunSummary): void {
   const seconds = run.durationMs === null ? '' : ` in ${(run.durationMs / 1000).toFixed(1)} s`;
-  process.stdout.write(
+  cli.out(
     `Collected usage for ${run.tenants} tenant${run.tenants === 1 ? '' : 's'} (${run.usageDate})${seconds}: ` +
       `${run.read} read, ${run.carriedOver} unchanged (carried over), ${run.failed} failed.\n`,
   );
   if (run.failures.length > 0) {
-    process.stdout.write('\n');
-    printTable(['TENANT', 'PROBLEM'], run.failures.map((failure) => [failure.tenantCode, failure.message]));
+    cli.out('\n');
+    cli.printTable(['TENANT', 'PROBLEM'], run.failures.map((failure) => [failure.tenantCode, failure.message]));
   }
 }
 
 const RESOURCE_LABELS = { companies: 'Companies', usersPerCompany: 'Users (largest company)', transactionsPerMonth: 'Transactions this month' } as const;
 
-function printTenantUsage(usage: TenantUsage): void {
+function printTenantUsage(cli: CliContext, usage: TenantUsage): void {
   const latest = usage.latest;
-  printFields([
+  cli.printFields([
     ['Tenant', `${usage.tenantCode}  ${usage.companyName}`],
     ['Plan', `${usage.plan} v${usage.planVersion}`],
     ['Status', usage.status],
@@ -45,8 +45,8 @@ function printTenantUsage(usage: TenantUsage): void {
     ['Activity', latest ? `${count(latest.commits)} commits, ${count(latest.sessions)} sessions, ${count(latest.connections)} connected now` : null],
     ['Last error', latest?.error ?? null],
   ]);
-  process.stdout.write('\n');
-  printTable(
+  cli.out('\n');
+  cli.printTable(
     ['RESOURCE', 'CURRENT', 'LIMIT', '% OF LIMIT'],
     usage.limits.map((limit) => [
       RESOURCE_LABELS[limit.resource],
@@ -56,8 +56,8 @@ function printTenantUsage(usage: TenantUsage): void {
     ]),
   );
   if (usage.history.length > 0) {
-    process.stdout.write('\n');
-    printTable(
+    cli.out('\n');
+    cli.printTable(
       ['DATE', 'COMPANIES', 'USERS', 'TRANSACTIONS (MONTH)', 'NEW', 'SIZE', 'NOTE'],
       usage.history
         .slice(-14)
@@ -75,7 +75,7 @@ function printTenantUsage(usage: TenantUsage): void {
   }
 }
 
-export function registerUsageCommands(program: Command): void {
+export function registerUsageCommands(program: Command, cli: CliContext): void {
   const usage = program.command('usage').description('usage metering: collect figures from every tenant database, show a tenant');
 
   usage
@@ -83,17 +83,17 @@ export function registerUsageCommands(program: Command): void {
     .description('collect usage from every tenant database now (for cron); unchanged databases are not visited')
     .option(json.flags, json.description)
     .action(async (options: { json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const requestId = crypto.randomUUID();
-        const showProgress = !options.json && process.stderr.isTTY;
+        const showProgress = !options.json && cli.io.stderr.isTTY;
         const off = session.core.events.on('job:progress', (event) => {
-          if (showProgress && event.requestId === requestId) process.stderr.write(`\r  ${event.stepIndex}/${event.stepCount} databases`);
+          if (showProgress && event.requestId === requestId) cli.err(`\r  ${event.stepIndex}/${event.stepCount} databases`);
         });
         try {
           const run = await session.call('usage:collect', { requestId });
-          if (showProgress) process.stderr.write('\n');
-          if (options.json) printJson(run);
-          else printRun(run);
+          if (showProgress) cli.err('\n');
+          if (options.json) cli.printJson(run);
+          else printRun(cli, run);
         } finally {
           off();
         }
@@ -106,10 +106,10 @@ export function registerUsageCommands(program: Command): void {
     .argument('<code>', 'tenant code (ACME001) or subdomain')
     .option(json.flags, json.description)
     .action(async (code: string, options: { json?: boolean }) => {
-      await withCliSession(async (session) => {
+      await withCliSession(cli, async (session) => {
         const result = await session.call('usage:tenant', { ref: code, days: 90 });
-        if (options.json) printJson(result);
-        else printTenantUsage(result);
+        if (options.json) cli.printJson(result);
+        else printTenantUsage(cli, result);
       });
     });
 }

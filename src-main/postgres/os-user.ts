@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -16,6 +17,10 @@ export interface OsAccount {
 export async function postgresRunAs(): Promise<OsAccount | null> {
   if (process.platform === 'win32' || process.getuid?.() !== 0) return null;
   const lookup = async (): Promise<OsAccount> => {
+    // /etc/passwd first: every CLI command as root starts here, and two `id` processes cost more
+    // than the whole read. `id` still answers for accounts that live elsewhere (NSS, LDAP).
+    const local = await passwdEntry('postgres');
+    if (local) return local;
     const [{ stdout: uid }, { stdout: gid }] = await Promise.all([
       run('id', ['-u', 'postgres']),
       run('id', ['-g', 'postgres']),
@@ -32,6 +37,15 @@ export async function postgresRunAs(): Promise<OsAccount | null> {
     }
     return lookup();
   }
+}
+
+async function passwdEntry(name: string): Promise<OsAccount | null> {
+  const text = await readFile('/etc/passwd', 'utf8').catch(() => '');
+  for (const line of text.split('\n')) {
+    const [user, , uid, gid] = line.split(':');
+    if (user === name && uid && gid && /^\d+$/.test(uid) && /^\d+$/.test(gid)) return { uid: Number(uid), gid: Number(gid), name };
+  }
+  return null;
 }
 
 /** The OS user name peer authentication will see for this process. */

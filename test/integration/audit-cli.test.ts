@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleCore } from '../../src-main/app/console-core';
 import { cacheFileIn } from '../../src-main/cache/open-cache';
 import { runTenantctl } from '../support/cli';
+import { runCliInProcess } from '../support/run-cli';
 import { uniqueTenantInput } from '../support/core-calls';
 import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
 
@@ -15,7 +16,9 @@ describe('tenantctl audit', () => {
   let dataDir: string;
   const platformDatabase = uniquePlatformDatabase('auditcli');
   const env = () => ({ TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir });
-  const tenantctl = (...args: string[]) => runTenantctl(args, env());
+  const tenantctl = (...args: string[]) => runCliInProcess(args, env());
+  // The audit group's smoke run through the real bin.
+  const spawned = (...args: string[]) => runTenantctl(args, env());
 
   beforeAll(async () => {
     url = embeddedTarget().url;
@@ -63,7 +66,7 @@ describe('tenantctl audit', () => {
   });
 
   it('verifies the chain (exit 0), then finds and names an edited event (exit 9)', async () => {
-    const ok = await tenantctl('audit', 'verify', '--json');
+    const ok = await spawned('audit', 'verify', '--json');
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ local: { ok: true, breaks: [] }, platform: { ok: true } });
 

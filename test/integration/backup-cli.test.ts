@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import type { ConsoleCore } from '../../src-main/app/console-core';
 import { runTenantctl } from '../support/cli';
+import { runCliInProcess } from '../support/run-cli';
 import { call, uniqueTenantInput } from '../support/core-calls';
 import { seedTenant } from '../support/backup-fixtures';
 import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
@@ -42,8 +43,8 @@ describe('tenantctl backup commands', () => {
   let url: string;
   let dataDir: string;
   const platformDatabase = uniquePlatformDatabase('backupcli');
-  const tenantctl = (...args: string[]) =>
-    runTenantctl(args, { TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir });
+  const env = () => ({ TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir });
+  const tenantctl = (...args: string[]) => runCliInProcess(args, env());
   const json = async (...args: string[]) => {
     const result = await tenantctl(...args, '--json');
     expect(result.code, `${args.join(' ')}\n${result.stderr}`).toBe(0);
@@ -71,7 +72,10 @@ describe('tenantctl backup commands', () => {
     expect(backup).toMatchObject({ tenant_code: tenant.tenantCode, kind: 'manual', format: 'tc-archive', verified_at: expect.any(String) });
     expect(backup.location.startsWith(join(dataDir, 'backups'))).toBe(true);
 
-    expect(await json('backups', tenant.tenantCode)).toMatchObject({ backups: [{ id: backup.id, tenant_code: tenant.tenantCode }] });
+    // The backup group's smoke run through the real bin.
+    const listed = await runTenantctl(['backups', tenant.tenantCode, '--json'], env());
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ backups: [{ id: backup.id, tenant_code: tenant.tenantCode }] });
     expect(await json('verify-backup', backup.location)).toMatchObject({ ok: true, tenant_code: tenant.tenantCode, rows: backup.row_count });
 
     const zip = join(dataDir, 'export.zip');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleCore } from '../../src-main/app/console-core';
 import { runTenantctl } from '../support/cli';
+import { runCliInProcess } from '../support/run-cli';
 import { call, uniqueTenantInput } from '../support/core-calls';
 import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
 import { pdfText } from './billing-invoices-pdf-text';
@@ -14,13 +15,13 @@ describe('tenantctl invoices', () => {
   let dataDir: string;
   let core: ConsoleCore;
   const platformDatabase = uniquePlatformDatabase('invcli');
-  const tenantctl = (now: string, ...args: string[]) =>
-    runTenantctl(args, {
-      TENANT_CONSOLE_DATABASE_URL: url,
-      TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase,
-      TENANT_CONSOLE_DATA_DIR: dataDir,
-      TENANT_CONSOLE_NOW: now,
-    });
+  const env = (now: string) => ({
+    TENANT_CONSOLE_DATABASE_URL: url,
+    TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase,
+    TENANT_CONSOLE_DATA_DIR: dataDir,
+    TENANT_CONSOLE_NOW: now,
+  });
+  const tenantctl = (now: string, ...args: string[]) => runCliInProcess(args, env(now));
   const parsed = (run: { stdout: string }) => JSON.parse(run.stdout) as Record<string, unknown>;
 
   beforeAll(async () => {
@@ -57,7 +58,8 @@ describe('tenantctl invoices', () => {
     expect(parsed(again)).toEqual({ error: { code: 'INVALID_STATE', message: 'CLI-000001 is open: only a draft can be finalized.' } });
 
     // Overdue by the pinned clock, in the text list.
-    const overdue = await tenantctl('2027-07-12T00:00:00Z', 'invoices', 'list', '--overdue');
+    // The invoices group's smoke run through the real bin.
+    const overdue = await runTenantctl(['invoices', 'list', '--overdue'], env('2027-07-12T00:00:00Z'));
     expect(overdue.code, overdue.stderr).toBe(0);
     expect(overdue.stdout).toMatch(new RegExp(`CLI-000001\\s+${tenant.tenantCode}\\s+open \\(overdue\\)\\s+2027-07-01\\s+2027-07-11\\s+250\\.00 USD`));
 

@@ -5,19 +5,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleCore } from '../../src-main/app/console-core';
 import { REPO_ROOT, runTenantctl } from '../support/cli';
+import { runCliInProcess } from '../support/run-cli';
 import { call, uniqueTenantInput } from '../support/core-calls';
 import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';
 
-/** `tenantctl jobs …` and `tenantctl billing …` spawned the way cron or an operator runs them. */
+/** `tenantctl jobs …` and `tenantctl billing …` as cron or an operator runs them (in process; spawned where the process matters). */
 describe('tenantctl jobs and billing commands', () => {
   const platformDatabase = uniquePlatformDatabase('billingcli');
   let url: string;
   let dataDir: string;
   let core: ConsoleCore;
   let smtp: SmtpCapture;
-  const tenantctl = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    runTenantctl(args, { TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir, ...env });
+  const cliEnv = (env: NodeJS.ProcessEnv) => ({ TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir, ...env });
+  const tenantctl = (args: string[], env: NodeJS.ProcessEnv = {}) => runCliInProcess(args, cliEnv(env));
   const json = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
     const result = await tenantctl([...args, '--json'], env);
     expect(result.code, `${args.join(' ')}\n${result.stderr}`).toBe(0);
@@ -82,7 +83,8 @@ describe('tenantctl jobs and billing commands', () => {
     const second = await json(['jobs', 'run'], { TENANT_CONSOLE_NOW: now });
     expect(second.actions).toEqual([]);
 
-    const text = await tenantctl(['jobs', 'run'], { TENANT_CONSOLE_NOW: now });
+    // The jobs group's smoke run through the real bin, the way cron runs it (billing's is the stdin one above).
+    const text = await runTenantctl(['jobs', 'run'], cliEnv({ TENANT_CONSOLE_NOW: now }));
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^Billing jobs: (ok|partial) — 0 actions/);
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTenantctl } from '../support/cli';
+import { runCliInProcess } from '../support/run-cli';
 import { dropTestPlatform, embeddedTarget, uniquePlatformDatabase } from '../support/servers';
 import { connectAsTenant } from '../support/tenant-clients';
 
@@ -11,7 +12,9 @@ describe('tenantctl', () => {
   let dataDir: string;
   const platformDatabase = uniquePlatformDatabase('cli');
   const env = () => ({ TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir });
-  const tenantctl = (...args: string[]) => runTenantctl(args, env());
+  const tenantctl = (...args: string[]) => runCliInProcess(args, env());
+  // The tenant and settings command groups' smoke runs: the real bin, bundle and process.
+  const spawned = (...args: string[]) => runTenantctl(args, env());
 
   beforeAll(async () => {
     url = embeddedTarget().url;
@@ -23,7 +26,7 @@ describe('tenantctl', () => {
   });
 
   it('creates, shows, lists, suspends, activates and cancels with --json', async () => {
-    const create = await tenantctl('create', '--company', 'Cli Works Ltd', '--subdomain', 'cli-works', '--plan', 'professional', '--email', 'ops@cli-works.example', '--json');
+    const create = await spawned('create', '--company', 'Cli Works Ltd', '--subdomain', 'cli-works', '--plan', 'professional', '--email', 'ops@cli-works.example', '--json');
     expect(create.code, create.stderr).toBe(0);
     const created = JSON.parse(create.stdout);
     expect(created).toMatchObject({
@@ -67,7 +70,7 @@ describe('tenantctl', () => {
       (await tenantctl('settings', '--base-domain', 'Example-ERP.net', '--retention-days', '45', '--warning-percent', '75', '--usage-interval-hours', '12', '--json')).stdout,
     );
     expect(settings).toEqual({ base_domain: 'example-erp.net', cancellation_retention_days: 45, limit_warning_percent: 75, usage_collection_interval_hours: 12 });
-    expect(JSON.parse((await tenantctl('settings', '--json')).stdout)).toEqual(settings);
+    expect(JSON.parse((await spawned('settings', '--json')).stdout)).toEqual(settings);
 
     const text = await tenantctl('show', 'CLIW001');
     expect(text.stdout).toContain('cancelled (Moved away)');

@@ -8,6 +8,7 @@ import { TENANT_MIGRATIONS } from '../../src-main/tenant-schema/migrations';
 import { ensureTemplate, TENANT_SCHEMA_VERSION } from '../../src-main/tenant-schema/template';
 import { LIMIT_SQLSTATE } from '../../src-main/tenant-schema/migrations/003-limits';
 import { runTenantctl } from '../support/cli';
+import { runCliInProcess } from '../support/run-cli';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
 import { withAdminClient, dropTestPlatform, embeddedTarget, serverCases, uniquePlatformDatabase, useTestPlatform, type TestPlatform } from '../support/servers';
 import { connectAsTenant } from '../support/tenant-clients';
@@ -167,8 +168,8 @@ describe('tenantctl plans and plan set', () => {
   let url: string;
   let dataDir: string;
   const platformDatabase = uniquePlatformDatabase('cliplans');
-  const tenantctl = (...args: string[]) =>
-    runTenantctl(args, { TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir });
+  const env = () => ({ TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir });
+  const tenantctl = (...args: string[]) => runCliInProcess(args, env());
 
   beforeAll(async () => {
     url = embeddedTarget().url;
@@ -180,7 +181,8 @@ describe('tenantctl plans and plan set', () => {
   });
 
   it('lists plans as JSON and changes a plan, refusing a downgrade below usage unless forced', async () => {
-    const plans = await tenantctl('plans', '--json');
+    // The plan group's smoke run through the real bin.
+    const plans = await runTenantctl(['plans', '--json'], env());
     expect(plans.code, plans.stderr).toBe(0);
     expect(JSON.parse(plans.stdout).plans).toContainEqual(
       expect.objectContaining({ code: 'starter', price_cents: 4900, limits: { companies: 1, users_per_company: 5, transactions_per_month: 1000 } }),

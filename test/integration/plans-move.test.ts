@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantCredentials } from '../../src-shared/contract/models';
 import type { ConsoleCore } from '../../src-main/app/console-core';
 import { TENANT_SCHEMA_VERSION } from '../../src-main/tenant-schema/template';
-import { runTenantctl } from '../support/cli';
+import { runCliInProcess } from '../support/run-cli';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
 import { dropTestPlatform, embeddedTarget, openTestCore, serverCases, uniquePlatformDatabase, useTestPlatform } from '../support/servers';
 import { connectAsTenant } from '../support/tenant-clients';
@@ -86,7 +86,7 @@ describe('tenantctl plan move', () => {
   let core: ConsoleCore;
   const platformDatabase = uniquePlatformDatabase('climove');
   const tenantctl = (...args: string[]) =>
-    runTenantctl(args, { TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir });
+    runCliInProcess(args, { TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir });
 
   beforeAll(async () => {
     url = embeddedTarget().url;

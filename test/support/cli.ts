@@ -11,7 +11,11 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs `tenantctl` as a separate process, the way an operator or cron would. */
+/**
+ * Runs `tenantctl` as a separate process (bin/tenantctl.js → the bundle), the way an operator
+ * or cron would. For where the process matters (SIGKILL, a shared data folder, stdin, one smoke
+ * run per command group); argument, JSON and exit-code checks use runCliInProcess (run-cli.ts).
+ */
 export function runTenantctl(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [TENANTCTL, ...args], {

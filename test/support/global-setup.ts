@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,9 @@ declare module 'vitest' {
  * every test file gets its own platform database on it, so files run side by side.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The spawned CLI runs the bundle: build it once here (bin/tenantctl.js rebuilds only when stale),
+  // not in whichever test spawns it first.
+  execFileSync(process.execPath, ['bin/tenantctl.js', '--version'], { stdio: 'ignore' });
   const dataDir = await mkdtemp(join(tmpdir(), 'tc-vitest-'));
   await chmod(dataDir, 0o755);
   const cluster = new EmbeddedCluster({ dataDir, secretStore: new FileSecretStore(join(dataDir, 'secrets.json')), logger: createSilentLogger() });

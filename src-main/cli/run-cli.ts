@@ -1,0 +1,82 @@
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { version } from '../../package.json';
+import type { ContractError } from '../../src-shared/contract/errors';
+import { CliContext, type CliIo } from './cli-context';
+import { registerAuditCommands } from './audit-commands';
+import { registerBackupCommands } from './backup-commands';
+import { registerBillingCommands } from './billing-commands';
+import { registerInvoiceCommands } from './invoice-commands';
+import { registerJobsCommands } from './jobs-commands';
+import { registerPlanCommands } from './plan-commands';
+import { registerServeCommand } from './serve-command';
+import { registerSettingsCommand } from './settings-command';
+import { registerSnapshotCommands } from './snapshot-commands';
+import { registerTenantCommands } from './tenant-commands';
+import { registerUsageCommands } from './usage-commands';
+import { CliError, EXIT_CODES } from './output';
+
+/** A fresh command tree per run: commander keeps parsed options on its commands. */
+function buildProgram(cli: CliContext): Command {
+  const output = {
+    writeOut: (text: string) => cli.out(text),
+    writeErr: (text: string) => cli.err(text),
+    // Parse errors come back to runCli as exceptions, so every error is one line and one exit code.
+    outputError: () => undefined,
+  };
+  const program = new Command('tenantctl')
+    .description('Tenant Console from the command line: provision, list, suspend and reconcile tenants.')
+    .version(version)
+    .exitOverride()
+    .configureOutput(output);
+
+  registerTenantCommands(program, cli);
+  registerPlanCommands(program, cli);
+  registerBackupCommands(program, cli);
+  registerSettingsCommand(program, cli);
+  registerAuditCommands(program, cli);
+  registerUsageCommands(program, cli);
+  registerServeCommand(program, cli);
+  registerSnapshotCommands(program, cli);
+  registerInvoiceCommands(program, cli);
+  registerJobsCommands(program, cli);
+  registerBillingCommands(program, cli);
+
+  // Subcommands inherit the parent's settings only when created after them: apply to all (nested too).
+  const quiet = (command: Command): void => {
+    for (const sub of command.commands) quiet(sub.exitOverride().configureOutput(output));
+  };
+  quiet(program);
+  return program;
+}
+
+function contractErrorOf(error: unknown): ContractError {
+  if (error instanceof CliError) return error.error;
+  if (error instanceof InvalidArgumentError || error instanceof CommanderError) {
+    return { code: 'VALIDATION', message: `${error.message.replace(/^error: /, '')} (see tenantctl --help)` };
+  }
+  return { code: 'INTERNAL', message: (error as Error).message };
+}
+
+/**
+ * Runs one `tenantctl` command line (argv without node and the script) against io and
+ * returns its exit code. Never exits the process: `tenantctl` (the bin) and tests both call it.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const cli = new CliContext(io);
+  const run = buildProgram(cli)
+    .parseAsync([...argv], { from: 'user' })
+    .then(
+      () => cli.exitCode,
+      (error: unknown) => {
+        // --help and --version end here too, with exit code 0.
+        if (error instanceof CommanderError && error.exitCode === 0) return 0;
+        const contractError = contractErrorOf(error);
+        // Work a signal cut short fails as its core closes: the run has already ended.
+        if (cli.wasInterrupted) return EXIT_CODES[contractError.code];
+        if (argv.includes('--json')) cli.printJson({ error: contractError });
+        cli.err(`tenantctl: ${contractError.message}\n`);
+        return EXIT_CODES[contractError.code];
+      },
+    );
+  return Promise.race([run, cli.interrupted]);
+}
