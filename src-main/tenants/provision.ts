@@ -8,9 +8,9 @@ import { quoteIdent, quoteLiteral } from '../postgres/identifiers';
 import { withClient } from '../postgres/pools';
 import { generateTenantPassword, scramSha256VerifierAsync } from '../postgres/scram';
 import type { PlatformContext } from '../platform/platform-context';
-import { grantTenantPrivileges } from '../tenant-schema/privileges';
+import { grantGroupPrivileges, TENANT_GROUP_ROLE } from '../tenant-schema/privileges';
 import { TENANT_SCHEMA_VERSION } from '../tenant-schema/template';
-import { limitsSpecFor } from '../limits/limits-spec';
+import { limitsSpecFor, readWarningPercent } from '../limits/limits-spec';
 import { pushLimits } from '../limits/push-limits';
 import { LOCK_OPERATIONS } from '../base/advisory-locks';
 import { crashIfInjected, OPERATION_COLUMNS, toOperationRecord, type OperationRecord, type OperationRow } from '../operations/journal';
@@ -20,16 +20,16 @@ import { namesFor, takenTenantCodes } from './name-availability';
 import { currentPlan, getTenant } from './tenant-queries';
 
 /**
- * The journaled steps of provisioning. `creating_*` / `granting_*` are intents, written
- * before the action, so reconcile knows the action may have happened.
+ * The journaled steps of provisioning. `creating_database` is an intent, written before the
+ * clone, so reconcile knows the database may exist; the other steps are reached in the
+ * write after their action. (A rollback never depends on the step: it drops what carries
+ * this operation's claim, whatever the step says.)
  */
 export const PROVISION_STEPS = [
   'registered',
-  'creating_role',
   'role_created',
   'creating_database',
   'database_created',
-  'granting_privileges',
   'privileges_granted',
   'limits_pushed',
   'activated',
@@ -57,6 +57,8 @@ interface ProvisionPayload extends Record<string, unknown> {
   serverId: string;
   database: string;
   role: string;
+  /** The plan template the database is cloned from; null: the schema template (or an adopted database), then grants and limits. */
+  planTemplate: string | null;
 }
 
 /** The role name is already used on the server by something that is not this operation. */
@@ -77,11 +79,16 @@ export async function provisionTenant(
   options: ProvisionOptions = {},
 ): Promise<ProvisionResult> {
   // A taken subdomain is reported by the registry's unique index at registration.
-  const plan = await currentPlan(ctx.pool, input.plan);
+  const [plan, warningPercent] = await Promise.all([currentPlan(ctx.pool, input.plan), readWarningPercent(ctx.pool)]);
+  // The plan version's template when it is ready: the clone then arrives with its grants and limits.
+  const { companies, usersPerCompany: users, transactionsPerMonth: transactions } = plan.limits;
+  const planTemplate = options.adoptDatabase
+    ? null
+    : (ctx.primary.planTemplates?.readyFor({ planCode: plan.code, planVersion: plan.version, planLimits: { companies, users, transactions }, warningPercent }) ?? null);
   const clashed = new Set<string>();
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await provisionOnce(ctx, input, plan.version, plan.trialDays, clashed, onProgress, options);
+      return await provisionOnce(ctx, input, { version: plan.version, trialDays: plan.trialDays, template: planTemplate }, clashed, onProgress, options);
     } catch (error) {
       // Another console on the same server claimed this code's names a moment ago: next code.
       if (!(error instanceof NameClash) || attempt >= 5) throw error;
@@ -90,11 +97,16 @@ export async function provisionTenant(
   }
 }
 
+interface PlanChoice {
+  readonly version: number;
+  readonly trialDays: number | null;
+  readonly template: string | null;
+}
+
 async function provisionOnce(
   ctx: PlatformContext,
   input: ChannelParsedInput<'tenants:create'>,
-  planVersion: number,
-  trialDays: number | null,
+  plan: PlanChoice,
   clashed: ReadonlySet<string>,
   onProgress: ProvisionProgress,
   options: ProvisionOptions,
@@ -109,7 +121,7 @@ async function provisionOnce(
   const password = generateTenantPassword();
   const verifier = scramSha256VerifierAsync(password);
   const journaled: JournaledRun = {
-    register: (session) => register(ctx, session, input, planVersion, trialDays, clashed),
+    register: (session) => register(ctx, session, input, plan, clashed),
     describeFailure: async (error, operation) => {
       if (!operation || error instanceof AppError || error instanceof NameClash) return error as Error;
       const failedStep = await operation.currentStep().catch(() => operation.record.step);
@@ -120,39 +132,35 @@ async function provisionOnce(
   };
   return runJournaled(ctx, journaled, async (operation) => {
     const { database, role } = operation.payload as ProvisionPayload;
+    let { planTemplate } = operation.payload as ProvisionPayload;
     milestone('registered');
 
     // The role comes first and carries the operation's id: creating it is this operation's
     // atomic claim on the tenant's names, server-wide, so a rollback only ever drops what
-    // this operation made — never another console's tenant.
-    await operation.step('creating_role');
+    // this operation made — never another console's tenant. One round trip, one
+    // transaction: the role with its password and its membership of the tenant group role
+    // (whose grants the plan template carries), NOLOGIN until its database is ready.
+    const scram = await verifier;
     try {
-      // One round trip: several statements in one simple query run as one transaction.
-      // NOLOGIN until active: a provisioning tenant cannot log in.
       await server.adminPool.query(
-        `CREATE ROLE ${quoteIdent(role)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS
-           CONNECTION LIMIT 100;
+        `CREATE ROLE ${quoteIdent(role)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION NOBYPASSRLS
+           CONNECTION LIMIT 100 PASSWORD ${quoteLiteral(scram)} IN ROLE ${quoteIdent(TENANT_GROUP_ROLE)};
          COMMENT ON ROLE ${quoteIdent(role)} IS ${quoteLiteral(claimTag(operation))}`,
       );
     } catch (error) {
       if (pgErrorCode(error) === '42710') throw new NameClash(operation.tenantCode);
       throw error;
     }
-    // One journal write per action: "creating_database" implies the role exists.
+    // Intent: the clone. One journal write per action: it says the role exists too.
     await operation.step('creating_database', ['role_created']);
     milestone('role_created');
 
-    // Setting a password costs PostgreSQL ~5 ms of its own: it runs beside the clone.
-    const settingPassword = verifier.then((scram) => server.adminPool.query(`ALTER ROLE ${quoteIdent(role)} PASSWORD ${quoteLiteral(scram)}`));
     try {
-      await settleAll([
-        server.adminPool.query(
-          options.adoptDatabase
-            ? `ALTER DATABASE ${quoteIdent(options.adoptDatabase)} RENAME TO ${quoteIdent(database)}`
-            : `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(server.templateDatabase)}`,
-        ),
-        settingPassword,
-      ]);
+      await server.adminPool.query(
+        options.adoptDatabase
+          ? `ALTER DATABASE ${quoteIdent(options.adoptDatabase)} RENAME TO ${quoteIdent(database)}`
+          : `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(planTemplate ?? server.templateDatabase)}`,
+      );
     } catch (error) {
       const code = pgErrorCode(error);
       if (code === '42P04' || code === '23505') {
@@ -160,34 +168,38 @@ async function provisionOnce(
         await operation.step('database_name_taken');
         throw new AppError('ALREADY_EXISTS', `A database named ${database} already exists on ${server.endpoint.name}; it was left untouched.`);
       }
-      throw error;
+      if (code !== '3D000' || planTemplate === null) throw error;
+      // The plan template went away (dropped by someone): the long way, and a new one for the next tenant.
+      server.planTemplates?.forget(planTemplate);
+      planTemplate = null;
+      await server.adminPool.query(`CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(server.templateDatabase)}`);
     }
-    // Intent: grants and the plan's limits.
-    await operation.step('granting_privileges', ['database_created']);
     milestone('database_created');
 
-    // Database-level and schema-level grants run side by side (different databases); both
-    // settle before any rollback starts.
+    // What a clone never copies: the database's ACL (CONNECT for this role only) and the
+    // role's settings in it; then LOGIN. One transaction, beside — without a plan template —
+    // the group's grants and the plan's limits written over a connection to the new database.
+    // Both settle before any rollback starts.
     await settleAll([
       server.adminPool.query(
         `REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC;
          GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${quoteIdent(role)};
-         ALTER ROLE ${quoteIdent(role)} IN DATABASE ${quoteIdent(database)} SET search_path = erp, public`,
+         ALTER ROLE ${quoteIdent(role)} IN DATABASE ${quoteIdent(database)} SET search_path = erp, public;
+         ALTER ROLE ${quoteIdent(role)} LOGIN`,
       ),
-      // The template is shared by every plan: the tenant's own limits are written after the
-      // clone, on the same connection as the grants (a connection costs more than the push).
-      limitsSpecFor(ctx.pool, operation.tenantId!, { code: input.plan, version: planVersion }).then((limits) =>
-        withClient(server.endpoint, database, async (client) => {
-          await grantTenantPrivileges(client, role);
-          await pushLimits(client, limits);
-        }, { waitForClose: false }),
-      ),
+      planTemplate !== null
+        ? Promise.resolve()
+        : limitsSpecFor(ctx.pool, operation.tenantId!, { code: input.plan, version: plan.version }).then((limits) =>
+            withClient(server.endpoint, database, async (client) => {
+              await grantGroupPrivileges(client);
+              await pushLimits(client, limits);
+            }, { waitForClose: false }),
+          ),
     ]);
-    await operation.step('limits_pushed', ['privileges_granted']);
     milestone('privileges_granted');
+    await operation.step('limits_pushed', ['database_created', 'privileges_granted']);
     milestone('limits_pushed');
 
-    await server.adminPool.query(`ALTER ROLE ${quoteIdent(role)} LOGIN`);
     // The tenant's status and the journal's end in one statement: atomic, one round trip.
     await operation.finishWith(() => ctx.pool.query(
       `WITH tenant AS (
@@ -229,8 +241,7 @@ async function register(
   ctx: PlatformContext,
   session: pg.PoolClient,
   input: ChannelParsedInput<'tenants:create'>,
-  planVersion: number,
-  trialDays: number | null,
+  plan: PlanChoice,
   clashed: ReadonlySet<string>,
 ): Promise<OperationRecord> {
   const server = ctx.primary;
@@ -239,7 +250,7 @@ async function register(
     for (const code of clashed) taken.add(code);
     const code = await firstFreeTenantCode(input.companyName, (candidate) => taken.has(candidate));
     const { database, role } = namesFor(code);
-    const payload: ProvisionPayload = { serverId: server.id, database, role };
+    const payload: ProvisionPayload = { serverId: server.id, database, role, planTemplate: plan.template };
     try {
       const { rows } = await session.query<OperationRow>(
         `WITH tenant AS (
@@ -264,7 +275,7 @@ async function register(
            RETURNING ${OPERATION_COLUMNS}
          )
          SELECT operation.*, pg_advisory_lock($13, operation.lock_key) FROM operation`,
-        [code, input.companyName, input.subdomain, input.adminEmail, input.plan, planVersion, trialDays, server.id, database, role,
+        [code, input.companyName, input.subdomain, input.adminEmail, input.plan, plan.version, plan.trialDays, server.id, database, role,
           payload, ctx.operator, LOCK_OPERATIONS],
       );
       return toOperationRecord(rows[0]!);
