@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { LOCK_OPERATIONS } from '../base/advisory-locks';
 import { ENV } from '../config/environment';
+import { NO_FLUSH_CONDITION } from '../postgres/commit-without-flush';
 
 export const OPERATION_KINDS = ['provision', 'suspend', 'activate', 'cancel', 'plan_change', 'backup', 'restore', 'export', 'delete'] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
@@ -84,13 +85,31 @@ export async function beginOperation(session: pg.ClientBase, entry: NewOperation
   return toOperationRecord(rows[0]!);
 }
 
+/** How a step is written. */
+export interface StepOptions {
+  /**
+   * false: committed without waiting for the disk (commit-without-flush.ts) — for an
+   * operation whose end, an ordinary commit on the same server, makes it durable anyway.
+   */
+  readonly flush?: boolean;
+}
+
 /**
  * Moves the operation to `step` (written before the step's action when it is an intent).
  * `passed` names steps this one implies, reached in the same write (one round trip
  * instead of two); crash injection still sees each of them, in order.
  */
-export async function recordStep(db: Pick<pg.ClientBase, 'query'>, operation: OperationRecord, step: string, passed: readonly string[] = []): Promise<void> {
-  await db.query('UPDATE operations SET step = $2, updated_at = now() WHERE id = $1', [operation.id, step]);
+export async function recordStep(
+  db: Pick<pg.ClientBase, 'query'>,
+  operation: OperationRecord,
+  step: string,
+  passed: readonly string[] = [],
+  options: StepOptions = {},
+): Promise<void> {
+  await db.query(
+    `UPDATE operations SET step = $2, updated_at = now() WHERE id = $1${options.flush === false ? ` AND ${NO_FLUSH_CONDITION}` : ''}`,
+    [operation.id, step],
+  );
   for (const earlier of passed) crashIfInjected(earlier);
   crashIfInjected(step);
 }

@@ -15,6 +15,7 @@ import {
   type OperationKind,
   type OperationRecord,
   type OperationState,
+  type StepOptions,
 } from './journal';
 
 type EndState = Exclude<OperationState, 'running'>;
@@ -61,8 +62,8 @@ export class JournaledOperation {
   }
 
   /** Journals `step` (and the `passed` steps it implies, in the same write); crash injection sees each. */
-  step(step: string, passed: readonly string[] = []): Promise<void> {
-    return recordStep(this.pool, this.record, step, passed);
+  step(step: string, passed: readonly string[] = [], options: StepOptions = {}): Promise<void> {
+    return recordStep(this.pool, this.record, step, passed, options);
   }
 
   /** The step as journaled now: a failure or a crash may have left it past the record's. */

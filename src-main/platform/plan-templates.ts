@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import type { Plan } from '../../src-shared/contract/models';
 import { LIMIT_RESOURCES } from '../../src-shared/contract/plan-models';
 import { LOCK_NAMESPACE, LOCK_TEMPLATE_BUILD } from '../base/advisory-locks';
 import type { LimitsSpec } from '../limits/limits-spec';
@@ -22,6 +23,12 @@ import { grantGroupPrivileges } from '../tenant-schema/privileges';
 
 /** What a plan template holds besides the schema: a plan version's limits, no overrides (a new tenant has none). */
 export type PlanTemplateSpec = Omit<LimitsSpec, 'overrides'>;
+
+/** The template spec of a plan version under the current warning threshold. */
+export function planTemplateSpec(plan: Pick<Plan, 'code' | 'version' | 'limits'>, warningPercent: number): PlanTemplateSpec {
+  const { companies, usersPerCompany: users, transactionsPerMonth: transactions } = plan.limits;
+  return { planCode: plan.code, planVersion: plan.version, planLimits: { companies, users, transactions }, warningPercent };
+}
 
 /** `<schema template>_p<hash>`: a new schema, plan version, limit or threshold is a new name, never a stale template. */
 export function planTemplateName(schemaTemplate: string, spec: PlanTemplateSpec): string {
@@ -102,10 +109,16 @@ export class PlanTemplates {
   readyFor(spec: PlanTemplateSpec): string | null {
     const name = this.nameFor(spec);
     if (this.#ready.has(name)) return name;
-    if (!this.#closed) {
-      this.prepare(spec).catch((error: unknown) => this.logger.warn({ err: error, template: name }, 'building a plan template failed; provisioning keeps the long way'));
-    }
+    this.prepareInBackground(spec);
     return null;
+  }
+
+  /** Starts building the plan template for `spec` unless it is ready (a new plan version, say); a failure is only logged. */
+  prepareInBackground(spec: PlanTemplateSpec): void {
+    if (this.#closed || this.#ready.has(this.nameFor(spec))) return;
+    this.prepare(spec).catch((error: unknown) =>
+      this.logger.warn({ err: error, template: this.nameFor(spec) }, 'building a plan template failed; provisioning keeps the long way'),
+    );
   }
 
   /** Builds the plan template for `spec` unless it is ready or being built; resolves to its name when it is ready. */

@@ -3,11 +3,13 @@ import type { ChannelParsedInput } from '../../src-shared/contract/channels';
 import type { TenantCredentials, TenantDetail } from '../../src-shared/contract/models';
 import { firstFreeTenantCode } from '../../src-shared/domain/tenant-code';
 import { AppError } from '../base/app-error';
+import { NO_FLUSH_CONDITION, NO_FLUSH_STATEMENT } from '../postgres/commit-without-flush';
 import { pgErrorCode } from '../postgres/errors';
 import { quoteIdent, quoteLiteral } from '../postgres/identifiers';
 import { withClient } from '../postgres/pools';
 import { generateTenantPassword, scramSha256VerifierAsync } from '../postgres/scram';
 import type { PlatformContext } from '../platform/platform-context';
+import { planTemplateSpec } from '../platform/plan-templates';
 import { grantGroupPrivileges, TENANT_GROUP_ROLE } from '../tenant-schema/privileges';
 import { TENANT_SCHEMA_VERSION } from '../tenant-schema/template';
 import { limitsSpecFor, readWarningPercent } from '../limits/limits-spec';
@@ -17,7 +19,8 @@ import { crashIfInjected, OPERATION_COLUMNS, toOperationRecord, type OperationRe
 import type { Reconciler } from '../operations/reconcile';
 import { runJournaled, type JournaledOperation, type JournaledRun } from '../operations/run-journaled';
 import { namesFor, takenTenantCodes } from './name-availability';
-import { currentPlan, getTenant } from './tenant-queries';
+import { currentPlan } from './tenant-queries';
+import { tenantDetailSelect, toTenantDetail, type TenantRow } from './tenant-rows';
 
 /**
  * The journaled steps of provisioning. `creating_database` is an intent, written before the
@@ -35,6 +38,8 @@ export const PROVISION_STEPS = [
   'activated',
 ] as const;
 export type ProvisionStep = (typeof PROVISION_STEPS)[number];
+
+const NO_FLUSH = { flush: false } as const;
 
 const MILESTONES: Readonly<Partial<Record<ProvisionStep, string>>> = {
   registered: 'Registered the tenant',
@@ -79,22 +84,32 @@ export async function provisionTenant(
   options: ProvisionOptions = {},
 ): Promise<ProvisionResult> {
   // A taken subdomain is reported by the registry's unique index at registration.
-  const [plan, warningPercent] = await Promise.all([currentPlan(ctx.pool, input.plan), readWarningPercent(ctx.pool)]);
+  // Side by side: the plan, the threshold its template is made with, and the codes already taken.
+  const [plan, warningPercent, taken] = await Promise.all([
+    currentPlan(ctx.pool, input.plan),
+    readWarningPercent(ctx.pool),
+    takenTenantCodes(ctx.pool, ctx.primary, input.companyName),
+  ]);
   // The plan version's template when it is ready: the clone then arrives with its grants and limits.
-  const { companies, usersPerCompany: users, transactionsPerMonth: transactions } = plan.limits;
-  const planTemplate = options.adoptDatabase
-    ? null
-    : (ctx.primary.planTemplates?.readyFor({ planCode: plan.code, planVersion: plan.version, planLimits: { companies, users, transactions }, warningPercent }) ?? null);
+  const planTemplate = options.adoptDatabase ? null : (ctx.primary.planTemplates?.readyFor(planTemplateSpec(plan, warningPercent)) ?? null);
   const clashed = new Set<string>();
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await provisionOnce(ctx, input, { version: plan.version, trialDays: plan.trialDays, template: planTemplate }, clashed, onProgress, options);
+      // The codes read above serve the first attempt; a retry reads them again.
+      const takenNow = attempt === 1 ? taken : null;
+      return await provisionOnce(ctx, input, { version: plan.version, trialDays: plan.trialDays, template: planTemplate }, { taken: takenNow, clashed }, onProgress, options);
     } catch (error) {
       // Another console on the same server claimed this code's names a moment ago: next code.
       if (!(error instanceof NameClash) || attempt >= 5) throw error;
       clashed.add(error.message);
     }
   }
+}
+
+/** Codes not to use: as read before the first attempt (null: read them now), and names another console claimed meanwhile. */
+interface TakenCodes {
+  readonly taken: ReadonlySet<string> | null;
+  readonly clashed: ReadonlySet<string>;
 }
 
 interface PlanChoice {
@@ -107,7 +122,7 @@ async function provisionOnce(
   ctx: PlatformContext,
   input: ChannelParsedInput<'tenants:create'>,
   plan: PlanChoice,
-  clashed: ReadonlySet<string>,
+  codes: TakenCodes,
   onProgress: ProvisionProgress,
   options: ProvisionOptions,
 ): Promise<ProvisionResult> {
@@ -121,7 +136,7 @@ async function provisionOnce(
   const password = generateTenantPassword();
   const verifier = scramSha256VerifierAsync(password);
   const journaled: JournaledRun = {
-    register: (session) => register(ctx, session, input, plan, clashed),
+    register: (session) => register(ctx, session, input, plan, codes),
     describeFailure: async (error, operation) => {
       if (!operation || error instanceof AppError || error instanceof NameClash) return error as Error;
       const failedStep = await operation.currentStep().catch(() => operation.record.step);
@@ -130,6 +145,10 @@ async function provisionOnce(
     // Left running if the rollback fails: the next reconcile finishes it.
     undo: (operation, _failure, cause) => undoProvision(ctx, operation, (cause as Error).message),
   };
+  // Every step before the activation commits without waiting for the disk: the
+  // activation's own commit, on the same server, flushes them all before the credentials
+  // are shown, and a server crash before it leaves a prefix of the steps, which reconcile
+  // rolls back like any interruption (commit-without-flush.ts).
   return runJournaled(ctx, journaled, async (operation) => {
     const { database, role } = operation.payload as ProvisionPayload;
     let { planTemplate } = operation.payload as ProvisionPayload;
@@ -143,7 +162,8 @@ async function provisionOnce(
     const scram = await verifier;
     try {
       await server.adminPool.query(
-        `CREATE ROLE ${quoteIdent(role)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION NOBYPASSRLS
+        `${NO_FLUSH_STATEMENT};
+         CREATE ROLE ${quoteIdent(role)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION NOBYPASSRLS
            CONNECTION LIMIT 100 PASSWORD ${quoteLiteral(scram)} IN ROLE ${quoteIdent(TENANT_GROUP_ROLE)};
          COMMENT ON ROLE ${quoteIdent(role)} IS ${quoteLiteral(claimTag(operation))}`,
       );
@@ -152,7 +172,7 @@ async function provisionOnce(
       throw error;
     }
     // Intent: the clone. One journal write per action: it says the role exists too.
-    await operation.step('creating_database', ['role_created']);
+    await operation.step('creating_database', ['role_created'], NO_FLUSH);
     milestone('role_created');
 
     try {
@@ -182,7 +202,8 @@ async function provisionOnce(
     // Both settle before any rollback starts.
     await settleAll([
       server.adminPool.query(
-        `REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC;
+        `${NO_FLUSH_STATEMENT};
+         REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC;
          GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${quoteIdent(role)};
          ALTER ROLE ${quoteIdent(role)} IN DATABASE ${quoteIdent(database)} SET search_path = erp, public;
          ALTER ROLE ${quoteIdent(role)} LOGIN`,
@@ -197,22 +218,27 @@ async function provisionOnce(
           ),
     ]);
     milestone('privileges_granted');
-    await operation.step('limits_pushed', ['database_created', 'privileges_granted']);
+    await operation.step('limits_pushed', ['database_created', 'privileges_granted'], NO_FLUSH);
     milestone('limits_pushed');
 
-    // The tenant's status and the journal's end in one statement: atomic, one round trip.
-    await operation.finishWith(() => ctx.pool.query(
-      `WITH tenant AS (
+    // The tenant's status and the journal's end in one statement: atomic, one round trip —
+    // and an ordinary commit, whose flush makes every step before it durable too.
+    // Read back in the same statement: the tenant as it is now, for the reply.
+    const { rows } = await operation.finishWith(() => ctx.pool.query<TenantRow>(
+      `WITH activated AS (
          UPDATE tenants SET status = 'active', status_changed_at = now(), updated_at = now(),
                             schema_version = $3, limits_pushed_at = now() WHERE id = $1
+         RETURNING *
+       ), finished AS (
+         UPDATE operations SET step = 'activated', state = 'done', updated_at = now(), finished_at = now() WHERE id = $2
        )
-       UPDATE operations SET step = 'activated', state = 'done', updated_at = now(), finished_at = now() WHERE id = $2`,
+       ${tenantDetailSelect('activated')}`,
       [operation.tenantId, operation.id, TENANT_SCHEMA_VERSION],
     ));
     crashIfInjected('activated');
     milestone('activated');
 
-    const tenant = await getTenant(ctx.pool, operation.tenantCode);
+    const tenant = toTenantDetail(rows[0]!);
     ctx.events.emit('tenant:changed', { tenantCode: tenant.tenantCode, status: tenant.status, version: tenant.version });
     return {
       tenant,
@@ -242,12 +268,12 @@ async function register(
   session: pg.PoolClient,
   input: ChannelParsedInput<'tenants:create'>,
   plan: PlanChoice,
-  clashed: ReadonlySet<string>,
+  codes: TakenCodes,
 ): Promise<OperationRecord> {
   const server = ctx.primary;
   for (let attempt = 1; ; attempt += 1) {
-    const taken = await takenTenantCodes(session, server, input.companyName);
-    for (const code of clashed) taken.add(code);
+    const taken = attempt === 1 && codes.taken ? new Set(codes.taken) : await takenTenantCodes(session, server, input.companyName);
+    for (const code of codes.clashed) taken.add(code);
     const code = await firstFreeTenantCode(input.companyName, (candidate) => taken.has(candidate));
     const { database, role } = namesFor(code);
     const payload: ProvisionPayload = { serverId: server.id, database, role, planTemplate: plan.template };
@@ -274,7 +300,7 @@ async function register(
            SELECT 'provision', tenant.id, $1, 'running', 'registered', $11, $12 FROM tenant
            RETURNING ${OPERATION_COLUMNS}
          )
-         SELECT operation.*, pg_advisory_lock($13, operation.lock_key) FROM operation`,
+         SELECT operation.*, pg_advisory_lock($13, operation.lock_key) FROM operation WHERE ${NO_FLUSH_CONDITION}`,
         [code, input.companyName, input.subdomain, input.adminEmail, input.plan, plan.version, plan.trialDays, server.id, database, role,
           payload, ctx.operator, LOCK_OPERATIONS],
       );
