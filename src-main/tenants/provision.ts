@@ -83,8 +83,12 @@ export async function provisionTenant(
   onProgress: ProvisionProgress = () => undefined,
   options: ProvisionOptions = {},
 ): Promise<ProvisionResult> {
-  // A taken subdomain is reported by the registry's unique index at registration.
-  // Side by side: the plan, the threshold its template is made with, and the codes already taken.
+  // The password's SCRAM key derivation (~4 ms of CPU, on libuv's pool) overlaps the reads
+  // and the registration; a retry keeps it (nobody has seen it yet).
+  const password = generateTenantPassword();
+  const secret = { password, verifier: scramSha256VerifierAsync(password) };
+  // Side by side: the plan, the threshold its template is made with, and the codes already
+  // taken. (A taken subdomain is reported by the registry's unique index at registration.)
   const [plan, warningPercent, taken] = await Promise.all([
     currentPlan(ctx.pool, input.plan),
     readWarningPercent(ctx.pool),
@@ -97,7 +101,7 @@ export async function provisionTenant(
     try {
       // The codes read above serve the first attempt; a retry reads them again.
       const takenNow = attempt === 1 ? taken : null;
-      return await provisionOnce(ctx, input, { version: plan.version, trialDays: plan.trialDays, template: planTemplate }, { taken: takenNow, clashed }, onProgress, options);
+      return await provisionOnce(ctx, input, { version: plan.version, trialDays: plan.trialDays, template: planTemplate }, { taken: takenNow, clashed }, secret, onProgress, options);
     } catch (error) {
       // Another console on the same server claimed this code's names a moment ago: next code.
       if (!(error instanceof NameClash) || attempt >= 5) throw error;
@@ -123,6 +127,7 @@ async function provisionOnce(
   input: ChannelParsedInput<'tenants:create'>,
   plan: PlanChoice,
   codes: TakenCodes,
+  { password, verifier }: { readonly password: string; readonly verifier: Promise<string> },
   onProgress: ProvisionProgress,
   options: ProvisionOptions,
 ): Promise<ProvisionResult> {
@@ -132,9 +137,6 @@ async function provisionOnce(
     if (index >= 0) onProgress(step, index + 1, MILESTONE_STEPS.length, MILESTONES[step]!);
   };
 
-  // The password's SCRAM key derivation (~4 ms of CPU) overlaps registration.
-  const password = generateTenantPassword();
-  const verifier = scramSha256VerifierAsync(password);
   const journaled: JournaledRun = {
     register: (session) => register(ctx, session, input, plan, codes),
     describeFailure: async (error, operation) => {
