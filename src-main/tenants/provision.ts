@@ -62,8 +62,6 @@ interface ProvisionPayload extends Record<string, unknown> {
   serverId: string;
   database: string;
   role: string;
-  /** The plan template the database is cloned from; null: the schema template (or an adopted database), then grants and limits. */
-  planTemplate: string | null;
 }
 
 /** The role name is already used on the server by something that is not this operation. */
@@ -153,7 +151,7 @@ async function provisionOnce(
   // rolls back like any interruption (commit-without-flush.ts).
   return runJournaled(ctx, journaled, async (operation) => {
     const { database, role } = operation.payload as ProvisionPayload;
-    let { planTemplate } = operation.payload as ProvisionPayload;
+    let planTemplate = plan.template;
     milestone('registered');
 
     // The role comes first and carries the operation's id: creating it is this operation's
@@ -278,7 +276,7 @@ async function register(
     for (const code of codes.clashed) taken.add(code);
     const code = await firstFreeTenantCode(input.companyName, (candidate) => taken.has(candidate));
     const { database, role } = namesFor(code);
-    const payload: ProvisionPayload = { serverId: server.id, database, role, planTemplate: plan.template };
+    const payload: ProvisionPayload = { serverId: server.id, database, role };
     try {
       const { rows } = await session.query<OperationRow>(
         `WITH tenant AS (
