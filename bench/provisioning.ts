@@ -87,10 +87,10 @@ function stepDurations(start: number, marks: ReadonlyArray<readonly [string, num
 // table follows whatever order the events come in.
 const FULL_STEP_NAMES: Readonly<Record<string, string>> = {
   registered: '`registered`: plan + threshold reads, free code, registry row + journal entry',
-  role_created: '`role_created`: role with password and group membership (the claim on the names) + journal write',
+  role_created: '`role_created`: role with password and group membership (the claim on the names) + journal step, one transaction',
   database_created: '`database_created`: clone of the plan template',
-  privileges_granted: '`privileges_granted`: CONNECT, search path and LOGIN in one transaction',
-  limits_pushed: '`limits_pushed`: journal write (the limits came with the clone)',
+  privileges_granted: '`privileges_granted`: CONNECT, search path, LOGIN + journal step, one transaction',
+  limits_pushed: '`limits_pushed`: nothing left to do (the limits came with the clone)',
   activated: '`activated`: activation transaction',
   reply: 'read back + output validation',
 };

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { LOCK_OPERATIONS } from '../base/advisory-locks';
 import { ENV } from '../config/environment';
-import { NO_FLUSH_CONDITION } from '../postgres/commit-without-flush';
+import { NO_FLUSH_CONDITION, NO_FLUSH_STATEMENT } from '../postgres/commit-without-flush';
+import { quoteLiteral } from '../postgres/identifiers';
 
 export const OPERATION_KINDS = ['provision', 'suspend', 'activate', 'cancel', 'plan_change', 'backup', 'restore', 'export', 'delete'] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
@@ -109,6 +110,28 @@ export async function recordStep(
   await db.query(
     `UPDATE operations SET step = $2, updated_at = now() WHERE id = $1${options.flush === false ? ` AND ${NO_FLUSH_CONDITION}` : ''}`,
     [operation.id, step],
+  );
+  for (const earlier of passed) crashIfInjected(earlier);
+  crashIfInjected(step);
+}
+
+/**
+ * Journals `step` in one transaction with `statements` (a multi-statement simple query, so
+ * one round trip on the platform database — where cluster-wide DDL such as CREATE ROLE or
+ * GRANT … ON DATABASE runs as well as anywhere): the step commits exactly when its work
+ * does, never before nor after. Crash injection as for recordStep.
+ */
+export async function recordStepWith(
+  db: Pick<pg.ClientBase, 'query'>,
+  operation: OperationRecord,
+  statements: string,
+  step: string,
+  passed: readonly string[] = [],
+  options: StepOptions = {},
+): Promise<void> {
+  await db.query(
+    `${options.flush === false ? `${NO_FLUSH_STATEMENT};\n` : ''}${statements};
+     UPDATE operations SET step = ${quoteLiteral(step)}, updated_at = now() WHERE id = ${quoteLiteral(operation.id)}`,
   );
   for (const earlier of passed) crashIfInjected(earlier);
   crashIfInjected(step);

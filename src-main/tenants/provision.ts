@@ -156,23 +156,25 @@ async function provisionOnce(
 
     // The role comes first and carries the operation's id: creating it is this operation's
     // atomic claim on the tenant's names, server-wide, so a rollback only ever drops what
-    // this operation made — never another console's tenant. One round trip, one
-    // transaction: the role with its password and its membership of the tenant group role
-    // (whose grants the plan template carries), NOLOGIN until its database is ready.
+    // this operation made — never another console's tenant. With its password and its
+    // membership of the tenant group role (whose grants the plan template carries), NOLOGIN
+    // until its database is ready. The tenant's server is the platform database's own
+    // (ctx.primary): the role and the journal step commit together, in one round trip —
+    // the step also being the intent of the clone that follows.
     const scram = await verifier;
     try {
-      await server.adminPool.query(
-        `${NO_FLUSH_STATEMENT};
-         CREATE ROLE ${quoteIdent(role)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION NOBYPASSRLS
+      await operation.stepWith(
+        `CREATE ROLE ${quoteIdent(role)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION NOBYPASSRLS
            CONNECTION LIMIT 100 PASSWORD ${quoteLiteral(scram)} IN ROLE ${quoteIdent(TENANT_GROUP_ROLE)};
          COMMENT ON ROLE ${quoteIdent(role)} IS ${quoteLiteral(claimTag(operation))}`,
+        'creating_database',
+        ['role_created'],
+        NO_FLUSH,
       );
     } catch (error) {
       if (pgErrorCode(error) === '42710') throw new NameClash(operation.tenantCode);
       throw error;
     }
-    // Intent: the clone. One journal write per action: it says the role exists too.
-    await operation.step('creating_database', ['role_created'], NO_FLUSH);
     milestone('role_created');
 
     try {
@@ -197,28 +199,30 @@ async function provisionOnce(
     milestone('database_created');
 
     // What a clone never copies: the database's ACL (CONNECT for this role only) and the
-    // role's settings in it; then LOGIN. One transaction, beside — without a plan template —
-    // the group's grants and the plan's limits written over a connection to the new database.
-    // Both settle before any rollback starts.
-    await settleAll([
-      server.adminPool.query(
-        `${NO_FLUSH_STATEMENT};
-         REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC;
+    // role's settings in it; then LOGIN. One transaction — with the journal step, when the
+    // plan template brought the grants and limits. Without one, they are written over a
+    // connection to the new database meanwhile, and the step follows once both settled
+    // (both settle before any rollback starts).
+    const databaseAccess = `REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC;
          GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${quoteIdent(role)};
          ALTER ROLE ${quoteIdent(role)} IN DATABASE ${quoteIdent(database)} SET search_path = erp, public;
-         ALTER ROLE ${quoteIdent(role)} LOGIN`,
-      ),
-      planTemplate !== null
-        ? Promise.resolve()
-        : limitsSpecFor(ctx.pool, operation.tenantId!, { code: input.plan, version: plan.version }).then((limits) =>
-            withClient(server.endpoint, database, async (client) => {
-              await grantGroupPrivileges(client);
-              await pushLimits(client, limits);
-            }, { waitForClose: false }),
-          ),
-    ]);
+         ALTER ROLE ${quoteIdent(role)} LOGIN`;
+    const reached = ['database_created', 'privileges_granted'];
+    if (planTemplate !== null) {
+      await operation.stepWith(databaseAccess, 'limits_pushed', reached, NO_FLUSH);
+    } else {
+      await settleAll([
+        server.adminPool.query(`${NO_FLUSH_STATEMENT};\n${databaseAccess}`),
+        limitsSpecFor(ctx.pool, operation.tenantId!, { code: input.plan, version: plan.version }).then((limits) =>
+          withClient(server.endpoint, database, async (client) => {
+            await grantGroupPrivileges(client);
+            await pushLimits(client, limits);
+          }, { waitForClose: false }),
+        ),
+      ]);
+      await operation.step('limits_pushed', reached, NO_FLUSH);
+    }
     milestone('privileges_granted');
-    await operation.step('limits_pushed', ['database_created', 'privileges_granted'], NO_FLUSH);
     milestone('limits_pushed');
 
     // The tenant's status and the journal's end in one statement: atomic, one round trip —
