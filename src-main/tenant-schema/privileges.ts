@@ -43,7 +43,6 @@ export async function grantGroupPrivileges(client: pg.ClientBase): Promise<void>
   await client.query(GROUP_PRIVILEGES_SQL);
 }
 
-
 /**
  * What a tenant role needs to be a member of the group: INHERIT (on PostgreSQL 15 a
  * membership's privileges reach only roles with INHERIT; from 16 it is also the grant's
