@@ -93,6 +93,11 @@ describe('plan templates', () => {
       await inside.end();
     }
 
+    // The steps committed without waiting for the disk set that for their own transaction only.
+    const pools = [core.platform.pool, core.platform.primary.adminPool];
+    const settings = await Promise.all(pools.flatMap((pool) => Array.from({ length: 4 }, () => pool.query<{ s: string }>("SELECT current_setting('synchronous_commit') AS s"))));
+    expect(new Set(settings.map((result) => result.rows[0]!.s))).toEqual(new Set(['on']));
+
     // The ERP works with the credentials shown: DML through the group role's grants, DDL refused.
     const erp = await connectAsTenant(credentials);
     try {
