@@ -6,6 +6,7 @@
  *   npm run bench -- --quick      small counts, to check the harness itself
  *   npm run bench -- --only=audit    the audit log benchmarks only (local SQLite, no server)
  *   npm run bench -- --only=limits   just the limit-enforcement insert benchmark
+ *   npm run bench -- --only=provisioning  just benchmark 1 (with --external: on both servers)
  *   npm run bench -- --only=usage only benchmark 3 (usage metering); report in results/latest-usage.md
  *   npm run bench -- --only=backup  only the backup / restore benchmark (with --quick: 100,000 rows)
  *   npm run bench -- --only=billing only the billing lifecycle job; report in results/latest-billing.md
@@ -37,7 +38,7 @@ const USAGE_RESULTS_FILE = fileURLToPath(new URL('./results/latest-usage.md', im
 const BILLING_RESULTS_FILE = fileURLToPath(new URL('./results/latest-billing.md', import.meta.url));
 
 const args = new Set(process.argv.slice(2));
-const ONLY = ['audit', 'backup', 'billing', 'cli', 'limits', 'usage'] as const;
+const ONLY = ['audit', 'backup', 'billing', 'cli', 'limits', 'provisioning', 'usage'] as const;
 const onlyArg = [...args].find((arg) => arg.startsWith('--only='));
 const only = onlyArg ? onlyArg.slice('--only='.length) : null;
 if (only !== null && !(ONLY as readonly string[]).includes(only)) {
@@ -229,6 +230,8 @@ async function main(): Promise<void> {
     return;
   }
 
+  if (only === 'provisioning') return runProvisioningOnly(started, loadBefore);
+
   log('Starting an embedded PostgreSQL in a fresh data folder…');
   const embedded = await withTarget(openEmbeddedTarget, async (target) => {
     log(`Benchmark 1: provisioning on ${target.label}`);
@@ -306,6 +309,30 @@ async function main(): Promise<void> {
   await mkdir(join(RESULTS_FILE, '..'), { recursive: true });
   await writeFile(RESULTS_FILE, markdown);
   log(`\nWritten to ${RESULTS_FILE}`);
+}
+
+/** `--only=provisioning`: benchmark 1 alone (embedded, and the external server with --external); printed, not written. */
+async function runProvisioningOnly(started: number, loadBefore: string): Promise<void> {
+  log('Starting an embedded PostgreSQL in a fresh data folder…');
+  const sections = [
+    await withTarget(openEmbeddedTarget, async (target) => {
+      log(`Benchmark 1: provisioning on ${target.label}`);
+      return provisioningSection(`1. Provisioning a tenant — ${target.label}`, await benchProvisioning(target.core, provisioningOptions));
+    }),
+  ];
+  if (args.has('--external')) {
+    const problem = await externalProblem();
+    if (problem) sections.push(`## 1b. Provisioning a tenant — external server\n\nSkipped: ${problem}.`);
+    else {
+      sections.push(await withTarget(() => openExternalTarget(log), async (target) =>
+        provisioningSection(`1b. Provisioning a tenant — ${target.label}`, await benchProvisioning(target.core, provisioningOptions)),
+      ));
+    }
+  }
+  process.stdout.write(
+    `\n# Tenant Console — provisioning benchmark\n\nRun ${new Date().toISOString()} on ${machine()}${quick ? ', quick mode' : ''}; total ` +
+      `${((performance.now() - started) / 1000).toFixed(0)} s; load average ${loadBefore} at the start, ${load()} at the end.\n\n${sections.join('\n\n')}\n`,
+  );
 }
 
 async function runAuditOnly(started: number, loadBefore: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { VARIANT_LABELS, totalWal, type ProvisioningResult, type VariantId, type VariantResult } from '../provisioning';
+import { VARIANT_LABELS, VARIANT_ORDER, totalWal, type ProvisioningResult, type VariantId, type VariantResult } from '../provisioning';
 import { LAYER_LABELS, type RegistryResult } from '../registry-list';
 import { details, table, verdict } from './markdown';
 import { ms, ratio, summarize, sum } from './stats';
@@ -6,7 +6,7 @@ import { ms, ratio, summarize, sum } from './stats';
 /** Turns the measurements into the Markdown that goes to the terminal, latest.md and the closing note. */
 
 export const TARGETS = {
-  fullOverBare: 2,
+  fullOverBare: 1.5,
   naiveOverFull: 2.5,
 } as const;
 
@@ -66,7 +66,7 @@ function stepTable(result: VariantResult): string {
 
 export function provisioningSection(title: string, result: ProvisioningResult): string {
   const { perVariant, warmup, batchSize } = result.options;
-  const ids: VariantId[] = ['full', 'bare', 'migrate'];
+  const ids = VARIANT_ORDER;
   const figures = Object.fromEntries(ids.map((id) => [id, variantFigures(result.variants[id])])) as Record<VariantId, VariantFigures>;
   const ratios = provisioningRatios(result);
   const settings = Object.entries(result.settings).map(([name, value]) => `${name}=${value}`).join(', ');

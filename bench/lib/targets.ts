@@ -7,6 +7,7 @@ import { openConsoleCore, type ConsoleCore } from '../../src-main/app/console-co
 import { ENV } from '../../src-main/config/environment';
 import { createSilentLogger } from '../../src-main/logging/logger';
 import { clientConfig, endpointFromUrl } from '../../src-main/postgres/server-endpoint';
+import { existingPlanTemplates } from '../../src-main/platform/plan-templates';
 import { templateDatabaseName } from '../../src-main/tenant-schema/template';
 import { dropPlatformAndTenants } from '../../test/support/drop-platform';
 
@@ -83,8 +84,10 @@ export async function openExternalTarget(log: (line: string) => void, url = EXTE
   const template = templateDatabaseName();
   const probe = await adminClient(url, 'postgres');
   let templateExisted: boolean;
+  let planTemplatesBefore: Set<string>;
   try {
     templateExisted = ((await probe.query('SELECT 1 FROM pg_database WHERE datname = $1', [template])).rowCount ?? 0) > 0;
+    planTemplatesBefore = new Set(await existingPlanTemplates(probe, template));
   } finally {
     await probe.end();
   }
@@ -96,7 +99,7 @@ export async function openExternalTarget(log: (line: string) => void, url = EXTE
   let core: ConsoleCore | null = null;
   const cleanUp = async () => {
     await core?.close();
-    await dropExternalPlatform(url, platformDatabase, templateExisted ? null : template, log);
+    await dropExternalPlatform(url, platformDatabase, { schema: templateExisted ? null : template, planTemplatesOf: template, keep: planTemplatesBefore }, log);
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
@@ -117,20 +120,35 @@ export async function openExternalTarget(log: (line: string) => void, url = EXTE
   };
 }
 
-async function dropExternalPlatform(url: string, platformDatabase: string, ownTemplate: string | null, log: (line: string) => void): Promise<void> {
+/**
+ * Templates this run built: the schema template (when it did not exist before) and the
+ * plan templates of `planTemplatesOf` not in `keep`. (The tenant group role stays: every
+ * console on the server shares it.)
+ */
+interface OwnTemplates {
+  readonly schema: string | null;
+  readonly planTemplatesOf: string;
+  readonly keep: ReadonlySet<string>;
+}
+
+async function dropExternalPlatform(url: string, platformDatabase: string, own: OwnTemplates, log: (line: string) => void): Promise<void> {
   await dropPlatformAndTenants(url, platformDatabase);
   const admin = await adminClient(url, 'postgres');
   try {
-    if (ownTemplate) {
-      // This run built it, so this run removes it (a console that needs it again rebuilds
-      // it) — unless another console is connected meanwhile and may be cloning it.
-      const template = pg.escapeIdentifier(ownTemplate);
-      const stillThere = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [ownTemplate]);
-      const others = await admin.query(
-        "SELECT 1 FROM pg_stat_activity WHERE application_name = 'tenant-console' AND pid <> pg_backend_pid()",
-      );
+    const planTemplates = (await existingPlanTemplates(admin, own.planTemplatesOf)).filter((name) => !own.keep.has(name));
+    // Plan templates first: they are clones of the schema template.
+    const ours = [...planTemplates, ...(own.schema ? [own.schema] : [])];
+    if (ours.length === 0) return;
+    // This run built them, so this run removes them (a console that needs one again
+    // rebuilds it) — unless another console is connected meanwhile and may be cloning them.
+    const others = await admin.query(
+      "SELECT 1 FROM pg_stat_activity WHERE application_name = 'tenant-console' AND pid <> pg_backend_pid()",
+    );
+    for (const name of ours) {
+      const template = pg.escapeIdentifier(name);
+      const stillThere = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
       if (stillThere.rowCount && others.rowCount) {
-        log(`  kept ${ownTemplate}: other Tenant Console sessions are connected to ${url} and may use it`);
+        log(`  kept ${name}: other Tenant Console sessions are connected to ${url} and may use it`);
       } else if (stillThere.rowCount) {
         await admin.query(`ALTER DATABASE ${template} WITH IS_TEMPLATE false`);
         await admin.query(`DROP DATABASE IF EXISTS ${template}`);

@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { LOCK_OPERATIONS } from '../base/advisory-locks';
 import { ENV } from '../config/environment';
+import { NO_FLUSH_CONDITION, NO_FLUSH_STATEMENT } from '../postgres/commit-without-flush';
+import { quoteLiteral } from '../postgres/identifiers';
 
 export const OPERATION_KINDS = ['provision', 'suspend', 'activate', 'cancel', 'plan_change', 'backup', 'restore', 'export', 'delete'] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
@@ -84,13 +86,53 @@ export async function beginOperation(session: pg.ClientBase, entry: NewOperation
   return toOperationRecord(rows[0]!);
 }
 
+/** How a step is written. */
+export interface StepOptions {
+  /**
+   * false: committed without waiting for the disk (commit-without-flush.ts) — for an
+   * operation whose end, an ordinary commit on the same server, makes it durable anyway.
+   */
+  readonly flush?: boolean;
+}
+
 /**
  * Moves the operation to `step` (written before the step's action when it is an intent).
  * `passed` names steps this one implies, reached in the same write (one round trip
  * instead of two); crash injection still sees each of them, in order.
  */
-export async function recordStep(db: Pick<pg.ClientBase, 'query'>, operation: OperationRecord, step: string, passed: readonly string[] = []): Promise<void> {
-  await db.query('UPDATE operations SET step = $2, updated_at = now() WHERE id = $1', [operation.id, step]);
+export async function recordStep(
+  db: Pick<pg.ClientBase, 'query'>,
+  operation: OperationRecord,
+  step: string,
+  passed: readonly string[] = [],
+  options: StepOptions = {},
+): Promise<void> {
+  await db.query(
+    `UPDATE operations SET step = $2, updated_at = now() WHERE id = $1${options.flush === false ? ` AND ${NO_FLUSH_CONDITION}` : ''}`,
+    [operation.id, step],
+  );
+  for (const earlier of passed) crashIfInjected(earlier);
+  crashIfInjected(step);
+}
+
+/**
+ * Journals `step` in one transaction with `statements` (a multi-statement simple query, so
+ * one round trip on the platform database — where cluster-wide DDL such as CREATE ROLE or
+ * GRANT … ON DATABASE runs as well as anywhere): the step commits exactly when its work
+ * does, never before nor after. Crash injection as for recordStep.
+ */
+export async function recordStepWith(
+  db: Pick<pg.ClientBase, 'query'>,
+  operation: OperationRecord,
+  statements: string,
+  step: string,
+  passed: readonly string[] = [],
+  options: StepOptions = {},
+): Promise<void> {
+  await db.query(
+    `${options.flush === false ? `${NO_FLUSH_STATEMENT};\n` : ''}${statements};
+     UPDATE operations SET step = ${quoteLiteral(step)}, updated_at = now() WHERE id = ${quoteLiteral(operation.id)}`,
+  );
   for (const earlier of passed) crashIfInjected(earlier);
   crashIfInjected(step);
 }

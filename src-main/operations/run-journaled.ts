@@ -10,11 +10,13 @@ import {
   ONE_RUNNING_PER_TENANT,
   OPERATION_NOUNS,
   recordStep,
+  recordStepWith,
   releaseOperationLock,
   type NewOperation,
   type OperationKind,
   type OperationRecord,
   type OperationState,
+  type StepOptions,
 } from './journal';
 
 type EndState = Exclude<OperationState, 'running'>;
@@ -61,8 +63,13 @@ export class JournaledOperation {
   }
 
   /** Journals `step` (and the `passed` steps it implies, in the same write); crash injection sees each. */
-  step(step: string, passed: readonly string[] = []): Promise<void> {
-    return recordStep(this.pool, this.record, step, passed);
+  step(step: string, passed: readonly string[] = [], options: StepOptions = {}): Promise<void> {
+    return recordStep(this.pool, this.record, step, passed, options);
+  }
+
+  /** Journals `step` in one transaction with `statements`, run on the platform database (recordStepWith). */
+  stepWith(statements: string, step: string, passed: readonly string[] = [], options: StepOptions = {}): Promise<void> {
+    return recordStepWith(this.pool, this.record, statements, step, passed, options);
   }
 
   /** The step as journaled now: a failure or a crash may have left it past the record's. */

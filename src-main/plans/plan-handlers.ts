@@ -1,4 +1,6 @@
 import type { PlatformContext } from '../platform/platform-context';
+import { planTemplateSpec } from '../platform/plan-templates';
+import { readWarningPercent } from '../limits/limits-spec';
 import { getTenantRow } from '../tenants/tenant-queries';
 import type { Handlers } from '../base/handler-types';
 import { fleetStatus, migrateFleet } from './fleet-migrate';
@@ -26,7 +28,15 @@ export function createPlanHandlers(ctx: PlatformContext): Pick<Handlers, PlanCha
   return {
     'plans:catalog': async () => listPlanCatalog(ctx.pool),
     'plans:versions': async ({ code }) => listPlanVersions(ctx.pool, code),
-    'plans:update': async (input) => updatePlan(ctx.pool, input),
+    'plans:update': async (input) => {
+      const version = await updatePlan(ctx.pool, input);
+      // A new plan version: its template is built now, in the background, for its first tenant.
+      // (The plan change is done whatever happens to it: a failure is only logged.)
+      readWarningPercent(ctx.pool)
+        .then((warningPercent) => ctx.primary.planTemplates?.prepareInBackground(planTemplateSpec(version, warningPercent)))
+        .catch((error: unknown) => ctx.logger.warn({ err: error }, 'could not start building the new plan version\'s template'));
+      return version;
+    },
     'plans:previewMove': async (input) => previewMove(ctx, input),
     'plans:moveTenants': async (input) => moveTenants(ctx, input),
     'tenants:limits': async ({ ref }) => tenantLimits(ctx, ref),

@@ -5,6 +5,8 @@ import { quoteIdent } from '../postgres/identifiers';
 import { createPool } from '../postgres/pools';
 import type { ServerEndpoint } from '../postgres/server-endpoint';
 import { ensureTemplate } from '../tenant-schema/template';
+import { ENSURE_TENANT_GROUP_ROLE_SQL } from '../tenant-schema/privileges';
+import { existingPlanTemplates, PlanTemplates } from './plan-templates';
 import { applyMigrations } from '../base/migration-runner';
 import { LOCK_NAMESPACE, LOCK_PLATFORM_BOOTSTRAP } from '../base/advisory-locks';
 import { PLATFORM_MIGRATIONS } from './migrations';
@@ -27,6 +29,7 @@ export async function openPlatform(options: {
   try {
     const admin = await adminPool.connect();
     let templateDatabase: string;
+    let planTemplates: string[];
     try {
       // Serialised across consoles: concurrent CREATE DATABASE / GRANT on one catalog row
       // fail with "tuple concurrently updated" instead of waiting.
@@ -39,6 +42,9 @@ export async function openPlatform(options: {
           await admin.query(`REVOKE ALL ON DATABASE ${quoteIdent(platformDatabase)} FROM PUBLIC`);
         }
         templateDatabase = await ensureTemplate(endpoint, admin);
+        // The group role the tenant roles are members of (privileges.ts), before any tenant needs it.
+        await admin.query(ENSURE_TENANT_GROUP_ROLE_SQL);
+        planTemplates = await existingPlanTemplates(admin, templateDatabase);
       } finally {
         await admin.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_NAMESPACE, LOCK_PLATFORM_BOOTSTRAP]).catch(() => undefined);
       }
@@ -79,7 +85,8 @@ export async function openPlatform(options: {
     } finally {
       registrar.release();
     }
-    const primary: TenantServer = { id: serverId, endpoint, adminPool, templateDatabase };
+    const server = { endpoint, adminPool, templateDatabase };
+    const primary: TenantServer = { id: serverId, ...server, planTemplates: new PlanTemplates(server, logger, planTemplates) };
     const platformPool = pool;
     return {
       platformDatabase,
@@ -101,6 +108,8 @@ export async function openPlatform(options: {
 }
 
 export async function closePlatform(context: PlatformContext): Promise<void> {
+  // A plan template being built in the background finishes before its pool closes.
+  await context.primary.planTemplates?.close();
   await context.pool.end().catch(() => undefined);
   await context.primary.adminPool.end().catch(() => undefined);
 }

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { EventBus } from '../base/event-bus';
 import type { ServerEndpoint } from '../postgres/server-endpoint';
+import type { PlanTemplates } from './plan-templates';
 
 /** One PostgreSQL server tenants live on, with the console's admin pool for it. */
 export interface TenantServer {
@@ -11,6 +12,8 @@ export interface TenantServer {
   readonly adminPool: pg.Pool;
   /** The prepared template database on this server. */
   readonly templateDatabase: string;
+  /** The plan templates cloned from it (absent on the offline stand-in, which provisions nothing). */
+  readonly planTemplates?: PlanTemplates;
 }
 
 /** Everything a capability needs from the core: passed explicitly, never global. */

@@ -3,38 +3,43 @@ import type { ChannelParsedInput } from '../../src-shared/contract/channels';
 import type { TenantCredentials, TenantDetail } from '../../src-shared/contract/models';
 import { firstFreeTenantCode } from '../../src-shared/domain/tenant-code';
 import { AppError } from '../base/app-error';
+import { NO_FLUSH_CONDITION, NO_FLUSH_STATEMENT } from '../postgres/commit-without-flush';
 import { pgErrorCode } from '../postgres/errors';
 import { quoteIdent, quoteLiteral } from '../postgres/identifiers';
 import { withClient } from '../postgres/pools';
 import { generateTenantPassword, scramSha256VerifierAsync } from '../postgres/scram';
 import type { PlatformContext } from '../platform/platform-context';
-import { grantTenantPrivileges } from '../tenant-schema/privileges';
+import { planTemplateSpec } from '../platform/plan-templates';
+import { grantGroupPrivileges, TENANT_GROUP_ROLE } from '../tenant-schema/privileges';
 import { TENANT_SCHEMA_VERSION } from '../tenant-schema/template';
-import { limitsSpecFor } from '../limits/limits-spec';
+import { limitsSpecFor, readWarningPercent } from '../limits/limits-spec';
 import { pushLimits } from '../limits/push-limits';
 import { LOCK_OPERATIONS } from '../base/advisory-locks';
 import { crashIfInjected, OPERATION_COLUMNS, toOperationRecord, type OperationRecord, type OperationRow } from '../operations/journal';
 import type { Reconciler } from '../operations/reconcile';
 import { runJournaled, type JournaledOperation, type JournaledRun } from '../operations/run-journaled';
 import { namesFor, takenTenantCodes } from './name-availability';
-import { currentPlan, getTenant } from './tenant-queries';
+import { currentPlan } from './tenant-queries';
+import { tenantDetailSelect, toTenantDetail, type TenantRow } from './tenant-rows';
 
 /**
- * The journaled steps of provisioning. `creating_*` / `granting_*` are intents, written
- * before the action, so reconcile knows the action may have happened.
+ * The journaled steps of provisioning. `creating_database` is an intent, written before the
+ * clone, so reconcile knows the database may exist; the other steps are reached in the
+ * write after their action. (A rollback never depends on the step: it drops what carries
+ * this operation's claim, whatever the step says.)
  */
 export const PROVISION_STEPS = [
   'registered',
-  'creating_role',
   'role_created',
   'creating_database',
   'database_created',
-  'granting_privileges',
   'privileges_granted',
   'limits_pushed',
   'activated',
 ] as const;
 export type ProvisionStep = (typeof PROVISION_STEPS)[number];
+
+const NO_FLUSH = { flush: false } as const;
 
 const MILESTONES: Readonly<Partial<Record<ProvisionStep, string>>> = {
   registered: 'Registered the tenant',
@@ -76,12 +81,25 @@ export async function provisionTenant(
   onProgress: ProvisionProgress = () => undefined,
   options: ProvisionOptions = {},
 ): Promise<ProvisionResult> {
-  // A taken subdomain is reported by the registry's unique index at registration.
-  const plan = await currentPlan(ctx.pool, input.plan);
+  // The password's SCRAM key derivation (~4 ms of CPU, on libuv's pool) overlaps the reads
+  // and the registration; a retry keeps it (nobody has seen it yet).
+  const password = generateTenantPassword();
+  const secret = { password, verifier: scramSha256VerifierAsync(password) };
+  // Side by side: the plan, the threshold its template is made with, and the codes already
+  // taken. (A taken subdomain is reported by the registry's unique index at registration.)
+  const [plan, warningPercent, taken] = await Promise.all([
+    currentPlan(ctx.pool, input.plan),
+    readWarningPercent(ctx.pool),
+    takenTenantCodes(ctx.pool, ctx.primary, input.companyName),
+  ]);
+  // The plan version's template when it is ready: the clone then arrives with its grants and limits.
+  const planTemplate = options.adoptDatabase ? null : (ctx.primary.planTemplates?.readyFor(planTemplateSpec(plan, warningPercent)) ?? null);
   const clashed = new Set<string>();
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await provisionOnce(ctx, input, plan.version, plan.trialDays, clashed, onProgress, options);
+      // The codes read above serve the first attempt; a retry reads them again.
+      const takenNow = attempt === 1 ? taken : null;
+      return await provisionOnce(ctx, input, { version: plan.version, trialDays: plan.trialDays, template: planTemplate }, { taken: takenNow, clashed }, secret, onProgress, options);
     } catch (error) {
       // Another console on the same server claimed this code's names a moment ago: next code.
       if (!(error instanceof NameClash) || attempt >= 5) throw error;
@@ -90,12 +108,24 @@ export async function provisionTenant(
   }
 }
 
+/** Codes not to use: as read before the first attempt (null: read them now), and names another console claimed meanwhile. */
+interface TakenCodes {
+  readonly taken: ReadonlySet<string> | null;
+  readonly clashed: ReadonlySet<string>;
+}
+
+interface PlanChoice {
+  readonly version: number;
+  readonly trialDays: number | null;
+  readonly template: string | null;
+}
+
 async function provisionOnce(
   ctx: PlatformContext,
   input: ChannelParsedInput<'tenants:create'>,
-  planVersion: number,
-  trialDays: number | null,
-  clashed: ReadonlySet<string>,
+  plan: PlanChoice,
+  codes: TakenCodes,
+  { password, verifier }: { readonly password: string; readonly verifier: Promise<string> },
   onProgress: ProvisionProgress,
   options: ProvisionOptions,
 ): Promise<ProvisionResult> {
@@ -105,11 +135,8 @@ async function provisionOnce(
     if (index >= 0) onProgress(step, index + 1, MILESTONE_STEPS.length, MILESTONES[step]!);
   };
 
-  // The password's SCRAM key derivation (~4 ms of CPU) overlaps registration.
-  const password = generateTenantPassword();
-  const verifier = scramSha256VerifierAsync(password);
   const journaled: JournaledRun = {
-    register: (session) => register(ctx, session, input, planVersion, trialDays, clashed),
+    register: (session) => register(ctx, session, input, plan, codes),
     describeFailure: async (error, operation) => {
       if (!operation || error instanceof AppError || error instanceof NameClash) return error as Error;
       const failedStep = await operation.currentStep().catch(() => operation.record.step);
@@ -118,41 +145,44 @@ async function provisionOnce(
     // Left running if the rollback fails: the next reconcile finishes it.
     undo: (operation, _failure, cause) => undoProvision(ctx, operation, (cause as Error).message),
   };
+  // Every step before the activation commits without waiting for the disk: the
+  // activation's own commit, on the same server, flushes them all before the credentials
+  // are shown, and a server crash before it leaves a prefix of the steps, which reconcile
+  // rolls back like any interruption (commit-without-flush.ts).
   return runJournaled(ctx, journaled, async (operation) => {
     const { database, role } = operation.payload as ProvisionPayload;
+    let planTemplate = plan.template;
     milestone('registered');
 
     // The role comes first and carries the operation's id: creating it is this operation's
     // atomic claim on the tenant's names, server-wide, so a rollback only ever drops what
-    // this operation made — never another console's tenant.
-    await operation.step('creating_role');
+    // this operation made — never another console's tenant. With its password and its
+    // membership of the tenant group role (whose grants the plan template carries), NOLOGIN
+    // until its database is ready. The tenant's server is the platform database's own
+    // (ctx.primary): the role and the journal step commit together, in one round trip —
+    // the step also being the intent of the clone that follows.
+    const scram = await verifier;
     try {
-      // One round trip: several statements in one simple query run as one transaction.
-      // NOLOGIN until active: a provisioning tenant cannot log in.
-      await server.adminPool.query(
-        `CREATE ROLE ${quoteIdent(role)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS
-           CONNECTION LIMIT 100;
+      await operation.stepWith(
+        `CREATE ROLE ${quoteIdent(role)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION NOBYPASSRLS
+           CONNECTION LIMIT 100 PASSWORD ${quoteLiteral(scram)} IN ROLE ${quoteIdent(TENANT_GROUP_ROLE)};
          COMMENT ON ROLE ${quoteIdent(role)} IS ${quoteLiteral(claimTag(operation))}`,
+        'creating_database',
+        ['role_created'],
+        NO_FLUSH,
       );
     } catch (error) {
       if (pgErrorCode(error) === '42710') throw new NameClash(operation.tenantCode);
       throw error;
     }
-    // One journal write per action: "creating_database" implies the role exists.
-    await operation.step('creating_database', ['role_created']);
     milestone('role_created');
 
-    // Setting a password costs PostgreSQL ~5 ms of its own: it runs beside the clone.
-    const settingPassword = verifier.then((scram) => server.adminPool.query(`ALTER ROLE ${quoteIdent(role)} PASSWORD ${quoteLiteral(scram)}`));
     try {
-      await settleAll([
-        server.adminPool.query(
-          options.adoptDatabase
-            ? `ALTER DATABASE ${quoteIdent(options.adoptDatabase)} RENAME TO ${quoteIdent(database)}`
-            : `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(server.templateDatabase)}`,
-        ),
-        settingPassword,
-      ]);
+      await server.adminPool.query(
+        options.adoptDatabase
+          ? `ALTER DATABASE ${quoteIdent(options.adoptDatabase)} RENAME TO ${quoteIdent(database)}`
+          : `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(planTemplate ?? server.templateDatabase)}`,
+      );
     } catch (error) {
       const code = pgErrorCode(error);
       if (code === '42P04' || code === '23505') {
@@ -160,47 +190,59 @@ async function provisionOnce(
         await operation.step('database_name_taken');
         throw new AppError('ALREADY_EXISTS', `A database named ${database} already exists on ${server.endpoint.name}; it was left untouched.`);
       }
-      throw error;
+      if (code !== '3D000' || planTemplate === null) throw error;
+      // The plan template went away (dropped by someone): the long way, and a new one for the next tenant.
+      server.planTemplates?.forget(planTemplate);
+      planTemplate = null;
+      await server.adminPool.query(`CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(server.templateDatabase)}`);
     }
-    // Intent: grants and the plan's limits.
-    await operation.step('granting_privileges', ['database_created']);
     milestone('database_created');
 
-    // Database-level and schema-level grants run side by side (different databases); both
-    // settle before any rollback starts.
-    await settleAll([
-      server.adminPool.query(
-        `REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC;
+    // What a clone never copies: the database's ACL (CONNECT for this role only) and the
+    // role's settings in it; then LOGIN. One transaction — with the journal step, when the
+    // plan template brought the grants and limits. Without one, they are written over a
+    // connection to the new database meanwhile, and the step follows once both settled
+    // (both settle before any rollback starts).
+    const databaseAccess = `REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC;
          GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${quoteIdent(role)};
-         ALTER ROLE ${quoteIdent(role)} IN DATABASE ${quoteIdent(database)} SET search_path = erp, public`,
-      ),
-      // The template is shared by every plan: the tenant's own limits are written after the
-      // clone, on the same connection as the grants (a connection costs more than the push).
-      limitsSpecFor(ctx.pool, operation.tenantId!, { code: input.plan, version: planVersion }).then((limits) =>
-        withClient(server.endpoint, database, async (client) => {
-          await grantTenantPrivileges(client, role);
-          await pushLimits(client, limits);
-        }, { waitForClose: false }),
-      ),
-    ]);
-    await operation.step('limits_pushed', ['privileges_granted']);
+         ALTER ROLE ${quoteIdent(role)} IN DATABASE ${quoteIdent(database)} SET search_path = erp, public;
+         ALTER ROLE ${quoteIdent(role)} LOGIN`;
+    const reached = ['database_created', 'privileges_granted'];
+    if (planTemplate !== null) {
+      await operation.stepWith(databaseAccess, 'limits_pushed', reached, NO_FLUSH);
+    } else {
+      await settleAll([
+        server.adminPool.query(`${NO_FLUSH_STATEMENT};\n${databaseAccess}`),
+        limitsSpecFor(ctx.pool, operation.tenantId!, { code: input.plan, version: plan.version }).then((limits) =>
+          withClient(server.endpoint, database, async (client) => {
+            await grantGroupPrivileges(client);
+            await pushLimits(client, limits);
+          }, { waitForClose: false }),
+        ),
+      ]);
+      await operation.step('limits_pushed', reached, NO_FLUSH);
+    }
     milestone('privileges_granted');
     milestone('limits_pushed');
 
-    await server.adminPool.query(`ALTER ROLE ${quoteIdent(role)} LOGIN`);
-    // The tenant's status and the journal's end in one statement: atomic, one round trip.
-    await operation.finishWith(() => ctx.pool.query(
-      `WITH tenant AS (
+    // The tenant's status and the journal's end in one statement: atomic, one round trip —
+    // and an ordinary commit, whose flush makes every step before it durable too.
+    // Read back in the same statement: the tenant as it is now, for the reply.
+    const { rows } = await operation.finishWith(() => ctx.pool.query<TenantRow>(
+      `WITH activated AS (
          UPDATE tenants SET status = 'active', status_changed_at = now(), updated_at = now(),
                             schema_version = $3, limits_pushed_at = now() WHERE id = $1
+         RETURNING *
+       ), finished AS (
+         UPDATE operations SET step = 'activated', state = 'done', updated_at = now(), finished_at = now() WHERE id = $2
        )
-       UPDATE operations SET step = 'activated', state = 'done', updated_at = now(), finished_at = now() WHERE id = $2`,
+       ${tenantDetailSelect('activated')}`,
       [operation.tenantId, operation.id, TENANT_SCHEMA_VERSION],
     ));
     crashIfInjected('activated');
     milestone('activated');
 
-    const tenant = await getTenant(ctx.pool, operation.tenantCode);
+    const tenant = toTenantDetail(rows[0]!);
     ctx.events.emit('tenant:changed', { tenantCode: tenant.tenantCode, status: tenant.status, version: tenant.version });
     return {
       tenant,
@@ -229,14 +271,13 @@ async function register(
   ctx: PlatformContext,
   session: pg.PoolClient,
   input: ChannelParsedInput<'tenants:create'>,
-  planVersion: number,
-  trialDays: number | null,
-  clashed: ReadonlySet<string>,
+  plan: PlanChoice,
+  codes: TakenCodes,
 ): Promise<OperationRecord> {
   const server = ctx.primary;
   for (let attempt = 1; ; attempt += 1) {
-    const taken = await takenTenantCodes(session, server, input.companyName);
-    for (const code of clashed) taken.add(code);
+    const taken = attempt === 1 && codes.taken ? new Set(codes.taken) : await takenTenantCodes(session, server, input.companyName);
+    for (const code of codes.clashed) taken.add(code);
     const code = await firstFreeTenantCode(input.companyName, (candidate) => taken.has(candidate));
     const { database, role } = namesFor(code);
     const payload: ProvisionPayload = { serverId: server.id, database, role };
@@ -263,8 +304,8 @@ async function register(
            SELECT 'provision', tenant.id, $1, 'running', 'registered', $11, $12 FROM tenant
            RETURNING ${OPERATION_COLUMNS}
          )
-         SELECT operation.*, pg_advisory_lock($13, operation.lock_key) FROM operation`,
-        [code, input.companyName, input.subdomain, input.adminEmail, input.plan, planVersion, trialDays, server.id, database, role,
+         SELECT operation.*, pg_advisory_lock($13, operation.lock_key) FROM operation WHERE ${NO_FLUSH_CONDITION}`,
+        [code, input.companyName, input.subdomain, input.adminEmail, input.plan, plan.version, plan.trialDays, server.id, database, role,
           payload, ctx.operator, LOCK_OPERATIONS],
       );
       return toOperationRecord(rows[0]!);

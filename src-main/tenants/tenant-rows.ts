@@ -1,16 +1,22 @@
 import type { Plan, TenantDetail, TenantSummary } from '../../src-shared/contract/models';
 import type { TenantStatus } from '../../src-shared/domain/status';
 
-/** Columns every tenant query selects, joined with its plan version and server. */
-export const TENANT_DETAIL_SELECT = /* sql */ `
+/**
+ * Columns every tenant query selects, joined with its plan version and server; `source`
+ * is the tenants table or a CTE of the same shape (an UPDATE … RETURNING *, read back in
+ * the statement that wrote it).
+ */
+export const tenantDetailSelect = (source = 'tenants'): string => /* sql */ `
   SELECT t.id, t.tenant_code, t.company_name, t.subdomain, t.admin_email, t.plan_code, t.plan_version,
          t.status, t.status_reason, t.status_changed_at, t.trial_ends_at, t.deletion_scheduled_at,
          t.server_id, t.database_name, t.db_role, t.version, t.created_at, t.updated_at,
          p.name AS plan_name, p.max_companies, p.max_users_per_company, p.max_transactions_per_month,
          s.name AS server_name, s.host AS server_host, s.port AS server_port
-    FROM tenants t
+    FROM ${source} t
     JOIN plans p ON p.code = t.plan_code AND p.version = t.plan_version
     JOIN servers s ON s.id = t.server_id`;
+
+export const TENANT_DETAIL_SELECT = tenantDetailSelect();
 
 export interface TenantRow {
   id: string;

@@ -11,7 +11,7 @@ import { adminClient, dropTestPlatform, embeddedTarget, openTestCore, tenantObje
 import { waitForKilledSessionsToEnd } from '../support/killed-sessions';
 
 // Steps reached in the same journal write as the next intent (one round trip, not two).
-const JOURNALED_AS: Readonly<Record<string, string>> = { role_created: 'creating_database', database_created: 'granting_privileges', privileges_granted: 'limits_pushed' };
+const JOURNALED_AS: Readonly<Record<string, string>> = { role_created: 'creating_database', database_created: 'limits_pushed', privileges_granted: 'limits_pushed' };
 
 // Distinct company prefixes, so the killed processes' tenant codes are easy to tell apart.
 const COMPANIES = ['Alfa', 'Bravo', 'Charlie', 'Delta', 'Echo', 'Foxtrot', 'Golf', 'Hotel', 'India', 'Juliett'];
