@@ -7,7 +7,7 @@ import { clientConfig } from '../src-main/postgres/server-endpoint';
 import { TENANT_MIGRATIONS } from '../src-main/tenant-schema/migrations';
 import { grantTenantPrivileges } from '../src-main/tenant-schema/privileges';
 import { planTemplateSpec } from '../src-main/platform/plan-templates';
-import { readWarningPercent } from '../src-main/limits/limits-spec';
+import { readSetting } from '../src-main/settings/settings-store';
 import { currentPlan } from '../src-main/tenants/tenant-queries';
 import { rotate, sum } from './lib/stats';
 
@@ -241,7 +241,7 @@ export async function benchProvisioning(core: ConsoleCore, options: Provisioning
     // Steady state: the plan version's template is ready (a console builds it in the
     // background when the plan version appears or its first tenant is made).
     const plan = await currentPlan(core.platform.pool, BENCH_PLAN);
-    await core.platform.primary.planTemplates?.prepare(planTemplateSpec(plan, await readWarningPercent(core.platform.pool)));
+    await core.platform.primary.planTemplates?.prepare(planTemplateSpec(plan, await readSetting(core.platform.pool, 'limitWarningPercent')));
 
     let counter = 0;
     for (let i = 0; i < warmup; i += 1) {

@@ -1,6 +1,6 @@
 import type { PlatformContext } from '../platform/platform-context';
 import { planTemplateSpec } from '../platform/plan-templates';
-import { readWarningPercent } from '../limits/limits-spec';
+import { readSetting } from '../settings/settings-store';
 import { getTenantRow } from '../tenants/tenant-queries';
 import type { Handlers } from '../base/handler-types';
 import { fleetStatus, migrateFleet } from './fleet-migrate';
@@ -32,7 +32,7 @@ export function createPlanHandlers(ctx: PlatformContext): Pick<Handlers, PlanCha
       const version = await updatePlan(ctx.pool, input);
       // A new plan version: its template is built now, in the background, for its first tenant.
       // (The plan change is done whatever happens to it: a failure is only logged.)
-      readWarningPercent(ctx.pool)
+      readSetting(ctx.pool, 'limitWarningPercent')
         .then((warningPercent) => ctx.primary.planTemplates?.prepareInBackground(planTemplateSpec(version, warningPercent)))
         .catch((error: unknown) => ctx.logger.warn({ err: error }, 'could not start building the new plan version\'s template'));
       return version;

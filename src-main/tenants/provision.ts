@@ -12,7 +12,8 @@ import type { PlatformContext } from '../platform/platform-context';
 import { planTemplateSpec } from '../platform/plan-templates';
 import { grantGroupPrivileges, TENANT_GROUP_ROLE } from '../tenant-schema/privileges';
 import { TENANT_SCHEMA_VERSION } from '../tenant-schema/template';
-import { limitsSpecFor, readWarningPercent } from '../limits/limits-spec';
+import { limitsSpecFor } from '../limits/limits-spec';
+import { readSetting } from '../settings/settings-store';
 import { pushLimits } from '../limits/push-limits';
 import { LOCK_OPERATIONS } from '../base/advisory-locks';
 import { crashIfInjected, OPERATION_COLUMNS, toOperationRecord, type OperationRecord, type OperationRow } from '../operations/journal';
@@ -89,7 +90,7 @@ export async function provisionTenant(
   // taken. (A taken subdomain is reported by the registry's unique index at registration.)
   const [plan, warningPercent, taken] = await Promise.all([
     currentPlan(ctx.pool, input.plan),
-    readWarningPercent(ctx.pool),
+    readSetting(ctx.pool, 'limitWarningPercent'),
     takenTenantCodes(ctx.pool, ctx.primary, input.companyName),
   ]);
   // The plan version's template when it is ready: the clone then arrives with its grants and limits.

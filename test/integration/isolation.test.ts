@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TenantCredentials } from '../../src-shared/contract/models';
 import type { ConsoleCore } from '../../src-main/app/console-core';
-import { readWarningPercent } from '../../src-main/limits/limits-spec';
+import { readSetting } from '../../src-main/settings/settings-store';
 import { planTemplateSpec } from '../../src-main/platform/plan-templates';
 import { TENANT_GROUP_ROLE } from '../../src-main/tenant-schema/privileges';
 import { currentPlan } from '../../src-main/tenants/tenant-queries';
@@ -22,7 +22,7 @@ describe.each(await serverCases('isolation'))('isolation matrix on $name', (serv
     ({ core } = platform);
     // The plan's template is ready first: these tenants are cloned from it, grants to the group role included.
     const plan = await currentPlan(core.platform.pool, 'starter');
-    planTemplate = await core.platform.primary.planTemplates!.prepare(planTemplateSpec(plan, await readWarningPercent(core.platform.pool)));
+    planTemplate = await core.platform.primary.planTemplates!.prepare(planTemplateSpec(plan, await readSetting(core.platform.pool, 'limitWarningPercent')));
     for (const company of ['Isolation Alpha', 'Isolation Beta', 'Isolation Gamma']) {
       tenants.push((await call(core, 'tenants:create', uniqueTenantInput('starter', company))).credentials);
     }

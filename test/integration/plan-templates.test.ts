@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type pg from 'pg';
 import type { ConsoleCore } from '../../src-main/app/console-core';
-import { readWarningPercent } from '../../src-main/limits/limits-spec';
+import { readSetting } from '../../src-main/settings/settings-store';
 import { planTemplateName, planTemplateSpec, type PlanTemplateSpec } from '../../src-main/platform/plan-templates';
 import { grantTenantPrivileges, TENANT_GROUP_ROLE } from '../../src-main/tenant-schema/privileges';
 import { templateDatabaseName } from '../../src-main/tenant-schema/template';
@@ -63,7 +63,7 @@ describe('plan templates', () => {
 
   it('builds a new plan version\'s template in the background; its tenants are cloned from it and never connected to', async () => {
     const version = await call(core, 'plans:update', { code: 'enterprise', limits: { companies } });
-    spec = planTemplateSpec(version, await readWarningPercent(core.platform.pool));
+    spec = planTemplateSpec(version, await readSetting(core.platform.pool, 'limitWarningPercent'));
     name = planTemplateName(core.platform.primary.templateDatabase, spec);
     // plans:update started the build: it appears without anyone asking again.
     await vi.waitFor(async () => expect(await isTemplate(admin, name)).toBe(true), { timeout: 30_000, interval: 100 });
