@@ -393,6 +393,7 @@ for (const serverCase of await serverCases('limit enforcement')) {
           'TRUNCATE platform.counters',
           `SELECT platform.release('companies', 0, 5)`,
           `SELECT platform.consume('companies', 0, '-infinity', -5)`,
+          'SELECT platform.backend_slot(16)',
           `SELECT platform.on_truncate()`,
           'CREATE TABLE platform.counters_shadow (x int)',
           'CREATE FUNCTION platform.check_limit(text) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$',
