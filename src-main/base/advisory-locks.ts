@@ -13,3 +13,8 @@ export const LOCK_BILLING_JOBS = 12;
 export const LOCK_OPERATIONS = 0x7c02;
 /** Audit push: (LOCK_AUDIT_PUSH, hashtext(console id)), one pusher per console installation. */
 export const LOCK_AUDIT_PUSH = 0x7c0a;
+/**
+ * Limit counter slots, inside each tenant database: (LOCK_LIMIT_SLOTS, slot) held at session
+ * level by the backend that writes through that slot (tenant migration 004).
+ */
+export const LOCK_LIMIT_SLOTS = 0x7c0b;

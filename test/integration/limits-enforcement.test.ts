@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { TenantCredentials } from '../../src-shared/contract/models';
+import { LOCK_LIMIT_SLOTS } from '../../src-main/base/advisory-locks';
 import { LIMIT_SQLSTATE } from '../../src-main/tenant-schema/migrations/003-limits';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
 import { adminClient, serverCases, useTestPlatform, type TestPlatform } from '../support/servers';
@@ -154,6 +155,112 @@ for (const serverCase of await serverCases('limit enforcement')) {
       }
     });
 
+    it('gives each writer a counter slot of its own and stays exact with more writers than slots', async () => {
+      const tenant = await createTenant(platform, 'professional');
+      const limit = 997;
+      await call(platform.core, 'tenants:setOverride', { ref: tenant.code, resource: 'transactions', kind: 'limit', value: limit, reason: 'Many writers' });
+      const writers = await Promise.all(Array.from({ length: 20 }, () => connectAsTenant(tenant.credentials))); // 16 transaction slots
+      try {
+        const { rows } = await writers[0]!.query<{ id: number }>(`INSERT INTO companies (name) VALUES ('Busy') RETURNING id`);
+        const companyId = rows[0]!.id;
+        let refused = 0;
+        const race = (attempts: number, rowsFor: (i: number, attempt: number) => number) =>
+          Promise.all(
+            writers.map(async (writer, i) => {
+              for (let attempt = 0; attempt < attempts; attempt += 1) {
+                try {
+                  await writer.query(`INSERT INTO transactions (company_id, amount) SELECT $1, 1 FROM generate_series(1, $2::int)`, [companyId, rowsFor(i, attempt)]);
+                } catch (error) {
+                  if ((error as { code?: string }).code !== LIMIT_SQLSTATE) throw error;
+                  refused += 1; // the refused statement's transaction rolled back, with the session's remembered slot
+                }
+              }
+            }),
+          );
+        await race(25, (i, attempt) => ((i + attempt) % 4 === 0 ? 7 : 1)); // about 1,400 rows asked for
+        expect(refused).toBeGreaterThan(0);
+        await race(5, () => 1); // single rows until the very end: the limit is reached, not just approached
+        expect(await count(writers[0]!, 'transactions')).toBe(limit);
+        expect((await writers[0]!.query(`SELECT current FROM platform.check_limit('transactions')`)).rows[0]).toEqual({ current: limit });
+
+        await asAdmin(platform, tenant, async (admin) => {
+          // Every slot claimed once; no session holds two, even after its rolled-back statements.
+          const slots = await admin.query<{ pid: number; slot: number }>(
+            `SELECT pid, objid::text::int AS slot FROM pg_locks
+              WHERE locktype = 'advisory' AND classid = $1 AND objsubid = 2
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+            [LOCK_LIMIT_SLOTS],
+          );
+          expect(new Set(slots.rows.map((row) => row.slot)).size).toBe(16);
+          expect(new Set(slots.rows.map((row) => row.pid)).size).toBe(slots.rows.length);
+          const used = await admin.query<{ n: number }>(`SELECT sum(used)::int AS n FROM platform.counters WHERE resource = 'transactions' AND period = platform.current_period()`);
+          expect(used.rows[0]!.n).toBe(limit);
+        });
+      } finally {
+        await Promise.all(writers.map((writer) => writer.end()));
+      }
+    });
+
+    it('keeps the counters equal to count(*) through concurrent deletes and re-inserts, never above the limit', async () => {
+      const tenant = await createTenant(platform, 'professional'); // 3 companies, 20 users per company
+      await call(platform.core, 'tenants:setOverride', { ref: tenant.code, resource: 'users', kind: 'limit', value: 5, reason: 'Churn test' });
+      const writers = await Promise.all(Array.from({ length: 8 }, () => connectAsTenant(tenant.credentials)));
+      const monitor = await connectAsTenant(tenant.credentials);
+      try {
+        const { rows } = await writers[0]!.query<{ id: number }>(`INSERT INTO companies (name) VALUES ('North'), ('South') RETURNING id`);
+        const companyIds = rows.map((row) => row.id);
+        let done = false;
+        let highest = 0;
+        const watching = (async () => {
+          while (!done) {
+            const seen = await monitor.query<{ n: number }>('SELECT max(n)::int AS n FROM (SELECT count(*) AS n FROM users GROUP BY company_id) per_company');
+            highest = Math.max(highest, seen.rows[0]!.n ?? 0);
+          }
+        })();
+        let refused = 0;
+        await Promise.all(
+          writers.map(async (writer, i) => {
+            for (let attempt = 0; attempt < 12; attempt += 1) {
+              const companyId = companyIds[(i + attempt) % 2]!;
+              try {
+                await writer.query(`INSERT INTO users (company_id, email) VALUES ($1, $2)`, [companyId, `w${i}-${attempt}@x`]);
+              } catch (error) {
+                if ((error as { code?: string }).code !== LIMIT_SQLSTATE) throw error;
+                refused += 1;
+              }
+              if (attempt % 3 === 2) await writer.query(`DELETE FROM users WHERE email LIKE $1 AND company_id = $2`, [`w${i}-%`, companyId]);
+            }
+          }),
+        );
+        done = true;
+        await watching;
+        expect(refused).toBeGreaterThan(0);
+        expect(highest).toBeLessThanOrEqual(5);
+        for (const companyId of companyIds) {
+          const current = (await monitor.query(`SELECT current FROM platform.check_limit('users', $1)`, [companyId])).rows[0].current;
+          expect(current).toBe(await count(monitor, 'users', `company_id = ${companyId}`));
+          expect(current).toBeLessThanOrEqual(5);
+        }
+        // Companies: delete one (its users go with it), then the freed place is taken again.
+        await writers[0]!.query('DELETE FROM companies WHERE id = $1', [companyIds[0]]);
+        await Promise.all([writers[1]!.query(`INSERT INTO companies (name) VALUES ('East')`), writers[2]!.query(`INSERT INTO companies (name) VALUES ('West')`)]);
+        expect(await failure(writers[3]!, `INSERT INTO companies (name) VALUES ('Fourth')`)).toMatchObject({ code: LIMIT_SQLSTATE }); // 3 of 3
+        expect((await monitor.query(`SELECT current FROM platform.check_limit('companies')`)).rows[0].current).toBe(await count(monitor, 'companies'));
+        await asAdmin(platform, tenant, async (admin) => {
+          const drift = await admin.query(
+            `SELECT c.resource, c.scope, sum(c.used)::int AS counted,
+                    CASE c.resource WHEN 'companies' THEN (SELECT count(*) FROM erp.companies)::int
+                                    ELSE (SELECT count(*) FROM erp.users u WHERE u.company_id = c.scope)::int END AS actual
+               FROM platform.counters c WHERE c.resource IN ('companies', 'users') GROUP BY c.resource, c.scope`,
+          );
+          expect(drift.rows.length).toBeGreaterThan(0);
+          for (const row of drift.rows) expect(row.counted, `${row.resource} ${row.scope}`).toBe(row.actual);
+        });
+      } finally {
+        await Promise.all([...writers, monitor].map((client) => client.end()));
+      }
+    });
+
     it('rolls over to a new month without a job: last month full, this month empty', async () => {
       const tenant = await createTenant(platform, 'trial');
       await asAdmin(platform, tenant, async (admin) => {
@@ -286,6 +393,7 @@ for (const serverCase of await serverCases('limit enforcement')) {
           'TRUNCATE platform.counters',
           `SELECT platform.release('companies', 0, 5)`,
           `SELECT platform.consume('companies', 0, '-infinity', -5)`,
+          'SELECT platform.backend_slot(16)',
           `SELECT platform.on_truncate()`,
           'CREATE TABLE platform.counters_shadow (x int)',
           'CREATE FUNCTION platform.check_limit(text) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$',
