@@ -1,10 +1,12 @@
+import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openConsoleCore } from '../../src-main/app/console-core';
+import { promisify } from 'node:util';
 import { cacheFileIn } from '../../src-main/cache/open-cache';
-import { createSilentLogger } from '../../src-main/logging/logger';
-import { BASE_DATA_DIR_ENV } from './host-mode';
+import { BASE_DATA_DIR_ENV, REPO_ROOT } from './host-mode';
+
+const run = promisify(execFile);
 
 /**
  * One console data folder for the whole run, initialised as host mode's first start would
@@ -16,17 +18,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tenant-console-e2e-base-'));
   // As root the embedded PostgreSQL runs as `postgres`, which must be able to reach the folder.
   await chmod(dataDir, 0o755);
-  const core = await openConsoleCore({
-    mode: 'host',
-    dataDir,
-    databaseUrl: null,
-    logger: createSilentLogger(),
-    usageSchedule: false,
-    maintenanceSchedule: false,
-    billingSchedule: false,
-  });
-  // The last lease goes: the cluster stops cleanly, so its files can be copied.
-  await core.close();
+  const env: NodeJS.ProcessEnv = { ...process.env, TENANT_CONSOLE_DATA_DIR: dataDir };
+  delete env.TENANT_CONSOLE_DATABASE_URL;
+  // A one-off CLI command opens the console as host mode would and, the last user of the
+  // cluster it started, stops it cleanly: its files can then be copied. (A CLI process, not
+  // openConsoleCore here: Playwright's loader cannot import console-core's package.json.)
+  await run(process.execPath, ['bin/tenantctl.js', 'list', '--json'], { cwd: REPO_ROOT, env, timeout: 180_000 });
   // Each copy is its own installation: it makes its own local cache (and console id).
   for (const suffix of ['', '-wal', '-shm']) await rm(`${cacheFileIn(dataDir)}${suffix}`, { force: true });
   // Playwright's workers start after this and inherit the environment.

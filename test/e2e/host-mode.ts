@@ -11,6 +11,15 @@ import { embeddedLayout } from '../../src-main/postgres/embedded-cluster';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
+/**
+ * For specs that stop the database: the console probes every second and, offline, at least
+ * every two (the product's 5 s and 15 s cap would make the spec wait on the clock).
+ */
+export const FAST_PROBE_ENV: Readonly<Record<string, string>> = {
+  TENANT_CONSOLE_PROBE_INTERVAL_MS: '1000',
+  TENANT_CONSOLE_PROBE_MAX_INTERVAL_MS: '2000',
+};
+
 /** Set by global-setup.ts: an initialised, stopped console data folder to copy. */
 export const BASE_DATA_DIR_ENV = 'TENANT_CONSOLE_E2E_BASE_DIR';
 
@@ -31,7 +40,7 @@ export interface HostMode {
  * server) and resolves once it prints its URL. The folder is a copy of the run's initialised
  * one (global-setup.ts) when there is one: the same state as a first start, without its cost.
  */
-export async function startHostMode(options: { prepare?: (dataDir: string) => Promise<void> } = {}): Promise<HostMode> {
+export async function startHostMode(options: { prepare?: (dataDir: string) => Promise<void>; env?: Readonly<Record<string, string>> } = {}): Promise<HostMode> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tenant-console-e2e-'));
   // As root the embedded PostgreSQL runs as `postgres`, which must be able to reach the folder.
   await chmod(dataDir, 0o755);
@@ -39,7 +48,7 @@ export async function startHostMode(options: { prepare?: (dataDir: string) => Pr
   if (base) await copyInitialisedFolder(base, dataDir);
   // E.g. a pre-filled local cache, before the console opens it.
   await options.prepare?.(dataDir);
-  const env: NodeJS.ProcessEnv = { ...process.env, TENANT_CONSOLE_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, TENANT_CONSOLE_DATA_DIR: dataDir };
   delete env.TENANT_CONSOLE_DATABASE_URL;
 
   const child = spawn(process.execPath, ['bin/tenantctl.js', 'serve', '--port', '0'], {
