@@ -11,8 +11,12 @@ const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 export const NO_CHROMIUM_HELP =
   `No Chromium for the browser tests: run \`npx playwright install chromium\`, or \`apt-get install chromium\` (Debian), or set ${CHROMIUM_ENV} to a Chromium binary.`;
 
-/** @returns {{ path: string, source: string } | null} */
-export function resolveChromium(env = process.env) {
+/**
+ * @param {NodeJS.ProcessEnv} env
+ * @param {(path: string) => boolean} exists  (the file system; a test passes its own)
+ * @returns {{ path: string, source: string } | null}
+ */
+export function resolveChromium(env = process.env, exists = existsSync) {
   const chosen = env[CHROMIUM_ENV]?.trim();
   // An explicit choice is taken as given: a wrong path should fail loudly, not fall back.
   if (chosen) return { path: chosen, source: CHROMIUM_ENV };
@@ -22,7 +26,7 @@ export function resolveChromium(env = process.env) {
   } catch {
     // This Playwright has no Chromium revision for the platform.
   }
-  if (bundled && existsSync(bundled)) return { path: bundled, source: "Playwright's Chromium" };
-  if (existsSync(DEBIAN_CHROMIUM)) return { path: DEBIAN_CHROMIUM, source: "Debian's chromium" };
+  if (bundled && exists(bundled)) return { path: bundled, source: "Playwright's Chromium" };
+  if (exists(DEBIAN_CHROMIUM)) return { path: DEBIAN_CHROMIUM, source: "Debian's chromium" };
   return null;
 }
