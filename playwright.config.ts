@@ -1,19 +1,27 @@
 import { defineConfig } from '@playwright/test';
+import { NO_CHROMIUM_HELP, resolveChromium } from './scripts/chromium.mjs';
 
-// Playwright cannot download its own browsers here: the suite drives Debian's Chromium.
-export const CHROMIUM_PATH = process.env.TENANT_CONSOLE_CHROMIUM ?? '/usr/bin/chromium';
+// Playwright's own Chromium where it was fetched, else Debian's (scripts/chromium.mjs says the order).
+const chromium = resolveChromium();
+if (!chromium) throw new Error(NO_CHROMIUM_HELP);
+
+// The host-mode consoles the specs start run their embedded cluster without fsync (tests only).
+process.env.TENANT_CONSOLE_TEST_FAST_DISK ??= '1';
 
 export default defineConfig({
   testDir: 'test/e2e',
   outputDir: 'test-results/playwright',
+  // Initialises one console data folder; each spec's host mode starts on a copy of it.
+  globalSetup: './test/e2e/global-setup.ts',
   timeout: 120_000,
-  workers: 1,
+  // Two cores: one spec file per core, each with its own host mode and data folder.
+  workers: 2,
   reporter: [['list']],
   use: {
     headless: true,
     screenshot: 'only-on-failure',
     launchOptions: {
-      executablePath: CHROMIUM_PATH,
+      executablePath: chromium.path,
       args: [
         '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
         '--disable-background-networking', '--disable-component-update', '--disable-sync',

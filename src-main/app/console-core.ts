@@ -55,7 +55,7 @@ export interface ConsoleCoreOptions {
   readonly usageSchedule?: boolean;
   /** Scheduled deletions and backup pruning while the console runs (default: not for the CLI). */
   readonly maintenanceSchedule?: boolean;
-  /** Probe and snapshot timings; the probe period also reads TENANT_CONSOLE_PROBE_INTERVAL_MS. */
+  /** Probe and snapshot timings; the probe period also reads TENANT_CONSOLE_PROBE_INTERVAL_MS, its offline back-off cap TENANT_CONSOLE_PROBE_MAX_INTERVAL_MS. */
   readonly offline?: Pick<OfflineReviewOptions, 'probeIntervalMs' | 'probeMaxIntervalMs' | 'probeTimeoutMs' | 'snapshotMinIntervalMs'>;
   /**
    * An external server that does not answer at start: open on the local cache (offline
@@ -181,6 +181,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
   scheduler?.start();
 
   const probeFromEnv = Number(env.TENANT_CONSOLE_PROBE_INTERVAL_MS);
+  const probeMaxFromEnv = Number(env.TENANT_CONSOLE_PROBE_MAX_INTERVAL_MS);
   const offline = createOfflineReview({
     platform,
     cache,
@@ -200,6 +201,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
         }
       : {}),
     ...(Number.isFinite(probeFromEnv) && probeFromEnv > 0 ? { probeIntervalMs: probeFromEnv } : {}),
+    ...(Number.isFinite(probeMaxFromEnv) && probeMaxFromEnv > 0 ? { probeMaxIntervalMs: probeMaxFromEnv } : {}),
     ...options.offline,
   });
 

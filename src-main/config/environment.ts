@@ -9,6 +9,8 @@ export const ENV = {
   logLevel: 'TENANT_CONSOLE_LOG_LEVEL',
   /** Test-only fault injection: SIGKILL this process right after the named provisioning step. */
   crashAfterStep: 'TENANT_CONSOLE_CRASH_AFTER_STEP',
+  /** Test-only: '1' runs the embedded cluster without durability (see testServerSettings). */
+  testFastDisk: 'TENANT_CONSOLE_TEST_FAST_DISK',
 } as const;
 
 export const DEFAULT_PLATFORM_DATABASE = 'tenant_platform';
@@ -45,4 +47,16 @@ export function resolveDatabaseUrl(explicit?: string | null, env: NodeJS.Process
 export function resolvePlatformDatabase(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env[ENV.platformDatabase];
   return fromEnv && fromEnv.trim() !== '' ? fromEnv.trim() : DEFAULT_PLATFORM_DATABASE;
+}
+
+/**
+ * Server settings for the embedded cluster in test runs only: no fsync, no waiting for the
+ * WAL flush at commit, no full-page images. A test machine's disk is otherwise what the suite
+ * waits on most (every CREATE DATABASE, every commit). Data survives a killed console process
+ * (it is in the OS cache), not a machine crash — which no test makes. Empty unless the test
+ * runner sets TENANT_CONSOLE_TEST_FAST_DISK=1: the product always runs durable.
+ */
+export function testServerSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Record<string, string>> {
+  if (env[ENV.testFastDisk] !== '1') return {};
+  return { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' };
 }

@@ -7,6 +7,7 @@ import { dirname, join, parse } from 'node:path';
 import { promisify } from 'node:util';
 import lockfile from 'proper-lockfile';
 import type { Logger } from 'pino';
+import { testServerSettings } from '../config/environment';
 import type { SecretStore } from '../secrets/secret-store';
 import { loadPostgresBinaries, type PostgresBinaries } from './postgres-binaries';
 import { currentOsUserName, postgresRunAs, type OsAccount } from './os-user';
@@ -86,6 +87,11 @@ export interface EmbeddedClusterOptions {
   readonly dataDir: string;
   readonly secretStore: SecretStore;
   readonly logger: Logger;
+  /**
+   * `-c name=value` settings for this start of the server, not written to its configuration
+   * (a later durable start is unaffected). Default: testServerSettings() — empty outside tests.
+   */
+  readonly serverSettings?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -102,6 +108,7 @@ export interface EmbeddedClusterOptions {
 export class EmbeddedCluster {
   readonly #options: EmbeddedClusterOptions;
   readonly #layout: ReturnType<typeof embeddedLayout>;
+  readonly #serverSettings: Readonly<Record<string, string>>;
   #leaseFile: string | null = null;
   #endpoint: ServerEndpoint | null = null;
   #binaries: PostgresBinaries | null = null;
@@ -110,6 +117,7 @@ export class EmbeddedCluster {
   constructor(options: EmbeddedClusterOptions) {
     this.#options = options;
     this.#layout = embeddedLayout(options.dataDir);
+    this.#serverSettings = options.serverSettings ?? testServerSettings();
   }
 
   get endpoint(): ServerEndpoint {
@@ -234,6 +242,8 @@ export class EmbeddedCluster {
       await this.#exec(this.#binaries!.initdb, [
         '-D', this.#layout.pgdata, '-U', EMBEDDED_SUPERUSER, `--pwfile=${pwfile}`,
         '-E', 'UTF8', '--no-locale', '--auth-local=peer', '--auth-host=scram-sha-256',
+        // A server that will run without fsync gains nothing from initdb's final sync.
+        ...(this.#serverSettings.fsync === 'off' ? ['--no-sync'] : []),
       ]);
     } finally {
       await rm(pwfile, { force: true });
@@ -272,7 +282,8 @@ export class EmbeddedCluster {
     await mkdir(this.#layout.socketDir, { recursive: true, mode: 0o700 });
     if (this.#runAs) await chown(this.#layout.socketDir, this.#runAs.uid, this.#runAs.gid);
     await this.#ensureConfiguredPortFree();
-    await this.#pgCtl(['start', '-D', this.#layout.pgdata, '-l', this.#layout.serverLog, '-w', '-t', '120']);
+    const settings = Object.entries(this.#serverSettings).map(([name, value]) => `-c ${name}=${value}`);
+    await this.#pgCtl(['start', '-D', this.#layout.pgdata, '-l', this.#layout.serverLog, '-w', '-t', '120', ...(settings.length > 0 ? ['-o', settings.join(' ')] : [])]);
   }
 
   /** Keeps the configured port unless another program took it meanwhile; then moves, and says so. */

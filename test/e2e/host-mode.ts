@@ -1,12 +1,27 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { embeddedLayout } from '../../src-main/postgres/embedded-cluster';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+
+/**
+ * For specs that stop the database: the console probes every second and, offline, at least
+ * every two (the product's 5 s and 15 s cap would make the spec wait on the clock).
+ */
+export const FAST_PROBE_ENV: Readonly<Record<string, string>> = {
+  TENANT_CONSOLE_PROBE_INTERVAL_MS: '1000',
+  TENANT_CONSOLE_PROBE_MAX_INTERVAL_MS: '2000',
+};
+
+/** Set by global-setup.ts: an initialised, stopped console data folder to copy. */
+export const BASE_DATA_DIR_ENV = 'TENANT_CONSOLE_E2E_BASE_DIR';
 
 const URL_LINE = /^Tenant Console host mode: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+))$/;
 const STDERR_KEEP = 20_000;
@@ -22,15 +37,18 @@ export interface HostMode {
 
 /**
  * Starts `tenantctl serve --port 0` on a fresh data folder (embedded PostgreSQL, no external
- * server) and resolves once it prints its URL.
+ * server) and resolves once it prints its URL. The folder is a copy of the run's initialised
+ * one (global-setup.ts) when there is one: the same state as a first start, without its cost.
  */
-export async function startHostMode(options: { prepare?: (dataDir: string) => Promise<void> } = {}): Promise<HostMode> {
+export async function startHostMode(options: { prepare?: (dataDir: string) => Promise<void>; env?: Readonly<Record<string, string>> } = {}): Promise<HostMode> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tenant-console-e2e-'));
   // As root the embedded PostgreSQL runs as `postgres`, which must be able to reach the folder.
   await chmod(dataDir, 0o755);
+  const base = process.env[BASE_DATA_DIR_ENV];
+  if (base) await copyInitialisedFolder(base, dataDir);
   // E.g. a pre-filled local cache, before the console opens it.
   await options.prepare?.(dataDir);
-  const env: NodeJS.ProcessEnv = { ...process.env, TENANT_CONSOLE_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, TENANT_CONSOLE_DATA_DIR: dataDir };
   delete env.TENANT_CONSOLE_DATABASE_URL;
 
   const child = spawn(process.execPath, ['bin/tenantctl.js', 'serve', '--port', '0'], {
@@ -59,6 +77,31 @@ export async function startHostMode(options: { prepare?: (dataDir: string) => Pr
     await removeDir(dataDir);
     throw error;
   }
+}
+
+const run = promisify(execFile);
+
+/**
+ * Copies an initialised data folder, owners and modes kept (the cluster's files belong to
+ * the server's account), and gives the copy a port of its own: two workers' copies start
+ * at once, and both would otherwise find the base's port free and race for it.
+ */
+async function copyInitialisedFolder(base: string, dataDir: string): Promise<void> {
+  await run('cp', ['-a', `${base}/.`, dataDir]);
+  const conf = join(embeddedLayout(dataDir).pgdata, 'conf.d-tenant-console.conf');
+  const text = await readFile(conf, 'utf8');
+  await writeFile(conf, text.replace(/^port = \d+$/m, `port = ${await freePort()}`));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
 }
 
 function firstLine(child: ChildProcess, stderr: () => string): Promise<string> {

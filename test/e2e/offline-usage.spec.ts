@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createSilentLogger } from '../../src-main/logging/logger';
 import { EmbeddedCluster } from '../../src-main/postgres/embedded-cluster';
 import { FileSecretStore } from '../../src-main/secrets/file-secret-store';
-import { startHostMode, type HostMode } from './host-mode';
+import { FAST_PROBE_ENV, startHostMode, type HostMode } from './host-mode';
 import { SCREENSHOTS, saveScreenshot, invokeThroughHost } from './browser-helpers';
 
 const SEED = [
@@ -24,7 +24,7 @@ test.use({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   await mkdir(SCREENSHOTS, { recursive: true });
-  host = await startHostMode();
+  host = await startHostMode({ env: FAST_PROBE_ENV });
   cluster = new EmbeddedCluster({ dataDir: host.dataDir, secretStore: new FileSecretStore(join(host.dataDir, 'secrets.json')), logger: createSilentLogger() });
   await cluster.acquire();
 });

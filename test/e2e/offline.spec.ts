@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createSilentLogger } from '../../src-main/logging/logger';
 import { EmbeddedCluster } from '../../src-main/postgres/embedded-cluster';
 import { FileSecretStore } from '../../src-main/secrets/file-secret-store';
-import { startHostMode, type HostMode } from './host-mode';
+import { FAST_PROBE_ENV, startHostMode, type HostMode } from './host-mode';
 import { SCREENSHOTS, saveScreenshot, invokeThroughHost } from './browser-helpers';
 
 const SEED = [
@@ -12,7 +12,8 @@ const SEED = [
   { companyName: 'Blue Mesa Coffee', subdomain: 'bluemesa', plan: 'starter', adminEmail: 'ops@bluemesa.example' },
   { companyName: 'Oakridge Clinics', subdomain: 'oakridge', plan: 'professional', adminEmail: 'admin@oakridge.example' },
 ] as const;
-// The probe runs every 5 s online; back online it is noticed within the offline backoff (≤ 15 s).
+// Upper bounds, not waits: the probe runs every second here (FAST_PROBE_ENV); back online it
+// is noticed within the offline back-off (≤ 2 s). Generous for a loaded machine.
 const NOTICE_OFFLINE_MS = 20_000;
 const NOTICE_ONLINE_MS = 45_000;
 
@@ -27,7 +28,7 @@ test.use({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   await mkdir(SCREENSHOTS, { recursive: true });
-  host = await startHostMode();
+  host = await startHostMode({ env: FAST_PROBE_ENV });
   cluster = new EmbeddedCluster({ dataDir: host.dataDir, secretStore: new FileSecretStore(join(host.dataDir, 'secrets.json')), logger: createSilentLogger() });
   await cluster.acquire();
 });

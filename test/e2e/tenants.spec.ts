@@ -1,5 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { mkdir } from 'node:fs/promises';
+import pLimit from 'p-limit';
 import { startHostMode, type HostMode } from './host-mode';
 import { SCREENSHOTS, saveScreenshot, invokeThroughHost, dismissNotifications } from './browser-helpers';
 
@@ -299,7 +300,9 @@ test('operator creates, finds, suspends and reactivates a tenant in the browser'
     const words = ['Alpine', 'Beacon', 'Cedar', 'Delta', 'Ember', 'Fjord', 'Granite', 'Harbor', 'Iris'];
     const kinds = ['Dental', 'Freight', 'Bakery', 'Studio', 'Clinic'];
     const plans = ['trial', 'starter', 'professional', 'enterprise'];
-    for (let index = 0; index < 45; index += 1) {
+    // Four at a time, as several operators might: provisioning runs side by side.
+    const limit = pLimit(4);
+    await Promise.all(Array.from({ length: 45 }, (_, index) => limit(async () => {
       const word = words[index % words.length]!;
       const kind = kinds[Math.floor(index / words.length) % kinds.length]!;
       await invoke(page, 'tenants:create', {
@@ -308,7 +311,7 @@ test('operator creates, finds, suspends and reactivates a tenant in the browser'
         plan: plans[index % plans.length],
         adminEmail: `admin@${word}-${kind}.example`.toLowerCase(),
       });
-    }
+    })));
     const total = SEED.length + 1 + 45;
     await expect(page.getByTestId('tenants-total')).toHaveText(`Showing 1–50 of ${total} tenants`);
     await expect(page.getByTestId('tenant-row')).toHaveCount(50);

@@ -8,6 +8,8 @@ import { embeddedLayout, isProcessAlive, readPostmasterState } from '../../src-m
 import { applyMigrations } from '../../src-main/base/migration-runner';
 import { PLATFORM_MIGRATIONS } from '../../src-main/platform/migrations';
 import { runTenantctl } from '../support/cli';
+import { adminClient, embeddedTarget, uniquePlatformDatabase, withAdminClient } from '../support/servers';
+import { fullTierOnly } from '../support/tier';
 
 /** Is a postmaster running on this data folder's cluster? */
 async function serverRunning(dataDir: string): Promise<boolean> {
@@ -23,7 +25,8 @@ async function freshDataDir(): Promise<string> {
 
 const cliEnv = (dataDir: string) => ({ TENANT_CONSOLE_DATA_DIR: dataDir, TENANT_CONSOLE_DATABASE_URL: '', TENANT_CONSOLE_PLATFORM_DATABASE: '' });
 
-describe('one embedded server shared by the app, host mode and the CLI', () => {
+// Each case starts a cluster of its own on a fresh folder (initdb and all): the full tier's.
+describe.skipIf(fullTierOnly('embedded server sharing between processes'))('one embedded server shared by the app, host mode and the CLI', () => {
   const dirs: string[] = [];
   afterEach(async () => {
     for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
@@ -102,27 +105,23 @@ describe('one embedded server shared by the app, host mode and the CLI', () => {
       await core.close();
     }
   });
+});
 
+// Not about sharing a cluster: runs in both tiers, on the run's shared embedded server.
+describe('platform migrations', () => {
   it('applies platform migrations once when several consoles race on one database', async () => {
-    const dataDir = await freshDataDir();
-    dirs.push(dataDir);
-    const core = await openConsoleCore({ mode: 'cli', dataDir, databaseUrl: null, logger: createSilentLogger() });
+    const url = embeddedTarget().url;
+    const database = uniquePlatformDatabase('race');
+    await withAdminClient(url, 'postgres', (admin) => admin.query(`CREATE DATABASE ${database}`));
     try {
-      await core.platform.pool.query('CREATE DATABASE race_target');
-      const { default: pg } = await import('pg');
-      const config = { ...core.platform.primary.endpoint.connection, database: 'race_target' };
-      const clients = await Promise.all(Array.from({ length: 6 }, async () => {
-        const client = new pg.Client(config);
-        await client.connect();
-        return client;
-      }));
+      const clients = await Promise.all(Array.from({ length: 6 }, () => adminClient(url, database)));
       const applied = await Promise.all(clients.map((client) => applyMigrations(client, PLATFORM_MIGRATIONS)));
       expect(applied.flat()).toEqual(PLATFORM_MIGRATIONS.map((migration) => migration.version));
       const { rows } = await clients[0]!.query('SELECT count(*)::int AS n FROM plans');
       expect(rows[0]).toEqual({ n: 4 });
       await Promise.all(clients.map((client) => client.end()));
     } finally {
-      await core.close();
+      await withAdminClient(url, 'postgres', (admin) => admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
     }
   });
 });

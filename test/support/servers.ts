@@ -5,6 +5,7 @@ import { openConsoleCore, type ConsoleCore } from '../../src-main/app/console-co
 import { createSilentLogger } from '../../src-main/logging/logger';
 import { clientConfig, endpointFromUrl } from '../../src-main/postgres/server-endpoint';
 import { adminClient, dropPlatformAndTenants } from './drop-platform';
+import { fullTier, fullTierOnlyReason } from './tier';
 
 export const EXTERNAL_URL = process.env.TENANT_CONSOLE_TEST_EXTERNAL_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -78,9 +79,13 @@ export interface ServerCase {
   readonly skip: boolean;
 }
 
-/** The servers a PostgreSQL-facing test runs on: the embedded one always, the external one when reachable (else it says why it is skipped). */
+/**
+ * The servers a PostgreSQL-facing test runs on: the embedded one always; the external one in
+ * the full tier, when reachable (else it says why it is skipped). The code path after the
+ * connection is the same for both, so the fast tier proves it on the embedded server.
+ */
 export async function serverCases(what: string): Promise<ServerCase[]> {
-  const problem = await externalServerProblem();
+  const problem = fullTier ? await externalServerProblem() : fullTierOnlyReason('the external server');
   if (problem) console.log(`[skip] ${what} on the external server: ${problem}`);
   return [
     { name: 'embedded PostgreSQL', target: embeddedTarget, skip: false },
