@@ -43,7 +43,8 @@ describe('usage dashboards offline (a real outage of an own embedded cluster)', 
     await outage?.acquire().catch(() => undefined);
     await core?.close();
     await outage?.release().catch(() => undefined);
-    await rm(dataDir, { recursive: true, force: true });
+    // The stopped server may still be finishing its last WAL segment: retry like rm -rf would be retried by hand.
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });
 
   it('keeps usage, limits and the fleet dashboard after every collection', async () => {
