@@ -5,6 +5,7 @@ import { changeTenantStatus } from '../tenants/status-change';
 import { getTenantRow } from '../tenants/tenant-queries';
 import { backupTenant } from './backup-tenant';
 import type { BackupContext } from './backup-context';
+import { staleVersionError } from '../tenants/stale-version';
 
 type Action = 'suspend' | 'cancel';
 
@@ -28,7 +29,7 @@ export async function changeStatusWithBackup(
     const problem = statusActionProblem(action, row.status);
     if (problem) throw new AppError('INVALID_STATE', `${problem.replace(/\.$/, '')} (${row.tenant_code}).`);
     if (row.version !== input.expectedVersion) {
-      throw new AppError('CONFLICT', `Tenant ${row.tenant_code} was changed by someone else (now version ${row.version}, you saw ${input.expectedVersion}) — reload and try again.`);
+      throw staleVersionError(row.tenant_code, row.version, input.expectedVersion);
     }
     try {
       backupId = (await backupTenant(bctx, { ref: row.tenant_code, kind: action === 'suspend' ? 'pre-suspension' : 'pre-cancellation', requestId: input.requestId })).id;

@@ -6,6 +6,7 @@ import type { BillingContext } from './billing-context';
 import { getTenantBilling } from './billing-queries';
 import { changeDirection, isBillable, loadBillingTenant, manualProration, onTrial, planPrice, type BillingTenant, type PlanPrice } from './billing-tenant';
 import { cancelStripeNow, changeStripePrice, previewStripeProration, setStripeCancelAtPeriodEnd, type StripeTarget } from './stripe/stripe-subscriptions';
+import { staleVersionError } from '../tenants/stale-version';
 
 export { applyDuePendingDowngrades, applyDuePendingDowngradesDetailed } from './pending-downgrades';
 
@@ -77,7 +78,7 @@ export async function quotePlanChange(b: BillingContext, input: ChannelParsedInp
 export async function applyPlanChange(b: BillingContext, input: ChannelParsedInput<'billing:changePlan'>): Promise<PlanChangeQuote> {
   const t = await loadBillingTenant(b, input.ref);
   if (t.tenant.version !== input.expectedVersion) {
-    throw new AppError('CONFLICT', `Tenant ${t.tenant.tenant_code} was changed by someone else (now version ${t.tenant.version}, you saw ${input.expectedVersion}) — reload and try again.`);
+    throw staleVersionError(t.tenant.tenant_code, t.tenant.version, input.expectedVersion);
   }
   const to = await planPrice(b, input.plan, input.version);
   const at = b.clock.now();

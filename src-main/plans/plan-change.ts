@@ -13,6 +13,7 @@ import { getTenant, getTenantRow } from '../tenants/tenant-queries';
 import type { TenantRow } from '../tenants/tenant-rows';
 import { commitPlanChange } from '../tenants/tenant-writes';
 import { planViolations, readTenantUsage } from './tenant-usage';
+import { staleVersionError } from '../tenants/stale-version';
 
 export interface PlanRef {
   readonly code: string;
@@ -121,7 +122,7 @@ export async function changeTenantPlan(ctx: PlatformContext, request: PlanChange
 
 function checkChangeable(row: TenantRow, expectedVersion: number): void {
   if (row.version !== expectedVersion) {
-    throw new AppError('CONFLICT', `Tenant ${row.tenant_code} was changed by someone else (now version ${row.version}, you saw ${expectedVersion}) — reload and try again.`);
+    throw staleVersionError(row.tenant_code, row.version, expectedVersion);
   }
   if (row.status === 'deleted' || row.status === 'provisioning') {
     throw new AppError('INVALID_STATE', `${row.tenant_code} is ${row.status}: its plan cannot change.`);

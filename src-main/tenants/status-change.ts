@@ -8,6 +8,7 @@ import { enforceTenantStatus } from './enforce-status';
 import { commitStatusChange } from './tenant-writes';
 import { readSetting } from '../settings/settings-store';
 import { getTenant, getTenantRow } from './tenant-queries';
+import { staleVersionError } from './stale-version';
 
 export interface StatusChangeRequest {
   readonly ref: string;
@@ -41,10 +42,7 @@ export async function changeTenantStatus(ctx: PlatformContext, action: StatusAct
       check: async (tx) => {
         const row = await getTenantRow(tx, request.ref, true);
         if (row.version !== request.expectedVersion) {
-          throw new AppError(
-            'CONFLICT',
-            `Tenant ${row.tenant_code} was changed by someone else (now version ${row.version}, you saw ${request.expectedVersion}) — reload and try again.`,
-          );
+          throw staleVersionError(row.tenant_code, row.version, request.expectedVersion);
         }
         const problem = statusActionProblem(action, row.status);
         if (problem) throw new AppError('INVALID_STATE', `${problem.replace(/\.$/, '')} (${row.tenant_code}).`);
