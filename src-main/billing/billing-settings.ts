@@ -6,6 +6,7 @@ import type { SecretStore } from '../secrets/secret-store';
 import type { SettingName } from '../settings/setting-definitions';
 import { readSettings, writeSettings } from '../settings/settings-store';
 import { SECRET_SMTP_PASSWORD, SECRET_STRIPE_KEY, SECRET_STRIPE_WEBHOOK } from './billing-context';
+import { assertOneFromAddress } from './notices/from-address';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -61,6 +62,7 @@ export async function updateBillingSettings(
   patch: ChannelParsedInput<'billing:updateSettings'>,
 ): Promise<BillingSettings> {
   const { smtpPassword, stripeSecretKey, stripeWebhookSecret, ...stored } = patch;
+  if (stored.smtp?.from) assertOneFromAddress(stored.smtp.from);
   const keyAfter = stripeSecretKey !== undefined ? stripeSecretKey : await secrets.get(SECRET_STRIPE_KEY);
   const modeAfter = stored.mode ?? (await readStoredBillingSettings(db)).mode;
   if (modeAfter === 'stripe' && keyAfter === null) {

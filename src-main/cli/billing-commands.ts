@@ -46,7 +46,7 @@ function printSettings(cli: CliContext, settings: BillingSettings): void {
     ['Grace period', `${settings.gracePeriodDays} days`],
     ['Trial notice', `${settings.trialNoticeDays} days before the end`],
     ['Job interval', `${settings.jobIntervalMinutes} minutes`],
-    ['SMTP', settings.smtp.host ? `${settings.smtp.host}:${settings.smtp.port}${settings.smtp.secure ? ' (TLS)' : ''}, user ${settings.smtp.username ?? '—'}, from ${settings.smtp.from ?? '—'}` : 'not configured'],
+    ['SMTP', settings.smtp.host ? `${settings.smtp.host}:${settings.smtp.port}${settings.smtp.secure ? ' (TLS)' : settings.smtp.allowPlaintext ? ' (plaintext allowed!)' : ''}, user ${settings.smtp.username ?? '—'}, from ${settings.smtp.from ?? '—'}` : 'not configured'],
     ['SMTP password', settings.smtpPasswordSet ? 'set' : 'not set'],
     ['Stripe secret key', settings.stripeSecretKeySet ? 'set' : 'not set'],
     ['Stripe webhook secret', settings.stripeWebhookSecretSet ? 'set' : 'not set'],
@@ -105,6 +105,7 @@ interface SettingsOptions {
   smtpSecure?: boolean;
   smtpUser?: string;
   smtpFrom?: string;
+  smtpAllowPlaintext?: boolean;
   smtpPasswordStdin?: boolean;
   stripeKeyStdin?: boolean;
   stripeWebhookSecretStdin?: boolean;
@@ -144,6 +145,8 @@ export function registerBillingCommands(program: Command, cli: CliContext): void
     .option('--smtp-secure', 'TLS from the first byte (port 465)')
     .option('--smtp-user <user>', 'SMTP user name')
     .option('--smtp-from <address>', 'From address, e.g. "Your ERP <billing@yourerp.com>"')
+    .option('--smtp-allow-plaintext', 'allow sending without TLS to a server that is not on this machine (not recommended)')
+    .option('--no-smtp-allow-plaintext', 'require TLS again for a server that is not on this machine')
     .option('--smtp-password-stdin', 'read the SMTP password from standard input')
     .option('--stripe-key-stdin', 'read the Stripe secret key from standard input')
     .option('--stripe-webhook-secret-stdin', 'read the Stripe webhook signing secret from standard input')
@@ -159,7 +162,7 @@ export function registerBillingCommands(program: Command, cli: CliContext): void
         if (options.graceDays !== undefined) patch.gracePeriodDays = options.graceDays;
         if (options.overdueDays !== undefined) patch.overdueDays = options.overdueDays;
         if (options.dueDays !== undefined) patch.invoiceDueDays = options.dueDays;
-        const smtpChanged = [options.smtpHost, options.smtpPort, options.smtpSecure, options.smtpUser, options.smtpFrom].some((value) => value !== undefined);
+        const smtpChanged = [options.smtpHost, options.smtpPort, options.smtpSecure, options.smtpUser, options.smtpFrom, options.smtpAllowPlaintext].some((value) => value !== undefined);
         if (smtpChanged) {
           // The SMTP settings are written as a whole: unchanged fields keep their values.
           const current = (await session.call('billing:settings', {})).smtp;
@@ -169,6 +172,7 @@ export function registerBillingCommands(program: Command, cli: CliContext): void
             secure: options.smtpSecure ?? current.secure,
             username: options.smtpUser ?? current.username,
             from: options.smtpFrom ?? current.from,
+            allowPlaintext: options.smtpAllowPlaintext ?? current.allowPlaintext,
           };
         }
         const queue = [...secrets];

@@ -5,7 +5,7 @@ import { billingModeSchema, prorationBehaviorSchema, smtpSettingsSchema } from '
 export const DEFAULT_LIMIT_WARNING_PERCENT = 80;
 
 const DEFAULT_SELLER = { name: 'Your ERP Ltd', address: '' };
-const DEFAULT_SMTP = { host: null, port: 587, secure: false, username: null, from: null };
+const DEFAULT_SMTP = { host: null, port: 587, secure: false, username: null, from: null, allowPlaintext: false };
 
 /**
  * One platform setting: its row in the `settings` table (key → JSON value), how a stored value

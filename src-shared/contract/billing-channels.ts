@@ -18,6 +18,7 @@ import {
   stripeSyncReportSchema,
   tenantBillingSchema,
 } from './billing-models';
+import { multiLineText, singleLineText } from './plain-text';
 
 const empty = z.object({}).strict();
 const expectedVersion = z.number().int().min(1, 'expectedVersion is the tenant version you last saw.');
@@ -50,14 +51,20 @@ export const billingChannels = {
         autoFinalize: z.boolean().optional(),
         prorationBehavior: prorationBehaviorSchema.optional(),
         jobIntervalMinutes: z.number().int().min(5, 'Run the billing jobs at most every 5 minutes.').max(1440, 'Run the billing jobs at least daily.').optional(),
-        seller: z.object({ name: z.string().trim().min(1).max(200), address: z.string().trim().max(1000) }).strict().optional(),
+        seller: z
+          .object({ name: z.string().trim().min(1).max(200).pipe(singleLineText('The seller name')), address: z.string().trim().max(1000).pipe(multiLineText('The seller address')) })
+          .strict()
+          .optional(),
         smtp: z
           .object({
-            host: z.string().trim().min(1).max(253).nullable(),
+            host: z.string().trim().min(1).max(253).pipe(singleLineText('The SMTP host')).nullable(),
             port: z.number().int().min(1).max(65535),
             secure: z.boolean(),
-            username: z.string().trim().min(1).max(254).nullable(),
-            from: z.string().trim().min(3).max(300).nullable(),
+            username: z.string().trim().min(1).max(254).pipe(singleLineText('The SMTP user')).nullable(),
+            // Parsed as one address in main (nodemailer's parser); here only the characters.
+            from: z.string().trim().min(3).max(300).pipe(singleLineText('The From address')).nullable(),
+            /** Send without TLS to a server that is not on this machine (the password and mail travel in clear). */
+            allowPlaintext: z.boolean().default(false),
           })
           .strict()
           .optional(),

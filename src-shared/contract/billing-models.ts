@@ -47,6 +47,11 @@ export const smtpSettingsSchema = z.object({
   username: z.string().nullable(),
   /** The From address, e.g. "Your ERP <billing@yourerp.com>". */
   from: z.string().nullable(),
+  /**
+   * Off (the default): a server that is not on loopback must speak TLS (port 465) or STARTTLS,
+   * or nothing is sent. On: the operator accepted sending the password and mail in clear.
+   */
+  allowPlaintext: z.boolean(),
 });
 export type SmtpSettings = z.infer<typeof smtpSettingsSchema>;
 

@@ -25,6 +25,16 @@ export function smtpConfigured(smtp: SmtpSettings): smtp is SmtpSettings & { hos
   return Boolean(smtp.host) && Boolean(smtp.from);
 }
 
+/** True unless TLS is already on, the server is on loopback, or the operator allowed plaintext. */
+export function mustUseTls(smtp: Pick<SmtpSettings, 'host' | 'secure' | 'allowPlaintext'>): boolean {
+  return !smtp.secure && !smtp.allowPlaintext && !isLoopbackHost(smtp.host ?? '');
+}
+
+function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name);
+}
+
 /**
  * A pooled nodemailer transport with the console's SMTP settings (the password from the
  * secret store, never from settings); null when SMTP is not configured. One per lifecycle
@@ -40,6 +50,10 @@ export async function openMailer(b: BillingContext): Promise<Mailer | null> {
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
+    // Never the password or a tenant's mail in clear to another machine: without TLS from
+    // the first byte, STARTTLS is required (nodemailer refuses a server that does not offer
+    // it) unless the server is on this machine or the operator opted out.
+    requireTLS: mustUseTls(smtp),
     pool: true,
     // As many as the lifecycle's notice steps send at once.
     maxConnections: 4,

@@ -57,6 +57,7 @@ function BillingSettingsForm({ saved, onSaved }: { saved: BillingSettings; onSav
   const [smtpSecure, setSmtpSecure] = useState(saved.smtp.secure);
   const [smtpUser, setSmtpUser] = useState(saved.smtp.username ?? '');
   const [smtpFrom, setSmtpFrom] = useState(saved.smtp.from ?? '');
+  const [smtpPlaintext, setSmtpPlaintext] = useState(saved.smtp.allowPlaintext);
   const [smtpPassword, setSmtpPassword] = useState<SecretEdit>({ action: 'keep' });
   const [stripeKey, setStripeKey] = useState<SecretEdit>({ action: 'keep' });
   const [webhookSecret, setWebhookSecret] = useState<SecretEdit>({ action: 'keep' });
@@ -76,7 +77,7 @@ function BillingSettingsForm({ saved, onSaved }: { saved: BillingSettings; onSav
   if (autoFinalize !== saved.autoFinalize) patch.autoFinalize = autoFinalize;
   if (proration !== saved.prorationBehavior) patch.prorationBehavior = proration;
   if (sellerName !== saved.seller.name || sellerAddress !== saved.seller.address) patch.seller = { name: sellerName, address: sellerAddress };
-  const smtp = { host: orNull(smtpHost), port: numberOf(smtpPort), secure: smtpSecure, username: orNull(smtpUser), from: orNull(smtpFrom) };
+  const smtp = { host: orNull(smtpHost), port: numberOf(smtpPort), secure: smtpSecure, username: orNull(smtpUser), from: orNull(smtpFrom), allowPlaintext: smtpPlaintext };
   if (JSON.stringify(smtp) !== JSON.stringify(saved.smtp)) patch.smtp = smtp;
   const secrets = { smtpPassword: secretPatch(smtpPassword), stripeSecretKey: secretPatch(stripeKey), stripeWebhookSecret: secretPatch(webhookSecret) };
   for (const [name, value] of Object.entries(secrets)) if (value !== undefined) (patch as Record<string, unknown>)[name] = value;
@@ -179,6 +180,20 @@ function BillingSettingsForm({ saved, onSaved }: { saved: BillingSettings; onSav
               <TextInput label="User" value={smtpUser} onChange={(event) => setSmtpUser(event.currentTarget.value)} error={problems['smtp.username']} data-testid="settings-smtp-user" />
               <TextInput label="From" placeholder="Your ERP <billing@yourerp.com>" value={smtpFrom} onChange={(event) => setSmtpFrom(event.currentTarget.value)} error={problems['smtp.from']} data-testid="settings-smtp-from" />
             </Group>
+            <Switch
+              label="Allow sending without TLS"
+              description="Only for a server on a trusted network that offers no TLS. A server on this machine never needs it."
+              color="red"
+              checked={smtpPlaintext}
+              disabled={smtpSecure}
+              onChange={(event) => setSmtpPlaintext(event.currentTarget.checked)}
+              data-testid="settings-smtp-plaintext"
+            />
+            {smtpPlaintext && !smtpSecure && (
+              <Alert color="red" variant="light" title="The SMTP password and every notice may travel unencrypted" data-testid="settings-smtp-plaintext-warning">
+                Anyone on the network path can read them. Prefer port 465 (TLS) or a server that offers STARTTLS.
+              </Alert>
+            )}
           </Stack>
         </Grid.Col>
       </Grid>
