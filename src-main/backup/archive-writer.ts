@@ -23,6 +23,7 @@ import {
 import { HashingStream } from './hashing-stream';
 import { crashIfInjected } from '../operations/journal';
 import { columnListSql, discoverTables, readSequences, tableSql, tenantSchemaVersion } from './table-catalog';
+import { assertNoLargeObjects } from './large-objects';
 
 const gzipAsync = promisify(gzip);
 // Chunks compressing at once: the thread pool has 4 threads, the COPY stream keeps one core busy.
@@ -59,6 +60,8 @@ export async function writeArchive(
   // One snapshot for every table. After a failure the connection may be mid-COPY: the
   // caller closes it rather than rolling back.
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  // Before anything is written: an archive never leaves a large object out unnoticed.
+  await assertNoLargeObjects(client, subject.tenant.code);
   const [tables, sequences, schemaVersion, server] = [
     await discoverTables(client),
     await readSequences(client),

@@ -20,10 +20,15 @@ export interface ReadTimeouts {
 export const DEFAULT_READ_TIMEOUTS: ReadTimeouts = { connectMs: 5_000, statementMs: 10_000, overallMs: 20_000 };
 
 // One statement, one round trip: every count the dashboards need from this database.
+// Transactions this month come from the limit's own counters (platform.counters, one row
+// per slot for the month, kept by the insert trigger when the row is written), not from
+// erp.transactions.created_at: the tenant writes that column and could backdate rows out
+// of the month — and out of the overage bill and the near-limit list that use this figure.
 const FIGURES_SQL = /* sql */ `
   SELECT (SELECT count(*) FROM erp.companies)::int AS companies,
          (SELECT count(*) FROM erp.users)::int AS users_total,
-         (SELECT count(*) FROM erp.transactions WHERE created_at >= $1 AND created_at < $2)::int AS transactions_month,
+         (SELECT coalesce(sum(used), 0) FROM platform.counters
+           WHERE resource = 'transactions' AND scope = 0 AND period = $1::date)::int AS transactions_month,
          l.company_id AS largest_company_id, c.name AS largest_company_name, l.users AS largest_company_users
     FROM (SELECT 1) AS one
     LEFT JOIN LATERAL (
@@ -66,7 +71,7 @@ export async function readTenantFigures(
   try {
     const visit = (async () => {
       await client.connect();
-      const { rows } = await client.query<FiguresRow>(FIGURES_SQL, [calendar.monthStartAt, calendar.nextMonthStartAt]);
+      const { rows } = await client.query<FiguresRow>(FIGURES_SQL, [calendar.monthStart]);
       return rows[0]!;
     })();
     visit.catch(() => undefined); // settled by the guard first: its late failure is not news

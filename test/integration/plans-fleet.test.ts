@@ -127,6 +127,15 @@ for (const serverCase of await serverCases('plans and fleet migration')) {
       await ctx.pool.query('UPDATE tenants SET schema_version = 2 WHERE tenant_code = ANY($1)', [codes]);
       const broken = tenants[2]!;
       await withAdminClient(platform.url, 'postgres', (admin) => admin.query(`DROP DATABASE ${broken.credentials.database} WITH (FORCE)`));
+      // An old tenant database still lets its role create large objects (which no backup
+      // carries): the attack works before the fleet migration…
+      const before = await connectAsTenant(tenants[0]!.credentials);
+      try {
+        const { rows } = await before.query<{ oid: number }>(`SELECT lo_from_bytea(0, 'x') AS oid`);
+        await before.query('SELECT lo_unlink($1)', [rows[0]!.oid]);
+      } finally {
+        await before.end();
+      }
 
       const requestId = crypto.randomUUID();
       const progress: string[] = [];
@@ -149,6 +158,10 @@ for (const serverCase of await serverCases('plans and fleet migration')) {
         expect((await erp.query(`SELECT * FROM platform.check_limit('companies')`)).rows[0]).toMatchObject({ can_create: false, current: 2, limit: 1 });
         await expect(erp.query(`INSERT INTO companies (name) VALUES ('Third')`)).rejects.toMatchObject({ code: LIMIT_SQLSTATE, message: 'Company limit reached (2 of 1). Please upgrade.' });
         expect((await erp.query(`SELECT current FROM platform.check_limit('transactions')`)).rows[0]).toEqual({ current: 5 });
+        // …and not after it (migration 005): every function that creates one is closed to the tenant.
+        for (const statement of [`SELECT lo_from_bytea(0, 'x')`, 'SELECT lo_creat(-1)', 'SELECT lo_create(0)']) {
+          await expect(erp.query(statement), statement).rejects.toMatchObject({ code: '42501' });
+        }
       } finally {
         await erp.end();
       }

@@ -72,11 +72,25 @@ describe.each(await serverCases('usage metering'))('usage metering on $name', (s
         );
         if (company === companies[0]) {
           await client.query('INSERT INTO erp.transactions (company_id, amount) SELECT $1, 10 FROM generate_series(1, $2::int)', [id, transactionsThisMonth]);
+          // Last month's transactions as last month left them: rows dated then, counted in
+          // last month's limit counter. "This month" is read from the counters (what the
+          // limit uses), which count a row in the month it was written whatever its
+          // created_at says — so the rows go in without the insert trigger (superuser only)
+          // and last month's counter is written as it stood (usage-counters.security.test.ts
+          // shows a backdated insert counting for this month).
+          await client.query('BEGIN');
+          await client.query('SET LOCAL session_replication_role = replica');
           await client.query(
             `INSERT INTO erp.transactions (company_id, amount, created_at)
              SELECT $1, 10, date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '1 day' FROM generate_series(1, $2::int)`,
             [id, transactionsLastMonth],
           );
+          await client.query(
+            `INSERT INTO platform.counters (resource, period, used)
+             VALUES ('transactions', (date_trunc('month', now() AT TIME ZONE 'UTC') - interval '1 month')::date, $1)`,
+            [transactionsLastMonth],
+          );
+          await client.query('COMMIT');
         }
       }
     });
