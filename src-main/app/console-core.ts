@@ -27,6 +27,7 @@ import { isConnectionFailure } from '../postgres/errors';
 import type { BackupContext } from '../backup/backup-context';
 import { runScheduledDeletions } from '../backup/delete-tenant';
 import { pruneBackups } from '../backup/prune-backups';
+import type { InterruptibleWork } from '../base/interruption';
 import { JobRegistry } from '../jobs/job-registry';
 import { MaintenanceScheduler } from '../jobs/maintenance-scheduler';
 import { stripeEndpointFromEnvironment, type BillingContext } from '../billing/billing-context';
@@ -92,6 +93,14 @@ export interface ConsoleCore {
   readonly offline: OfflineReview;
   /** Billing: the clock, secrets and services the lifecycle job and invoicing use. */
   readonly billing: BillingContext;
+  /**
+   * The process was told to stop: running jobs are cancelled and journaled operations stop
+   * at their next step (undone, or left for reconcile). Returns what ran and how it ended
+   * once the caller has let the work settle (see the CLI session).
+   */
+  interrupt(reason: string): void;
+  /** What ran in this core and how it ended (for "what was left" after an interruption). */
+  interruptedWork(): readonly InterruptibleWork[];
   close(): Promise<void>;
 }
 
@@ -251,6 +260,11 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     usage,
     offline,
     billing,
+    interrupt(reason) {
+      platform.interruption?.interrupt(reason);
+      backups.jobs.cancelAll();
+    },
+    interruptedWork: () => platform.interruption?.work() ?? [],
     async close() {
       if (closed) return;
       closed = true;

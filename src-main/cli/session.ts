@@ -1,6 +1,7 @@
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../src-shared/contract/channels';
 import type { AppInfo } from '../../src-shared/contract/models';
 import type { ConsoleCore } from '../app/console-core';
+import type { InterruptibleWork } from '../base/interruption';
 import { SIGNAL_EXIT_CODES, type CliContext } from './cli-context';
 import { CliError } from './output';
 
@@ -18,6 +19,20 @@ export async function openCliCore(cli: CliContext, mode: AppInfo['mode']): Promi
   return openConsoleCore({ mode, env: cli.io.env });
 }
 
+// How long an interrupted command may take to stop its operation and undo it.
+const INTERRUPT_GRACE_MS = 20_000;
+
+/** One line per operation this command ran, saying how the interruption left it. */
+function describeInterrupted(signal: string, work: readonly InterruptibleWork[]): string[] {
+  const lines = work.map((item) =>
+    item.outcome === 'left for reconcile' || item.outcome === 'running'
+      ? `tenantctl: ${item.what} was interrupted and left for reconcile (the next tenantctl command, or tenantctl reconcile, settles it).`
+      : `tenantctl: ${item.what} ${item.outcome === 'finished' ? 'had already finished' : item.outcome === 'rolled back' ? 'was stopped and rolled back' : 'failed'}.`,
+  );
+  // A read (list, show) has nothing to stop: it ends quietly.
+  return lines.length === 0 ? [] : [`tenantctl: ${signal} received: stopping.`, ...lines];
+}
+
 /**
  * One CLI command's life: open the core (starting the embedded server if nobody runs it),
  * run, close (stopping the server again if this command started it and nobody else uses
@@ -28,18 +43,26 @@ export async function withCliSession<T>(cli: CliContext, work: (session: CliSess
   const core = await openCliCore(cli, 'cli');
   let closing: Promise<void> | null = null;
   const close = () => (closing ??= core.close());
+  let working: Promise<unknown> = Promise.resolve();
   const off = cli.onSignal((signal) => {
-    void close().finally(() => cli.interrupt(SIGNAL_EXIT_CODES[signal]));
+    void (async () => {
+      // Stop the running operation at its next step (undone or left for reconcile), let it
+      // settle, say what was left — then close. Never carry on after the caller gave up.
+      core.interrupt(signal);
+      await Promise.race([working.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, INTERRUPT_GRACE_MS).unref())]);
+      for (const line of describeInterrupted(signal, core.interruptedWork())) cli.err(`${line}\n`);
+      await close();
+    })().finally(() => cli.interrupt(SIGNAL_EXIT_CODES[signal]));
   });
   try {
-    return await work({
+    return await (working = work({
       core,
       async call(channel, input) {
         const result = await core.dispatch(channel, input, { origin: 'cli' });
         if (!result.ok) throw new CliError(result.error);
         return result.value as ChannelOutput<typeof channel>;
       },
-    });
+    }));
   } finally {
     off();
     await close();

@@ -9,6 +9,7 @@ export const ENV = {
   logLevel: 'TENANT_CONSOLE_LOG_LEVEL',
   /** Test-only fault injection: SIGKILL this process right after the named provisioning step. */
   crashAfterStep: 'TENANT_CONSOLE_CRASH_AFTER_STEP',
+  signalAfterStep: 'TENANT_CONSOLE_SIGNAL_AFTER_STEP',
   /** Test-only: '1' runs the embedded cluster without durability (see testServerSettings). */
   testFastDisk: 'TENANT_CONSOLE_TEST_FAST_DISK',
 } as const;

@@ -13,9 +13,11 @@ export interface JobHandle {
  */
 export class JobRegistry {
   readonly #running = new Map<string, AbortController>();
+  readonly #all = new Set<AbortController>();
 
   start(requestId: string | undefined, what: string): JobHandle {
     const controller = new AbortController();
+    this.#all.add(controller);
     if (requestId) {
       if (this.#running.has(requestId)) throw new AppError('CONFLICT', `A job with request id ${requestId} is already running.`);
       this.#running.set(requestId, controller);
@@ -26,9 +28,15 @@ export class JobRegistry {
         if (controller.signal.aborted) throw cancelledError(what);
       },
       finish: () => {
+        this.#all.delete(controller);
         if (requestId && this.#running.get(requestId) === controller) this.#running.delete(requestId);
       },
     };
+  }
+
+  /** Stops every running job (the process is being interrupted). */
+  cancelAll(): void {
+    for (const controller of this.#all) controller.abort();
   }
 
   cancel(requestId: string): boolean {

@@ -186,4 +186,7 @@ export async function claimAbandonedOperations(session: pg.ClientBase): Promise<
  */
 export function crashIfInjected(step: string): void {
   if (process.env[ENV.crashAfterStep] === step) process.kill(process.pid, 'SIGKILL');
+  // TENANT_CONSOLE_SIGNAL_AFTER_STEP=<step>:SIGTERM (or SIGINT): Ctrl-C or `timeout` arriving right after that step.
+  const [signalStep, signal] = (process.env[ENV.signalAfterStep] ?? '').split(':');
+  if (signalStep === step && (signal === 'SIGTERM' || signal === 'SIGINT')) process.kill(process.pid, signal);
 }

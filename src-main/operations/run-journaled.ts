@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { AppError, isAppError } from '../base/app-error';
+import type { Interruption, InterruptibleWork } from '../base/interruption';
 import { pgErrorCode } from '../postgres/errors';
 import { inTransaction } from '../postgres/pools';
 import type { PlatformContext } from '../platform/platform-context';
@@ -41,6 +42,7 @@ export class JournaledOperation {
   constructor(
     readonly record: OperationRecord,
     private readonly pool: pg.Pool,
+    private readonly interruption?: Interruption,
   ) {}
 
   get id(): string {
@@ -64,12 +66,19 @@ export class JournaledOperation {
 
   /** Journals `step` (and the `passed` steps it implies, in the same write); crash injection sees each. */
   step(step: string, passed: readonly string[] = [], options: StepOptions = {}): Promise<void> {
+    this.#stopIfInterrupted();
     return recordStep(this.pool, this.record, step, passed, options);
   }
 
   /** Journals `step` in one transaction with `statements`, run on the platform database (recordStepWith). */
   stepWith(statements: string, step: string, passed: readonly string[] = [], options: StepOptions = {}): Promise<void> {
+    this.#stopIfInterrupted();
     return recordStepWith(this.pool, this.record, statements, step, passed, options);
+  }
+
+  /** An interrupted process takes no further step and does not finish: the operation fails here and is undone (or left to reconcile). */
+  #stopIfInterrupted(): void {
+    this.interruption?.throwIfInterrupted(`The ${OPERATION_NOUNS[this.record.kind]} of ${this.record.tenantCode}`);
   }
 
   /** The step as journaled now: a failure or a crash may have left it past the record's. */
@@ -80,12 +89,14 @@ export class JournaledOperation {
 
   /** Ends the operation on its own. */
   async finish(ending: Ending = {}): Promise<void> {
+    if ((ending.state ?? 'done') === 'done') this.#stopIfInterrupted();
     await finishOperation(this.pool, this.record, ending.state ?? 'done', ending.error, ending.step);
     this.#ended = true;
   }
 
   /** Ends the operation in one transaction with `work`: the registry's change and the journal's end commit together. */
   async finishIn<T>(ending: Ending, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    if ((ending.state ?? 'done') === 'done') this.#stopIfInterrupted();
     const result = await inTransaction(this.pool, async (client) => {
       const value = await work(client);
       await finishOperation(client, this.record, ending.state ?? 'done', ending.error, ending.step);
@@ -97,6 +108,8 @@ export class JournaledOperation {
 
   /** The caller's own statement ended the operation (one round trip with another write); `write` runs it. */
   async finishWith<T>(write: () => Promise<T>): Promise<T> {
+    // The commit point: an interrupted process stops before it, never after.
+    this.#stopIfInterrupted();
     const result = await write();
     this.#ended = true;
     return result;
@@ -145,18 +158,21 @@ export type JournaledRun = Opening & {
  * that dies anywhere leaves the row running and its lock gone: reconcile takes it over.
  */
 export async function runJournaled<T>(
-  ctx: Pick<PlatformContext, 'pool' | 'logger' | 'operator'>,
+  ctx: Pick<PlatformContext, 'pool' | 'logger' | 'operator' | 'interruption'>,
   run: JournaledRun,
   work: (operation: JournaledOperation) => Promise<T>,
 ): Promise<T> {
   const session = await ctx.pool.connect();
   let operation: JournaledOperation | null = null;
+  let tracked: InterruptibleWork | undefined;
   try {
     const record = await open(session, run, ctx.operator);
-    operation = new JournaledOperation(record, ctx.pool);
+    operation = new JournaledOperation(record, ctx.pool, ctx.interruption);
+    tracked = ctx.interruption?.begin(`the ${OPERATION_NOUNS[record.kind]} of ${record.tenantCode}`);
     crashIfInjected(run.crashPoint ?? record.step);
     const result = await work(operation);
     if (!operation.ended) await operation.finish();
+    if (tracked) tracked.outcome = 'finished';
     return result;
   } catch (error) {
     const failure = run.describeFailure ? await run.describeFailure(error, operation) : (error as Error);
@@ -168,6 +184,7 @@ export async function runJournaled<T>(
         ctx.logger.error({ err: undoError, operation: operation.id }, `ending a failed ${OPERATION_NOUNS[operation.kind]} failed; reconcile will finish it`);
       }
     }
+    if (tracked) tracked.outcome = operation?.ended === false ? 'left for reconcile' : isCancelled(failure) ? 'rolled back' : 'failed';
     throw failure;
   } finally {
     if (operation) await releaseOperationLock(session, operation.record);

@@ -11,6 +11,7 @@ import { applyMigrations } from '../base/migration-runner';
 import { LOCK_NAMESPACE, LOCK_PLATFORM_BOOTSTRAP } from '../base/advisory-locks';
 import { PLATFORM_MIGRATIONS } from './migrations';
 import type { PlatformContext, TenantServer } from './platform-context';
+import { Interruption } from '../base/interruption';
 
 /**
  * Opens the platform on a server — embedded or external, one code path: creates the
@@ -95,6 +96,7 @@ export async function openPlatform(options: {
       logger,
       events,
       operator: `${endpoint.adminUser} (${userInfo().username})`,
+      interruption: new Interruption(),
       serverById(id) {
         if (id === primary.id) return primary;
         throw new Error(`Server ${id} is not connected to this console.`);

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { EventBus } from '../base/event-bus';
 import type { ServerEndpoint } from '../postgres/server-endpoint';
 import type { PlanTemplates } from './plan-templates';
+import type { Interruption } from '../base/interruption';
 
 /** One PostgreSQL server tenants live on, with the console's admin pool for it. */
 export interface TenantServer {
@@ -26,5 +27,7 @@ export interface PlatformContext {
   readonly events: EventBus;
   /** Who acts: the PostgreSQL user plus the OS user, recorded in the journal. */
   readonly operator: string;
+  /** Set when the process is told to stop: journaled operations check it at every step. */
+  readonly interruption?: Interruption;
   serverById(id: string): TenantServer;
 }
