@@ -102,6 +102,22 @@ describe('server check on the embedded server', () => {
     await core.platform.primary.adminPool.query(`ALTER ROLE "${setter.user}" RESET "work_mem"`);
     expect((await call(core, 'settings:serverCheck', {})).findings.map((f) => f.check)).toEqual(['role-password']);
   }, 60_000);
+
+  it('prints a crafted database name on one line: control characters cannot forge a finding or hide one', async () => {
+    const crafted = 'tc_evil\nLOW    public-connect database forged';
+    const admin = core.platform.primary.adminPool;
+    await admin.query(`CREATE DATABASE "${crafted.replaceAll('"', '""')}"`);
+    try {
+      const run = await runCliInProcess(['doctor'], env());
+      expect(run.code).toBe(EXIT_FINDINGS);
+      const lines = run.stdout.trimEnd().split('\n');
+      // The password finding left by the case before, the crafted database, the summary.
+      expect(lines).toHaveLength(3);
+      expect(lines.find((line) => line.includes('public-connect'))).toContain('database tc_evil\\u000aLOW');
+    } finally {
+      await admin.query(`DROP DATABASE "${crafted.replaceAll('"', '""')}"`);
+    }
+  }, 60_000);
 });
 
 /** The machine's PostgreSQL 15 (127.0.0.1:5432, trust authentication): an external server as operators leave them. */

@@ -1,4 +1,4 @@
-import type { ServerCheckReport } from '../../../src-shared/contract/server-check-channels';
+import { FINDING_SEVERITIES, type ServerCheckReport } from '../../../src-shared/contract/server-check-channels';
 import type { PlatformContext } from '../platform-context';
 import { hbaTrustLines } from './hba-trust';
 import { publicConnectableDatabases } from './public-databases';
@@ -13,6 +13,7 @@ import { tenantRolePasswords, tenantRoleSettings } from './tenant-roles';
 export async function runServerCheck(ctx: PlatformContext): Promise<ServerCheckReport> {
   const admin = ctx.primary.adminPool;
   const groups = await Promise.all([publicConnectableDatabases(admin), hbaTrustLines(admin), tenantRoleSettings(ctx.pool), tenantRolePasswords(ctx.pool)]);
-  const findings = groups.flat();
+  // Most severe first (a stable sort: each check's own order stays).
+  const findings = groups.flat().sort((a, b) => FINDING_SEVERITIES.indexOf(a.severity) - FINDING_SEVERITIES.indexOf(b.severity));
   return { ok: findings.length === 0, findings };
 }
