@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { quoteIdent } from '../postgres/identifiers';
 
 /**
  * The databases initdb makes that every role may CONNECT to (and create TEMP tables in)
@@ -27,8 +28,7 @@ export async function closeInitdbDatabasesToPublic(admin: PoolClient): Promise<s
     [INITDB_DATABASES],
   );
   for (const { datname } of rows) {
-    // Names from the fixed list above, quoted all the same.
-    await admin.query(`REVOKE CONNECT, TEMPORARY ON DATABASE "${datname.replaceAll('"', '""')}" FROM PUBLIC`);
+    await admin.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${quoteIdent(datname, 'database name')} FROM PUBLIC`);
   }
   return rows.map((row) => row.datname);
 }
