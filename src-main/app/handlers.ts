@@ -27,6 +27,7 @@ import type { OfflineReview } from '../offline/offline-review';
 import type { BillingContext } from '../billing/billing-context';
 import { createBillingHandlers } from '../billing/billing-handlers';
 import { onTenantCreated } from '../billing/on-tenant-created';
+import { runServerCheck } from '../platform/server-check/run-server-check';
 
 /** Services that live as long as the console (created in console-core). */
 export interface CoreServices {
@@ -52,6 +53,7 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, services: Co
       if (patch.limitWarningPercent !== undefined) await pushWarningPercent(ctx, patch.limitWarningPercent);
       return settings;
     },
+    'settings:serverCheck': async () => runServerCheck(ctx),
     'tenants:list': async (query) => listTenants(ctx.pool, query),
     'tenants:get': async ({ ref }) => getTenant(ctx.pool, ref),
     'tenants:operations': async ({ ref, limit }) => listTenantOperations(ctx.pool, ref, limit),

@@ -5,6 +5,7 @@ import { CliContext, type CliIo } from './cli-context';
 import { registerAuditCommands } from './audit-commands';
 import { registerBackupCommands } from './backup-commands';
 import { registerBillingCommands } from './billing-commands';
+import { registerDoctorCommands } from './doctor-commands';
 import { registerInvoiceCommands } from './invoice-commands';
 import { registerJobsCommands } from './jobs-commands';
 import { registerPlanCommands } from './plan-commands';
@@ -40,6 +41,7 @@ function buildProgram(cli: CliContext): Command {
   registerInvoiceCommands(program, cli);
   registerJobsCommands(program, cli);
   registerBillingCommands(program, cli);
+  registerDoctorCommands(program, cli);
 
   // Subcommands inherit the parent's settings only when created after them: apply to all (nested too).
   const quiet = (command: Command): void => {

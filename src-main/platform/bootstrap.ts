@@ -5,6 +5,7 @@ import { quoteIdent } from '../postgres/identifiers';
 import { createPool } from '../postgres/pools';
 import type { ServerEndpoint } from '../postgres/server-endpoint';
 import { ensureTemplate } from '../tenant-schema/template';
+import { closeInitdbDatabasesToPublic } from './embedded-hardening';
 import { ENSURE_TENANT_GROUP_ROLE_SQL } from '../tenant-schema/privileges';
 import { existingPlanTemplates, PlanTemplates } from './plan-templates';
 import { applyMigrations } from '../base/migration-runner';
@@ -15,8 +16,9 @@ import { Interruption } from '../base/interruption';
 
 /**
  * Opens the platform on a server — embedded or external, one code path: creates the
- * platform database if missing (closed to PUBLIC), applies its migrations, registers the
- * server, and prepares the tenant template.
+ * platform database if missing (closed to PUBLIC), closes initdb's databases to PUBLIC on
+ * the embedded server, applies its migrations, registers the server, and prepares the
+ * tenant template.
  */
 export async function openPlatform(options: {
   endpoint: ServerEndpoint;
@@ -41,6 +43,10 @@ export async function openPlatform(options: {
           await admin.query(`CREATE DATABASE ${quoteIdent(platformDatabase, 'platform database name')} ENCODING 'UTF8' TEMPLATE template0`);
           // Tenant roles must never reach the platform database.
           await admin.query(`REVOKE ALL ON DATABASE ${quoteIdent(platformDatabase)} FROM PUBLIC`);
+        }
+        if (endpoint.kind === 'embedded') {
+          const closed = await closeInitdbDatabasesToPublic(admin);
+          if (closed.length > 0) logger.info({ databases: closed }, 'embedded server: CONNECT and TEMPORARY revoked from PUBLIC');
         }
         templateDatabase = await ensureTemplate(endpoint, admin);
         // The group role the tenant roles are members of (privileges.ts), before any tenant needs it.

@@ -8,6 +8,7 @@ import { pgErrorCode } from '../postgres/errors';
 import { quoteIdent, quoteLiteral } from '../postgres/identifiers';
 import { withClient } from '../postgres/pools';
 import { generateTenantPassword, scramSha256VerifierAsync } from '../postgres/scram';
+import { passwordFingerprint } from '../postgres/password-fingerprint';
 import type { PlatformContext } from '../platform/platform-context';
 import { planTemplateSpec } from '../platform/plan-templates';
 import { grantGroupPrivileges, TENANT_GROUP_ROLE } from '../tenant-schema/privileges';
@@ -236,9 +237,13 @@ async function provisionOnce(
          RETURNING *
        ), finished AS (
          UPDATE operations SET step = 'activated', state = 'done', updated_at = now(), finished_at = now() WHERE id = $2
+       ), fingerprinted AS (
+         -- The password the console set, for the server check (migration 009): a change by the tenant shows.
+         INSERT INTO tenant_role_fingerprints (tenant_id, db_role, password_sha256) VALUES ($1, $4, $5)
+         ON CONFLICT (tenant_id) DO UPDATE SET db_role = EXCLUDED.db_role, password_sha256 = EXCLUDED.password_sha256, recorded_at = now()
        )
        ${tenantDetailSelect('activated')}`,
-      [operation.tenantId, operation.id, TENANT_SCHEMA_VERSION],
+      [operation.tenantId, operation.id, TENANT_SCHEMA_VERSION, role, passwordFingerprint(scram)],
     ));
     crashIfInjected('activated');
     milestone('activated');

@@ -33,6 +33,7 @@ const OWNERS: Readonly<Record<string, string>> = {
   stripe_sync_state: 'src-main/billing/',
   billing_notices: 'src-main/billing/',
   billing_job_runs: 'src-main/billing/',
+  tenant_role_fingerprints: 'src-main/tenants/',
 };
 
 /**

@@ -4,6 +4,7 @@ import { Box, Grid, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useReferenceStore } from '../../store/reference-store';
 import { AppInfoCard } from './AppInfoCard';
 import { BackupSettingsCard } from './BackupSettingsCard';
+import { ServerCheckCard } from './ServerCheckCard';
 import { SettingsForm } from './SettingsForm';
 import { SnapshotCard } from '../offline/SnapshotCard';
 
@@ -63,6 +64,9 @@ export function SettingsPage() {
           </Stack>
         </Grid.Col>
       </Grid>
+      <Card title="Server check" description="What on this server lets a tenant reach past its own database, or shows a tenant changed its own role (also: tenantctl doctor).">
+        <ServerCheckCard />
+      </Card>
     </Stack>
   );
 }
