@@ -25,6 +25,7 @@ import { backupChannels } from './backup-channels';
 import { statusBackupOutcomeSchema } from './backup-models';
 import { offlineChannels } from './offline-channels';
 import { billingChannels } from './billing-channels';
+import { serverChannels } from './server-channels';
 import { snapshotMarkSchema } from './offline-models';
 
 const empty = z.object({}).strict();
@@ -124,6 +125,7 @@ export const channels = {
   ...backupChannels,
   ...offlineChannels,
   ...billingChannels,
+  ...serverChannels,
 } as const satisfies Record<string, ChannelDefinition>;
 
 type Channels = typeof channels;

@@ -7,6 +7,7 @@ import { sql as backups } from './005-backups';
 import { sql as billing } from './006-billing';
 import { sql as billingSuspensionIntent } from './007-billing-suspension-intent';
 import { sql as effectiveLimits } from './008-effective-limits';
+import { sql as planConnectionLimit } from './009-plan-connection-limit';
 
 
 /** Platform database migrations, in order. Never edit a shipped one: add the next. */
@@ -19,4 +20,5 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'billing', sql: billing },
   { version: 7, name: 'billing-suspension-intent', sql: billingSuspensionIntent },
   { version: 8, name: 'effective-limits', sql: effectiveLimits },
+  { version: 9, name: 'plan-connection-limit', sql: planConnectionLimit },
 ];
