@@ -102,7 +102,7 @@ export function EditPlanModal({ plan, grandfathered, opened, onClose }: { plan: 
           <SimpleGrid cols={2} spacing="md">
             <NumberInput
               label="Database connections"
-              description="At once, per tenant (its role's CONNECTION LIMIT)"
+              description="Sessions at once, per tenant"
               value={values.connectionLimit}
               onChange={set('connectionLimit')}
               min={1}
