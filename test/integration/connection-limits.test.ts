@@ -102,6 +102,23 @@ for (const serverCase of await serverCases('per-plan connection limits')) {
       expect(await roleConnectionLimit(platform.url, tenant.dbRole)).toBe(12);
     });
 
+    it('a restore (in place, or as a new tenant) leaves the role at its plan limit', async () => {
+      const folder = await mkdtemp(join(tmpdir(), 'tc-connlimit-backups-'));
+      try {
+        await call(platform.core, 'backups:updateSettings', { directory: folder });
+        const { tenant } = await call(platform.core, 'tenants:create', uniqueTenantInput('professional', 'Restored Tenant'));
+        const backup = await call(platform.core, 'backups:create', { ref: tenant.tenantCode });
+        await withAdminClient(platform.url, 'postgres', (admin) => admin.query(`ALTER ROLE "${tenant.dbRole}" CONNECTION LIMIT 100`));
+        await call(platform.core, 'backups:restore', { backupId: backup.id, mode: 'in-place' });
+        expect(await roleConnectionLimit(platform.url, tenant.dbRole)).toBe(20);
+        const copy = await call(platform.core, 'backups:restore', { backupId: backup.id, mode: 'as-new', subdomain: uniqueTenantInput().subdomain });
+        const copied = await call(platform.core, 'tenants:get', { ref: copy.tenantCode });
+        expect(await roleConnectionLimit(platform.url, copied.dbRole)).toBe(20);
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
+    });
+
     it('refuses an unlimited or zero connection limit and changes nothing', async () => {
       const before = await call(platform.core, 'plans:versions', { code: 'professional' });
       for (const connectionLimit of [0, -1, 1.5, 10_001]) {
