@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
@@ -190,5 +190,18 @@ describe('the console keeps its own connection slots when tenants fill the serve
     } finally {
       await closeAll([...first.sessions, ...second.sessions, ...fresh]);
     }
+  });
+
+  it('gives a cluster made by an older console (no reserve configured) the reserve at its next start', async () => {
+    await core!.close();
+    core = null;
+    await cluster!.forceStop();
+    const conf = join(dataDir, 'pg', 'data', 'conf.d-tenant-console.conf');
+    await writeFile(conf, (await readFile(conf, 'utf8')).replace(/^superuser_reserved_connections.*\n/m, ''));
+    await cluster!.acquire();
+    await withAdminClient(url, 'postgres', async (admin) => {
+      const { rows } = await admin.query<{ setting: string }>("SELECT setting FROM pg_settings WHERE name = 'superuser_reserved_connections'");
+      expect(Number(rows[0]!.setting)).toBe(CONSOLE_RESERVED_CONNECTIONS);
+    });
   });
 });
