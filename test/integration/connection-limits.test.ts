@@ -57,6 +57,8 @@ for (const serverCase of await serverCases('per-plan connection limits')) {
       try {
         expect(sessions).toHaveLength(trial.connectionLimit);
         expect(refused).toMatchObject({ code: '53300', message: expect.stringMatching(/too many connections for role/) });
+        // Nor can the tenant lift its own cap (a role attribute needs CREATEROLE, which it lacks).
+        await expect(sessions[0]!.query('ALTER ROLE CURRENT_USER CONNECTION LIMIT 1000')).rejects.toMatchObject({ code: '42501' });
 
         // The neighbour works as usual.
         const other = await connectAsTenant(neighbour);
