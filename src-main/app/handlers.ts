@@ -28,6 +28,7 @@ import type { BillingContext } from '../billing/billing-context';
 import { createBillingHandlers } from '../billing/billing-handlers';
 import { onTenantCreated } from '../billing/on-tenant-created';
 import { runServerCheck } from '../platform/server-check/run-server-check';
+import { serverConnections } from '../tenants/server-connections';
 
 /** Services that live as long as the console (created in console-core). */
 export interface CoreServices {
@@ -80,6 +81,7 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, services: Co
     'tenants:activate': async ({ ref, expectedVersion }) => changeTenantStatus(ctx, 'activate', { ref, expectedVersion }),
     'tenants:cancel': async (input) => changeStatusWithBackup(backups, 'cancel', input),
     'tenants:reconcile': async () => reconcile(ctx, RECONCILERS),
+    'servers:connections': async () => serverConnections(ctx),
     ...createAuditHandlers(ctx, services.audit),
     ...createPlanHandlers(ctx),
     ...createUsageHandlers(ctx, services.usage),

@@ -36,8 +36,8 @@ export function registerPlanCommands(program: Command, cli: CliContext): void {
         const plans = await session.call('plans:list', {});
         if (options.json) return cli.printJson({ plans });
         cli.printTable(
-          ['CODE', 'VERSION', 'NAME', 'PRICE', 'INTERVAL', 'COMPANIES', 'USERS/COMPANY', 'TRANSACTIONS/MONTH'],
-          plans.map((p) => [p.code, String(p.version), p.name, money(p.priceCents, p.currency), p.interval, show(p.limits.companies), show(p.limits.usersPerCompany), show(p.limits.transactionsPerMonth)]),
+          ['CODE', 'VERSION', 'NAME', 'PRICE', 'INTERVAL', 'COMPANIES', 'USERS/COMPANY', 'TRANSACTIONS/MONTH', 'CONNECTIONS'],
+          plans.map((p) => [p.code, String(p.version), p.name, money(p.priceCents, p.currency), p.interval, show(p.limits.companies), show(p.limits.usersPerCompany), show(p.limits.transactionsPerMonth), String(p.connectionLimit)]),
         );
       });
     });

@@ -21,6 +21,13 @@ export interface LimitsSpec {
   readonly planLimits: Readonly<Record<LimitResource, number | null>>;
   readonly overrides: readonly OverrideSpec[];
   readonly warningPercent: number;
+  /** The tenant's login role and its plan's CONNECTION LIMIT, set on the role with the limits. */
+  readonly connections: RoleConnectionLimit;
+}
+
+export interface RoleConnectionLimit {
+  readonly role: string;
+  readonly limit: number;
 }
 
 export interface PlanLimitsRow {
@@ -48,16 +55,19 @@ export async function activeOverrides(db: Queryable, tenantId: string): Promise<
 
 /** A tenant's limits as the registry says they should be: plan version + active overrides. */
 export async function limitsSpecFor(db: Queryable, tenantId: string, plan: { code: string; version: number }): Promise<LimitsSpec> {
-  const { rows } = await db.query<PlanLimitsRow>(
-    'SELECT max_companies, max_users_per_company, max_transactions_per_month FROM plans WHERE code = $1 AND version = $2',
-    [plan.code, plan.version],
+  // The tenant's role comes with the plan row (one round trip): the connection limit is set on it.
+  const { rows } = await db.query<PlanLimitsRow & { connection_limit: number; db_role: string }>(
+    `SELECT p.max_companies, p.max_users_per_company, p.max_transactions_per_month, p.connection_limit, t.db_role
+       FROM plans p, tenants t WHERE p.code = $1 AND p.version = $2 AND t.id = $3`,
+    [plan.code, plan.version, tenantId],
   );
-  if (!rows[0]) throw new AppError('NOT_FOUND', `No plan ${plan.code} version ${plan.version}.`);
+  if (!rows[0]) throw new AppError('NOT_FOUND', `No plan ${plan.code} version ${plan.version} (or no tenant ${tenantId}).`);
   return {
     planCode: plan.code,
     planVersion: plan.version,
     planLimits: planLimitsOf(rows[0]),
     overrides: await activeOverrides(db, tenantId),
     warningPercent: await readSetting(db, 'limitWarningPercent'),
+    connections: { role: rows[0].db_role, limit: rows[0].connection_limit },
   };
 }

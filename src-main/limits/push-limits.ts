@@ -1,15 +1,21 @@
 import type pg from 'pg';
 import { LIMIT_RESOURCES } from '../../src-shared/contract/plan-models';
+import { alterRoleConnectionLimit } from './connection-limit';
 import type { LimitsSpec } from './limits-spec';
+
+/** A plan template has no role: the connection limit is pushed only for a tenant. */
+export type PushedLimits = Omit<LimitsSpec, 'connections'> & Partial<Pick<LimitsSpec, 'connections'>>;
 
 /**
  * Writes a tenant's limits into its database, in one transaction, idempotently: the plan's
- * limits, the active overrides (replacing whatever was there) and the warning threshold.
+ * limits, the active overrides (replacing whatever was there) and the warning threshold —
+ * and sets its role's CONNECTION LIMIT to its plan's (a role attribute, server-wide: the
+ * admin session may set it from any database, and it commits with the rest).
  * Every counter's share is then invalidated, so the next insert of each key rebalances
  * against the new limits (a lower limit takes effect at once, never after a slot's share
  * runs out). Locks are taken in the writers' order (key, slot).
  */
-export async function pushLimits(client: pg.ClientBase, spec: LimitsSpec): Promise<void> {
+export async function pushLimits(client: pg.ClientBase, spec: PushedLimits): Promise<void> {
   await client.query('BEGIN');
   try {
     await client.query(
@@ -44,6 +50,8 @@ export async function pushLimits(client: pg.ClientBase, spec: LimitsSpec): Promi
          FROM locked l
         WHERE (c.resource, c.scope, c.period, c.slot) = (l.resource, l.scope, l.period, l.slot)`,
     );
+    // Last, so the role's catalog row is not held while the counters' locks are awaited.
+    if (spec.connections) await client.query(alterRoleConnectionLimit(spec.connections.role, spec.connections.limit));
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -9,6 +9,7 @@ import { grantTenantPrivileges } from '../tenant-schema/privileges';
 import { markSchemaMigrated } from '../tenants/tenant-writes';
 import { limitsSpecFor } from '../limits/limits-spec';
 import { pushLimits } from '../limits/push-limits';
+import { syncConnectionLimits } from './connection-limit-sync';
 
 export const FLEET_MIGRATE_CONCURRENCY = 4;
 
@@ -65,7 +66,8 @@ export async function fleetStatus(ctx: PlatformContext, version = Math.max(...TE
 /**
  * Brings every tenant database to the newest tenant schema: pending migrations (each in its
  * own transaction, recorded in platform.schema_migrations), privileges re-granted, limits
- * pushed, then the version recorded in the registry. Bounded concurrency; a failing tenant
+ * pushed, then the version recorded in the registry; and every tenant role's connection
+ * limit to its plan's. Bounded concurrency; a failing tenant
  * is reported and never stops the others. Resumable: a rerun picks up only the tenants not
  * yet recorded at the newest version, and inside a tenant only the migrations not yet applied.
  */
@@ -102,6 +104,11 @@ export async function migrateFleet(ctx: PlatformContext, options: FleetMigrateOp
       }),
     ),
   );
+  // Tenants already at the newest schema still get their plan's connection limit (the
+  // migrated ones got it with their limits); a failure is that tenant's, like any other.
+  const connections = await syncConnectionLimits(ctx);
+  const reported = new Set(report.failed.map((entry) => entry.tenantCode));
+  report.failed.push(...connections.failed.filter((entry) => !reported.has(entry.tenantCode)));
   report.migrated.sort((a, b) => a.tenantCode.localeCompare(b.tenantCode));
   report.failed.sort((a, b) => a.tenantCode.localeCompare(b.tenantCode));
   return report;

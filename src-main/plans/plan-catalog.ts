@@ -60,6 +60,7 @@ export async function updatePlan(pool: pg.Pool, input: ChannelParsedInput<'plans
       max_users_per_company: input.limits?.usersPerCompany === undefined ? current.max_users_per_company : input.limits.usersPerCompany,
       max_transactions_per_month: input.limits?.transactionsPerMonth === undefined ? current.max_transactions_per_month : input.limits.transactionsPerMonth,
       overage_price_cents: input.overagePriceCents === undefined ? current.overage_price_cents : input.overagePriceCents,
+      connection_limit: input.connectionLimit ?? current.connection_limit,
       support_level: input.supportLevel ?? current.support_level,
     };
     const unchanged = (Object.keys(next) as (keyof typeof next)[]).every((key) => next[key] === current[key]);
@@ -67,11 +68,12 @@ export async function updatePlan(pool: pg.Pool, input: ChannelParsedInput<'plans
     await client.query('UPDATE plans SET is_current = false WHERE code = $1 AND is_current', [input.code]);
     const { rows: created } = await client.query<{ version: number }>(
       `INSERT INTO plans (code, version, name, price_cents, currency, billing_interval, trial_days, max_companies, max_users_per_company,
-                          max_transactions_per_month, overage_price_cents, support_level, is_current, sort_order)
-       SELECT $1, max(version) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, true, $12 FROM plans WHERE code = $1
+                          max_transactions_per_month, overage_price_cents, support_level, is_current, sort_order, connection_limit)
+       SELECT $1, max(version) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, true, $12, $13 FROM plans WHERE code = $1
        RETURNING version`,
       [input.code, next.name, next.price_cents, next.currency, next.billing_interval, next.trial_days, next.max_companies,
-        next.max_users_per_company, next.max_transactions_per_month, next.overage_price_cents, next.support_level, current.sort_order],
+        next.max_users_per_company, next.max_transactions_per_month, next.overage_price_cents, next.support_level, current.sort_order,
+        next.connection_limit],
     );
     const { rows: fresh } = await client.query<PlanVersionRow>(`${VERSION_SELECT} WHERE p.code = $1 AND p.version = $2`, [input.code, created[0]!.version]);
     return toPlanVersion(fresh[0]!);

@@ -21,8 +21,12 @@ import { grantGroupPrivileges } from '../tenant-schema/privileges';
  * grants and limits over a connection).
  */
 
-/** What a plan template holds besides the schema: a plan version's limits, no overrides (a new tenant has none). */
-export type PlanTemplateSpec = Omit<LimitsSpec, 'overrides'>;
+/**
+ * What a plan template holds besides the schema: a plan version's limits, no overrides (a
+ * new tenant has none), and no connection limit (a role attribute, not database content:
+ * provisioning sets it when it creates the role).
+ */
+export type PlanTemplateSpec = Omit<LimitsSpec, 'overrides' | 'connections'>;
 
 /** The template spec of a plan version under the current warning threshold. */
 export function planTemplateSpec(plan: Pick<Plan, 'code' | 'version' | 'limits'>, warningPercent: number): PlanTemplateSpec {

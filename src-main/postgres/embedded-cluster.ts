@@ -16,6 +16,18 @@ import type { ServerEndpoint } from './server-endpoint';
 const run = promisify(execFile);
 
 export const EMBEDDED_SUPERUSER = 'postgres';
+
+/**
+ * Slots of max_connections only superusers may take. Every console process (app, host
+ * mode, CLI) connects to the embedded server as its superuser, tenants never do: however
+ * many sessions the tenants open (each role is capped by its plan, but the caps add up past
+ * max_connections), the console still gets these. The console's pools hold up to 16
+ * (platform 10, admin 6) plus a few short tenant sessions per process. reserved_connections
+ * (PostgreSQL 16+, for members of pg_use_reserved_connections) is not needed: the console's
+ * role is a superuser.
+ */
+export const CONSOLE_RESERVED_CONNECTIONS = 40;
+export const EMBEDDED_MAX_CONNECTIONS = 300;
 export const EMBEDDED_PASSWORD_SECRET = 'embedded-postgres-superuser-password';
 
 /** Where the embedded cluster lives inside the console's data folder. */
@@ -270,7 +282,8 @@ export class EmbeddedCluster {
       `port = ${await freePort()}`,
       `unix_socket_directories = '${this.#layout.socketDir.replaceAll("'", "''")}'`,
       'unix_socket_permissions = 0700',
-      'max_connections = 300',
+      `max_connections = ${EMBEDDED_MAX_CONNECTIONS}`,
+      `superuser_reserved_connections = ${CONSOLE_RESERVED_CONNECTIONS}`,
       "password_encryption = 'scram-sha-256'",
       '',
     ].join('\n'));
@@ -282,6 +295,7 @@ export class EmbeddedCluster {
     await mkdir(this.#layout.socketDir, { recursive: true, mode: 0o700 });
     if (this.#runAs) await chown(this.#layout.socketDir, this.#runAs.uid, this.#runAs.gid);
     await this.#ensureConfiguredPortFree();
+    await this.#ensureConsoleReserve();
     const settings = Object.entries(this.#serverSettings).map(([name, value]) => `-c ${name}=${value}`);
     await this.#pgCtl(['start', '-D', this.#layout.pgdata, '-l', this.#layout.serverLog, '-w', '-t', '120', ...(settings.length > 0 ? ['-o', settings.join(' ')] : [])]);
   }
@@ -295,6 +309,14 @@ export class EmbeddedCluster {
     const port = await freePort();
     this.#options.logger.warn({ configured, port }, 'embedded postgres port taken; moving');
     await this.#writeOwned(conf, /^port = \d+$/m.test(text) ? text.replace(/^port = \d+$/m, `port = ${port}`) : `${text}port = ${port}\n`);
+  }
+
+  /** A cluster made by an older console has no reserve for the console: add it (read at this start). */
+  async #ensureConsoleReserve(): Promise<void> {
+    const conf = join(this.#layout.pgdata, 'conf.d-tenant-console.conf');
+    const text = await readFile(conf, 'utf8');
+    if (/^superuser_reserved_connections\s*=/m.test(text)) return;
+    await this.#writeOwned(conf, `${text.endsWith('\n') ? text : `${text}\n`}superuser_reserved_connections = ${CONSOLE_RESERVED_CONNECTIONS}\n`);
   }
 
   async #endpointFor(state: PostmasterState): Promise<ServerEndpoint> {

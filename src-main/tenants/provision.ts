@@ -13,6 +13,7 @@ import type { PlatformContext } from '../platform/platform-context';
 import { planTemplateSpec } from '../platform/plan-templates';
 import { grantGroupPrivileges, TENANT_GROUP_ROLE } from '../tenant-schema/privileges';
 import { TENANT_SCHEMA_VERSION } from '../tenant-schema/template';
+import { connectionLimitClause } from '../limits/connection-limit';
 import { limitsSpecFor } from '../limits/limits-spec';
 import { readSetting } from '../settings/settings-store';
 import { pushLimits } from '../limits/push-limits';
@@ -101,7 +102,8 @@ export async function provisionTenant(
     try {
       // The codes read above serve the first attempt; a retry reads them again.
       const takenNow = attempt === 1 ? taken : null;
-      return await provisionOnce(ctx, input, { version: plan.version, trialDays: plan.trialDays, template: planTemplate }, { taken: takenNow, clashed }, secret, onProgress, options);
+      const choice = { version: plan.version, trialDays: plan.trialDays, connectionLimit: plan.connectionLimit, template: planTemplate };
+      return await provisionOnce(ctx, input, choice, { taken: takenNow, clashed }, secret, onProgress, options);
     } catch (error) {
       // Another console on the same server claimed this code's names a moment ago: next code.
       if (!(error instanceof NameClash) || attempt >= 5) throw error;
@@ -119,6 +121,8 @@ interface TakenCodes {
 interface PlanChoice {
   readonly version: number;
   readonly trialDays: number | null;
+  /** The plan version's CONNECTION LIMIT, set on the role as it is created. */
+  readonly connectionLimit: number;
   readonly template: string | null;
 }
 
@@ -162,12 +166,13 @@ async function provisionOnce(
     // membership of the tenant group role (whose grants the plan template carries), NOLOGIN
     // until its database is ready. The tenant's server is the platform database's own
     // (ctx.primary): the role and the journal step commit together, in one round trip —
-    // the step also being the intent of the clone that follows.
+    // the step also being the intent of the clone that follows. Its CONNECTION LIMIT is its
+    // plan's from the start (a restore as a new tenant comes this way too).
     const scram = await verifier;
     try {
       await operation.stepWith(
         `CREATE ROLE ${quoteIdent(role)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION NOBYPASSRLS
-           CONNECTION LIMIT 100 PASSWORD ${quoteLiteral(scram)} IN ROLE ${quoteIdent(TENANT_GROUP_ROLE)};
+           ${connectionLimitClause(plan.connectionLimit)} PASSWORD ${quoteLiteral(scram)} IN ROLE ${quoteIdent(TENANT_GROUP_ROLE)};
          COMMENT ON ROLE ${quoteIdent(role)} IS ${quoteLiteral(claimTag(operation))}`,
         'creating_database',
         ['role_created'],

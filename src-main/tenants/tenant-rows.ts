@@ -105,6 +105,7 @@ export interface PlanRow {
   max_companies: number | null;
   max_users_per_company: number | null;
   max_transactions_per_month: number | null;
+  connection_limit: number;
   support_level: string;
 }
 
@@ -122,6 +123,7 @@ export function toPlan(row: PlanRow): Plan {
       usersPerCompany: row.max_users_per_company,
       transactionsPerMonth: row.max_transactions_per_month,
     },
+    connectionLimit: row.connection_limit,
     supportLevel: row.support_level,
   };
 }

@@ -26,6 +26,7 @@ import { statusBackupOutcomeSchema } from './backup-models';
 import { offlineChannels } from './offline-channels';
 import { billingChannels } from './billing-channels';
 import { serverCheckChannels } from './server-check-channels';
+import { serverChannels } from './server-channels';
 import { snapshotMarkSchema } from './offline-models';
 
 const empty = z.object({}).strict();
@@ -126,6 +127,7 @@ export const channels = {
   ...offlineChannels,
   ...billingChannels,
   ...serverCheckChannels,
+  ...serverChannels,
 } as const satisfies Record<string, ChannelDefinition>;
 
 type Channels = typeof channels;

@@ -21,6 +21,8 @@ export const planSchema = z.object({
   interval: z.enum(['month', 'year', 'none']),
   trialDays: z.number().int().nullable(),
   limits: planLimitsSchema,
+  /** How many sessions a tenant's database role may hold at once (CONNECTION LIMIT). */
+  connectionLimit: z.number().int(),
   supportLevel: z.string(),
 });
 export type Plan = z.infer<typeof planSchema>;

@@ -49,6 +49,8 @@ export const planChannels = {
           .strict()
           .optional(),
         overagePriceCents: z.number().int().min(0).nullable().optional(),
+        // Never unlimited: one tenant could then take every slot of its server.
+        connectionLimit: z.number().int().min(1).max(10000).optional(),
         supportLevel: z.string().trim().min(1).max(50).optional(),
       })
       .strict(),

@@ -17,6 +17,7 @@ const TENANTS = [
 
 let host: HostMode;
 const codes = new Map<string, string>();
+const sessionsOf = new Map<string, TenantCredentials>();
 
 test.describe.configure({ mode: 'serial' });
 test.use({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
@@ -45,6 +46,7 @@ test('plans page: edit makes a new version, preview shows who is over, move with
     for (const { users, ...input } of TENANTS) {
       const created = await invoke<{ tenant: { tenantCode: string }; credentials: TenantCredentials }>(page, 'tenants:create', input);
       codes.set(input.subdomain, created.tenant.tenantCode);
+      sessionsOf.set(input.subdomain, created.credentials);
       const client = await connectAsTenant(created.credentials);
       try {
         const { rows } = await client.query<{ id: number }>(`INSERT INTO erp.companies (name) VALUES ('Sales') RETURNING id`);
@@ -82,6 +84,11 @@ test('plans page: edit makes a new version, preview shows who is over, move with
     await expect(modal.getByTestId('edit-plan-save')).toBeDisabled();
     await modal.getByTestId('plan-field-currency').fill('USD');
     await modal.getByTestId('plan-field-users').fill('4');
+    // Never unlimited: a connection limit of 0 is refused as main would refuse it.
+    await modal.getByTestId('plan-field-connections').fill('0');
+    await expect(modal).toContainText('Must be at least 1.');
+    await expect(modal.getByTestId('edit-plan-save')).toBeDisabled();
+    await modal.getByTestId('plan-field-connections').fill('8');
     await expect(modal.getByTestId('edit-plan-save')).toHaveText('Save as version 2');
     await shot(page, 'plans-02-edit');
     await modal.getByTestId('edit-plan-save').click();
@@ -89,6 +96,7 @@ test('plans page: edit makes a new version, preview shows who is over, move with
     const card = page.getByTestId('plan-card-professional');
     await expect(card.getByTestId('plan-version-professional')).toHaveText('v2');
     await expect(card.getByTestId('plan-users-professional')).toHaveText('4');
+    await expect(card.getByTestId('plan-connections-professional')).toHaveText('8');
     // Grandfathered: both tenants still on v1.
     await expect(page.getByTestId('plan-version-row-professional-2').getByTestId('version-tenant-count')).toHaveText('0');
     await expect(page.getByTestId('plan-version-row-professional-1').getByTestId('version-tenant-count')).toHaveText('2');
@@ -134,6 +142,28 @@ test('plans page: edit makes a new version, preview shows who is over, move with
     await expect(drawer).toBeHidden();
     await expect(page.getByTestId('plan-move-professional')).toBeDisabled();
     await expect(page.getByTestId('plan-version-row-professional-2').getByTestId('version-tenant-count')).toHaveText('2');
+  });
+
+  await test.step('settings: connections per server, the console reserve, the busiest tenant at its new plan limit', async () => {
+    // Crowded Co is on professional v2 now: its role allows 8 sessions; it holds 3.
+    const credentials = sessionsOf.get('crowded')!;
+    const sessions = await Promise.all([1, 2, 3].map(() => connectAsTenant(credentials)));
+    try {
+      await page.getByTestId('nav-settings').click();
+      const card = page.getByTestId('server-connections');
+      const row = card.getByTestId(`connections-tenant-${crowded}`);
+      await expect(row).toContainText('3');
+      await expect(row).toContainText('8');
+      await expect(card.getByTestId('connections-reserved')).toHaveText('40 reserved for the console');
+      await expect(card.getByTestId('connections-used')).toContainText('/ 300 in use');
+      await expect(card.getByTestId('connections-warning')).toHaveCount(0);
+      await page.mouse.move(0, 0);
+      await shot(page, 'plans-08-settings-connections', true);
+    } finally {
+      await Promise.all(sessions.map((session) => session.end().catch(() => undefined)));
+    }
+    await page.getByTestId('nav-plans').click();
+    await expect(page.getByTestId('page-title')).toHaveText('Plans');
   });
 
   await test.step('dark mode', async () => {

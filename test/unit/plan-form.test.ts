@@ -11,6 +11,7 @@ const professional: PlanVersion = {
   interval: 'month',
   trialDays: null,
   limits: { companies: 3, usersPerCompany: 20, transactionsPerMonth: 10000 },
+  connectionLimit: 20,
   supportLevel: 'priority',
   overagePriceCents: null,
   isCurrent: true,
@@ -46,5 +47,11 @@ describe('the Edit plan form', () => {
       name: 'Enter a value.',
     });
     expect(planFormProblems(planChanges({ ...formValuesOf(professional), usersPerCompany: 2.5 }, professional))).toEqual({ usersPerCompany: 'Enter a whole number.' });
+  });
+
+  it('sends a changed connection limit, and never takes an empty or zero one as unlimited', () => {
+    expect(planChanges({ ...formValuesOf(professional), connectionLimit: 8 }, professional)).toEqual({ code: 'professional', connectionLimit: 8 });
+    expect(planFormProblems(planChanges({ ...formValuesOf(professional), connectionLimit: 0 }, professional))).toEqual({ connectionLimit: 'Must be at least 1.' });
+    expect(planFormProblems(planChanges({ ...formValuesOf(professional), connectionLimit: '' }, professional)).connectionLimit).toBeTruthy();
   });
 });

@@ -8,6 +8,7 @@ import { sql as billing } from './006-billing';
 import { sql as billingSuspensionIntent } from './007-billing-suspension-intent';
 import { sql as effectiveLimits } from './008-effective-limits';
 import { sql as tenantRoleFingerprints } from './009-tenant-role-fingerprints';
+import { sql as planConnectionLimit } from './010-plan-connection-limit';
 
 
 /** Platform database migrations, in order. Never edit a shipped one: add the next. */
@@ -21,4 +22,5 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'billing-suspension-intent', sql: billingSuspensionIntent },
   { version: 8, name: 'effective-limits', sql: effectiveLimits },
   { version: 9, name: 'tenant-role-fingerprints', sql: tenantRoleFingerprints },
+  { version: 10, name: 'plan-connection-limit', sql: planConnectionLimit },
 ];

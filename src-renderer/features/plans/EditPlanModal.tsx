@@ -99,7 +99,20 @@ export function EditPlanModal({ plan, grandfathered, opened, onClose }: { plan: 
             <NumberInput label="Users per company" value={values.usersPerCompany} onChange={set('usersPerCompany')} min={0} allowDecimal={false} placeholder="Unlimited" error={problems.usersPerCompany} data-testid="plan-field-users" />
             <NumberInput label="Transactions / month" value={values.transactionsPerMonth} onChange={set('transactionsPerMonth')} min={0} allowDecimal={false} thousandSeparator="," placeholder="Unlimited" error={problems.transactionsPerMonth} data-testid="plan-field-transactions" />
           </SimpleGrid>
-          <NumberInput label="Overage price" description="Per unit over a limit; empty: no overage billing" value={values.overagePrice} onChange={set('overagePrice')} min={0} decimalScale={2} w="50%" error={problems.overagePrice} data-testid="plan-field-overage" />
+          <SimpleGrid cols={2} spacing="md">
+            <NumberInput
+              label="Database connections"
+              description="Sessions at once, per tenant"
+              value={values.connectionLimit}
+              onChange={set('connectionLimit')}
+              min={1}
+              max={10000}
+              allowDecimal={false}
+              error={problems.connectionLimit}
+              data-testid="plan-field-connections"
+            />
+            <NumberInput label="Overage price" description="Per unit over a limit; empty: no overage billing" value={values.overagePrice} onChange={set('overagePrice')} min={0} decimalScale={2} error={problems.overagePrice} data-testid="plan-field-overage" />
+          </SimpleGrid>
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose} disabled={saving}>
               Cancel

@@ -55,6 +55,7 @@ export function PlanCard({ family }: { family: PlanFamily }) {
           <Term label="Trial" value={current.trialDays === null ? 'None' : `${current.trialDays} days`} />
           <Term label="Overage" value={current.overagePriceCents === null ? 'None' : `${formatMoney(current.overagePriceCents, current.currency)} / unit`} />
           <Term label="Support" value={current.supportLevel} />
+          <Term label="Database connections" value={formatCount(current.connectionLimit)} testId={`plan-connections-${family.code}`} />
         </SimpleGrid>
 
         <Divider label="Versions" labelPosition="left" />

@@ -15,6 +15,8 @@ export interface PlanFormValues {
   companies: NumberField;
   usersPerCompany: NumberField;
   transactionsPerMonth: NumberField;
+  /** Sessions a tenant's role may hold at once; never empty (never unlimited). */
+  connectionLimit: NumberField;
   overagePrice: NumberField;
   supportLevel: string;
 }
@@ -36,6 +38,7 @@ export function formValuesOf(plan: PlanVersion): PlanFormValues {
     companies: fromCount(plan.limits.companies),
     usersPerCompany: fromCount(plan.limits.usersPerCompany),
     transactionsPerMonth: fromCount(plan.limits.transactionsPerMonth),
+    connectionLimit: plan.connectionLimit,
     overagePrice: fromCents(plan.overagePriceCents),
     supportLevel: plan.supportLevel,
   };
@@ -59,6 +62,9 @@ export function planChanges(values: PlanFormValues, plan: PlanVersion): PlanUpda
   if (toNullable(values.usersPerCompany) !== plan.limits.usersPerCompany) limits.usersPerCompany = toNullable(values.usersPerCompany);
   if (toNullable(values.transactionsPerMonth) !== plan.limits.transactionsPerMonth) limits.transactionsPerMonth = toNullable(values.transactionsPerMonth);
   if (Object.keys(limits).length > 0) input.limits = limits;
+  // Empty is not "unlimited" here: it is sent as NaN, which the schema refuses with a field error.
+  const connectionLimit = values.connectionLimit === '' ? Number.NaN : Number(values.connectionLimit);
+  if (connectionLimit !== plan.connectionLimit) input.connectionLimit = connectionLimit;
   if (toCents(values.overagePrice) !== plan.overagePriceCents) input.overagePriceCents = toCents(values.overagePrice);
   if (values.supportLevel.trim() !== plan.supportLevel) input.supportLevel = values.supportLevel;
   return input;
@@ -74,6 +80,7 @@ const FIELD_OF_PATH: Readonly<Record<string, PlanFormField>> = {
   'limits.companies': 'companies',
   'limits.usersPerCompany': 'usersPerCompany',
   'limits.transactionsPerMonth': 'transactionsPerMonth',
+  connectionLimit: 'connectionLimit',
   overagePriceCents: 'overagePrice',
   supportLevel: 'supportLevel',
 };

@@ -5,6 +5,7 @@ import { useReferenceStore } from '../../store/reference-store';
 import { AppInfoCard } from './AppInfoCard';
 import { BackupSettingsCard } from './BackupSettingsCard';
 import { ServerCheckCard } from './ServerCheckCard';
+import { ServerConnectionsCard } from './ServerConnectionsCard';
 import { SettingsForm } from './SettingsForm';
 import { SnapshotCard } from '../offline/SnapshotCard';
 
@@ -57,6 +58,9 @@ export function SettingsPage() {
           <Stack gap="lg">
             <Card title="About this console" description="Read-only; set when the console starts.">
               <AppInfoCard />
+            </Card>
+            <Card title="Database connections" description="Sessions per server, the slots kept for the console, and the busiest tenants.">
+              <ServerConnectionsCard />
             </Card>
             <Card title="Offline snapshot" description="Tenants (and usage) as last seen, for review on another machine.">
               <SnapshotCard />
