@@ -50,6 +50,12 @@ export const verifyReportSchema = z.object({
   tables: z.array(backupTableReportSchema),
   rows: z.number().int(),
   bytes: z.number().int(),
+  /**
+   * "signed": the manifest carries this console's HMAC (key in the secret store) and it
+   * matches; "unsigned": an archive without one (made before signing existed); null when
+   * the file was refused before that was known. A wrong HMAC is a refusal (ok false).
+   */
+  signature: z.enum(['signed', 'unsigned']).nullable(),
 });
 export type VerifyReport = z.infer<typeof verifyReportSchema>;
 
@@ -100,6 +106,8 @@ export const backupSettingsSchema = z.object({
   directory: z.string(),
   /** Retention: the newest N per tenant are kept (pre-deletion backups always). */
   keepLast: z.number().int(),
+  /** Restore (and verify as ok) only archives signed with this console's key; unsigned ones are refused. */
+  requireSigned: z.boolean(),
   /** pg_dump on PATH whose major version matches the server, if any: enables the pg_dump format. */
   pgDump: z.string().nullable(),
 });
