@@ -30,10 +30,19 @@ const COUNTER_DRIFT_SQL = `
   SELECT count(*)::int AS drift FROM truth FULL JOIN counted USING (resource, scope, period)
    WHERE coalesce(truth.used, 0) <> coalesce(counted.used, 0)`;
 
-/** Every counter row goes; each key is seeded from the data in slot 0 (consume() adds the other slots). */
+/**
+ * Keys the data does not have go (a future month, a company that is not there); every other
+ * key keeps its slot rows, emptied, with no share and no validity (the next write rebalances,
+ * as after any push), and slot 0 holds the count from the data.
+ */
 const RECOUNT_SQL = `
-  DELETE FROM platform.counters;
-  INSERT INTO platform.counters (resource, scope, period, used) ${TRUTH_SQL};`;
+  CREATE TEMP TABLE pg_temp.counter_truth ON COMMIT DROP AS ${TRUTH_SQL};
+  DELETE FROM platform.counters c
+   WHERE NOT EXISTS (SELECT 1 FROM pg_temp.counter_truth t WHERE t.resource = c.resource AND t.scope = c.scope AND t.period = c.period);
+  UPDATE platform.counters SET used = 0, cap = NULL, valid_until = '-infinity';
+  INSERT INTO platform.counters (resource, scope, period, slot, used, cap, valid_until)
+  SELECT resource, scope, period, 0, used, NULL, '-infinity' FROM pg_temp.counter_truth
+  ON CONFLICT (resource, scope, period, slot) DO UPDATE SET used = EXCLUDED.used;`;
 
 /**
  * The archive carried the counters as data (loaded with triggers off), and an archive can be
