@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SecretStore } from '../secrets/secret-store';
 import { ArchiveProblem } from './archive-format';
 
@@ -8,13 +8,19 @@ import { ArchiveProblem } from './archive-format';
  * (anyone who edits the manifest recomputes it). The key lives in the secret store, never
  * in the platform database or next to the backups, so a file on shared storage cannot be
  * re-signed by whoever can write there.
+ *
+ * manifest.hmac reads `HMAC-SHA256 <key id> <hmac hex>`. The key id (a hash of the key) tells
+ * a changed manifest (this console's key id, wrong HMAC: refused) from an archive another
+ * installation signed (the desktop app and tenantctl, or two operators' machines, each
+ * have their own store): that one cannot be checked here and counts as no better than
+ * unsigned — accepted, reported "unknown-key", refused when signed archives are required.
  */
 export const BACKUP_HMAC_SECRET = 'backup_hmac_key';
 const KEY_BYTES = 32;
 const KEY_PATTERN = /^[0-9a-f]{64}$/;
-const SIGNATURE_PATTERN = /^[0-9a-f]{64}$/;
+const SIGNATURE_LINE = /^HMAC-SHA256 ([0-9a-f]{16}) ([0-9a-f]{64})$/;
 
-export type ArchiveSignature = 'signed' | 'unsigned';
+export type ArchiveSignature = 'signed' | 'unsigned' | 'unknown-key';
 
 // One generation per store in this process: two backups starting at once must not each make a key.
 const keys = new WeakMap<SecretStore, Promise<Buffer>>();
@@ -41,8 +47,16 @@ async function loadOrCreateKey(secrets: SecretStore): Promise<Buffer> {
   return Buffer.from((await secrets.get(BACKUP_HMAC_SECRET))!, 'hex');
 }
 
+/** Names a key without revealing anything about it. */
+function keyId(key: Buffer): string {
+  return createHash('sha256').update('tenant-console backup key id\0').update(key).digest('hex').slice(0, 16);
+}
+
+const hmacOf = (key: Buffer, manifestBytes: Buffer): Buffer => createHmac('sha256', key).update(manifestBytes).digest();
+
+/** The text of manifest.hmac. */
 export function signManifest(key: Buffer, manifestBytes: Buffer): string {
-  return createHmac('sha256', key).update(manifestBytes).digest('hex');
+  return `HMAC-SHA256 ${keyId(key)} ${hmacOf(key, manifestBytes).toString('hex')}`;
 }
 
 /**
@@ -52,13 +66,21 @@ export function signManifest(key: Buffer, manifestBytes: Buffer): string {
  */
 export function checkManifestSignature(key: Buffer | undefined, manifestBytes: Buffer, signature: string | null): ArchiveSignature {
   if (signature === null) return 'unsigned';
-  if (!SIGNATURE_PATTERN.test(signature)) throw new ArchiveProblem("The backup's manifest signature (manifest.hmac) is malformed: refused.");
+  const parsed = SIGNATURE_LINE.exec(signature);
+  if (!parsed) throw new ArchiveProblem("The backup's manifest signature (manifest.hmac) is malformed: refused.");
   if (!key) throw new ArchiveProblem('The backup is signed, but no signing key was given to check it with: refused.');
-  const expected = Buffer.from(signManifest(key, manifestBytes), 'hex');
-  if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) {
-    throw new ArchiveProblem(
-      `The backup's manifest signature does not match (wrong HMAC): the manifest was changed after the backup was made, or it was signed by another console (copy that console's ${BACKUP_HMAC_SECRET} secret to restore its backups). Refused.`,
-    );
+  if (parsed[1] !== keyId(key)) return 'unknown-key';
+  if (!timingSafeEqual(hmacOf(key, manifestBytes), Buffer.from(parsed[2]!, 'hex'))) {
+    throw new ArchiveProblem("The backup's manifest signature does not match (wrong HMAC): the manifest was changed after this console signed it. Refused.");
   }
   return 'signed';
+}
+
+/** Why an archive that is not signed with this console's key is refused when signed archives are required. */
+export function unsignedRefusal(signature: Exclude<ArchiveSignature, 'signed'>): string {
+  const what =
+    signature === 'unsigned'
+      ? 'The backup is unsigned (no manifest.hmac: made before backups were signed, or its signature was removed)'
+      : `The backup is signed with another console's key, which this console cannot check (copy that console's ${BACKUP_HMAC_SECRET} secret into this one's secret store)`;
+  return `${what}, and this console requires signed backups (setting backup_require_signed).`;
 }

@@ -14,8 +14,7 @@ import { currentPlan, getTenantRow, isSubdomainTaken } from '../tenants/tenant-q
 import { ArchiveProblem, type ArchiveManifest } from './archive-format';
 import { readArchive } from './archive-reader';
 import { readBackupSettings } from './backup-settings';
-import { backupSigningKey } from './manifest-signature';
-import { UNSIGNED_REFUSED } from './verify-backup';
+import { backupSigningKey, unsignedRefusal } from './manifest-signature';
 import { backupTenant } from './backup-tenant';
 import { formatBytes, progressEmitter, type BackupContext } from './backup-context';
 import { loadArchive, verifyLoaded } from './restore-load';
@@ -66,8 +65,8 @@ export async function restoreArchive(bctx: BackupContext, request: RestoreReques
     if (request.expectedSha256 && archive.sha256 !== request.expectedSha256) {
       throw new AppError('VALIDATION', 'Restore refused, nothing was touched: the backup file differs from the one catalogued (checksum).');
     }
-    if (archive.signature === 'unsigned' && (await readBackupSettings(ctx.pool, bctx.dataDir)).requireSigned) {
-      throw new AppError('VALIDATION', `Restore refused, nothing was touched: ${UNSIGNED_REFUSED}`);
+    if (archive.signature !== 'signed' && (await readBackupSettings(ctx.pool, bctx.dataDir)).requireSigned) {
+      throw new AppError('VALIDATION', `Restore refused, nothing was touched: ${unsignedRefusal(archive.signature)}`);
     }
     const { manifest } = archive;
     if (manifest.tenantSchemaVersion > TENANT_SCHEMA_VERSION) {

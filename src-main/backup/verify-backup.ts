@@ -8,7 +8,7 @@ import { readArchive } from './archive-reader';
 import { getBackup, markVerified } from './backup-catalog';
 import { formatBytes, progressEmitter, type BackupContext } from './backup-context';
 import { readBackupSettings } from './backup-settings';
-import { backupSigningKey } from './manifest-signature';
+import { backupSigningKey, unsignedRefusal } from './manifest-signature';
 
 /**
  * A file named by a window (IPC or host mode) must lie inside the backup folder: a
@@ -25,9 +25,6 @@ export async function checkReadablePath(bctx: BackupContext, file: string, conte
   }
   return path;
 }
-
-/** The refusal when the operator requires signed archives and this one has no signature. */
-export const UNSIGNED_REFUSED = 'The backup is unsigned (no manifest.hmac: made before backups were signed, or its signature was removed), and this console requires signed backups (setting backup_require_signed).';
 
 /** Reads a whole archive and checks it against its manifest, its signature (and the catalog's checksum, by id). */
 export async function verifyBackup(
@@ -51,7 +48,7 @@ export async function verifyBackup(
     if (catalogued && (archive.sha256 !== catalogued.sha256 || archive.sizeBytes !== catalogued.sizeBytes)) {
       return { ...empty, problem: 'The file differs from the one catalogued (size or checksum): it was changed or replaced.' };
     }
-    if (requireSigned && archive.signature === 'unsigned') return { ...empty, problem: UNSIGNED_REFUSED, signature: 'unsigned' };
+    if (requireSigned && archive.signature !== 'signed') return { ...empty, problem: unsignedRefusal(archive.signature), signature: archive.signature };
     if (catalogued) await markVerified(bctx.ctx.pool, catalogued.id);
     const { manifest } = archive;
     return {

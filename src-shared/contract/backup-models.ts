@@ -51,11 +51,13 @@ export const verifyReportSchema = z.object({
   rows: z.number().int(),
   bytes: z.number().int(),
   /**
-   * "signed": the manifest carries this console's HMAC (key in the secret store) and it
-   * matches; "unsigned": an archive without one (made before signing existed); null when
-   * the file was refused before that was known. A wrong HMAC is a refusal (ok false).
+   * "signed": the manifest's HMAC (manifest.hmac) is this console's (key in its secret
+   * store) and matches; "unsigned": the archive has none (made before backups were signed);
+   * "unknown-key": signed by another installation's key, which cannot be checked here (no
+   * better than unsigned); null when the file was refused before that was known. A wrong
+   * HMAC under this console's key is a refusal (ok false).
    */
-  signature: z.enum(['signed', 'unsigned']).nullable(),
+  signature: z.enum(['signed', 'unsigned', 'unknown-key']).nullable(),
 });
 export type VerifyReport = z.infer<typeof verifyReportSchema>;
 

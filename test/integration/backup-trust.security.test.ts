@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKUP_HMAC_SECRET } from '../../src-main/backup/manifest-signature';
-import { tamperManifest, withoutSignature } from '../support/archive-repack';
+import { BACKUP_HMAC_SECRET, signManifest } from '../../src-main/backup/manifest-signature';
+import { signedWithAnotherKey, tamperManifest, withoutSignature } from '../support/archive-repack';
 import { leftoverRestoreDatabases, tenantAdminClient } from '../support/backup-fixtures';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
 import { embeddedTarget, useTestPlatform } from '../support/servers';
@@ -83,13 +84,17 @@ describe('a restore trusts nothing in the backup file but what it can check', ()
     expect(await leftovers()).toEqual([]);
   });
 
-  it('restores an older, unsigned archive and reports it unsigned; with backup_require_signed it is refused', async () => {
+  it('restores an older, unsigned archive and reports it unsigned (another installation\'s signature: unknown-key); with backup_require_signed both are refused', async () => {
     const { tenant } = await call(platform.core, 'tenants:create', uniqueTenantInput('starter', 'Old Faithful'));
     const backup = await call(platform.core, 'backups:create', { ref: tenant.tenantCode });
     const old = join(folder, 'unsigned.tcbackup');
     await withoutSignature(backup.location, old);
+    const foreign = join(folder, 'foreign.tcbackup');
+    const otherKey = randomBytes(32);
+    await signedWithAnotherKey(backup.location, foreign, (manifest) => signManifest(otherKey, manifest));
 
     expect(await call(platform.core, 'backups:verify', { file: old })).toMatchObject({ ok: true, problem: null, signature: 'unsigned', tenantCode: tenant.tenantCode });
+    expect(await call(platform.core, 'backups:verify', { file: foreign })).toMatchObject({ ok: true, problem: null, signature: 'unknown-key' });
     const restored = await call(platform.core, 'backups:restore', { file: old, mode: 'as-new', subdomain: `${tenant.subdomain}-old` });
     expect(restored).toMatchObject({ mode: 'as-new' });
 
@@ -98,6 +103,9 @@ describe('a restore trusts nothing in the backup file but what it can check', ()
       expect(await call(platform.core, 'backups:verify', { file: old })).toMatchObject({ ok: false, signature: 'unsigned', problem: expect.stringMatching(/unsigned.*requires signed/) });
       const refused = await callError(platform.core, 'backups:restore', { file: old, mode: 'in-place' });
       expect(refused).toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/unsigned/) });
+      expect(await call(platform.core, 'backups:verify', { file: foreign })).toMatchObject({ ok: false, signature: 'unknown-key', problem: expect.stringMatching(/another console's key/) });
+      const foreignRefused = await callError(platform.core, 'backups:restore', { file: foreign, mode: 'in-place' });
+      expect(foreignRefused).toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/another console's key.*requires signed/) });
       // Signed archives still restore.
       expect(await call(platform.core, 'backups:restore', { backupId: backup.id, mode: 'in-place' })).toMatchObject({ mode: 'in-place', tenantCode: tenant.tenantCode });
     } finally {

@@ -56,3 +56,11 @@ export async function tamperManifest(
 export async function withoutSignature(source: string, out: string): Promise<void> {
   await writeArchiveEntries(out, (await readArchiveEntries(source)).filter((entry) => entry.name !== 'manifest.hmac'));
 }
+
+/** An archive as another installation (its own key in its own secret store) would have signed it. */
+export async function signedWithAnotherKey(source: string, out: string, sign: (manifestBytes: Buffer) => string): Promise<void> {
+  const entries = await readArchiveEntries(source);
+  const manifest = entries.find((entry) => entry.name === 'manifest.json')!.body;
+  entries.find((entry) => entry.name === 'manifest.hmac')!.body = Buffer.from(`${sign(manifest)}\n`);
+  await writeArchiveEntries(out, entries);
+}
