@@ -88,7 +88,7 @@ export async function benchBackup(core: ConsoleCore, options: BackupBenchOptions
           const written = await writeArchive(
             client,
             createWriteStream(file),
-            { tenant: { id: '-', code: tenant.tenantCode, companyName: 'Bench', subdomain: tenant.subdomain, adminEmail: 'bench@example.com', plan: 'enterprise', planVersion: 1, status: 'active' }, kind: 'manual', madeBy: 'bench' },
+            { tenant: { id: '-', code: tenant.tenantCode, companyName: 'Bench', subdomain: tenant.subdomain, adminEmail: 'bench@example.com', plan: 'enterprise', planVersion: 1, status: 'active' }, kind: 'manual', madeBy: 'bench', hmacKey: Buffer.alloc(32) },
             () => undefined,
             new AbortController().signal,
           );

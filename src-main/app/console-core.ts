@@ -223,7 +223,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     }
   });
 
-  const backups: BackupContext = { ctx: platform, dataDir, jobs: new JobRegistry() };
+  const backups: BackupContext = { ctx: platform, dataDir, jobs: new JobRegistry(), secrets: secretStore };
   const maintenance =
     (options.maintenanceSchedule ?? options.mode !== 'cli')
       ? new MaintenanceScheduler(platform, audit, [

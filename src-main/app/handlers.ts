@@ -85,7 +85,7 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, services: Co
     ...createAuditHandlers(ctx, services.audit),
     ...createPlanHandlers(ctx),
     ...createUsageHandlers(ctx, services.usage),
-    ...createBackupHandlers(ctx, { dataDir: backups.dataDir, jobs: backups.jobs }),
+    ...createBackupHandlers(ctx, { dataDir: backups.dataDir, jobs: backups.jobs, secrets: backups.secrets }),
     ...createBillingHandlers(services.billing),
     ...services.offline.handlers(),
   };

@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { backupSchema } from '../../src-shared/contract/backup-models';
+import { tenantStatusSchema } from '../../src-shared/contract/models';
+import { subdomainSchema } from '../../src-shared/domain/subdomain';
+import { hasInvisibleOrControl } from '../../src-shared/domain/text';
+import { companyNameSchema, emailSchema, planCodeSchema, TENANT_CODE_PATTERN } from '../../src-shared/domain/tenant-fields';
 
 /**
  * The backup archive: one tar file (tar-stream), written front to back in one pass.
@@ -8,6 +13,8 @@ import { z } from 'zod';
  *   data/0001/000002.gz    … every table's data in chunks, tables in manifest order
  *   manifest.json          tables (columns, rows, bytes, SHA-256 of the COPY text), sequences
  *   manifest.sha256        SHA-256 of manifest.json's bytes
+ *   manifest.hmac          HMAC-SHA256 of manifest.json's bytes with the console's key
+ *                          (secret backup_hmac_key); absent in archives made before it: "unsigned"
  *
  * The manifest comes last because the checksums are only known once the data has streamed
  * through; the header repeats the archive id so a manifest from another archive is refused.
@@ -34,6 +41,8 @@ export const MAX_MANIFEST_SUM_BYTES = 1024;
 export const HEADER_ENTRY = 'header.json';
 export const MANIFEST_ENTRY = 'manifest.json';
 export const MANIFEST_SUM_ENTRY = 'manifest.sha256';
+export const MANIFEST_HMAC_ENTRY = 'manifest.hmac';
+export const MAX_MANIFEST_HMAC_BYTES = 1024;
 const DATA_ENTRY = /^data\/(\d{4})\/(\d{6})\.gz$/;
 
 export function dataEntryName(tableIndex: number, chunk: number): string {
@@ -63,12 +72,25 @@ const identifier = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'unexpected identi
 // A column type as format_type() prints it, e.g. "numeric(18,2)", "timestamp with time zone", "text[]".
 const columnType = z.string().regex(/^[a-z][a-z0-9_ ."]*(\(\d+(,\d+)?\))?( with(out)? time zone)?(\[\])*$/, 'unexpected column type');
 
+// Everything in the header and manifest comes from a file that may have been crafted (a
+// recomputed checksum proves nothing): every field is held to the rules the contract applies
+// when the operator types the same value, so a restore never hands the provisioning, the
+// welcome mail or the screen a value the console itself would have refused.
+const tenantCode = z.string().regex(TENANT_CODE_PATTERN, 'not a tenant code');
+const isoInstant = z.iso.datetime({ offset: true });
+/** Free text written by the console itself (server version, operator): short, no control characters. */
+const plainText = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((value) => !hasInvisibleOrControl(value), 'contains control or invisible characters');
+
 export const headerSchema = z.object({
   format: z.literal(ARCHIVE_FORMAT),
   formatVersion: z.literal(ARCHIVE_FORMAT_VERSION),
   archiveId: z.string().uuid(),
-  tenantCode: z.string(),
-  madeAt: z.string(),
+  tenantCode,
+  madeAt: isoInstant,
 });
 export type ArchiveHeader = z.infer<typeof headerSchema>;
 
@@ -90,27 +112,27 @@ export const manifestSchema = z.object({
   formatVersion: z.literal(ARCHIVE_FORMAT_VERSION),
   archiveId: z.string().uuid(),
   tenant: z.object({
-    id: z.string(),
-    code: z.string(),
-    companyName: z.string(),
-    subdomain: z.string(),
-    adminEmail: z.string(),
-    plan: z.string(),
-    planVersion: z.number().int(),
-    status: z.string(),
+    id: z.string().uuid(),
+    code: tenantCode,
+    companyName: companyNameSchema,
+    subdomain: subdomainSchema,
+    adminEmail: emailSchema,
+    plan: planCodeSchema,
+    planVersion: z.number().int().min(1),
+    status: tenantStatusSchema,
   }),
-  kind: z.string(),
+  kind: backupSchema.shape.kind,
   tenantSchemaVersion: z.number().int().min(1),
-  serverVersion: z.string(),
-  madeBy: z.string(),
-  madeAt: z.string(),
+  serverVersion: plainText,
+  madeBy: plainText,
+  madeAt: isoInstant,
   copyFormat: z.literal('text'),
   tables: z.array(manifestTableSchema),
   /** last_value as text (bigint); null for a sequence never used. */
   sequences: z.array(z.object({ schema: identifier, name: identifier, lastValue: z.string().regex(/^-?\d+$/).nullable() })),
-  totals: z.object({ tables: z.number().int(), rows: z.number().int(), bytes: z.number().int() }),
+  totals: z.object({ tables: z.number().int().min(0), rows: z.number().int().min(0), bytes: z.number().int().min(0) }),
 });
-export type ArchiveManifest = z.infer<typeof manifestSchema>;
+export type ArchiveManifest = z.output<typeof manifestSchema>;
 
 export const qualifiedName = (table: { schema: string; name: string }): string => `${table.schema}.${table.name}`;
 

@@ -17,12 +17,15 @@ import {
   MAX_MANIFEST_SUM_BYTES,
   MANIFEST_ENTRY,
   MANIFEST_SUM_ENTRY,
+  MANIFEST_HMAC_ENTRY,
+  MAX_MANIFEST_HMAC_BYTES,
   parseDataEntryName,
   qualifiedName,
   type ArchiveHeader,
   type ArchiveManifest,
 } from './archive-format';
 import { countNewlines, HashingStream } from './hashing-stream';
+import { checkManifestSignature, type ArchiveSignature } from './manifest-signature';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -40,6 +43,8 @@ export interface ReadArchive {
   /** SHA-256 and size of the whole file, as read. */
   readonly sha256: string;
   readonly sizeBytes: number;
+  /** Whether the manifest carries this console's HMAC ("signed") or none at all (an older archive). */
+  readonly signature: ArchiveSignature;
 }
 
 export interface ReadOptions {
@@ -47,6 +52,8 @@ export interface ReadOptions {
   readonly onData?: (tableIndex: number, data: Buffer) => Promise<void>;
   readonly onProgress?: (progress: { bytesDone: number; bytesTotal: number; tablesSeen: number }) => void;
   readonly signal?: AbortSignal;
+  /** The console's signing key (manifest-signature.ts): a signed archive is only accepted when its HMAC matches. */
+  readonly hmacKey?: Buffer;
 }
 
 /**
@@ -77,6 +84,7 @@ export async function readArchive(path: string, options: ReadOptions = {}): Prom
   let header: ArchiveHeader | null = null;
   let manifestBytes: Buffer | null = null;
   let manifestSum: string | null = null;
+  let manifestHmac: string | null = null;
   const tallies = new Map<number, TableTally>();
   let lastTable = 0;
   let lastChunk = 0;
@@ -94,7 +102,10 @@ export async function readArchive(path: string, options: ReadOptions = {}): Prom
       if (declared > limit) {
         throw new ArchiveProblem(`The archive's ${name} claims ${declared} bytes, more than a console backup ever writes there (${limit}): refused.`);
       }
-      if (manifestSum !== null) throw new ArchiveProblem(`The archive has data after its manifest (${name}): it is not a console backup as written.`);
+      // Only the signature may follow the manifest's checksum, once.
+      if (manifestHmac !== null || (manifestSum !== null && name !== MANIFEST_HMAC_ENTRY)) {
+        throw new ArchiveProblem(`The archive has data after its manifest (${name}): it is not a console backup as written.`);
+      }
       const body = await readEntry(entry, limit);
       if (header === null) {
         header = parseJson(body, headerSchema, 'header');
@@ -130,6 +141,9 @@ export async function readArchive(path: string, options: ReadOptions = {}): Prom
       } else if (name === MANIFEST_SUM_ENTRY) {
         if (manifestBytes === null) throw new ArchiveProblem('The archive has a manifest checksum but no manifest.');
         manifestSum = body.toString('utf8').trim();
+      } else if (name === MANIFEST_HMAC_ENTRY) {
+        if (manifestSum === null) throw new ArchiveProblem('The archive has a manifest signature before its manifest checksum.');
+        manifestHmac = body.toString('utf8').trim();
       } else {
         throw new ArchiveProblem(`The archive has a second ${name}.`);
       }
@@ -145,16 +159,25 @@ export async function readArchive(path: string, options: ReadOptions = {}): Prom
   if (createHash('sha256').update(manifestBytes).digest('hex') !== manifestSum) {
     throw new ArchiveProblem("The backup's manifest was changed: its checksum does not match.");
   }
+  // The signature before anything in the manifest is believed.
+  const signature = checkManifestSignature(options.hmacKey, manifestBytes, manifestHmac);
   const manifest = parseJson(manifestBytes, manifestSchema, 'manifest');
-  if (manifest.archiveId !== header.archiveId || manifest.tenant.code !== header.tenantCode) {
-    throw new ArchiveProblem('The manifest belongs to another backup (archive id or tenant differ from the header).');
+  // The header is not signed itself: each of its fields must equal the signed manifest's.
+  if (manifest.archiveId !== header.archiveId || manifest.tenant.code !== header.tenantCode || manifest.madeAt !== header.madeAt) {
+    throw new ArchiveProblem('The manifest belongs to another backup (archive id, tenant or time differ from the header).');
   }
   checkAgainstManifest(manifest, tallies);
-  return { header, manifest, sha256: file.digest(), sizeBytes: file.bytes };
+  return { header, manifest, sha256: file.digest(), sizeBytes: file.bytes, signature };
 }
 
 function checkAgainstManifest(manifest: ArchiveManifest, tallies: ReadonlyMap<number, TableTally>): void {
   const known = new Set(manifest.tables.map((table) => table.index));
+  if (known.size !== manifest.tables.length) throw new ArchiveProblem('The manifest lists a table number twice.');
+  const sum = (field: 'rows' | 'bytes') => manifest.tables.reduce((total, table) => total + table[field], 0);
+  // The totals are what a restore reports: they must add up like the tables they sum.
+  if (manifest.totals.tables !== manifest.tables.length || manifest.totals.rows !== sum('rows') || manifest.totals.bytes !== sum('bytes')) {
+    throw new ArchiveProblem("The manifest's totals do not add up to its tables.");
+  }
   for (const index of tallies.keys()) {
     if (!known.has(index)) throw new ArchiveProblem(`The archive has data for table #${index}, which its manifest does not list.`);
   }
@@ -178,6 +201,7 @@ function entryLimit(name: string): number | null {
   if (name === HEADER_ENTRY) return MAX_HEADER_BYTES;
   if (name === MANIFEST_ENTRY) return MAX_MANIFEST_BYTES;
   if (name === MANIFEST_SUM_ENTRY) return MAX_MANIFEST_SUM_BYTES;
+  if (name === MANIFEST_HMAC_ENTRY) return MAX_MANIFEST_HMAC_BYTES;
   return parseDataEntryName(name) ? MAX_CHUNK_GZIP_BYTES : null;
 }
 
@@ -202,7 +226,8 @@ function parseJson<T>(body: Buffer, schema: { safeParse(value: unknown): { succe
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ArchiveProblem(`The backup's ${what} is not one this console understands (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}).`);
+    // The path names the field (tenant.adminEmail…); the value itself is never echoed (it may be crafted).
+    throw new ArchiveProblem(`The backup's ${what} is not one this console accepts (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}): refused.`);
   }
   return parsed.data;
 }

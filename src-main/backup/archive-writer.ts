@@ -16,11 +16,13 @@ import {
   HEADER_ENTRY,
   MANIFEST_ENTRY,
   MANIFEST_SUM_ENTRY,
+  MANIFEST_HMAC_ENTRY,
   type ArchiveHeader,
   type ArchiveManifest,
   type ManifestTable,
 } from './archive-format';
 import { HashingStream } from './hashing-stream';
+import { signManifest } from './manifest-signature';
 import { crashIfInjected } from '../operations/journal';
 import { columnListSql, discoverTables, readSequences, tableSql, tenantSchemaVersion } from './table-catalog';
 import { assertNoLargeObjects } from './large-objects';
@@ -33,8 +35,10 @@ export type ArchiveProgress = (progress: { tablesDone: number; tablesTotal: numb
 
 export interface ArchiveSubject {
   readonly tenant: ArchiveManifest['tenant'];
-  readonly kind: string;
+  readonly kind: ArchiveManifest['kind'];
   readonly madeBy: string;
+  /** The console's signing key (manifest-signature.ts): the manifest's HMAC goes in manifest.hmac. */
+  readonly hmacKey: Buffer;
 }
 
 export interface WrittenArchive {
@@ -173,6 +177,7 @@ export async function writeArchive(
     const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2));
     await addEntry(MANIFEST_ENTRY, manifestBytes);
     await addEntry(MANIFEST_SUM_ENTRY, Buffer.from(`${createHash('sha256').update(manifestBytes).digest('hex')}\n`));
+    await addEntry(MANIFEST_HMAC_ENTRY, Buffer.from(`${signManifest(subject.hmacKey, manifestBytes)}\n`));
     pack.finalize();
     await writing;
     report(tables.length, null, true);

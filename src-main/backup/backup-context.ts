@@ -1,11 +1,13 @@
 import type { PlatformContext } from '../platform/platform-context';
 import type { JobRegistry } from '../jobs/job-registry';
+import type { SecretStore } from '../secrets/secret-store';
 
-/** What backup, restore, export and deletion need beyond the platform: the data folder and the job registry. */
+/** What backup, restore, export and deletion need beyond the platform: the data folder, the job registry and the secret store (the archives' signing key). */
 export interface BackupContext {
   readonly ctx: PlatformContext;
   readonly dataDir: string;
   readonly jobs: JobRegistry;
+  readonly secrets: SecretStore;
 }
 
 export type JobOperation = 'backup' | 'restore' | 'export' | 'delete';

@@ -2,6 +2,7 @@ import type { Handlers } from '../base/handler-types';
 import { AppError } from '../base/app-error';
 import type { PlatformContext } from '../platform/platform-context';
 import type { JobRegistry } from '../jobs/job-registry';
+import type { SecretStore } from '../secrets/secret-store';
 import { getTenantRow } from '../tenants/tenant-queries';
 import { getBackup, listBackups } from './backup-catalog';
 import type { BackupContext } from './backup-context';
@@ -27,8 +28,8 @@ type BackupChannel =
   | 'jobs:cancel';
 
 /** The backup capability's channels: backup, verify, restore, export, prune, delete, and job cancellation. */
-export function createBackupHandlers(ctx: PlatformContext, options: { dataDir: string; jobs: JobRegistry }): Pick<Handlers, BackupChannel> {
-  const bctx: BackupContext = { ctx, dataDir: options.dataDir, jobs: options.jobs };
+export function createBackupHandlers(ctx: PlatformContext, options: { dataDir: string; jobs: JobRegistry; secrets: SecretStore }): Pick<Handlers, BackupChannel> {
+  const bctx: BackupContext = { ctx, dataDir: options.dataDir, jobs: options.jobs, secrets: options.secrets };
   const settings = async () => ({
     ...(await readBackupSettings(ctx.pool, options.dataDir)),
     pgDump: await findMatchingPgDump(await serverMajor(ctx.primary.adminPool)),

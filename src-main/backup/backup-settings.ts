@@ -8,20 +8,29 @@ import { readSettings, writeSettings } from '../settings/settings-store';
 type Queryable = Pick<pg.ClientBase, 'query'>;
 const run = promisify(execFile);
 
-/** backupDirectory (default <data folder>/backups) and backupKeepLast, from the settings (src-main/settings). */
+/** backupDirectory (default <data folder>/backups), backupKeepLast and backupRequireSigned, from the settings (src-main/settings). */
 export async function readBackupSettings(db: Queryable, dataDir: string): Promise<Omit<BackupSettings, 'pgDump'>> {
-  const { backupDirectory: directory, backupKeepLast: keepLast } = await readSettings(db, ['backupDirectory', 'backupKeepLast']);
+  const { backupDirectory: directory, backupKeepLast: keepLast, backupRequireSigned: requireSigned } = await readSettings(db, [
+    'backupDirectory',
+    'backupKeepLast',
+    'backupRequireSigned',
+  ]);
   return {
     directory: directory !== null && isAbsolute(directory) ? resolve(directory) : join(dataDir, 'backups'),
     keepLast,
+    requireSigned,
   };
 }
 
 /** directory null: back to the default folder. */
-export async function writeBackupSettings(db: Queryable, patch: { directory?: string | null | undefined; keepLast?: number | undefined }): Promise<void> {
+export async function writeBackupSettings(
+  db: Queryable,
+  patch: { directory?: string | null | undefined; keepLast?: number | undefined; requireSigned?: boolean | undefined },
+): Promise<void> {
   await writeSettings(db, {
     backupDirectory: typeof patch.directory === 'string' ? resolve(patch.directory) : patch.directory,
     backupKeepLast: patch.keepLast,
+    backupRequireSigned: patch.requireSigned,
   });
 }
 

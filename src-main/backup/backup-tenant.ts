@@ -12,6 +12,7 @@ import type { TenantRow } from '../tenants/tenant-rows';
 import { ARCHIVE_EXTENSION, ArchiveProblem } from './archive-format';
 import { readArchive } from './archive-reader';
 import { writeArchive } from './archive-writer';
+import { backupSigningKey } from './manifest-signature';
 import { createAtomicFile, removeIfPresent, tempPathFor } from './atomic-file';
 import { insertBackup, findBackup } from './backup-catalog';
 import { formatBytes, progressEmitter, type BackupContext } from './backup-context';
@@ -68,6 +69,7 @@ export async function backupTenant(bctx: BackupContext, request: BackupRequest):
           await operation.step('backup_writing');
           progress('writing', `Backing up ${tenant.tenant_code}`);
           const server = ctx.serverById(tenant.server_id);
+          const hmacKey = await backupSigningKey(bctx.secrets);
           const written =
             format === 'pg_dump'
               ? await writePgDump(server, tenant.database_name, file.stream, job.signal)
@@ -75,7 +77,7 @@ export async function backupTenant(bctx: BackupContext, request: BackupRequest):
                   writeArchive(
                     client,
                     file.stream,
-                    { tenant: manifestTenant(tenant), kind: request.kind, madeBy: ctx.operator },
+                    { tenant: manifestTenant(tenant), kind: request.kind, madeBy: ctx.operator, hmacKey },
                     ({ tablesDone, tablesTotal, bytesDone, table }) =>
                       progress('tables', `${table ?? 'Tables'}: ${tablesDone}/${tablesTotal} tables, ${formatBytes(bytesDone)}`, { tablesDone, tablesTotal, bytesDone }),
                     job.signal,
@@ -88,7 +90,7 @@ export async function backupTenant(bctx: BackupContext, request: BackupRequest):
           await operation.step('backup_written');
 
           progress('verifying', `Verifying ${tenant.tenant_code}'s backup`);
-          const verified = format === 'pg_dump' ? { sha256: written.sha256, sizeBytes: written.sizeBytes } : await readArchive(finalPath, { signal: job.signal });
+          const verified = format === 'pg_dump' ? { sha256: written.sha256, sizeBytes: written.sizeBytes } : await readArchive(finalPath, { signal: job.signal, hmacKey });
           job.throwIfCancelled();
           if (verified.sha256 !== written.sha256 || verified.sizeBytes !== written.sizeBytes) {
             throw new ArchiveProblem('The backup file read back differs from what was written (storage error).');

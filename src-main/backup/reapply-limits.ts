@@ -7,51 +7,59 @@ import { grantTenantPrivileges } from '../tenant-schema/privileges';
 import { markLimitsPushed } from '../tenants/tenant-writes';
 
 /**
- * Usage as the data says it is, per counter key, next to what the restored counters hold.
- * The same definitions as the counters' seed in tenant-schema migration 003 (companies;
- * users per company; transactions created in the current UTC month).
+ * Usage as the data says it is, per counter key: companies; users per company; transactions
+ * per calendar month (UTC) of created_at, for every month up to the current one. The same
+ * definitions as the counters' seed in tenant-schema migration 003, which seeds the current
+ * month only; earlier months are kept as the data has them (billing may still read them),
+ * and no month after the current one can hold anything.
  */
+const TRUTH_SQL = `
+  SELECT 'companies'::text AS resource, 0::bigint AS scope, '-infinity'::date AS period, count(*)::bigint AS used FROM erp.companies
+  UNION ALL
+  SELECT 'users', u.company_id, '-infinity', count(*) FROM erp.users u GROUP BY u.company_id
+  UNION ALL
+  SELECT 'transactions', 0, date_trunc('month', t.created_at AT TIME ZONE 'UTC')::date, count(*) FROM erp.transactions t
+   WHERE t.created_at < ((platform.current_period() + interval '1 month')::timestamp AT TIME ZONE 'UTC')
+   GROUP BY 3`;
+
+/** Keys whose restored counters differ from the data: any row at all (a future month too) counts. */
 const COUNTER_DRIFT_SQL = `
-  WITH truth AS (
-    SELECT 'companies'::text AS resource, 0::bigint AS scope, '-infinity'::date AS period, count(*)::bigint AS used FROM erp.companies
-    UNION ALL
-    SELECT 'users', u.company_id, '-infinity', count(*) FROM erp.users u GROUP BY u.company_id
-    UNION ALL
-    SELECT 'transactions', 0, platform.current_period(), count(*) FROM erp.transactions t
-     WHERE t.created_at >= (platform.current_period()::timestamp AT TIME ZONE 'UTC')
-  ), counted AS (
-    SELECT resource, scope, period, sum(used)::bigint AS used FROM platform.counters
-     WHERE period = '-infinity' OR period = platform.current_period()
-     GROUP BY resource, scope, period
+  WITH truth AS (${TRUTH_SQL}), counted AS (
+    SELECT resource, scope, period, sum(used)::bigint AS used FROM platform.counters GROUP BY resource, scope, period
   )
   SELECT count(*)::int AS drift FROM truth FULL JOIN counted USING (resource, scope, period)
    WHERE coalesce(truth.used, 0) <> coalesce(counted.used, 0)`;
 
-/** Reseeds every counter from the data, exactly as migration 003 seeds an existing database. */
+/**
+ * Keys the data does not have go (a future month, a company that is not there); every other
+ * key keeps its slot rows, emptied, with no share and no validity (the next write rebalances,
+ * as after any push), and slot 0 holds the count from the data.
+ */
 const RECOUNT_SQL = `
-  DELETE FROM platform.counters;
-  INSERT INTO platform.counters (resource, used) SELECT 'companies', count(*) FROM erp.companies;
-  INSERT INTO platform.counters (resource, scope, used) SELECT 'users', u.company_id, count(*) FROM erp.users u GROUP BY u.company_id;
-  INSERT INTO platform.counters (resource, period, used)
-  SELECT 'transactions', platform.current_period(), count(*) FROM erp.transactions t
-   WHERE t.created_at >= (platform.current_period()::timestamp AT TIME ZONE 'UTC');`;
+  CREATE TEMP TABLE pg_temp.counter_truth ON COMMIT DROP AS ${TRUTH_SQL};
+  DELETE FROM platform.counters c
+   WHERE NOT EXISTS (SELECT 1 FROM pg_temp.counter_truth t WHERE t.resource = c.resource AND t.scope = c.scope AND t.period = c.period);
+  UPDATE platform.counters SET used = 0, cap = NULL, valid_until = '-infinity';
+  INSERT INTO platform.counters (resource, scope, period, slot, used, cap, valid_until)
+  SELECT resource, scope, period, 0, used, NULL, '-infinity' FROM pg_temp.counter_truth
+  ON CONFLICT (resource, scope, period, slot) DO UPDATE SET used = EXCLUDED.used;`;
 
 /**
- * The archive carried the counters as data (loaded with triggers off). A backup reads one
- * snapshot, so they normally agree with the rows; when they do not (an archive made from a
- * database whose counters had drifted, or loaded by hand), they are recounted from the data
- * — otherwise the limits would refuse or allow the wrong inserts. Returns whether it recounted.
+ * The archive carried the counters as data (loaded with triggers off), and an archive can be
+ * crafted: a counter row for a future month, a users count of zero, would survive the load
+ * and later let the tenant past its limits or bill it wrongly. So after every load every
+ * counter is rebuilt from the rows, whatever the file said. Returns whether the file's
+ * counters disagreed with the data (logged: a sign of a drifted source or a crafted file).
  */
 export async function reconcileCounters(client: pg.ClientBase): Promise<boolean> {
   await client.query('BEGIN');
   try {
-    // Writers are locked out while the counters are compared and, if need be, rebuilt.
+    // Writers are locked out while the counters are compared and rebuilt.
     await client.query('LOCK TABLE platform.counters, erp.companies, erp.users, erp.transactions IN SHARE ROW EXCLUSIVE MODE');
     const { rows } = await client.query<{ drift: number }>(COUNTER_DRIFT_SQL);
-    const drifted = (rows[0]?.drift ?? 0) > 0;
-    if (drifted) await client.query(RECOUNT_SQL);
+    await client.query(RECOUNT_SQL);
     await client.query('COMMIT');
-    return drifted;
+    return (rows[0]?.drift ?? 0) > 0;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;

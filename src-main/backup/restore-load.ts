@@ -19,7 +19,7 @@ export type LoadProgress = (progress: { tablesDone: number; tablesTotal: number;
  * Tables the template lacks (added by hand to the source) are created with their columns,
  * NOT NULL and primary key.
  */
-export async function loadArchive(client: pg.ClientBase, path: string, manifest: ArchiveManifest, onProgress: LoadProgress, signal: AbortSignal): Promise<void> {
+export async function loadArchive(client: pg.ClientBase, path: string, manifest: ArchiveManifest, hmacKey: Buffer, onProgress: LoadProgress, signal: AbortSignal): Promise<void> {
   await client.query(COPY_SESSION_SQL);
   await client.query('BEGIN');
   await client.query('SET LOCAL session_replication_role = replica');
@@ -38,8 +38,10 @@ export async function loadArchive(client: pg.ClientBase, path: string, manifest:
     tablesDone += 1;
     crashIfInjected(`restore_table_${tablesDone}`);
   };
+  // The second pass is checked like the first (the file could change in between): same key.
   await readArchive(path, {
     signal,
+    hmacKey,
     onData: async (tableIndex, data) => {
       if (signal.aborted) throw new Error('cancelled');
       if (current?.index !== tableIndex) {

@@ -13,6 +13,8 @@ import { provisionTenant } from '../tenants/provision';
 import { currentPlan, getTenantRow, isSubdomainTaken } from '../tenants/tenant-queries';
 import { ArchiveProblem, type ArchiveManifest } from './archive-format';
 import { readArchive } from './archive-reader';
+import { readBackupSettings } from './backup-settings';
+import { backupSigningKey, unsignedRefusal } from './manifest-signature';
 import { backupTenant } from './backup-tenant';
 import { formatBytes, progressEmitter, type BackupContext } from './backup-context';
 import { loadArchive, verifyLoaded } from './restore-load';
@@ -51,8 +53,10 @@ export async function restoreArchive(bctx: BackupContext, request: RestoreReques
         : new AppError('INTERNAL', `The restore failed: ${(error as Error).message}. Nothing was changed.`, { cause: error });
   try {
     progress('verifying', 'Verifying the backup before anything is touched');
+    const hmacKey = await backupSigningKey(bctx.secrets);
     const archive = await readArchive(request.file, {
       signal: job.signal,
+      hmacKey,
       onProgress: ({ bytesDone, bytesTotal }) => progress('verifying', `Verifying: ${formatBytes(bytesDone)} of ${formatBytes(bytesTotal)}`, { bytesDone }),
     }).catch((error) => {
       if (error instanceof ArchiveProblem) throw new AppError('VALIDATION', `Restore refused, nothing was touched: ${error.message}`);
@@ -60,6 +64,9 @@ export async function restoreArchive(bctx: BackupContext, request: RestoreReques
     });
     if (request.expectedSha256 && archive.sha256 !== request.expectedSha256) {
       throw new AppError('VALIDATION', 'Restore refused, nothing was touched: the backup file differs from the one catalogued (checksum).');
+    }
+    if (archive.signature !== 'signed' && (await readBackupSettings(ctx.pool, bctx.dataDir)).requireSigned) {
+      throw new AppError('VALIDATION', `Restore refused, nothing was touched: ${unsignedRefusal(archive.signature)}`);
     }
     const { manifest } = archive;
     if (manifest.tenantSchemaVersion > TENANT_SCHEMA_VERSION) {
@@ -111,7 +118,7 @@ export async function restoreArchive(bctx: BackupContext, request: RestoreReques
         await createStaging(server, payload.staging, manifest.tenantSchemaVersion);
         await operation.step('restore_loading');
         await withClient(server.endpoint, payload.staging, async (client) => {
-          await loadArchive(client, request.file, manifest, (counts) => progress('loading', `Loading: ${counts.tablesDone}/${counts.tablesTotal} tables, ${formatBytes(counts.bytesDone)}`, counts), job.signal);
+          await loadArchive(client, request.file, manifest, hmacKey, (counts) => progress('loading', `Loading: ${counts.tablesDone}/${counts.tablesTotal} tables, ${formatBytes(counts.bytesDone)}`, counts), job.signal);
           job.throwIfCancelled();
           progress('checking', 'Checking the restored tables against the backup');
           await verifyLoaded(client, manifest, job.signal);

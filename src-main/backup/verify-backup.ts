@@ -8,6 +8,7 @@ import { readArchive } from './archive-reader';
 import { getBackup, markVerified } from './backup-catalog';
 import { formatBytes, progressEmitter, type BackupContext } from './backup-context';
 import { readBackupSettings } from './backup-settings';
+import { backupSigningKey, unsignedRefusal } from './manifest-signature';
 
 /**
  * A file named by a window (IPC or host mode) must lie inside the backup folder: a
@@ -25,7 +26,7 @@ export async function checkReadablePath(bctx: BackupContext, file: string, conte
   return path;
 }
 
-/** Reads a whole archive and checks it against its manifest (and the catalog's checksum, by id). */
+/** Reads a whole archive and checks it against its manifest, its signature (and the catalog's checksum, by id). */
 export async function verifyBackup(
   bctx: BackupContext,
   request: { backupId?: string | undefined; file?: string | undefined; requestId?: string | undefined },
@@ -36,15 +37,18 @@ export async function verifyBackup(
   const file = catalogued ? catalogued.location : await checkReadablePath(bctx, request.file!, context);
   const job = bctx.jobs.start(request.requestId, 'The verification');
   const progress = progressEmitter(bctx.ctx, request.requestId, 'backup', catalogued?.tenantCode ?? null);
-  const empty: VerifyReport = { ok: false, problem: null, file, tenantCode: null, archiveId: null, tenantSchemaVersion: null, madeAt: null, tables: [], rows: 0, bytes: 0 };
+  const empty: VerifyReport = { ok: false, problem: null, file, tenantCode: null, archiveId: null, tenantSchemaVersion: null, madeAt: null, tables: [], rows: 0, bytes: 0, signature: null };
   try {
+    const { requireSigned } = await readBackupSettings(bctx.ctx.pool, bctx.dataDir);
     const archive = await readArchive(file, {
       signal: job.signal,
+      hmacKey: await backupSigningKey(bctx.secrets),
       onProgress: ({ bytesDone, bytesTotal }) => progress('verifying', `Verifying: ${formatBytes(bytesDone)} of ${formatBytes(bytesTotal)}`, { bytesDone }),
     });
     if (catalogued && (archive.sha256 !== catalogued.sha256 || archive.sizeBytes !== catalogued.sizeBytes)) {
       return { ...empty, problem: 'The file differs from the one catalogued (size or checksum): it was changed or replaced.' };
     }
+    if (requireSigned && archive.signature !== 'signed') return { ...empty, problem: unsignedRefusal(archive.signature), signature: archive.signature };
     if (catalogued) await markVerified(bctx.ctx.pool, catalogued.id);
     const { manifest } = archive;
     return {
@@ -58,6 +62,7 @@ export async function verifyBackup(
       tables: manifest.tables.map((table) => ({ table: qualifiedName(table), rows: table.rows, bytes: table.bytes, ok: true })),
       rows: manifest.totals.rows,
       bytes: manifest.totals.bytes,
+      signature: archive.signature,
     };
   } catch (error) {
     if (job.signal.aborted) throw cancelledError('The verification');

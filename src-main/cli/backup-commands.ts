@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from './cli-context';
-import type { Backup } from '../../src-shared/contract/backup-models';
+import type { Backup, VerifyReport } from '../../src-shared/contract/backup-models';
 import { withCliSession, type CliSession } from './session';
 
 const json = { flags: '--json', description: 'print JSON (snake_case) instead of text' } as const;
@@ -94,7 +94,7 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
       await withCliSession(cli, async (session) => {
         const report = await asJob(cli, session, (requestId) => session.call('backups:verify', { file, requestId }));
         if (options.json) cli.printJson(report);
-        else if (report.ok) cli.out(`OK: ${report.tenantCode}, ${report.tables.length} tables, ${report.rows} rows, made ${report.madeAt}.\n`);
+        else if (report.ok) cli.out(`OK: ${report.tenantCode}, ${report.tables.length} tables, ${report.rows} rows, made ${report.madeAt}, ${signatureWords(report.signature)}.\n`);
         else cli.out(`REFUSED: ${report.problem}\n`);
         // A refused archive is a failed check for scripts.
         if (!report.ok) cli.exitCode = 2;
@@ -182,4 +182,11 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
         cli.out(`Removed ${report.removed.length} backups, ${report.kept} kept.\n`);
       });
     });
+}
+
+/** The archive's signature in the words the verify line prints. */
+function signatureWords(signature: VerifyReport['signature']): string {
+  if (signature === 'signed') return 'signed by this console';
+  if (signature === 'unknown-key') return "signed with another console's key (not checked here)";
+  return 'UNSIGNED (an older archive, or its signature was removed)';
 }

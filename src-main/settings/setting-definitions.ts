@@ -34,6 +34,8 @@ export const SETTINGS = {
   // Backups: no directory means <data folder>/backups (the data folder is known at run time).
   backupDirectory: setting<string | null>('backup_directory', z.string().nullable(), null),
   backupKeepLast: setting('backup_keep_last', wholeNumber, 10),
+  // Restore only archives carrying this console's manifest HMAC (older, unsigned ones refused).
+  backupRequireSigned: setting('backup_require_signed', z.boolean(), false),
 
   // Billing (secrets are in the SecretStore, not here).
   billingMode: setting('billing_mode', billingModeSchema, 'manual'),

@@ -73,7 +73,11 @@ export const backupChannels = {
   'backups:getSettings': { input: z.object({}).strict(), output: backupSettingsSchema, mutates: false },
   'backups:updateSettings': {
     input: z
-      .object({ directory: filePathSchema.nullable().optional(), keepLast: z.number().int().min(1).max(1000).optional() })
+      .object({
+        directory: filePathSchema.nullable().optional(),
+        keepLast: z.number().int().min(1).max(1000).optional(),
+        requireSigned: z.boolean().optional(),
+      })
       .strict(),
     output: backupSettingsSchema,
     mutates: true,

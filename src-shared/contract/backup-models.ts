@@ -50,6 +50,14 @@ export const verifyReportSchema = z.object({
   tables: z.array(backupTableReportSchema),
   rows: z.number().int(),
   bytes: z.number().int(),
+  /**
+   * "signed": the manifest's HMAC (manifest.hmac) is this console's (key in its secret
+   * store) and matches; "unsigned": the archive has none (made before backups were signed);
+   * "unknown-key": signed by another installation's key, which cannot be checked here (no
+   * better than unsigned); null when the file was refused before that was known. A wrong
+   * HMAC under this console's key is a refusal (ok false).
+   */
+  signature: z.enum(['signed', 'unsigned', 'unknown-key']).nullable(),
 });
 export type VerifyReport = z.infer<typeof verifyReportSchema>;
 
@@ -100,6 +108,8 @@ export const backupSettingsSchema = z.object({
   directory: z.string(),
   /** Retention: the newest N per tenant are kept (pre-deletion backups always). */
   keepLast: z.number().int(),
+  /** Restore (and verify as ok) only archives signed with this console's key; unsigned ones are refused. */
+  requireSigned: z.boolean(),
   /** pg_dump on PATH whose major version matches the server, if any: enables the pg_dump format. */
   pgDump: z.string().nullable(),
 });

@@ -125,6 +125,9 @@ test('suspend with "Back up first", then restore that backup as a new tenant', a
     await expect(listed.first()).toHaveAttribute('data-kind', 'pre-suspension');
     await expect(listed.first().getByTestId('backup-verified')).toBeVisible();
     await expect(listed.first().getByTestId('backup-location')).toContainText(tenantCode);
+    // Verify again on demand: the manifest's HMAC is this console's.
+    await listed.first().getByTestId('backup-verify').click();
+    await expect(listed.first().getByTestId('backup-signature')).toHaveAttribute('data-signature', 'signed');
     await page.locator('.mantine-Notification-root .mantine-Notification-closeButton').first().click({ timeout: 2000 }).catch(() => undefined);
     await shot(page, 'b03-backups-tab');
   });

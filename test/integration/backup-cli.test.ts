@@ -76,7 +76,8 @@ describe('tenantctl backup commands', () => {
     const listed = await runTenantctl(['backups', tenant.tenantCode, '--json'], env());
     expect(listed.code, listed.stderr).toBe(0);
     expect(JSON.parse(listed.stdout)).toMatchObject({ backups: [{ id: backup.id, tenant_code: tenant.tenantCode }] });
-    expect(await json('verify-backup', backup.location)).toMatchObject({ ok: true, tenant_code: tenant.tenantCode, rows: backup.row_count });
+    // Signed with this installation's key (backup_hmac_key in its secret store).
+    expect(await json('verify-backup', backup.location)).toMatchObject({ ok: true, tenant_code: tenant.tenantCode, rows: backup.row_count, signature: 'signed' });
 
     const zip = join(dataDir, 'export.zip');
     const exported = await json('export', tenant.tenantCode, '--out', zip);

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Badge, Button, Group, Paper, Skeleton, Stack, Text, Tooltip } from '@mantine/core';
 import { IconCloudUpload, IconDatabaseImport, IconFileZip, IconRosetteDiscountCheck, IconShieldCheck } from '@tabler/icons-react';
-import type { Backup } from '../../../src-shared/contract/backup-models';
+import type { Backup, VerifyReport } from '../../../src-shared/contract/backup-models';
 import type { TenantDetail } from '../../../src-shared/contract/models';
 import { api } from '../../api/client';
 import { isApiError } from '../../api/api-error';
@@ -112,16 +112,23 @@ export function BackupsPanel({ tenant }: { tenant: TenantDetail }) {
   );
 }
 
+/** What the manifest's HMAC (manifest.hmac) says about who made the archive. */
+const SIGNATURE_WORDS: Record<NonNullable<VerifyReport['signature']>, string> = {
+  signed: 'signed by this console',
+  unsigned: 'unsigned: an older archive, or its signature was removed',
+  'unknown-key': "signed with another console's key, which this console cannot check",
+};
+
 function BackupRow({ backup, onRestore }: { backup: Backup; onRestore: () => void }) {
   const [verifying, setVerifying] = useState(false);
-  const [checked, setChecked] = useState<{ ok: boolean; problem: string | null } | null>(null);
+  const [checked, setChecked] = useState<Pick<VerifyReport, 'ok' | 'problem' | 'signature'> | null>(null);
 
   async function verify() {
     setVerifying(true);
     try {
       const report = await api().call('backups:verify', { backupId: backup.id });
-      setChecked({ ok: report.ok, problem: report.problem });
-      if (report.ok) notifySuccess('Backup verified', `${formatCount(report.rows)} rows in ${report.tables.length} tables match their checksums.`);
+      setChecked({ ok: report.ok, problem: report.problem, signature: report.signature });
+      if (report.ok) notifySuccess('Backup verified', `${formatCount(report.rows)} rows in ${report.tables.length} tables match their checksums; ${SIGNATURE_WORDS[report.signature ?? 'unsigned']}.`);
       else notifyError('The backup failed verification', new Error(report.problem ?? 'It does not match its manifest.'));
     } catch (failure) {
       notifyError('Could not verify the backup', failure);
@@ -155,6 +162,13 @@ function BackupRow({ backup, onRestore }: { backup: Backup; onRestore: () => voi
               <Badge variant="outline" color="gray" tt="none">
                 Not verified
               </Badge>
+            )}
+            {checked?.signature && (
+              <Tooltip label={SIGNATURE_WORDS[checked.signature]} multiline w={260}>
+                <Badge variant="outline" color={checked.signature === 'signed' ? 'teal' : 'orange'} tt="none" data-testid="backup-signature" data-signature={checked.signature}>
+                  {checked.signature === 'signed' ? 'Signed' : checked.signature === 'unsigned' ? 'Unsigned' : 'Other key'}
+                </Badge>
+              </Tooltip>
             )}
             {backup.format === 'pg_dump' && (
               <Badge variant="outline" color="gray" tt="none">

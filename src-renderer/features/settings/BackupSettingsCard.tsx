@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Divider, Group, NumberInput, Skeleton, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Divider, Group, NumberInput, Skeleton, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { IconCalendarX, IconScissors } from '@tabler/icons-react';
 import type { BackupSettings } from '../../../src-shared/contract/backup-models';
 import { filePathSchema } from '../../../src-shared/contract/backup-channels';
@@ -21,7 +21,7 @@ export function BackupSettingsCard() {
   if (!saved) return <Skeleton h={160} />;
   return (
     <Stack gap="lg" data-testid="backup-settings">
-      <BackupSettingsForm key={`${saved.directory}|${saved.keepLast}`} saved={saved} onSaved={settings.set} />
+      <BackupSettingsForm key={`${saved.directory}|${saved.keepLast}|${saved.requireSigned}`} saved={saved} onSaved={settings.set} />
       <Divider />
       <FleetJobs />
     </Stack>
@@ -31,17 +31,18 @@ export function BackupSettingsCard() {
 function BackupSettingsForm({ saved, onSaved }: { saved: BackupSettings; onSaved: (settings: BackupSettings) => void }) {
   const [directory, setDirectory] = useState(saved.directory);
   const [keepLast, setKeepLast] = useState<number | string>(saved.keepLast);
+  const [requireSigned, setRequireSigned] = useState(saved.requireSigned);
   const [saving, setSaving] = useState(false);
   const parsedDirectory = filePathSchema.safeParse(directory.trim());
   const directoryProblem = parsedDirectory.success ? null : (parsedDirectory.error.issues[0]?.message ?? 'Not a usable path.');
   const keep = typeof keepLast === 'number' ? keepLast : Number.NaN;
   const keepProblem = Number.isInteger(keep) && keep >= 1 && keep <= 1000 ? null : 'Between 1 and 1000.';
-  const dirty = directory.trim() !== saved.directory || keep !== saved.keepLast;
+  const dirty = directory.trim() !== saved.directory || keep !== saved.keepLast || requireSigned !== saved.requireSigned;
 
   async function save() {
     setSaving(true);
     try {
-      onSaved(await api().call('backups:updateSettings', { directory: directory.trim(), keepLast: keep }));
+      onSaved(await api().call('backups:updateSettings', { directory: directory.trim(), keepLast: keep, requireSigned }));
       notifySuccess('Backup settings saved', 'New backups and exports use them at once.');
     } catch (failure) {
       notifyError('Could not save the backup settings', failure);
@@ -72,6 +73,13 @@ function BackupSettingsForm({ saved, onSaved }: { saved: BackupSettings; onSaved
         w={320}
         error={keepProblem}
         data-testid="backup-keep-last"
+      />
+      <Switch
+        label="Restore signed backups only"
+        description="Every backup carries an HMAC made with this console’s key (kept in its secret store). When on, unsigned archives (older ones) and archives signed by another console are refused for restore."
+        checked={requireSigned}
+        onChange={(event) => setRequireSigned(event.currentTarget.checked)}
+        data-testid="backup-require-signed"
       />
       <Text size="xs" c="dimmed" data-testid="backup-pg-dump">
         {saved.pgDump ? `pg_dump format available: ${saved.pgDump}` : 'No pg_dump matching the server’s version on PATH: backups use the console’s own archive format.'}
