@@ -49,22 +49,58 @@ export async function listOverrides(db: Queryable, tenantId: string): Promise<Li
 }
 
 /**
- * Registry change and push in one registry transaction: if the tenant database cannot be
- * written, the registry change is rolled back too. (Should the registry commit fail after
- * the push, the next push — plan change, override, fleet migration — writes the truth.)
+ * A change to a tenant's overrides, pushed to its database without holding a platform
+ * connection while the tenant's database is written (a tenant holding a lock must never
+ * pin the platform pool): the change is first made and rolled back to learn the limits it
+ * gives, those are pushed, then the change is made for real. Should the limits differ by
+ * then (another change in between) or the real change fail, the registry's truth is pushed
+ * again, so the tenant database never keeps limits the registry does not have.
  */
 async function withPushedOverrides<T>(ctx: PlatformContext, ref: string, change: (client: pg.PoolClient, row: TenantRow) => Promise<T>): Promise<T> {
-  const result = await inTransaction(ctx.pool, async (client) => {
+  const inForce = async (client: pg.PoolClient) => {
     const row = await getTenantRow(client, ref, true);
     if (row.status === 'deleted' || row.status === 'provisioning') throw new AppError('INVALID_STATE', `${row.tenant_code} is ${row.status}.`);
-    const value = await change(client, row);
-    const spec = await limitsSpecFor(client, row.id, { code: row.plan_code, version: row.plan_version });
-    await withClient(ctx.serverById(row.server_id).endpoint, row.database_name, (tenant) => pushLimits(tenant, spec));
-    await markLimitsPushed(client, row.id);
-    return { value, row };
+    return row;
+  };
+  const specOf = (client: pg.PoolClient, row: TenantRow) => limitsSpecFor(client, row.id, { code: row.plan_code, version: row.plan_version });
+  const push = (row: TenantRow, spec: Awaited<ReturnType<typeof specOf>>) =>
+    withClient(ctx.serverById(row.server_id).endpoint, row.database_name, (tenant) => pushLimits(tenant, spec));
+
+  const planned = await rolledBack(ctx.pool, async (client) => {
+    const row = await inForce(client);
+    await change(client, row);
+    return { row, spec: await specOf(client, row) };
   });
+  await push(planned.row, planned.spec);
+  let result: { value: T; row: TenantRow; spec: Awaited<ReturnType<typeof specOf>> };
+  try {
+    result = await inTransaction(ctx.pool, async (client) => {
+      const row = await inForce(client);
+      const value = await change(client, row);
+      const spec = await specOf(client, row);
+      await markLimitsPushed(client, row.id);
+      return { value, row, spec };
+    });
+  } catch (error) {
+    const truth = await rolledBack(ctx.pool, async (client) => specOf(client, planned.row));
+    await push(planned.row, truth).catch((pushError: unknown) => ctx.logger.warn({ err: pushError, tenant: planned.row.tenant_code }, 'pushing the limits back after a failed override change failed'));
+    throw error;
+  }
+  if (JSON.stringify(result.spec) !== JSON.stringify(planned.spec)) await push(result.row, result.spec);
   ctx.events.emit('tenant:changed', { tenantCode: result.row.tenant_code, status: result.row.status, version: result.row.version });
   return result.value;
+}
+
+/** Runs `work` in a transaction that is always rolled back: what a change would do, without doing it. */
+async function rolledBack<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    return await work(client);
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
+  }
 }
 
 /** A custom limit replaces any active custom limit of the same resource; allowances add up. */

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call, uniqueTenantInput } from '../support/core-calls';
-import { embeddedTarget, useTestPlatform } from '../support/servers';
+import { adminClient, embeddedTarget, useTestPlatform } from '../support/servers';
 import { connectAsTenant } from '../support/tenant-clients';
 
 /**
@@ -42,6 +42,18 @@ describe('a tenant holding a lock never stalls the console', () => {
       (error: Error) => error,
     );
     await listStillAnswers();
+    // While the override waits on the tenant, no platform session sits in a transaction.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const admin = await adminClient(platform.url);
+    try {
+      const { rows } = await admin.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND state LIKE 'idle in transaction%'",
+        [platform.platformDatabase],
+      );
+      expect(rows[0]!.n, 'platform sessions held open while waiting on the tenant').toBe(0);
+    } finally {
+      await admin.end();
+    }
     const error = await overriding;
     expect(Date.now() - started).toBeLessThan(WITHIN_MS);
     // Either it got through, or it says clearly what held it up.
