@@ -16,6 +16,7 @@ import type { Reconciler } from '../operations/reconcile';
 import { runJournaled } from '../operations/run-journaled';
 import { getTenantRow } from '../tenants/tenant-queries';
 import { COPY_SESSION_SQL } from './archive-format';
+import { assertNoLargeObjects } from './large-objects';
 import { createAtomicFile, removeIfPresent, tempPathFor } from './atomic-file';
 import { formatBytes, progressEmitter, type BackupContext } from './backup-context';
 import { HashingStream } from './hashing-stream';
@@ -63,7 +64,7 @@ export async function exportTenant(bctx: BackupContext, request: { ref: string; 
           const writing = pipeline(zip.outputStream, counter, file.stream);
           writing.catch(() => undefined);
           const summary = await withClient(ctx.serverById(tenant.server_id).endpoint, tenant.database_name, (client) =>
-            addTables(client, zip, (done, total) => progress('tables', `Exported ${done}/${total} tables, ${formatBytes(counter.bytes)}`, { tablesDone: done, tablesTotal: total, bytesDone: counter.bytes }), job.signal),
+            addTables(client, zip, tenant.tenant_code, (done, total) => progress('tables', `Exported ${done}/${total} tables, ${formatBytes(counter.bytes)}`, { tablesDone: done, tablesTotal: total, bytesDone: counter.bytes }), job.signal),
             { timeouts: LONG_TENANT_WORK },
           );
           const manifest = {
@@ -95,9 +96,11 @@ export async function exportTenant(bctx: BackupContext, request: { ref: string; 
   }
 }
 
-async function addTables(client: pg.ClientBase, zip: yazl.ZipFile, onTable: (done: number, total: number) => void, signal: AbortSignal) {
+async function addTables(client: pg.ClientBase, zip: yazl.ZipFile, tenantCode: string, onTable: (done: number, total: number) => void, signal: AbortSignal) {
   await client.query(COPY_SESSION_SQL);
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  // The customer's copy must not silently miss data either (see large-objects.ts).
+  await assertNoLargeObjects(client, tenantCode, 'export');
   const tables = await discoverTables(client);
   const schemaVersion = await tenantSchemaVersion(client);
   const out: { file: string; table: string; rows: number; columns: string[] }[] = [];

@@ -89,6 +89,11 @@ describe.each(await serverCases('large objects'))('large objects on $name', (ser
     expect(refused.message).toMatch(new RegExp(`${tenantCode}'s database holds 1 large object .*no backup was made`));
     expect(await call(platform.core, 'backups:list', { ref: tenantCode })).toEqual([]);
     expect(await readdir(folder)).toEqual(filesBefore);
+    // The customer's export would miss it just the same: refused too, no file.
+    const exportFile = join(folder, 'refused-export.zip');
+    const refusedExport = await callError(platform.core, 'backups:export', { ref: tenantCode, file: exportFile });
+    expect(refusedExport.message).toMatch(new RegExp(`${tenantCode}'s database holds 1 large object .*no export was made`));
+    expect(await readdir(folder)).toEqual(filesBefore);
 
     // Once removed, the same tenant backs up and verifies.
     await withAdminClient(platform.url, credentials.database, (admin) => admin.query('SELECT lo_unlink(oid) FROM pg_largeobject_metadata'));
