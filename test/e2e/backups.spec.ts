@@ -1,9 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startHostMode, type HostMode } from './host-mode';
-import { SCREENSHOTS, saveScreenshot, invokeThroughHost } from './browser-helpers';
+import { invokeThroughHost, saveScreenshot, useHostMode } from './browser-helpers';
 
 interface Credentials {
   host: string;
@@ -13,21 +12,10 @@ interface Credentials {
   password: string;
 }
 
-let host: HostMode;
+const host = useHostMode();
 
 test.describe.configure({ mode: 'serial' });
 test.use({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
-
-test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  await mkdir(SCREENSHOTS, { recursive: true });
-  host = await startHostMode();
-});
-
-test.afterAll(async () => {
-  test.setTimeout(60_000);
-  await host?.stop();
-});
 
 const shot = (page: Page, name: string) => saveScreenshot(page, name);
 

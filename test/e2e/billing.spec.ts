@@ -1,14 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdir } from 'node:fs/promises';
-import { startHostMode, type HostMode } from './host-mode';
-import { SCREENSHOTS, dismissNotifications, invokeThroughHost, saveScreenshot } from './browser-helpers';
+import { dismissNotifications, invokeThroughHost, saveScreenshot, SCREENSHOTS, useHostMode } from './browser-helpers';
 
 /**
  * Billing in real Chromium through host mode: the Billing page, the tenant drawer's Billing
  * tab, the billing settings with write-only secrets, a plan change with its quote, a payment
  * recorded on an invoice, and a lifecycle run from the button.
  */
-let host: HostMode;
+const host = useHostMode();
 let northwind = '';
 let freshStart = '';
 
@@ -16,17 +14,6 @@ const STRIPE_KEY = 'sk_test_e2eSecretValue4242';
 
 test.describe.configure({ mode: 'serial' });
 test.use({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
-
-test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  await mkdir(SCREENSHOTS, { recursive: true });
-  host = await startHostMode();
-});
-
-test.afterAll(async () => {
-  test.setTimeout(60_000);
-  await host?.stop();
-});
 
 const shot = (page: Page, name: string, fullPage = false) => saveScreenshot(page, name, { fullPage, withoutNotifications: true });
 const invoke = <T = unknown>(page: Page, channel: string, input: unknown) => invokeThroughHost<T>(host, page, channel, input);

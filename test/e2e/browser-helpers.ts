@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { expect, type Page } from '@playwright/test';
-import { REPO_ROOT, type HostMode } from './host-mode';
+import { mkdir } from 'node:fs/promises';
+import { expect, test, type Page } from '@playwright/test';
+import { REPO_ROOT, startHostMode, type HostMode } from './host-mode';
 import { HOST_TOKEN_HEADER, HOST_TOKEN_PARAM } from '../../src-shared/contract/host-protocol';
 
 /** Every spec's screenshots land here, one PNG per step, to be looked at. */
@@ -32,4 +33,38 @@ export async function invokeThroughHost<T = unknown>(host: HostMode, page: Page,
   const body = (await response.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
   if (!body.ok) throw new Error(`${channel} failed: ${body.error?.code} ${body.error?.message}`);
   return body.value as T;
+}
+
+/**
+ * For a spec file: one host-mode console for all its tests (started before the first, stopped
+ * after the last), and the screenshot folder. The returned object reads the running console.
+ */
+export function useHostMode(): HostMode {
+  let started: HostMode | undefined;
+  test.beforeAll(async () => {
+    // The first start may initialise the embedded PostgreSQL cluster: allow it time.
+    test.setTimeout(180_000);
+    await mkdir(SCREENSHOTS, { recursive: true });
+    started = await startHostMode();
+  });
+  test.afterAll(async () => {
+    test.setTimeout(60_000);
+    await started?.stop();
+  });
+  const current = (): HostMode => {
+    if (!started) throw new Error('Host mode has not started (used outside a test?).');
+    return started;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    get origin() {
+      return current().origin;
+    },
+    get dataDir() {
+      return current().dataDir;
+    },
+    stop: () => current().stop(),
+  };
 }

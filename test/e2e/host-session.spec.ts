@@ -1,23 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { startHostMode, type HostMode } from './host-mode';
+import { useHostMode } from './browser-helpers';
 
 /**
  * Host mode's session lives in the tab (sessionStorage, per port), never in a cookie: a
  * cookie for 127.0.0.1 would also go to every other local web service the operator visits.
  */
-let host: HostMode;
+const host = useHostMode();
 
 test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  host = await startHostMode();
-});
-
-test.afterAll(async () => {
-  test.setTimeout(60_000);
-  await host?.stop();
-});
 
 test('the printed URL signs the tab in without a cookie; reload keeps it; another tab without the URL is refused', async ({ page, browser }) => {
   await page.goto(host.url);

@@ -1,9 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdir } from 'node:fs/promises';
 import type { TenantCredentials } from '../../src-shared/contract/models';
 import { connectAsTenant } from '../support/tenant-clients';
-import { startHostMode, type HostMode } from './host-mode';
-import { SCREENSHOTS, saveScreenshot, invokeThroughHost } from './browser-helpers';
+import { invokeThroughHost, saveScreenshot, useHostMode } from './browser-helpers';
 
 /**
  * Two professional tenants (20 users per company) with one company each:
@@ -15,23 +13,12 @@ const TENANTS = [
   { companyName: 'Roomy Co', subdomain: 'roomy', plan: 'professional', adminEmail: 'it@roomy.example', users: 2 },
 ] as const;
 
-let host: HostMode;
+const host = useHostMode();
 const codes = new Map<string, string>();
 const sessionsOf = new Map<string, TenantCredentials>();
 
 test.describe.configure({ mode: 'serial' });
 test.use({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
-
-test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  await mkdir(SCREENSHOTS, { recursive: true });
-  host = await startHostMode();
-});
-
-test.afterAll(async () => {
-  test.setTimeout(60_000);
-  await host?.stop();
-});
 
 /** Closes the notifications first, so a screenshot shows what they would cover. */
 const shot = (page: Page, name: string, fullPage = false) => saveScreenshot(page, name, { fullPage, withoutNotifications: true });

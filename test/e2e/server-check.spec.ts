@@ -1,25 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdir } from 'node:fs/promises';
 import type { TenantCredentials } from '../../src-shared/contract/models';
 import { connectAsTenant } from '../support/tenant-clients';
-import { startHostMode, type HostMode } from './host-mode';
-import { SCREENSHOTS, invokeThroughHost, saveScreenshot } from './browser-helpers';
+import { invokeThroughHost, saveScreenshot, SCREENSHOTS, useHostMode } from './browser-helpers';
 
-let host: HostMode;
+const host = useHostMode();
 
 test.describe.configure({ mode: 'serial' });
 test.use({ viewport: { width: 1440, height: 1000 }, colorScheme: 'light' });
-
-test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  await mkdir(SCREENSHOTS, { recursive: true });
-  host = await startHostMode();
-});
-
-test.afterAll(async () => {
-  test.setTimeout(60_000);
-  await host?.stop();
-});
 
 const card = (page: Page) => page.getByRole('region', { name: 'Server check' });
 /** The page around the card, and the card alone (it sits below the fold). */

@@ -1,8 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { mkdir } from 'node:fs/promises';
 import pLimit from 'p-limit';
-import { startHostMode, type HostMode } from './host-mode';
-import { SCREENSHOTS, saveScreenshot, invokeThroughHost, dismissNotifications } from './browser-helpers';
+import { dismissNotifications, invokeThroughHost, saveScreenshot, useHostMode } from './browser-helpers';
 
 // Tenants created through the contract before the form is used, so the table, search and
 // badges are exercised on more than one row.
@@ -21,22 +19,10 @@ const NEW_TENANT = {
   adminEmail: 'admin@northwind.example',
 };
 
-let host: HostMode;
+const host = useHostMode();
 
 test.describe.configure({ mode: 'serial' });
 test.use({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
-
-test.beforeAll(async () => {
-  // First start initialises the embedded PostgreSQL cluster: allow it time.
-  test.setTimeout(180_000);
-  await mkdir(SCREENSHOTS, { recursive: true });
-  host = await startHostMode();
-});
-
-test.afterAll(async () => {
-  test.setTimeout(60_000);
-  await host?.stop();
-});
 
 const shot = (page: Page, name: string) => saveScreenshot(page, name);
 

@@ -1,10 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type pg from 'pg';
 import type { TenantCredentials } from '../../src-shared/contract/models';
 import { connectAsTenant } from '../support/tenant-clients';
-import { startHostMode, type HostMode } from './host-mode';
-import { SCREENSHOTS, saveScreenshot, invokeThroughHost } from './browser-helpers';
+import { invokeThroughHost, saveScreenshot, useHostMode } from './browser-helpers';
 
 const LIMIT_SQLSTATE = 'TC001';
 
@@ -21,23 +20,12 @@ const TENANTS = [
   { companyName: 'Quiet Corner Cafe', subdomain: 'quietcorner', plan: 'professional', adminEmail: 'hi@quietcorner.example', companies: 1, users: 2, transactions: 12 },
 ] as const;
 
-let host: HostMode;
+const host = useHostMode();
 const credentials = new Map<string, TenantCredentials>();
 const codes = new Map<string, string>();
 
 test.describe.configure({ mode: 'serial' });
 test.use({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
-
-test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  await mkdir(SCREENSHOTS, { recursive: true });
-  host = await startHostMode();
-});
-
-test.afterAll(async () => {
-  test.setTimeout(60_000);
-  await host?.stop();
-});
 
 /** Closes the notifications first, so a screenshot shows what they would cover. */
 const shot = (page: Page, name: string, fullPage = false) => saveScreenshot(page, name, { fullPage, withoutNotifications: true });

@@ -2,12 +2,12 @@ import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as tar from 'tar-stream';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
 import { serverCases, tenantObjectsOnServer, useTestPlatform } from '../support/servers';
 import type pg from 'pg';
 import { leftoverRestoreDatabases, seedTenant, tableChecksums, tenantAdminClient } from '../support/backup-fixtures';
 import { connectAsTenant } from '../support/tenant-clients';
+import { readArchiveEntries, writeArchiveEntries } from '../support/archive-repack';
 import { tierScale } from '../support/tier';
 
 // The issue's 100,000 rows in the full tier; the fast tier takes the same path with fewer.
@@ -18,31 +18,12 @@ const leftoverDatabases = (core: { platform: { pool: pg.Pool; primary: { adminPo
 
 /** Re-packs an archive with the manifest (and its checksum) of another one. */
 async function swapManifest(target: string, donor: string, out: string): Promise<void> {
-  const entries = async (file: string) => {
-    const extract = tar.extract();
-    const reading = readFile(file).then((buffer) => extract.end(buffer));
-    const list: { name: string; body: Buffer }[] = [];
-    for await (const entry of extract) {
-      const parts: Buffer[] = [];
-      for await (const part of entry) parts.push(part as Buffer);
-      list.push({ name: entry.header.name, body: Buffer.concat(parts) });
-    }
-    await reading;
-    return list;
-  };
-  const mine = await entries(target);
-  const theirs = await entries(donor);
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (chunk) => chunks.push(chunk as Buffer));
-  const done = new Promise<void>((resolve) => pack.on('end', () => resolve()));
-  for (const entry of mine) {
-    const body = entry.name.startsWith('manifest') ? theirs.find((other) => other.name === entry.name)!.body : entry.body;
-    pack.entry({ name: entry.name, size: body.length }, body);
-  }
-  pack.finalize();
-  await done;
-  await writeFile(out, Buffer.concat(chunks));
+  const theirs = await readArchiveEntries(donor);
+  const mine = await readArchiveEntries(target);
+  await writeArchiveEntries(
+    out,
+    mine.map((entry) => (entry.name.startsWith('manifest') ? { name: entry.name, body: theirs.find((other) => other.name === entry.name)!.body } : entry)),
+  );
 }
 
 describe.each(await serverCases('backup round trip'))('backup and restore on $name', (serverCase) => {
