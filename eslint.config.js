@@ -28,7 +28,7 @@ const SRC_MAIN_LAYERS = [
   ['logging', 'postgres'],
   ['tenant-schema', 'limits'],
   ['platform'],
-  ['operations', 'audit'],
+  ['operations', 'audit', 'operators'],
   ['tenants', 'jobs'],
   ['plans', 'usage', 'backup'],
   ['offline', 'billing'],

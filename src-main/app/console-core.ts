@@ -33,6 +33,14 @@ import { MaintenanceScheduler } from '../jobs/maintenance-scheduler';
 import { stripeEndpointFromEnvironment, type BillingContext } from '../billing/billing-context';
 import { clockFromEnvironment, type Clock } from '../billing/clock';
 import { BillingScheduler } from '../billing/lifecycle/billing-scheduler';
+import { OperatorSessions } from '../operators/operator-sessions';
+import type { OperatorSession } from '../operators/operator-session';
+import { operatorContext, ownerContextFor } from '../operators/operator-context';
+import { PRIVILEGED_CHANNELS } from '../operators/privileged-channels';
+import { decideCall } from '../operators/authorize';
+import { createOperatorHandlers, createSessionHandlers } from '../operators/operator-handlers';
+import { readSetting } from '../settings/settings-store';
+import type { Handlers } from '../base/handler-types';
 
 export interface ConsoleCoreOptions {
   readonly mode: AppInfo['mode'];
@@ -93,6 +101,8 @@ export interface ConsoleCore {
   readonly offline: OfflineReview;
   /** Billing: the clock, secrets and services the lifecycle job and invoicing use. */
   readonly billing: BillingContext;
+  /** Who is signed in: the current operator (desktop, CLI) and host mode's browser sessions. */
+  readonly sessions: OperatorSessions;
   /**
    * The process was told to stop: running jobs are cancelled and journaled operations stop
    * at their next step (undone, or left for reconcile). Returns what ran and how it ended
@@ -185,6 +195,29 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     logger,
   });
 
+  // Who acts: the operator signed in at start (first run's local admin, TENANT_CONSOLE_OPERATOR,
+  // a remembered sign-in), or nobody yet — the sign-in screen or `tenantctl login` is next.
+  // False while an offline start has not reached the server: nobody can sign in, the cache answers reads.
+  let signInPossible = !startedOffline;
+  const sessions = new OperatorSessions({
+    platform,
+    secrets: secretStore,
+    env,
+    idleMinutes: () => readSetting(platform.pool, 'sessionIdleMinutes'),
+  });
+  if (!startedOffline) {
+    try {
+      await sessions.startCurrent();
+    } catch (error) {
+      await sessions.close();
+      await closePlatform(platform);
+      await cluster?.release().catch(() => undefined);
+      cache?.close();
+      ownLog?.close();
+      throw error;
+    }
+  }
+
   const usage = new UsageService(platform);
   const scheduler = (options.usageSchedule ?? options.mode !== 'cli') ? new UsageScheduler(platform, usage) : null;
   scheduler?.start();
@@ -205,6 +238,8 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
           bootstrap: async () => {
             await adoptPlatform(platform, await openPlatform(platformOptions));
             (info.server as { serverVersion: string }).serverVersion = await serverVersion();
+            if (!sessions.current) await sessions.startCurrent().catch((error) => logger.warn({ err: error }, 'signing in after reconnecting failed'));
+            signInPossible = true;
             if (reconcileOnStart) await reconcile(platform, RECONCILERS).catch((error) => logger.error({ err: error }, 'reconcile after reconnecting failed'));
           },
         }
@@ -246,9 +281,36 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
   const billingScheduler = (options.billingSchedule ?? options.mode !== 'cli') ? new BillingScheduler(billing) : null;
   billingScheduler?.start();
 
+  // One dispatch per caller: the handlers run on that operator's own connection.
+  const canRemember = secretStore.kind === 'electron-safe-storage';
+  const dispatchFor = (session: OperatorSession | null): Dispatch => {
+    const access = { ...createSessionHandlers(sessions, session, { canRemember }), ...createOperatorHandlers(platform, sessions, session?.operator ?? null) };
+    const handlersOn = (ctx: PlatformContext): Handlers => {
+      const sessionBackups: BackupContext = { ...backups, ctx };
+      const sessionBilling: BillingContext = { ...billing, ctx, backups: sessionBackups };
+      return createHandlers(ctx, info, { usage, audit, backups: sessionBackups, offline, billing: sessionBilling }, access);
+    };
+    const asOperator = handlersOn(session ? operatorContext(platform, session) : platform);
+    const asOwner = session ? handlersOn(ownerContextFor(platform, session)) : asOperator;
+    const privileged = Object.fromEntries(Object.keys(PRIVILEGED_CHANNELS).map((channel) => [channel, asOwner[channel as keyof Handlers]]));
+    const handlers: Handlers = offline.wrap({ ...asOperator, ...privileged } as Handlers);
+    return createDispatch(handlers, logger, audit, (channel, context) =>
+      decideCall(channel, context, session, { offlineWithoutSession: !signInPossible, offline: !offline.connectivity.online, mustChangePassword: session ? sessions.mustChangePassword(session) : false }),
+    );
+  };
+  const dispatchers = new WeakMap<OperatorSession, Dispatch>();
+  const anonymousDispatch = dispatchFor(null);
+  const dispatch: Dispatch = async (channel, rawInput, context) => {
+    const session = await sessions.resolve(context.browserToken);
+    if (!session) return anonymousDispatch(channel, rawInput, context);
+    let forSession = dispatchers.get(session);
+    if (!forSession) dispatchers.set(session, (forSession = dispatchFor(session)));
+    return forSession(channel, rawInput, context);
+  };
+
   let closed = false;
   return {
-    dispatch: createDispatch(offline.wrap(createHandlers(platform, info, { usage, audit, backups, offline, billing })), logger, audit),
+    dispatch,
     events,
     info,
     dataDir,
@@ -260,6 +322,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     usage,
     offline,
     billing,
+    sessions,
     interrupt(reason) {
       platform.interruption?.interrupt(reason);
       backups.jobs.cancelAll();
@@ -272,6 +335,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
       await maintenance?.stop();
       await billingScheduler?.stop();
       await offline.close();
+      await sessions.close();
       // A one-off CLI command's events reach the platform now rather than at the next start.
       await audit.close(AUDIT_DRAIN_ON_CLOSE_MS);
       await closePlatform(platform);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { channels, isChannelName, type ChannelName } from '../../src-shared/contract/channels';
 import type { ContractError, Result } from '../../src-shared/contract/errors';
 import { isAppError } from '../base/app-error';
-import type { CallContext, Dispatch, Handler, Handlers } from '../base/handler-types';
+import type { CallContext, CallGuard, Dispatch, Handler, Handlers } from '../base/handler-types';
 import { describeValidationError } from '../base/validation-message';
 import { isConnectionFailure } from '../postgres/errors';
 import { tenantOfCall, type CallAuditor } from '../audit/audited-call';
@@ -32,8 +32,9 @@ export function toContractError(channel: string, error: unknown, logger: Dispatc
  * the write itself fails after the work was done, the caller gets an error that says so
  * (never a silent, unaudited success) and the would-be event goes to the console log.
  */
-export function createDispatch(handlers: Handlers, logger: DispatchLogger, auditor?: CallAuditor): Dispatch {
-  const run = async (channel: ChannelName, rawInput: unknown, context: CallContext): Promise<{ result: Result<unknown>; input: unknown }> => {
+export function createDispatch(handlers: Handlers, logger: DispatchLogger, auditor?: CallAuditor, guard?: CallGuard): Dispatch {
+  const run = async (channel: ChannelName, rawInput: unknown, context: CallContext, refusal: ContractError | null): Promise<{ result: Result<unknown>; input: unknown }> => {
+    if (refusal) return { result: { ok: false, error: refusal }, input: rawInput };
     const definition = channels[channel];
     const parsed = definition.input.safeParse(rawInput ?? {});
     if (!parsed.success) {
@@ -54,15 +55,23 @@ export function createDispatch(handlers: Handlers, logger: DispatchLogger, audit
     if (!isChannelName(channel)) {
       return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `Unknown channel: ${String(channel).slice(0, 80)}` } };
     }
-    if (!channels[channel].mutates || !auditor) return (await run(channel, rawInput, context)).result;
+    // Who may call it is PostgreSQL's answer, asked before the input is even read.
+    const decision = guard ? await guard(channel, context) : null;
+    const refusal = decision?.refusal ?? null;
+    if (!channels[channel].mutates || !auditor) return (await run(channel, rawInput, context, refusal)).result;
 
     if (auditor.problem) return { ok: false, error: { code: 'INVALID_STATE', message: auditor.problem } };
     const started = performance.now();
-    const { result, input } = await run(channel, rawInput, context);
+    const { result, input } = await run(channel, rawInput, context, refusal);
     const entry = {
       action: channel,
       tenant: tenantOfCall(input, result.ok ? result.value : undefined),
-      details: { ...(typeof input === 'object' && input !== null ? input : { input }), origin: context.origin },
+      ...(decision?.operator ? { operator: decision.operator } : {}),
+      details: {
+        ...(typeof input === 'object' && input !== null ? input : { input }),
+        origin: context.origin,
+        ...(decision?.role ? { operatorRole: decision.role } : {}),
+      },
       outcome: result.ok ? 'ok' : result.error.code,
       durationMs: performance.now() - started,
     };

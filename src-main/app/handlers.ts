@@ -41,8 +41,12 @@ export interface CoreServices {
   readonly billing: BillingContext;
 }
 
+type AccessChannel = `session:${string}` | `operators:${string}`;
+/** Sign-in and operator management: built per caller by the core (operators/operator-handlers). */
+export type AccessHandlers = Pick<Handlers, Extract<keyof Handlers, AccessChannel>>;
+
 /** Every channel of the contract, one line each: the work lives in the capability folders. */
-export function createHandlers(ctx: PlatformContext, info: AppInfo, services: CoreServices): Handlers {
+export function createHandlers(ctx: PlatformContext, info: AppInfo, services: CoreServices, access: AccessHandlers): Handlers {
   const { backups } = services;
   return {
     'app:info': async () => info,
@@ -88,5 +92,6 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, services: Co
     ...createBackupHandlers(ctx, { dataDir: backups.dataDir, jobs: backups.jobs, secrets: backups.secrets }),
     ...createBillingHandlers(services.billing),
     ...services.offline.handlers(),
+    ...access,
   };
 }

@@ -14,6 +14,8 @@ export interface AuditEntry {
   readonly durationMs?: number;
   /** When the action happened (defaults to now). */
   readonly time?: Date;
+  /** The signed-in operator who acted (defaults to the console's identity: scheduled work, the first run). */
+  readonly operator?: string;
 }
 
 /** Who acts: the PostgreSQL user the console connects as, and the OS user running it. */
@@ -69,7 +71,7 @@ export class AuditLog {
           id: uuidv7(),
           consoleId: cache.consoleId,
           time,
-          operator: this.#identity.operator,
+          operator: entry.operator ?? this.#identity.operator,
           osUser: this.#identity.osUser,
           action: entry.action,
           tenant: entry.tenant ?? null,

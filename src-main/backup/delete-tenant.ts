@@ -71,7 +71,7 @@ export async function deleteTenant(bctx: BackupContext, request: { ref: string; 
         error instanceof AppError ? error : new AppError('INTERNAL', `Deleting ${tenant.tenant_code} failed: ${(error as Error).message}`, { cause: error }),
       undo: async (operation, _failure, cause) => {
         // Before the drop nothing is lost: put the tenant's status back in PostgreSQL.
-        await enforceTenantStatus(ctx.serverById(payload.serverId), payload, tenant.status).catch(() => undefined);
+        await enforceTenantStatus(ctx, ctx.serverById(payload.serverId), payload, tenant.status).catch(() => undefined);
         await operation.finish({ state: 'failed', error: (cause as Error).message });
       },
     },

@@ -49,7 +49,7 @@ export async function finishInPlaceSwap(ctx: PlatformContext, operation: Journal
      ALTER ROLE ${quoteIdent(role)} IN DATABASE ${quoteIdent(database)} SET search_path = erp, public`,
   );
   await finishRestoredDatabase(ctx, operation.tenantId!);
-  await enforceTenantStatus(server, { database, role }, payload.status as TenantStatus);
+  await enforceTenantStatus(ctx, server, { database, role }, payload.status as TenantStatus);
   await server.adminPool.query(`DROP DATABASE IF EXISTS ${quoteIdent(payload.oldDatabase)} WITH (FORCE)`);
 }
 
@@ -78,7 +78,7 @@ export async function settleRestore(ctx: PlatformContext, operation: JournaledOp
       await server.adminPool.query(`ALTER DATABASE ${quoteIdent(payload.oldDatabase)} RENAME TO ${quoteIdent(payload.database!)}`);
     }
     await server.adminPool.query(`DROP DATABASE IF EXISTS ${quoteIdent(payload.staging)} WITH (FORCE)`);
-    await enforceTenantStatus(server, { database: payload.database!, role: payload.role! }, payload.status as TenantStatus);
+    await enforceTenantStatus(ctx, server, { database: payload.database!, role: payload.role! }, payload.status as TenantStatus);
     await operation.finish({ state: 'rolled_back', error: reason });
     return false;
   }

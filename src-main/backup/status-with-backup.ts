@@ -43,11 +43,11 @@ export async function changeStatusWithBackup(
     const server = ctx.serverById(row.server_id);
     const names = { database: row.database_name, role: row.db_role };
     if (row.status === 'active') {
-      await enforceTenantStatus(server, names, 'suspended').catch((error: unknown) => {
+      await enforceTenantStatus(ctx, server, names, 'suspended').catch((error: unknown) => {
         // Two operators at once: the catalog refuses the second concurrent ALTER ROLE.
         throw pgErrorCode(error) === 'XX000' ? operationInProgress(action, row.tenant_code) : error;
       });
-      giveAccessBack = () => enforceTenantStatus(server, names, 'active');
+      giveAccessBack = () => enforceTenantStatus(ctx, server, names, 'active');
     }
     try {
       backupId = (await backupTenant(bctx, { ref: row.tenant_code, kind: action === 'suspend' ? 'pre-suspension' : 'pre-cancellation', requestId: input.requestId })).id;

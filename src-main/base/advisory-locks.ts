@@ -9,6 +9,10 @@ export const LOCK_USAGE_COLLECTION = 10;
 export const LOCK_MAINTENANCE = 11;
 /** One billing lifecycle run at a time across every console and `tenantctl jobs run`. */
 export const LOCK_BILLING_JOBS = 12;
+/** Operator management (CREATE ROLE, GRANT CONNECT on the platform database): one at a time per platform. */
+export const LOCK_OPERATORS = 13;
+/** The first run's local admin: one console creates it, the others wait and sign in. */
+export const LOCK_OPERATOR_FIRST_RUN = 14;
 /** Journaled operations: (LOCK_OPERATIONS, operation's lock_key), held by the operation's owner. */
 export const LOCK_OPERATIONS = 0x7c02;
 /** Audit push: (LOCK_AUDIT_PUSH, hashtext(console id)), one pusher per console installation. */

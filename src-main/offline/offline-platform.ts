@@ -17,9 +17,11 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export function offlinePlatformContext(options: { endpoint: ServerEndpoint; platformDatabase: string; logger: Logger; events: EventBus }): PlatformContext {
   const { endpoint, platformDatabase, logger, events } = options;
   const primary: TenantServer = { id: '', endpoint, adminPool: createPool(endpoint, endpoint.maintenanceDatabase, logger, 2), templateDatabase: '' };
+  const pool = createPool(endpoint, platformDatabase, logger, 10);
   return {
     platformDatabase,
-    pool: createPool(endpoint, platformDatabase, logger, 10),
+    pool,
+    ownerPool: pool,
     primary,
     logger,
     events,

@@ -7,6 +7,7 @@ import type { ServerEndpoint } from '../postgres/server-endpoint';
 import { ensureTemplate } from '../tenant-schema/template';
 import { closeInitdbDatabasesToPublic } from './embedded-hardening';
 import { ENSURE_TENANT_GROUP_ROLE_SQL } from '../tenant-schema/privileges';
+import { ENSURE_OPERATOR_GROUP_ROLES_SQL } from './operator-group-roles';
 import { existingPlanTemplates, PlanTemplates } from './plan-templates';
 import { applyMigrations } from '../base/migration-runner';
 import { LOCK_NAMESPACE, LOCK_PLATFORM_BOOTSTRAP } from '../base/advisory-locks';
@@ -51,6 +52,9 @@ export async function openPlatform(options: {
         templateDatabase = await ensureTemplate(endpoint, admin);
         // The group role the tenant roles are members of (privileges.ts), before any tenant needs it.
         await admin.query(ENSURE_TENANT_GROUP_ROLE_SQL);
+        // The operators' group roles too (cluster-wide): created once, under this lock, before
+        // any platform database's migration grants to them.
+        await admin.query(ENSURE_OPERATOR_GROUP_ROLES_SQL);
         planTemplates = await existingPlanTemplates(admin, templateDatabase);
       } finally {
         await admin.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_NAMESPACE, LOCK_PLATFORM_BOOTSTRAP]).catch(() => undefined);
@@ -98,6 +102,7 @@ export async function openPlatform(options: {
     return {
       platformDatabase,
       pool: platformPool,
+      ownerPool: platformPool,
       primary,
       logger,
       events,

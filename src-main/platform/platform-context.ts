@@ -20,8 +20,17 @@ export interface TenantServer {
 /** Everything a capability needs from the core: passed explicitly, never global. */
 export interface PlatformContext {
   readonly platformDatabase: string;
-  /** Pool on the platform database. */
+  /**
+   * Pool on the platform database: in a call's context, the signed-in operator's own
+   * connection (its grants apply); in the core's, the console's.
+   */
   readonly pool: pg.Pool;
+  /**
+   * The console's own connection on the platform database (the role that owns it), for the
+   * steps no operator role may run (CREATE ROLE with its journal step, catalog reads):
+   * used only by channels whose caller PostgreSQL has already confirmed (operators/privileged-channels.ts).
+   */
+  readonly ownerPool: pg.Pool;
   readonly primary: TenantServer;
   readonly logger: Logger;
   readonly events: EventBus;

@@ -261,8 +261,9 @@ export class EmbeddedCluster {
       await rm(pwfile, { force: true });
     }
     const osUser = await currentOsUserName();
-    // Only the superuser may use the private socket, and only as the OS user running the
-    // console (plus the server's own account). Everything else goes through TCP + SCRAM.
+    // The superuser only through the private socket, and only as the OS user running the
+    // console (plus the server's own account). Every other role proves its password (SCRAM),
+    // through TCP or the socket alike.
     await this.#writeOwned(join(this.#layout.pgdata, 'pg_ident.conf'), [
       '# Tenant Console: OS users allowed to act as the embedded superuser over the private socket',
       `console ${osUser} ${EMBEDDED_SUPERUSER}`,
@@ -272,6 +273,7 @@ export class EmbeddedCluster {
     await this.#writeOwned(join(this.#layout.pgdata, 'pg_hba.conf'), [
       '# Tenant Console embedded server',
       `local all ${EMBEDDED_SUPERUSER} peer map=console`,
+      'local all all scram-sha-256',
       'host all all 127.0.0.1/32 scram-sha-256',
       'host all all ::1/128 scram-sha-256',
       '',

@@ -30,6 +30,8 @@ export const SETTINGS = {
   cancellationRetentionDays: setting('cancellation_retention_days', wholeNumber, 30),
   limitWarningPercent: setting('limit_warning_percent', wholeNumber.min(1).max(100), DEFAULT_LIMIT_WARNING_PERCENT),
   usageCollectionIntervalHours: setting('usage_collection_interval_hours', number.positive(), 24),
+  // Host mode: a browser's sign-in ends after this long without a call.
+  sessionIdleMinutes: setting('session_idle_minutes', wholeNumber.min(1).max(1440), 30),
 
   // Backups: no directory means <data folder>/backups (the data folder is known at run time).
   backupDirectory: setting<string | null>('backup_directory', z.string().nullable(), null),

@@ -1,7 +1,7 @@
 import type { TenantStatus } from '../../src-shared/domain/status';
 import { quoteIdent } from '../postgres/identifiers';
 import { inTransaction } from '../postgres/pools';
-import type { TenantServer } from '../platform/platform-context';
+import type { PlatformContext, TenantServer } from '../platform/platform-context';
 
 /**
  * Makes PostgreSQL itself enforce a tenant's status. Idempotent, so reconcile can re-run it.
@@ -9,7 +9,10 @@ import type { TenantServer } from '../platform/platform-context';
  * - suspended / cancelled: NOLOGIN, CONNECT revoked, then every open session terminated —
  *   after the revoke, so a reconnect in between is already refused.
  */
-export async function enforceTenantStatus(server: TenantServer, names: { database: string; role: string }, status: TenantStatus): Promise<{ terminatedSessions: number }> {
+export async function enforceTenantStatus(ctx: PlatformContext, server: TenantServer, names: { database: string; role: string }, status: TenantStatus): Promise<{ terminatedSessions: number }> {
+  // An operator's call on the platform's own server: PostgreSQL's SECURITY DEFINER functions
+  // (platform migration 011), which act only on this platform's tenants and only for support.
+  if (ctx.pool !== ctx.ownerPool && server.id === ctx.primary.id) return enforceAsOperator(ctx, names, status);
   const database = quoteIdent(names.database, 'database name');
   const role = quoteIdent(names.role, 'role name');
   if (status === 'active') {
@@ -25,6 +28,21 @@ export async function enforceTenantStatus(server: TenantServer, names: { databas
     await client.query(`REVOKE CONNECT ON DATABASE ${database} FROM ${role}`);
   });
   return { terminatedSessions: await terminateSessions(server, names.role) };
+}
+
+async function enforceAsOperator(ctx: PlatformContext, names: { database: string; role: string }, status: TenantStatus): Promise<{ terminatedSessions: number }> {
+  if (status !== 'active' && status !== 'suspended' && status !== 'cancelled') throw new Error(`No enforcement for status ${status}.`);
+  await ctx.pool.query('SELECT tc_set_tenant_access($1, $2, $3)', [names.database, names.role, status === 'active']);
+  if (status === 'active') return { terminatedSessions: 0 };
+  const { rows } = await ctx.pool.query<{ ended: number }>('SELECT tc_end_tenant_sessions($1) AS ended', [names.role]);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { rows: left } = await ctx.pool.query<{ n: number }>('SELECT tc_tenant_sessions($1) AS n', [names.role]);
+    if ((left[0]?.n ?? 0) === 0) break;
+    if (Date.now() > deadline) throw new Error(`Sessions of ${names.role} did not end within 10s.`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return { terminatedSessions: rows[0]?.ended ?? 0 };
 }
 
 /** Terminates the role's sessions and waits until the server reports none left. */

@@ -70,7 +70,7 @@ export async function changeTenantStatus(ctx: PlatformContext, action: StatusAct
 export async function completeStatusChange(ctx: PlatformContext, operation: JournaledOperation): Promise<TenantDetail> {
   const payload = operation.payload as StatusPayload;
   const server = ctx.serverById(payload.serverId);
-  await enforceTenantStatus(server, payload, payload.target);
+  await enforceTenantStatus(ctx, server, payload, payload.target);
   await operation.step('enforced');
   await operation.finishIn({ step: 'committed' }, (client) =>
     commitStatusChange(client, operation.tenantId!, {
@@ -87,7 +87,7 @@ export async function completeStatusChange(ctx: PlatformContext, operation: Jour
 /** A status change that failed (not crashed): PostgreSQL goes back to the registry's status. */
 async function revertEnforcement(ctx: PlatformContext, operation: JournaledOperation, cause: Error): Promise<void> {
   const payload = operation.payload as StatusPayload;
-  await enforceTenantStatus(ctx.serverById(payload.serverId), payload, payload.previous);
+  await enforceTenantStatus(ctx, ctx.serverById(payload.serverId), payload, payload.previous);
   await operation.finish({ state: 'failed', error: cause.message });
 }
 

@@ -27,6 +27,7 @@ import { offlineChannels } from './offline-channels';
 import { billingChannels } from './billing-channels';
 import { serverCheckChannels } from './server-check-channels';
 import { serverChannels } from './server-channels';
+import { operatorChannels } from './operator-channels';
 import { snapshotMarkSchema } from './offline-models';
 
 const empty = z.object({}).strict();
@@ -128,6 +129,7 @@ export const channels = {
   ...billingChannels,
   ...serverCheckChannels,
   ...serverChannels,
+  ...operatorChannels,
 } as const satisfies Record<string, ChannelDefinition>;
 
 type Channels = typeof channels;

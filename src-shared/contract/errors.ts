@@ -7,7 +7,10 @@ export const ERROR_CODES = [
   'INVALID_STATE',
   'DATABASE_UNAVAILABLE',
   'UNKNOWN_CHANNEL',
+  /** The operator's role may not do this (PostgreSQL's role memberships say so). */
   'FORBIDDEN',
+  /** No operator is signed in (or the session expired): sign in first. */
+  'UNAUTHENTICATED',
   'INTERNAL',
   /** A job stopped by jobs:cancel; like a failure, it left nothing behind. */
   'CANCELLED',

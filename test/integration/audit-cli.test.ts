@@ -8,14 +8,15 @@ import { cacheFileIn } from '../../src-main/cache/open-cache';
 import { runTenantctl } from '../support/cli';
 import { runCliInProcess } from '../support/run-cli';
 import { uniqueTenantInput } from '../support/core-calls';
-import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
+import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase, operatorEnv } from '../support/servers';
 
 describe('tenantctl audit', () => {
   let core: ConsoleCore;
+  let operator: Record<string, string> = {};
   let url: string;
   let dataDir: string;
   const platformDatabase = uniquePlatformDatabase('auditcli');
-  const env = () => ({ TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir });
+  const env = () => ({ TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir, ...operator });
   const tenantctl = (...args: string[]) => runCliInProcess(args, env());
   // The audit group's smoke run through the real bin.
   const spawned = (...args: string[]) => runTenantctl(args, env());
@@ -24,6 +25,7 @@ describe('tenantctl audit', () => {
     url = embeddedTarget().url;
     dataDir = await mkdtemp(join(tmpdir(), 'tc-audit-cli-'));
     core = await openTestCore(url, platformDatabase);
+    operator = await operatorEnv(core);
   });
   afterAll(async () => {
     await core?.close();

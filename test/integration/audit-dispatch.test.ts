@@ -26,10 +26,12 @@ describe.each(cases)('audit events around dispatch — $name', (serverCase) => {
 
     await call(platform.core, 'settings:update', { cancellationRetentionDays: 45 });
     // Read straight from SQLite, no waiting: the event was committed before the call returned.
-    const last = platform.core.cache!.db.prepare<unknown[], { action: string; outcome: string; operator: string; os_user: string }>(
-      'SELECT action, outcome, operator, os_user FROM audit_events ORDER BY seq DESC LIMIT 1',
+    const last = platform.core.cache!.db.prepare<unknown[], { action: string; outcome: string; operator: string; os_user: string; details: string }>(
+      'SELECT action, outcome, operator, os_user, details FROM audit_events ORDER BY seq DESC LIMIT 1',
     ).get();
-    expect(last).toMatchObject({ action: 'settings:update', outcome: 'ok', operator: 'postgres' });
+    // The signed-in operator (the first run's local admin) and its role, as PostgreSQL reported them.
+    expect(last).toMatchObject({ action: 'settings:update', outcome: 'ok', operator: platform.core.sessions.current!.operator });
+    expect(JSON.parse(last!.details)).toMatchObject({ operatorRole: 'admin' });
     expect(last!.os_user.length).toBeGreaterThan(0);
   });
 

@@ -9,17 +9,18 @@ import { runTenantctl } from '../support/cli';
 import { runCliInProcess } from '../support/run-cli';
 import { call, uniqueTenantInput } from '../support/core-calls';
 import { seedTenant } from '../support/backup-fixtures';
-import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
+import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase, operatorEnv } from '../support/servers';
 import { readZip } from '../support/read-zip';
 
 const run = promisify(execFile);
 
 describe('tenantctl backup commands', () => {
   let core: ConsoleCore;
+  let operator: Record<string, string> = {};
   let url: string;
   let dataDir: string;
   const platformDatabase = uniquePlatformDatabase('backupcli');
-  const env = () => ({ TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir });
+  const env = () => ({ TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir, ...operator });
   const tenantctl = (...args: string[]) => runCliInProcess(args, env());
   const json = async (...args: string[]) => {
     const result = await tenantctl(...args, '--json');
@@ -33,6 +34,7 @@ describe('tenantctl backup commands', () => {
     url = embeddedTarget().url;
     dataDir = await mkdtemp(join(tmpdir(), 'tc-backup-cli-'));
     core = await openTestCore(url, platformDatabase);
+    operator = await operatorEnv(core);
   });
   afterAll(async () => {
     await core?.close();

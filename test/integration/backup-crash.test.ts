@@ -6,12 +6,13 @@ import type { ConsoleCore } from '../../src-main/app/console-core';
 import { runTenantctl } from '../support/cli';
 import { call, uniqueTenantInput } from '../support/core-calls';
 import { leftoverRestoreDatabases, seedTenant, tableChecksums } from '../support/backup-fixtures';
-import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
+import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase, operatorEnv } from '../support/servers';
 import { waitForKilledSessionsToEnd } from '../support/killed-sessions';
 import { connectAsTenant } from '../support/tenant-clients';
 
 describe('SIGKILL in the middle of a backup and of a restore', () => {
   let core: ConsoleCore;
+  let operator: Record<string, string> = {};
   let url: string;
   let dataDir: string;
   let folder: string;
@@ -19,7 +20,7 @@ describe('SIGKILL in the middle of a backup and of a restore', () => {
   const env = (step: string) => ({
     TENANT_CONSOLE_DATABASE_URL: url,
     TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase,
-    TENANT_CONSOLE_DATA_DIR: dataDir,
+    TENANT_CONSOLE_DATA_DIR: dataDir, ...operator,
     TENANT_CONSOLE_CRASH_AFTER_STEP: step,
   });
 
@@ -28,6 +29,7 @@ describe('SIGKILL in the middle of a backup and of a restore', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'tc-backup-crash-'));
     folder = join(dataDir, 'elsewhere');
     core = await openTestCore(url, platformDatabase);
+    operator = await operatorEnv(core);
     await call(core, 'backups:updateSettings', { directory: folder });
   });
   afterAll(async () => {

@@ -6,7 +6,7 @@ import type { ConsoleCore } from '../../src-main/app/console-core';
 import { runTenantctl } from '../support/cli';
 import { runCliInProcess } from '../support/run-cli';
 import { call, uniqueTenantInput } from '../support/core-calls';
-import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
+import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase, operatorEnv } from '../support/servers';
 import { pdfText } from './billing-invoices-pdf-text';
 
 /** `tenantctl invoices …` spawned as an operator or cron would run it, on a real platform database, with a pinned clock. */
@@ -14,11 +14,12 @@ describe('tenantctl invoices', () => {
   let url: string;
   let dataDir: string;
   let core: ConsoleCore;
+  let operator: Record<string, string> = {};
   const platformDatabase = uniquePlatformDatabase('invcli');
   const env = (now: string) => ({
     TENANT_CONSOLE_DATABASE_URL: url,
     TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase,
-    TENANT_CONSOLE_DATA_DIR: dataDir,
+    TENANT_CONSOLE_DATA_DIR: dataDir, ...operator,
     TENANT_CONSOLE_NOW: now,
   });
   const tenantctl = (now: string, ...args: string[]) => runCliInProcess(args, env(now));
@@ -28,6 +29,7 @@ describe('tenantctl invoices', () => {
     url = embeddedTarget().url;
     dataDir = await mkdtemp(join(tmpdir(), 'tc-invoices-cli-'));
     core = await openTestCore(url, platformDatabase);
+    operator = await operatorEnv(core);
     await call(core, 'billing:updateSettings', { invoiceSeries: 'CLI', taxRatePercent: 0, invoiceDueDays: 10 });
   });
   afterAll(async () => {

@@ -7,7 +7,7 @@ import type { ConsoleCore } from '../../src-main/app/console-core';
 import { REPO_ROOT, runTenantctl } from '../support/cli';
 import { runCliInProcess } from '../support/run-cli';
 import { call, uniqueTenantInput } from '../support/core-calls';
-import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
+import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase, operatorEnv } from '../support/servers';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';
 
 /** `tenantctl jobs …` and `tenantctl billing …` as cron or an operator runs them (in process; spawned where the process matters). */
@@ -16,8 +16,9 @@ describe('tenantctl jobs and billing commands', () => {
   let url: string;
   let dataDir: string;
   let core: ConsoleCore;
+  let operator: Record<string, string> = {};
   let smtp: SmtpCapture;
-  const cliEnv = (env: NodeJS.ProcessEnv) => ({ TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir, ...env });
+  const cliEnv = (env: NodeJS.ProcessEnv) => ({ TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir, ...operator, ...env });
   const tenantctl = (args: string[], env: NodeJS.ProcessEnv = {}) => runCliInProcess(args, cliEnv(env));
   const json = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
     const result = await tenantctl([...args, '--json'], env);
@@ -29,6 +30,7 @@ describe('tenantctl jobs and billing commands', () => {
     url = embeddedTarget().url;
     dataDir = await mkdtemp(join(tmpdir(), 'tc-billing-cli-'));
     core = await openTestCore(url, platformDatabase);
+    operator = await operatorEnv(core);
     smtp = await startSmtpCapture();
   });
   afterAll(async () => {
@@ -51,7 +53,7 @@ describe('tenantctl jobs and billing commands', () => {
     const password = 'Sup3r-secret-smtp-pass';
     const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/tenantctl.js'), 'billing', 'settings', '--smtp-user', 'mailer', '--smtp-password-stdin', '--json'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir },
+      env: { ...process.env, TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir, ...operator },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleCore } from '../../src-main/app/console-core';
 import { runTenantctl } from '../support/cli';
 import { uniqueTenantInput } from '../support/core-calls';
-import { dropTestPlatform, embeddedTarget, openTestCore, tenantObjectsOnServer, uniquePlatformDatabase } from '../support/servers';
+import { dropTestPlatform, embeddedTarget, openTestCore, tenantObjectsOnServer, uniquePlatformDatabase, operatorEnv } from '../support/servers';
 
 /**
  * Attack (issue 11, item 13): a cron wrapper's `timeout` (SIGTERM) or an operator's Ctrl-C
@@ -16,15 +16,17 @@ import { dropTestPlatform, embeddedTarget, openTestCore, tenantObjectsOnServer, 
  */
 describe('tenantctl stops its operation on SIGTERM and SIGINT', () => {
   let core: ConsoleCore;
+  let operator: Record<string, string> = {};
   let url: string;
   let dataDir: string;
   const platformDatabase = uniquePlatformDatabase('interrupt');
-  const env = () => ({ TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir });
+  const env = () => ({ TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir, ...operator });
 
   beforeAll(async () => {
     url = embeddedTarget().url;
     dataDir = await mkdtemp(join(tmpdir(), 'tc-interrupt-'));
     core = await openTestCore(url, platformDatabase);
+    operator = await operatorEnv(core);
   });
   afterAll(async () => {
     await core?.close();

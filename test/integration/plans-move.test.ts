@@ -7,7 +7,7 @@ import type { ConsoleCore } from '../../src-main/app/console-core';
 import { TENANT_SCHEMA_VERSION } from '../../src-main/tenant-schema/template';
 import { runCliInProcess } from '../support/run-cli';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
-import { dropTestPlatform, embeddedTarget, openTestCore, serverCases, uniquePlatformDatabase, useTestPlatform } from '../support/servers';
+import { dropTestPlatform, embeddedTarget, openTestCore, serverCases, uniquePlatformDatabase, useTestPlatform, operatorEnv } from '../support/servers';
 import { connectAsTenant } from '../support/tenant-clients';
 
 /** Gives a tenant one company with `users` users (the per-company user limit is what a plan edit lowers here). */
@@ -84,15 +84,17 @@ describe('tenantctl plan move', () => {
   let url: string;
   let dataDir: string;
   let core: ConsoleCore;
+  let operator: Record<string, string> = {};
   const platformDatabase = uniquePlatformDatabase('climove');
   const tenantctl = (...args: string[]) =>
-    runCliInProcess(args, { TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir });
+    runCliInProcess(args, { TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir, ...operator });
 
   beforeAll(async () => {
     url = embeddedTarget().url;
     dataDir = await mkdtemp(join(tmpdir(), 'tc-cli-move-'));
     // The same platform the CLI uses: the console side edits the plan (there is no CLI plan editor).
     core = await openTestCore(url, platformDatabase);
+    operator = await operatorEnv(core);
   });
   afterAll(async () => {
     await core.close();

@@ -7,7 +7,7 @@ import { PROVISION_STEPS } from '../../src-main/tenants/provision';
 import { beginOperation, type OperationKind } from '../../src-main/operations/journal';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
 import { runTenantctl } from '../support/cli';
-import { adminClient, dropTestPlatform, embeddedTarget, openTestCore, tenantObjectsOnServer, uniquePlatformDatabase } from '../support/servers';
+import { adminClient, dropTestPlatform, embeddedTarget, openTestCore, tenantObjectsOnServer, uniquePlatformDatabase, operatorEnv } from '../support/servers';
 import { waitForKilledSessionsToEnd } from '../support/killed-sessions';
 import { fullTier } from '../support/tier';
 
@@ -23,15 +23,17 @@ const COMPANIES = ['Alfa', 'Bravo', 'Charlie', 'Delta', 'Echo', 'Foxtrot', 'Golf
 
 describe('reconcile after a SIGKILL at each step', () => {
   let core: ConsoleCore;
+  let operator: Record<string, string> = {};
   let url: string;
   let logDir: string;
   const platformDatabase = uniquePlatformDatabase('crash');
-  const env = () => ({ TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: logDir });
+  const env = () => ({ TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: logDir, ...operator });
 
   beforeAll(async () => {
     url = embeddedTarget().url;
     logDir = await mkdtemp(join(tmpdir(), 'tc-crash-'));
     core = await openTestCore(url, platformDatabase);
+    operator = await operatorEnv(core);
   });
   afterAll(async () => {
     await core?.close();

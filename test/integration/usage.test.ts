@@ -13,7 +13,7 @@ import { runTenantctl } from '../support/cli';
 import { runCliInProcess } from '../support/run-cli';
 import { call, callError } from '../support/core-calls';
 import { provisionMany, type Provisioned } from '../support/provision-many';
-import { adminClient, serverCases, useTestPlatform } from '../support/servers';
+import { adminClient, operatorEnv, serverCases, useTestPlatform } from '../support/servers';
 import { tierScale } from '../support/tier';
 
 // The 50 tenant databases in the full tier; 20 in the fast tier (still more than the
@@ -382,7 +382,7 @@ describe.each(await serverCases('usage metering'))('usage metering on $name', (s
   });
 
   it.skipIf(skip)('tenantctl usage collect --json and usage show CODE --json', async () => {
-    const env = { TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platform.platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir };
+    const env = { TENANT_CONSOLE_DATABASE_URL: url, TENANT_CONSOLE_PLATFORM_DATABASE: platform.platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir, ...(await operatorEnv(core)) };
     // The usage group's smoke run through the real bin (collect, as cron runs it).
     const collect = await runTenantctl(['usage', 'collect', '--json'], env);
     expect(collect.code, collect.stderr).toBe(0);

@@ -55,6 +55,16 @@ export async function openTestCore(url: string, platformDatabase: string, option
   });
 }
 
+/**
+ * TENANT_CONSOLE_OPERATOR and TENANT_CONSOLE_PASSWORD of the core's local admin operator (made
+ * at its first run): a tenantctl run with another data folder signs in with them, as cron would.
+ */
+export async function operatorEnv(core: ConsoleCore): Promise<Record<string, string>> {
+  const credentials = await core.sessions.localCredentials();
+  if (!credentials) throw new Error('This core holds no local operator credentials.');
+  return { TENANT_CONSOLE_OPERATOR: credentials.name, TENANT_CONSOLE_PASSWORD: credentials.password };
+}
+
 export { adminClient, withAdminClient } from './drop-platform';
 
 /** Removes a test platform, its tenants' databases and roles from a shared server. */

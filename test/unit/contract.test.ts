@@ -30,6 +30,8 @@ describe('the contract', () => {
         'billing:updateSettings', 'billing:testEmail', 'billing:changePlan', 'billing:cancelSubscription', 'billing:resumeSubscription',
         'billing:setPaymentMethod', 'billing:setConversionPlan', 'billing:runJobs', 'billing:syncStripe', 'billing:linkStripePrice',
         'invoices:create', 'invoices:finalize', 'invoices:void', 'invoices:recordPayment',
+        'session:signIn', 'session:signOut', 'session:changePassword',
+        'operators:add', 'operators:setRole', 'operators:disable', 'operators:enable', 'operators:resetPassword',
       ].sort(),
     );
     // Only these touch nothing but the local cache, so they stay allowed offline and under review.

@@ -21,6 +21,7 @@ const OWNERS: Readonly<Record<string, string>> = {
   tenant_usage: 'src-main/usage/',
   usage_daily: 'src-main/usage/',
   audit_events: 'src-main/audit/',
+  operators: 'src-main/operators/',
   backups: 'src-main/backup/',
   tenant_billing: 'src-main/billing/',
   invoice_sequences: 'src-main/billing/',

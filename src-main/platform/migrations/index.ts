@@ -9,6 +9,7 @@ import { sql as billingSuspensionIntent } from './007-billing-suspension-intent'
 import { sql as effectiveLimits } from './008-effective-limits';
 import { sql as tenantRoleFingerprints } from './009-tenant-role-fingerprints';
 import { sql as planConnectionLimit } from './010-plan-connection-limit';
+import { sql as operators } from './011-operators';
 
 
 /** Platform database migrations, in order. Never edit a shipped one: add the next. */
@@ -23,4 +24,5 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'effective-limits', sql: effectiveLimits },
   { version: 9, name: 'tenant-role-fingerprints', sql: tenantRoleFingerprints },
   { version: 10, name: 'plan-connection-limit', sql: planConnectionLimit },
+  { version: 11, name: 'operators', sql: operators },
 ];

@@ -1,0 +1,90 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { OPERATOR_GROUP_ROLES, OPERATOR_ROLES, type OperatorRole } from '../../src-shared/contract/operator-roles';
+import type { OperatorSessionInfo } from '../../src-shared/contract/operator-channels';
+import type { ServerEndpoint } from '../postgres/server-endpoint';
+
+export type SignedInBy = OperatorSessionInfo['signedInBy'];
+
+/**
+ * How an operator reaches the platform database: over TCP with the operator's own role and
+ * password, so PostgreSQL checks the password (SCRAM) and applies the role's grants. Never
+ * the Unix socket: the embedded server maps local connections to its superuser.
+ */
+export function operatorClientConfig(endpoint: ServerEndpoint, database: string, dbRole: string, password: string): pg.ClientConfig {
+  return {
+    host: endpoint.publicHost,
+    port: endpoint.port,
+    user: dbRole,
+    password,
+    database,
+    ...(endpoint.connection.ssl ? { ssl: endpoint.connection.ssl } : {}),
+    application_name: 'tenant-console (operator)',
+    connectionTimeoutMillis: 10_000,
+  };
+}
+
+/**
+ * One signed-in operator: a small pool of connections as the operator's own PostgreSQL role.
+ * Every platform read and write of this operator's calls runs on it, and the question "may
+ * this operator do X" is asked of PostgreSQL on it (pg_has_role), never of a flag.
+ */
+export class OperatorSession {
+  readonly pool: pg.Pool;
+  lastUsedAt = Date.now();
+  #closed = false;
+
+  constructor(
+    readonly operator: string,
+    readonly dbRole: string,
+    readonly signedInBy: SignedInBy,
+    config: pg.ClientConfig,
+    logger: Logger,
+  ) {
+    this.pool = new pg.Pool({ ...config, max: 4, idleTimeoutMillis: 30_000 });
+    // A session the server ends (operator disabled, password reset) must not crash the process.
+    this.pool.on('error', (error) => logger.warn({ err: error, operator }, 'operator connection lost'));
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** PostgreSQL's answer: is this operator's role a member (direct or inherited) of the group role? */
+  async holds(role: OperatorRole): Promise<boolean> {
+    const { rows } = await this.pool.query<{ held: boolean }>("SELECT pg_catalog.pg_has_role(current_user, $1, 'MEMBER') AS held", [OPERATOR_GROUP_ROLES[role]]);
+    return rows[0]?.held === true;
+  }
+
+  /**
+   * One round trip: may this operator act as `needed` (pg_has_role over its memberships),
+   * and which console role does it hold (for the audit trail and the refusal's wording)?
+   */
+  async check(needed: OperatorRole): Promise<{ allowed: boolean; role: OperatorRole | null }> {
+    const names = [...OPERATOR_ROLES].reverse();
+    const { rows } = await this.pool.query<Record<string, boolean>>(
+      `SELECT pg_catalog.pg_has_role(current_user, $1, 'MEMBER') AS allowed,
+              ${names.map((role, index) => `pg_catalog.pg_has_role(current_user, $${index + 2}, 'MEMBER') AS ${role}`).join(', ')}`,
+      [OPERATOR_GROUP_ROLES[needed], ...names.map((role) => OPERATOR_GROUP_ROLES[role])],
+    );
+    const row = rows[0] ?? {};
+    return { allowed: row.allowed === true, role: names.find((role) => row[role] === true) ?? null };
+  }
+
+  /** The highest console role PostgreSQL says this operator holds (null: none — a role removed out of band). */
+  async role(): Promise<OperatorRole | null> {
+    const names = [...OPERATOR_ROLES].reverse();
+    const { rows } = await this.pool.query<Record<string, boolean>>(
+      `SELECT ${names.map((role, index) => `pg_catalog.pg_has_role(current_user, $${index + 1}, 'MEMBER') AS ${role}`).join(', ')}`,
+      names.map((role) => OPERATOR_GROUP_ROLES[role]),
+    );
+    const row = rows[0] ?? {};
+    return names.find((role) => row[role] === true) ?? null;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.pool.end().catch(() => undefined);
+  }
+}

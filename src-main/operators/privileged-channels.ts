@@ -1,0 +1,23 @@
+import type { ChannelName } from '../../src-shared/contract/channels';
+
+/**
+ * Channels whose work needs more than any operator role may hold on the platform database,
+ * and why. They run on the console's own connection — only after PostgreSQL confirmed the
+ * caller's membership on the caller's own connection (authorize.ts), and with the caller
+ * named in the journal and the audit log. Every other channel runs on the operator's
+ * connection, where the grants of platform migration 011 decide.
+ */
+export const PRIVILEGED_CHANNELS: Readonly<Partial<Record<ChannelName, string>>> = {
+  'tenants:create': 'CREATE ROLE commits with its journal step (one transaction on the platform database)',
+  'backups:restore': 'creates a database and a role, and may replace a tenant’s',
+  'tenants:delete': 'DROP DATABASE and DROP ROLE, with their journal steps',
+  'tenants:runScheduledDeletions': 'DROP DATABASE and DROP ROLE, with their journal steps',
+  'tenants:reconcile': 'finishes or rolls back any operation: creating and dropping roles and databases',
+  'settings:serverCheck': 'reads pg_hba_file_rules and pg_authid (superuser-only catalogs)',
+  'servers:connections': 'reads every session of the server (pg_stat_activity) and its reserved slots',
+  'fleet:migrate': 'migrates tenant databases as their owner',
+};
+
+export function isPrivilegedChannel(channel: ChannelName): boolean {
+  return channel in PRIVILEGED_CHANNELS;
+}

@@ -1,0 +1,130 @@
+import { ENSURE_OPERATOR_GROUP_ROLES_SQL } from '../operator-group-roles';
+
+/**
+ * Operators: each is a PostgreSQL login role (tc_op_<name>) that is a member of exactly one
+ * console group role; the grants below are what each role may do on the platform database,
+ * whatever client it connects with (the console, psql, a modified console).
+ *
+ * - tc_viewer reads everything except secrets (tenant_role_fingerprints) and the operators.
+ * - tc_support (suspend, activate, backups, exports, usage collection) writes the journal,
+ *   the status columns of tenants, backups and usage.
+ * - tc_billing (invoices, payments, plan changes, billing settings) writes billing's tables,
+ *   a tenant's plan columns and the billing rows of the settings table (row-level policy).
+ * - tc_admin holds every privilege on every table.
+ *
+ * The privileged steps none of these roles can run (ALTER ROLE of a tenant's role, its
+ * CONNECT right, ending its sessions) are SECURITY DEFINER functions owned by the role that
+ * runs the migrations (the platform's owner), EXECUTE granted to support; they act only on
+ * roles and databases this platform's tenants table names. CREATE and DROP DATABASE cannot
+ * run in a function: they run on the console's own connection after PostgreSQL confirmed
+ * the operator's membership (src-main/operators/authorize.ts).
+ *
+ * Every later migration that creates a table grants it here-style; platform-grants.test.ts
+ * fails on a table without a decision for each role.
+ */
+export const sql = /* sql */ `
+${ENSURE_OPERATOR_GROUP_ROLES_SQL}
+
+CREATE TABLE operators (
+  name             text PRIMARY KEY CHECK (name ~ '^[a-z][a-z0-9_]{0,39}$'),
+  db_role          text NOT NULL UNIQUE CHECK (db_role ~ '^[a-z][a-z0-9_]{0,62}$'),
+  must_change_password boolean NOT NULL DEFAULT true,
+  disabled_at      timestamptz,
+  last_sign_in_at  timestamptz,
+  failed_sign_ins  integer NOT NULL DEFAULT 0 CHECK (failed_sign_ins >= 0),
+  last_failed_at   timestamptz,
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  created_by       text
+);
+
+REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO tc_viewer;
+
+-- Viewer: reads, never secrets nor the operators (admins list them).
+GRANT SELECT ON servers, plans, tenants, operations, settings, backups, usage_runs, tenant_usage, usage_daily,
+  audit_events, tenant_billing, invoice_sequences, invoices, invoice_lines, invoice_payments, billing_pending_items,
+  stripe_prices, stripe_events, stripe_sync_state, billing_notices, billing_job_runs, tenant_limit_overrides,
+  tenant_plan_history, effective_limits, effective_limits_by_plan, schema_migrations TO tc_viewer;
+GRANT EXECUTE ON FUNCTION percent_of_limit(double precision, double precision) TO tc_viewer;
+
+-- Support: status changes (journaled), backups, exports, usage collection.
+GRANT INSERT, UPDATE ON operations TO tc_support;
+GRANT UPDATE (status, status_reason, status_changed_at, deletion_scheduled_at, version, updated_at) ON tenants TO tc_support;
+GRANT INSERT, UPDATE, DELETE ON backups TO tc_support;
+GRANT INSERT, UPDATE, DELETE ON usage_runs, tenant_usage, usage_daily TO tc_support;
+GRANT UPDATE ON tenant_billing TO tc_support;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO tc_support;
+
+-- Billing: invoices, payments, plan changes, billing settings.
+GRANT INSERT, UPDATE ON operations TO tc_billing;
+GRANT UPDATE (plan_code, plan_version, trial_ends_at, status, status_reason, status_changed_at, deletion_scheduled_at, version, updated_at) ON tenants TO tc_billing;
+GRANT INSERT, UPDATE, DELETE ON tenant_billing, invoice_sequences, invoices, invoice_lines, invoice_payments, billing_pending_items,
+  stripe_prices, stripe_events, stripe_sync_state, billing_notices, billing_job_runs, tenant_plan_history TO tc_billing;
+GRANT INSERT, UPDATE ON settings TO tc_billing;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO tc_billing;
+
+-- Billing may change the billing rows of the settings table only.
+ALTER TABLE settings ENABLE ROW LEVEL SECURITY;
+CREATE POLICY settings_read ON settings FOR SELECT TO tc_viewer USING (true);
+CREATE POLICY settings_billing_insert ON settings FOR INSERT TO tc_billing WITH CHECK (key LIKE 'billing\\_%');
+CREATE POLICY settings_billing_update ON settings FOR UPDATE TO tc_billing
+  USING (key LIKE 'billing\\_%')
+  WITH CHECK (key LIKE 'billing\\_%');
+CREATE POLICY settings_admin ON settings FOR ALL TO tc_admin USING (true) WITH CHECK (true);
+
+-- Admin: everything.
+GRANT ALL ON ALL TABLES IN SCHEMA public TO tc_admin;
+GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO tc_admin;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO tc_admin;
+
+-- The privileged steps of a status change, for the tenants of this platform only: a role
+-- and database pair the tenants table names (never the console's own role, another
+-- platform's tenant, or an operator).
+CREATE FUNCTION tc_set_tenant_access(database_name text, role_name text, allow boolean) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+BEGIN
+  IF NOT pg_catalog.pg_has_role(session_user, 'tc_support', 'MEMBER') THEN
+    RAISE EXCEPTION 'permission denied for function tc_set_tenant_access' USING ERRCODE = '42501';
+  END IF;
+  IF NOT EXISTS (SELECT FROM public.tenants t WHERE t.database_name = tc_set_tenant_access.database_name
+                    AND t.db_role = tc_set_tenant_access.role_name AND t.status <> 'deleted') THEN
+    RAISE EXCEPTION 'no tenant of this platform has database % and role %', database_name, role_name USING ERRCODE = '42501';
+  END IF;
+  IF allow THEN
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', database_name, role_name);
+    EXECUTE format('ALTER ROLE %I LOGIN', role_name);
+  ELSE
+    EXECUTE format('ALTER ROLE %I NOLOGIN', role_name);
+    EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM %I', database_name, role_name);
+  END IF;
+END
+$fn$;
+
+CREATE FUNCTION tc_end_tenant_sessions(role_name text) RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+  ended integer;
+BEGIN
+  IF NOT pg_catalog.pg_has_role(session_user, 'tc_support', 'MEMBER') THEN
+    RAISE EXCEPTION 'permission denied for function tc_end_tenant_sessions' USING ERRCODE = '42501';
+  END IF;
+  IF NOT EXISTS (SELECT FROM public.tenants t WHERE t.db_role = tc_end_tenant_sessions.role_name) THEN
+    RAISE EXCEPTION 'no tenant of this platform has role %', role_name USING ERRCODE = '42501';
+  END IF;
+  SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) INTO ended FROM pg_stat_activity WHERE usename = role_name;
+  RETURN ended;
+END
+$fn$;
+
+CREATE FUNCTION tc_tenant_sessions(role_name text) RETURNS integer
+LANGUAGE sql SECURITY DEFINER STABLE SET search_path = pg_catalog, pg_temp AS $fn$
+  SELECT count(*)::integer FROM pg_stat_activity a
+   WHERE a.usename = tc_tenant_sessions.role_name AND EXISTS (SELECT FROM public.tenants t WHERE t.db_role = tc_tenant_sessions.role_name)
+$fn$;
+
+REVOKE ALL ON FUNCTION tc_set_tenant_access(text, text, boolean), tc_end_tenant_sessions(text), tc_tenant_sessions(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tc_set_tenant_access(text, text, boolean), tc_end_tenant_sessions(text), tc_tenant_sessions(text) TO tc_support;
+`;
