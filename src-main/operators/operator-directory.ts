@@ -17,7 +17,7 @@ import type { PlatformContext } from '../platform/platform-context';
  */
 
 /** Sessions one operator may hold on the server (console pools, psql): enough, but bounded. */
-const OPERATOR_CONNECTION_LIMIT = 20;
+const OPERATOR_CONNECTION_LIMIT = 50;
 export const ONE_TIME_PASSWORD_LENGTH = 24;
 
 interface OperatorRow {

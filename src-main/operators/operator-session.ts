@@ -41,7 +41,8 @@ export class OperatorSession {
     config: pg.ClientConfig,
     logger: Logger,
   ) {
-    this.pool = new pg.Pool({ ...config, max: 4, idleTimeoutMillis: 30_000 });
+    // As large as the console's own platform pool: a journaled operation holds one connection for its lock while it works on others.
+    this.pool = new pg.Pool({ ...config, max: 10, idleTimeoutMillis: 30_000 });
     // A session the server ends (operator disabled, password reset) must not crash the process.
     this.pool.on('error', (error) => logger.warn({ err: error, operator }, 'operator connection lost'));
   }

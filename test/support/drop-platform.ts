@@ -20,7 +20,7 @@ export async function withAdminClient<T>(url: string, database: string, work: (c
 
 /**
  * Removes everything a test or benchmark platform made on a shared server: every tenant
- * database and role it registered, then the platform database. (Plain module, no vitest:
+ * database and role it registered, the platform database, then its operators' roles. (Plain module, no vitest:
  * the benchmarks use it too.)
  */
 export async function dropPlatformAndTenants(url: string, platformDatabase: string): Promise<void> {
@@ -30,10 +30,12 @@ export async function dropPlatformAndTenants(url: string, platformDatabase: stri
     if (!exists.rowCount) return;
     const platform = await adminClient(url, platformDatabase);
     let tenants: { database_name: string; db_role: string }[] = [];
+    let operatorRoles: string[] = [];
     try {
       tenants = (await platform.query<{ database_name: string; db_role: string }>('SELECT database_name, db_role FROM tenants')).rows;
+      operatorRoles = (await platform.query<{ db_role: string }>('SELECT db_role FROM operators')).rows.map((row) => row.db_role);
     } catch {
-      // The platform's migrations never ran: nothing registered.
+      // The platform's migrations never ran (or predate operators): nothing registered.
     } finally {
       await platform.end();
     }
@@ -42,6 +44,8 @@ export async function dropPlatformAndTenants(url: string, platformDatabase: stri
       await admin.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(tenant.db_role)}`);
     }
     await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(platformDatabase)} WITH (FORCE)`);
+    // Operators' login roles are server-wide; their CONNECT right went with the database.
+    for (const role of operatorRoles) await admin.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(role)}`);
   } finally {
     await admin.end();
   }
