@@ -15,7 +15,7 @@ export interface UsageHandlers {
 export function createUsageHandlers(ctx: PlatformContext, usage: UsageService): UsageHandlers {
   return {
     'usage:collect': async ({ requestId }, context) =>
-      usage.collect({ trigger: context.origin === 'cli' ? 'cli' : 'manual', requestId: requestId ?? null }),
+      usage.collect({ trigger: context.origin === 'cli' ? 'cli' : 'manual', requestId: requestId ?? null }, ctx),
     'usage:fleet': async ({ days }) => usageFleet(ctx.pool, days),
     'usage:tenant': async ({ ref, days }) => tenantUsage(ctx.pool, ref, days),
     'usage:exportCsv': async ({ filters }) => usageCsv(ctx.pool, filters),

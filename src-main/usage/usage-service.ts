@@ -30,16 +30,20 @@ export class UsageService {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Runs a collection now; refused with CONFLICT while another console (or tenantctl) runs one. */
-  async collect(options: RunOptions): Promise<UsageRunSummary> {
-    const lock = await this.#tryLock();
+  /**
+   * Runs a collection now; refused with CONFLICT while another console (or tenantctl) runs
+   * one. `as` is the caller's context: an operator's run writes the usage tables on the
+   * operator's own connection (its grants apply); scheduled runs use the console's.
+   */
+  async collect(options: RunOptions, as: PlatformContext = this.ctx): Promise<UsageRunSummary> {
+    const lock = await this.#tryLock(as);
     if (!lock) throw new AppError('CONFLICT', 'A usage collection is already running (in this or another console, or tenantctl). Try again when it has finished.');
     let collection: UsageCollection;
     try {
       const requestId = options.requestId ?? null;
-      collection = await collectUsage(this.ctx, {
+      collection = await collectUsage(as, {
         trigger: options.trigger,
-        startedBy: this.ctx.operator,
+        startedBy: as.operator,
         ...(options.now ? { now: options.now } : {}),
         ...(options.concurrency ? { concurrency: options.concurrency } : {}),
         ...(options.timeouts ? { timeouts: options.timeouts } : {}),
@@ -71,8 +75,8 @@ export class UsageService {
   }
 
   /** The lock lives on one platform connection for the whole run; losing the connection frees it. */
-  async #tryLock(): Promise<{ release(): Promise<void> } | null> {
-    const client: pg.PoolClient = await this.ctx.pool.connect();
+  async #tryLock(as: PlatformContext): Promise<{ release(): Promise<void> } | null> {
+    const client: pg.PoolClient = await as.pool.connect();
     try {
       const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [LOCK_NAMESPACE, LOCK_USAGE_COLLECTION]);
       if (!rows[0]?.locked) {
