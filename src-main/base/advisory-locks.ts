@@ -9,6 +9,8 @@ export const LOCK_USAGE_COLLECTION = 10;
 export const LOCK_MAINTENANCE = 11;
 /** One billing lifecycle run at a time across every console and `tenantctl jobs run`. */
 export const LOCK_BILLING_JOBS = 12;
+/** Spare tenant databases: one console at a time drops and builds a platform's spares (taken on the platform database). */
+export const LOCK_SPARE_POOL = 13;
 /** Journaled operations: (LOCK_OPERATIONS, operation's lock_key), held by the operation's owner. */
 export const LOCK_OPERATIONS = 0x7c02;
 /** Audit push: (LOCK_AUDIT_PUSH, hashtext(console id)), one pusher per console installation. */
