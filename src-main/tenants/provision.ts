@@ -169,6 +169,9 @@ async function provisionOnce(
   // activation's own commit, on the same server, flushes them all before the credentials
   // are shown, and a server crash before it leaves a prefix of the steps, which reconcile
   // rolls back like any interruption (commit-without-flush.ts).
+  // A spare taken is replaced once this provisioning is over (done or rolled back), so the
+  // refill's clone never competes with the activation's commit.
+  let tookSpare = false;
   return runJournaled(ctx, journaled, async (operation) => {
     const { database, role } = operation.payload as ProvisionPayload;
     let planTemplate = plan.template;
@@ -223,7 +226,7 @@ async function provisionOnce(
     const spare = await takeSpare(operation, await spares, (name) => `${takeSpareStatements(name, database)};\n${databaseAccess}`, reached);
     if (spare === 'name_taken') await nameTaken();
     if (spare !== null) {
-      plan.spares!.pool.taken();
+      tookSpare = true;
       milestone('database_created', 'Took a ready database (a spare clone of the plan template)');
     } else {
       try {
@@ -288,6 +291,8 @@ async function provisionOnce(
       tenant,
       credentials: { host: server.endpoint.publicHost, port: server.endpoint.port, database, user: role, password },
     };
+  }).finally(() => {
+    if (tookSpare) plan.spares?.pool.taken();
   });
 }
 
