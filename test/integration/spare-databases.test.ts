@@ -13,7 +13,7 @@ import { currentPlan } from '../../src-main/tenants/tenant-queries';
 import { runTenantctl } from '../support/cli';
 import { call, uniqueTenantInput } from '../support/core-calls';
 import { waitForKilledSessionsToEnd } from '../support/killed-sessions';
-import { adminClient, dropTestPlatform, embeddedTarget, openTestCore, tenantObjectsOnServer, uniquePlatformDatabase } from '../support/servers';
+import { adminClient, dropTestPlatform, openTestCore, serverCases, tenantObjectsOnServer, uniquePlatformDatabase } from '../support/servers';
 import { connectAsTenant, tenantConnectError } from '../support/tenant-clients';
 
 /**
@@ -21,7 +21,8 @@ import { connectAsTenant, tenantConnectError } from '../support/tenant-clients';
  * plan template instead of cloning. Two consoles on one platform database: A keeps the
  * pool (as the desktop app and host mode do), B only takes spares (as the CLI does).
  */
-describe('spare tenant databases', () => {
+describe.each(await serverCases('spare databases'))('spare tenant databases on $name', (serverCase) => {
+  const { skip } = serverCase;
   const platformDatabase = uniquePlatformDatabase('spares');
   let url: string;
   let a: ConsoleCore;
@@ -55,7 +56,8 @@ describe('spare tenant databases', () => {
   };
 
   beforeAll(async () => {
-    url = embeddedTarget().url;
+    if (skip) return;
+    url = serverCase.target().url;
     a = await openTestCore(url, platformDatabase, { spareDatabases: true });
     b = await openTestCore(url, platformDatabase);
     admin = await adminClient(url);
@@ -65,13 +67,14 @@ describe('spare tenant databases', () => {
     await spares().refillNow();
   });
   afterAll(async () => {
+    if (skip) return;
     await b?.close();
     await a?.close();
     await admin?.end();
     await dropTestPlatform(url, platformDatabase);
   });
 
-  it('keeps the set number per current plan, refusing connections and closed to PUBLIC', async () => {
+  it.skipIf(skip)('keeps the set number per current plan, refusing connections and closed to PUBLIC', async () => {
     const plans = await call(a, 'plans:list', {});
     const all = await listSpares(admin, spares().scope);
     expect(all.filter((spare) => spare.building)).toEqual([]);
@@ -87,7 +90,7 @@ describe('spare tenant databases', () => {
     );
   });
 
-  it('is named after everything its template holds: plan, version, limits, threshold (a changed one is another spare)', async () => {
+  it.skipIf(skip)('is named after everything its template holds: plan, version, limits, threshold (a changed one is another spare)', async () => {
     const spec = await starterSpec();
     const key = spares().keyFor(spec);
     for (const changed of [
@@ -102,7 +105,7 @@ describe('spare tenant databases', () => {
     expect(newSpareName(spares().scope, key).length).toBeLessThanOrEqual(63 - '_building'.length);
   });
 
-  it('is what provisioning takes instead of cloning, and the pool refills', async () => {
+  it.skipIf(skip)('is what provisioning takes instead of cloning, and the pool refills', async () => {
     const before = await starterSpares();
     expect(before.size).toBe(1);
     const steps: string[] = [];
@@ -136,7 +139,7 @@ describe('spare tenant databases', () => {
     expect([...after.values()]).not.toContain(await oidOf(tenant.databaseName));
   });
 
-  it('is never handed to two provisionings at once, across two consoles', async () => {
+  it.skipIf(skip)('is never handed to two provisionings at once, across two consoles', async () => {
     const [[spare, spareOid]] = [...(await starterSpares())] as [[string, number]];
     // Both provisionings find this one spare, then queue behind a rename that holds its lock;
     // when it rolls back, one rename wins and the other finds the spare gone and clones.
@@ -166,7 +169,7 @@ describe('spare tenant databases', () => {
     await spares().refillNow();
   });
 
-  it('is never used once stale (the plan\'s limits changed), and is replaced', async () => {
+  it.skipIf(skip)('is never used once stale (the plan\'s limits changed), and is replaced', async () => {
     const stale = await starterSpares();
     expect(stale.size).toBe(1);
     const staleKey = spares().keyFor(await starterSpec());
@@ -184,7 +187,7 @@ describe('spare tenant databases', () => {
     expect((await starterSpares()).size).toBe(1);
   });
 
-  it('is no tenant: not listed, metered, reconciled, reported by the server check or counted in connections', async () => {
+  it.skipIf(skip)('is no tenant: not listed, metered, reconciled, reported by the server check or counted in connections', async () => {
     const all = await listSpares(admin, spares().scope);
     expect(all.length).toBeGreaterThan(0);
     const list = await call(a, 'tenants:list', { limit: 100 });
@@ -212,7 +215,7 @@ describe('spare tenant databases', () => {
     expect(await tenantConnectError(credentials, probe!.name)).toMatchObject({ code: '55000' });
   });
 
-  it('drops a spare whose build was cut short, and one of a template nobody asks for', async () => {
+  it.skipIf(skip)('drops a spare whose build was cut short, and one of a template nobody asks for', async () => {
     const spec = await starterSpec();
     const template = await a.platform.primary.planTemplates!.prepare(spec);
     // As a console killed mid-build leaves it, and a spare of a plan version long gone.
@@ -226,7 +229,7 @@ describe('spare tenant databases', () => {
     expect((await starterSpares()).size).toBe(1);
   });
 
-  it('is dropped with the tenant when a provisioning that took it is killed', async () => {
+  it.skipIf(skip)('is dropped with the tenant when a provisioning that took it is killed', async () => {
     const logDir = await mkdtemp(join(tmpdir(), 'tc-spare-crash-'));
     try {
       const ready = await starterSpares();
@@ -263,7 +266,7 @@ describe('spare tenant databases', () => {
     }
   });
 
-  it('leaves no half-built spare when the console closes mid-refill', async () => {
+  it.skipIf(skip)('leaves no half-built spare when the console closes mid-refill', async () => {
     const c = await openTestCore(url, platformDatabase, { spareDatabases: true });
     try {
       await call(c, 'settings:update', { spareDatabasesPerPlan: 2 });
@@ -278,7 +281,7 @@ describe('spare tenant databases', () => {
     }
   });
 
-  it('falls back to cloning with the count at 0 (a clone the same as a spare), and the pool empties', async () => {
+  it.skipIf(skip)('falls back to cloning with the count at 0 (a clone the same as a spare), and the pool empties', async () => {
     const ready = await oidsOf((await listSpares(admin, spares().scope)).map((spare) => spare.name));
     expect(ready.size).toBeGreaterThan(0);
     await call(a, 'settings:update', { spareDatabasesPerPlan: 0 });
