@@ -7,26 +7,31 @@ import { clientConfig } from '../src-main/postgres/server-endpoint';
 import { TENANT_MIGRATIONS } from '../src-main/tenant-schema/migrations';
 import { grantTenantPrivileges } from '../src-main/tenant-schema/privileges';
 import { planTemplateSpec } from '../src-main/platform/plan-templates';
-import { readSetting } from '../src-main/settings/settings-store';
+import { readSetting, writeSettings } from '../src-main/settings/settings-store';
+import { spareWants } from '../src-main/tenants/spare-wants';
 import { currentPlan } from '../src-main/tenants/tenant-queries';
 import { rotate, sum } from './lib/stats';
 
 /**
  * Benchmark 1: what one tenant costs to provision, against (a) the bare clone it is built
- * around and (b) the naive alternative (an empty database, then the migrations).
- * The variants run in batches, round-robin with the order rotated every round, and a
- * CHECKPOINT is timed after every batch: the dirty pages a batch leaves behind are part of
- * its price, only paid later.
+ * around and (b) the naive alternative (an empty database, then the migrations). Full
+ * provisioning twice: as the product normally runs it (a spare database ready: renamed,
+ * no clone on the request path) and cold (no spare: the plan template is cloned on the
+ * spot). The variants run in batches, round-robin with the order rotated every round, and
+ * a CHECKPOINT is timed after every batch: the dirty pages a batch leaves behind are part
+ * of its price, only paid later. The spares' refills (a clone each, in the background)
+ * happen inside the warm batches, so their WAL and checkpoint count against it.
  */
 
-export type VariantId = 'full' | 'bare' | 'migrate';
+export type VariantId = 'full' | 'cold' | 'bare' | 'migrate';
 
-/** The order the report lists them in: the floor, the product, the naive alternative. */
-export const VARIANT_ORDER: readonly VariantId[] = ['bare', 'full', 'migrate'];
+/** The order the report lists them in: the floor, the product (warm, then cold), the naive alternative. */
+export const VARIANT_ORDER: readonly VariantId[] = ['bare', 'full', 'cold', 'migrate'];
 
 export const VARIANT_LABELS: Readonly<Record<VariantId, string>> = {
   bare: '(a) bare clone: `CREATE DATABASE … TEMPLATE <schema template>` only',
-  full: 'Full provisioning (`tenants:create`)',
+  full: 'Full provisioning (`tenants:create`), a spare database ready (the normal path)',
+  cold: 'Full provisioning (`tenants:create`), no spare: the plan template cloned on the spot',
   migrate: '(b) empty database: `CREATE DATABASE … TEMPLATE template0` + migrations + grants',
 };
 
@@ -47,6 +52,11 @@ export interface VariantResult {
   readonly walBytes: number[];
   /** Named sub-steps, one sample per measured tenant. */
   readonly steps: Map<string, number[]>;
+  /**
+   * Warm provisioning only: from the reply until the pool held a spare again (the refill the
+   * take started in the background), one sample per measured tenant. Not on the request path.
+   */
+  readonly refills: number[];
 }
 
 export interface ProvisioningResult {
@@ -85,8 +95,8 @@ function stepDurations(start: number, marks: ReadonlyArray<readonly [string, num
 // What the span ending at each of provisionTenant's milestones holds (journal writes
 // around an action count with it). An unknown milestone keeps its own name: the step
 // table follows whatever order the events come in.
-const FULL_STEP_NAMES: Readonly<Record<string, string>> = {
-  registered: '`registered`: plan + threshold reads, free code, registry row + journal entry',
+const COLD_STEP_NAMES: Readonly<Record<string, string>> = {
+  registered: '`registered`: plan + settings reads, free code, registry row + journal entry',
   role_created: '`role_created`: role with password and group membership (the claim on the names) + journal step, one transaction',
   database_created: '`database_created`: clone of the plan template',
   privileges_granted: '`privileges_granted`: CONNECT, search path, LOGIN + journal step, one transaction',
@@ -94,18 +104,30 @@ const FULL_STEP_NAMES: Readonly<Record<string, string>> = {
   activated: '`activated`: activation transaction',
   reply: 'read back + output validation',
 };
+const WARM_STEP_NAMES: Readonly<Record<string, string>> = {
+  ...COLD_STEP_NAMES,
+  role_created: '`role_created`: role (the claim on the names) + journal step, one transaction; the spare looked up meanwhile',
+  database_created: '`database_created`: spare renamed to the tenant\'s database + CONNECT, search path, LOGIN + journal step, one transaction',
+  privileges_granted: '`privileges_granted`: nothing left to do (done with the rename)',
+  limits_pushed: '`limits_pushed`: nothing left to do (the limits came with the spare)',
+};
 
 const BENCH_PLAN = 'starter';
+/** provisionTenant's progress message when the database was a spare (provision.ts). */
+const SPARE_TAKEN = /spare/i;
 
 function createVariants(core: ConsoleCore, tag: string, made: Made): Record<VariantId, (n: number) => Promise<Sample>> {
   const server = core.platform.primary;
   const admin = server.adminPool;
 
-  const full = async (n: number): Promise<Sample> => {
+  const provision = (stepNames: Readonly<Record<string, string>>, spare: boolean) => async (n: number): Promise<Sample> => {
     const requestId = randomUUID();
     const marks: [string, number][] = [];
+    let databaseStep = '';
     const off = core.events.on('job:progress', (progress) => {
-      if (progress.requestId === requestId) marks.push([FULL_STEP_NAMES[progress.step] ?? `\`${progress.step}\``, performance.now()]);
+      if (progress.requestId !== requestId) return;
+      marks.push([stepNames[progress.step] ?? `\`${progress.step}\``, performance.now()]);
+      if (progress.step === 'database_created') databaseStep = progress.message;
     });
     const start = performance.now();
     let result: Awaited<ReturnType<ConsoleCore['dispatch']>>;
@@ -130,7 +152,11 @@ function createVariants(core: ConsoleCore, tag: string, made: Made): Record<Vari
     made.tenantCodes.push(tenant.tenantCode);
     made.databases.push(tenant.databaseName);
     made.roles.push(tenant.dbRole);
-    marks.push([FULL_STEP_NAMES.reply!, end]);
+    // A sample on the other path than its variant's would be mislabelled: the run stops instead.
+    if (SPARE_TAKEN.test(databaseStep) !== spare) {
+      throw new Error(`tenants:create #${n} ${spare ? 'cloned although a spare should have been ready' : 'took a spare with the count at 0'}: "${databaseStep}"`);
+    }
+    marks.push([stepNames.reply!, end]);
     return { ms: end - start, steps: stepDurations(start, marks) };
   };
 
@@ -175,7 +201,7 @@ function createVariants(core: ConsoleCore, tag: string, made: Made): Record<Vari
     return { ms: performance.now() - start, steps: stepDurations(start, marks) };
   };
 
-  return { full, bare, migrate };
+  return { full: provision(WARM_STEP_NAMES, true), cold: provision(COLD_STEP_NAMES, false), bare, migrate };
 }
 
 async function currentLsn(admin: pg.Pool): Promise<string> {
@@ -228,10 +254,38 @@ export async function benchProvisioning(core: ConsoleCore, options: Provisioning
   const admin = core.platform.primary.adminPool;
   const tag = randomBytes(3).toString('hex');
   const made: Made = { databases: [], roles: [], tenantCodes: [] };
-  const run = createVariants(core, tag, made);
-  const ids: VariantId[] = ['full', 'bare', 'migrate'];
-  const empty = (id: VariantId): VariantResult => ({ id, samples: [], checkpoints: [], walBytes: [], steps: new Map() });
-  const results: Record<VariantId, VariantResult> = { full: empty('full'), bare: empty('bare'), migrate: empty('migrate') };
+  const variants = createVariants(core, tag, made);
+  const ids: VariantId[] = ['full', 'cold', 'bare', 'migrate'];
+  const empty = (id: VariantId): VariantResult => ({ id, samples: [], checkpoints: [], walBytes: [], steps: new Map(), refills: [] });
+  const results: Record<VariantId, VariantResult> = { full: empty('full'), cold: empty('cold'), bare: empty('bare'), migrate: empty('migrate') };
+  const spares = core.platform.primary.spares;
+  if (!spares) throw new Error('This console has no spare pool (offline?): nothing to benchmark.');
+  const spareCount = await readSetting(core.platform.pool, 'spareDatabasesPerPlan');
+  if (spareCount === 0) throw new Error('spare_databases_per_plan is 0 on this platform: the warm variant needs spares.');
+  // The console keeps the pool as the desktop app does, but refills only when a spare is
+  // taken (and when the benchmark waits for one): no timer fires in the middle of a sample.
+  const never = 24 * 3_600_000;
+  spares.keep({ pool: core.platform.pool, wants: () => spareWants(core.platform.pool), startDelayMs: never, intervalMs: never });
+  // Each cold sample runs with the count at 0 (provisioning then looks for no spare and
+  // clones), written straight to the settings table (untimed), so the pool is left as it is.
+  const withCount = (count: number) => writeSettings(core.platform.pool, { spareDatabasesPerPlan: count });
+  const run: Record<VariantId, (n: number) => Promise<Sample>> = {
+    ...variants,
+    // Each warm sample starts as the product's steady state does: the pool full again after
+    // the last take (in the rounds, the batch loop has waited for that and timed it).
+    full: async (n) => {
+      await spares.refillNow();
+      return variants.full(n);
+    },
+    cold: async (n) => {
+      await withCount(0);
+      try {
+        return await variants.cold(n);
+      } finally {
+        await withCount(spareCount);
+      }
+    },
+  };
   const rounds = Math.ceil(perVariant / batchSize);
   const started = performance.now();
   const settings = await serverSettings(admin);
@@ -242,6 +296,8 @@ export async function benchProvisioning(core: ConsoleCore, options: Provisioning
     // background when the plan version appears or its first tenant is made).
     const plan = await currentPlan(core.platform.pool, BENCH_PLAN);
     await core.platform.primary.planTemplates?.prepare(planTemplateSpec(plan, await readSetting(core.platform.pool, 'limitWarningPercent')));
+    // And the spares of every plan, as after a console has been running a while.
+    await spares.refillNow();
 
     let counter = 0;
     for (let i = 0; i < warmup; i += 1) {
@@ -264,6 +320,12 @@ export async function benchProvisioning(core: ConsoleCore, options: Provisioning
             const list = result.steps.get(name) ?? [];
             list.push(ms);
             result.steps.set(name, list);
+          }
+          if (id === 'full') {
+            // The refill the last take started: inside the batch, so its WAL and checkpoint count here.
+            const waitStart = performance.now();
+            await spares.refillNow();
+            result.refills.push(performance.now() - waitStart);
           }
         }
         result.walBytes.push(await walSince(admin, lsn));

@@ -11,6 +11,7 @@ import type { SecretStore } from '../secrets/secret-store';
 import { TENANT_SCHEMA_VERSION } from '../tenant-schema/template';
 import { reconcile } from '../operations/reconcile';
 import { RECONCILERS } from './reconcilers';
+import { spareWants } from '../tenants/spare-wants';
 import { createDispatch } from './dispatch';
 import type { Dispatch } from '../base/handler-types';
 import { EventBus } from '../base/event-bus';
@@ -80,6 +81,12 @@ export interface ConsoleCoreOptions {
   readonly clock?: Clock;
   /** Run the billing lifecycle jobs on a schedule while the console runs (default: not for the CLI, which cron drives). */
   readonly billingSchedule?: boolean;
+  /**
+   * Keep spare tenant databases ready while the console runs, so provisioning renames one
+   * instead of cloning (default: not for the CLI, whose one-off commands still take spares a
+   * running console keeps). How many: the spare_databases_per_plan setting.
+   */
+  readonly spareDatabases?: boolean;
 }
 
 export interface ConsoleCore {
@@ -186,6 +193,11 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
   if (reconcileOnStart && !startedOffline) {
     await reconcile(platform, RECONCILERS).catch((error) => logger.error({ err: error }, 'start-up reconcile failed'));
   }
+  // The platform pool stays the same when a console that started offline adopts the real platform.
+  const keepSpares = () => {
+    if (options.spareDatabases ?? options.mode !== 'cli') platform.primary.spares?.keep({ pool: platform.pool, wants: () => spareWants(platform.pool) });
+  };
+  if (!startedOffline) keepSpares();
 
   const audit = createAuditService({
     cache,
@@ -241,6 +253,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
             if (!sessions.current) await sessions.startCurrent().catch((error) => logger.warn({ err: error }, 'signing in after reconnecting failed'));
             signInPossible = true;
             if (reconcileOnStart) await reconcile(platform, RECONCILERS).catch((error) => logger.error({ err: error }, 'reconcile after reconnecting failed'));
+            keepSpares();
           },
         }
       : {}),

@@ -56,6 +56,8 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, services: Co
       const settings = await writeConsoleSettings(ctx.pool, patch);
       // check_limit in each tenant database warns at the same threshold as the dashboards.
       if (patch.limitWarningPercent !== undefined) await pushWarningPercent(ctx, patch.limitWarningPercent);
+      // Spares hold the threshold too: the pool drops and rebuilds them (or follows the new count).
+      if (patch.limitWarningPercent !== undefined || patch.spareDatabasesPerPlan !== undefined) ctx.primary.spares?.refillSoon();
       return settings;
     },
     'settings:serverCheck': async () => runServerCheck(ctx),

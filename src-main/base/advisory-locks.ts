@@ -13,6 +13,8 @@ export const LOCK_BILLING_JOBS = 12;
 export const LOCK_OPERATORS = 13;
 /** The first run's local admin: one console creates it, the others wait and sign in. */
 export const LOCK_OPERATOR_FIRST_RUN = 14;
+/** Spare tenant databases: one console at a time drops and builds a platform's spares (taken on the platform database). */
+export const LOCK_SPARE_POOL = 15;
 /** Journaled operations: (LOCK_OPERATIONS, operation's lock_key), held by the operation's owner. */
 export const LOCK_OPERATIONS = 0x7c02;
 /** Audit push: (LOCK_AUDIT_PUSH, hashtext(console id)), one pusher per console installation. */

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { MAX_SPARE_DATABASES_PER_PLAN } from '../../src-shared/contract/models';
 import type { CliContext } from './cli-context';
 import { withCliSession } from './session';
 
@@ -19,19 +20,25 @@ function integerOption(label: string, min: number, max: number) {
 export function registerSettingsCommand(program: Command, cli: CliContext): void {
   program
     .command('settings')
-    .description("show or change the console's settings (base domain, retention, limit warning, usage schedule)")
+    .description("show or change the console's settings (base domain, retention, limit warning, usage schedule, spare databases)")
     .option('--base-domain <domain>', "the tenants' base domain: <subdomain>.<domain>")
     .option('--retention-days <n>', 'days a cancelled tenant is kept before deletion', daysOption)
     .option('--warning-percent <n>', 'soft limit: warn from this % of a limit (1–100)', integerOption('The warning threshold', 1, 100))
     .option('--usage-interval-hours <n>', 'how often a running console collects usage (1–720)', integerOption('The usage interval', 1, 720))
+    .option(
+      '--spare-databases <n>',
+      `spare tenant databases a running console keeps ready per plan, so creating a tenant skips the clone (0–${MAX_SPARE_DATABASES_PER_PLAN}; 0: none)`,
+      integerOption('The number of spare databases', 0, MAX_SPARE_DATABASES_PER_PLAN),
+    )
     .option('--json', 'print JSON (snake_case) instead of text')
-    .action(async (options: { baseDomain?: string; retentionDays?: number; warningPercent?: number; usageIntervalHours?: number; json?: boolean }) => {
+    .action(async (options: { baseDomain?: string; retentionDays?: number; warningPercent?: number; usageIntervalHours?: number; spareDatabases?: number; json?: boolean }) => {
       await withCliSession(cli, async (session) => {
         const changes = {
           ...(options.baseDomain !== undefined ? { baseDomain: options.baseDomain } : {}),
           ...(options.retentionDays !== undefined ? { cancellationRetentionDays: options.retentionDays } : {}),
           ...(options.warningPercent !== undefined ? { limitWarningPercent: options.warningPercent } : {}),
           ...(options.usageIntervalHours !== undefined ? { usageCollectionIntervalHours: options.usageIntervalHours } : {}),
+          ...(options.spareDatabases !== undefined ? { spareDatabasesPerPlan: options.spareDatabases } : {}),
         };
         const settings = Object.keys(changes).length > 0 ? await session.call('settings:update', changes) : await session.call('settings:get', {});
         if (options.json) return cli.printJson(settings);
@@ -40,6 +47,7 @@ export function registerSettingsCommand(program: Command, cli: CliContext): void
           ['Cancellation retention', `${settings.cancellationRetentionDays} days`],
           ['Limit warning', `from ${settings.limitWarningPercent}% of a limit`],
           ['Usage collection', `every ${settings.usageCollectionIntervalHours} hours while a console runs`],
+          ['Spare databases', settings.spareDatabasesPerPlan === 0 ? 'none (creating a tenant clones its plan template)' : `${settings.spareDatabasesPerPlan} per plan, kept ready while a console runs`],
         ]);
       });
     });

@@ -30,10 +30,14 @@ export function createPlanHandlers(ctx: PlatformContext): Pick<Handlers, PlanCha
     'plans:versions': async ({ code }) => listPlanVersions(ctx.pool, code),
     'plans:update': async (input) => {
       const version = await updatePlan(ctx.pool, input);
-      // A new plan version: its template is built now, in the background, for its first tenant.
-      // (The plan change is done whatever happens to it: a failure is only logged.)
+      // A new plan version: its template is built now, in the background, for its first tenant,
+      // and the spares of the old version make way for spares of the new one.
+      // (The plan change is done whatever happens to them: a failure is only logged.)
       readSetting(ctx.pool, 'limitWarningPercent')
-        .then((warningPercent) => ctx.primary.planTemplates?.prepareInBackground(planTemplateSpec(version, warningPercent)))
+        .then((warningPercent) => {
+          ctx.primary.planTemplates?.prepareInBackground(planTemplateSpec(version, warningPercent));
+          ctx.primary.spares?.refillSoon();
+        })
         .catch((error: unknown) => ctx.logger.warn({ err: error }, 'could not start building the new plan version\'s template'));
       return version;
     },

@@ -9,6 +9,7 @@ import { closeInitdbDatabasesToPublic } from './embedded-hardening';
 import { ENSURE_TENANT_GROUP_ROLE_SQL } from '../tenant-schema/privileges';
 import { ENSURE_OPERATOR_GROUP_ROLES_SQL } from './operator-group-roles';
 import { existingPlanTemplates, PlanTemplates } from './plan-templates';
+import { SparePool } from './spare-pool';
 import { applyMigrations } from '../base/migration-runner';
 import { LOCK_NAMESPACE, LOCK_PLATFORM_BOOTSTRAP } from '../base/advisory-locks';
 import { PLATFORM_MIGRATIONS } from './migrations';
@@ -97,7 +98,9 @@ export async function openPlatform(options: {
       registrar.release();
     }
     const server = { endpoint, adminPool, templateDatabase };
-    const primary: TenantServer = { id: serverId, ...server, planTemplates: new PlanTemplates(server, logger, planTemplates) };
+    const templates = new PlanTemplates(server, logger, planTemplates);
+    const spares = new SparePool({ adminPool, planTemplates: templates }, platformDatabase, logger);
+    const primary: TenantServer = { id: serverId, ...server, planTemplates: templates, spares };
     const platformPool = pool;
     return {
       platformDatabase,
@@ -121,7 +124,9 @@ export async function openPlatform(options: {
 }
 
 export async function closePlatform(context: PlatformContext): Promise<void> {
-  // A plan template being built in the background finishes before its pool closes.
+  // A spare or a plan template being built in the background finishes before its pool
+  // closes (the spares first: a refill may be waiting for a plan template).
+  await context.primary.spares?.close();
   await context.primary.planTemplates?.close();
   await context.pool.end().catch(() => undefined);
   await context.primary.adminPool.end().catch(() => undefined);

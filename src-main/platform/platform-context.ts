@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { EventBus } from '../base/event-bus';
 import type { ServerEndpoint } from '../postgres/server-endpoint';
 import type { PlanTemplates } from './plan-templates';
+import type { SparePool } from './spare-pool';
 import type { Interruption } from '../base/interruption';
 
 /** One PostgreSQL server tenants live on, with the console's admin pool for it. */
@@ -15,6 +16,8 @@ export interface TenantServer {
   readonly templateDatabase: string;
   /** The plan templates cloned from it (absent on the offline stand-in, which provisions nothing). */
   readonly planTemplates?: PlanTemplates;
+  /** The platform's spare tenant databases on this server, cloned from the plan templates ahead of time (absent offline too). */
+  readonly spares?: SparePool;
 }
 
 /** Everything a capability needs from the core: passed explicitly, never global. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { billingModeSchema, prorationBehaviorSchema, smtpSettingsSchema } from '../../src-shared/contract/billing-models';
+import { MAX_SPARE_DATABASES_PER_PLAN } from '../../src-shared/contract/models';
 
 /** The soft-limit warning threshold when none is set: dashboards and check_limit warn from 80 % of a limit. */
 export const DEFAULT_LIMIT_WARNING_PERCENT = 80;
@@ -32,6 +33,9 @@ export const SETTINGS = {
   usageCollectionIntervalHours: setting('usage_collection_interval_hours', number.positive(), 24),
   // Host mode: a browser's sign-in ends after this long without a call.
   sessionIdleMinutes: setting('session_idle_minutes', wholeNumber.min(1).max(1440), 30),
+  // Spare tenant databases kept ready per plan template (platform/spare-pool.ts): provisioning
+  // renames one instead of cloning. 0: none kept, provisioning clones.
+  spareDatabasesPerPlan: setting('spare_databases_per_plan', wholeNumber.min(0).max(MAX_SPARE_DATABASES_PER_PLAN), 2),
 
   // Backups: no directory means <data folder>/backups (the data folder is known at run time).
   backupDirectory: setting<string | null>('backup_directory', z.string().nullable(), null),

@@ -10,12 +10,14 @@ import { withClient } from '../postgres/pools';
 import { generateTenantPassword, scramSha256VerifierAsync } from '../postgres/scram';
 import { passwordFingerprint } from '../postgres/password-fingerprint';
 import type { PlatformContext } from '../platform/platform-context';
-import { planTemplateSpec } from '../platform/plan-templates';
+import { planTemplateSpec, type PlanTemplateSpec } from '../platform/plan-templates';
+import { takeSpareStatements } from '../platform/spare-databases';
+import type { SparePool } from '../platform/spare-pool';
 import { grantGroupPrivileges, TENANT_GROUP_ROLE } from '../tenant-schema/privileges';
 import { TENANT_SCHEMA_VERSION } from '../tenant-schema/template';
 import { connectionLimitClause } from '../limits/connection-limit';
 import { limitsSpecFor } from '../limits/limits-spec';
-import { readSetting } from '../settings/settings-store';
+import { readSettings } from '../settings/settings-store';
 import { pushLimits } from '../limits/push-limits';
 import { LOCK_OPERATIONS } from '../base/advisory-locks';
 import { crashIfInjected, OPERATION_COLUMNS, toOperationRecord, type OperationRecord, type OperationRow } from '../operations/journal';
@@ -88,21 +90,31 @@ export async function provisionTenant(
   // and the registration; a retry keeps it (nobody has seen it yet).
   const password = generateTenantPassword();
   const secret = { password, verifier: scramSha256VerifierAsync(password) };
-  // Side by side: the plan, the threshold its template is made with, and the codes already
-  // taken. (A taken subdomain is reported by the registry's unique index at registration.)
-  const [plan, warningPercent, taken] = await Promise.all([
+  // Side by side: the plan, the threshold its template is made with, whether spares are
+  // kept, and the codes already taken. (A taken subdomain is reported by the registry's
+  // unique index at registration.)
+  const [plan, settings, taken] = await Promise.all([
     currentPlan(ctx.pool, input.plan),
-    readSetting(ctx.pool, 'limitWarningPercent'),
+    readSettings(ctx.pool, ['limitWarningPercent', 'spareDatabasesPerPlan']),
     takenTenantCodes(ctx.pool, ctx.primary, input.companyName),
   ]);
+  const spec = planTemplateSpec(plan, settings.limitWarningPercent);
   // The plan version's template when it is ready: the clone then arrives with its grants and limits.
-  const planTemplate = options.adoptDatabase ? null : (ctx.primary.planTemplates?.readyFor(planTemplateSpec(plan, warningPercent)) ?? null);
+  const planTemplate = options.adoptDatabase ? null : (ctx.primary.planTemplates?.readyFor(spec) ?? null);
+  // Spares of exactly that template (their name says which): one is renamed instead of cloning.
+  const spares = options.adoptDatabase || settings.spareDatabasesPerPlan === 0 ? null : (ctx.primary.spares ?? null);
   const clashed = new Set<string>();
   for (let attempt = 1; ; attempt += 1) {
     try {
       // The codes read above serve the first attempt; a retry reads them again.
       const takenNow = attempt === 1 ? taken : null;
-      const choice = { version: plan.version, trialDays: plan.trialDays, connectionLimit: plan.connectionLimit, template: planTemplate };
+      const choice = {
+        version: plan.version,
+        trialDays: plan.trialDays,
+        connectionLimit: plan.connectionLimit,
+        template: planTemplate,
+        spares: spares && { pool: spares, spec },
+      };
       return await provisionOnce(ctx, input, choice, { taken: takenNow, clashed }, secret, onProgress, options);
     } catch (error) {
       // Another console on the same server claimed this code's names a moment ago: next code.
@@ -124,6 +136,8 @@ interface PlanChoice {
   /** The plan version's CONNECTION LIMIT, set on the role as it is created. */
   readonly connectionLimit: number;
   readonly template: string | null;
+  /** Where to look for a spare of the plan version's template (null: clone). */
+  readonly spares: { readonly pool: SparePool; readonly spec: PlanTemplateSpec } | null;
 }
 
 async function provisionOnce(
@@ -136,9 +150,9 @@ async function provisionOnce(
   options: ProvisionOptions,
 ): Promise<ProvisionResult> {
   const server = ctx.primary;
-  const milestone = (step: ProvisionStep) => {
+  const milestone = (step: ProvisionStep, message = MILESTONES[step]!) => {
     const index = MILESTONE_STEPS.indexOf(step);
-    if (index >= 0) onProgress(step, index + 1, MILESTONE_STEPS.length, MILESTONES[step]!);
+    if (index >= 0) onProgress(step, index + 1, MILESTONE_STEPS.length, message);
   };
 
   const journaled: JournaledRun = {
@@ -155,9 +169,14 @@ async function provisionOnce(
   // activation's own commit, on the same server, flushes them all before the credentials
   // are shown, and a server crash before it leaves a prefix of the steps, which reconcile
   // rolls back like any interruption (commit-without-flush.ts).
+  // A spare taken is replaced once this provisioning is over (done or rolled back), so the
+  // refill's clone never competes with the activation's commit.
+  let tookSpare = false;
   return runJournaled(ctx, journaled, async (operation) => {
     const { database, role } = operation.payload as ProvisionPayload;
     let planTemplate = plan.template;
+    // Looked up while the role is created; a failed lookup only means cloning.
+    const spares = plan.spares ? plan.spares.pool.candidates(plan.spares.spec).catch(() => []) : Promise.resolve([]);
     milestone('registered');
 
     // The role comes first and carries the operation's id: creating it is this operation's
@@ -184,27 +203,6 @@ async function provisionOnce(
     }
     milestone('role_created');
 
-    try {
-      await server.adminPool.query(
-        options.adoptDatabase
-          ? `ALTER DATABASE ${quoteIdent(options.adoptDatabase)} RENAME TO ${quoteIdent(database)}`
-          : `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(planTemplate ?? server.templateDatabase)}`,
-      );
-    } catch (error) {
-      const code = pgErrorCode(error);
-      if (code === '42P04' || code === '23505') {
-        // Someone made a database by this name outside the console: never ours to drop.
-        await operation.step('database_name_taken');
-        throw new AppError('ALREADY_EXISTS', `A database named ${database} already exists on ${server.endpoint.name}; it was left untouched.`);
-      }
-      if (code !== '3D000' || planTemplate === null) throw error;
-      // The plan template went away (dropped by someone): the long way, and a new one for the next tenant.
-      server.planTemplates?.forget(planTemplate);
-      planTemplate = null;
-      await server.adminPool.query(`CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(server.templateDatabase)}`);
-    }
-    milestone('database_created');
-
     // What a clone never copies: the database's ACL (CONNECT for this role only) and the
     // role's settings in it; then LOGIN. One transaction — with the journal step, when the
     // plan template brought the grants and limits. Without one, they are written over a
@@ -215,19 +213,53 @@ async function provisionOnce(
          ALTER ROLE ${quoteIdent(role)} IN DATABASE ${quoteIdent(database)} SET search_path = erp, public;
          ALTER ROLE ${quoteIdent(role)} LOGIN`;
     const reached = ['database_created', 'privileges_granted'];
-    if (planTemplate !== null) {
-      await operation.stepWith(databaseAccess, 'limits_pushed', reached, NO_FLUSH);
+    const nameTaken = async (): Promise<never> => {
+      // Someone made a database by this name outside the console: never ours to drop.
+      await operation.step('database_name_taken');
+      throw new AppError('ALREADY_EXISTS', `A database named ${database} already exists on ${server.endpoint.name}; it was left untouched.`);
+    };
+
+    // A ready spare: renamed to the tenant's database, opened to its role alone, LOGIN and the
+    // journal step — one transaction, so a crash leaves either the spare or the tenant's
+    // database (which the rollback drops like a clone). The spare already holds the grants
+    // and limits: nothing to clone and nothing to connect to.
+    const spare = await takeSpare(operation, await spares, (name) => `${takeSpareStatements(name, database)};\n${databaseAccess}`, reached);
+    if (spare === 'name_taken') await nameTaken();
+    if (spare !== null) {
+      tookSpare = true;
+      milestone('database_created', 'Took a ready database (a spare clone of the plan template)');
     } else {
-      await settleAll([
-        server.adminPool.query(`${NO_FLUSH_STATEMENT};\n${databaseAccess}`),
-        limitsSpecFor(ctx.pool, operation.tenantId!, { code: input.plan, version: plan.version }).then((limits) =>
-          withClient(server.endpoint, database, async (client) => {
-            await grantGroupPrivileges(client);
-            await pushLimits(client, limits);
-          }, { waitForClose: false }),
-        ),
-      ]);
-      await operation.step('limits_pushed', reached, NO_FLUSH);
+      try {
+        await server.adminPool.query(
+          options.adoptDatabase
+            ? `ALTER DATABASE ${quoteIdent(options.adoptDatabase)} RENAME TO ${quoteIdent(database)}`
+            : `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(planTemplate ?? server.templateDatabase)}`,
+        );
+      } catch (error) {
+        const code = pgErrorCode(error);
+        if (code === '42P04' || code === '23505') await nameTaken();
+        if (code !== '3D000' || planTemplate === null) throw error;
+        // The plan template went away (dropped by someone): the long way, and a new one for the next tenant.
+        server.planTemplates?.forget(planTemplate);
+        planTemplate = null;
+        await server.adminPool.query(`CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(server.templateDatabase)}`);
+      }
+      milestone('database_created');
+
+      if (planTemplate !== null) {
+        await operation.stepWith(databaseAccess, 'limits_pushed', reached, NO_FLUSH);
+      } else {
+        await settleAll([
+          server.adminPool.query(`${NO_FLUSH_STATEMENT};\n${databaseAccess}`),
+          limitsSpecFor(ctx.pool, operation.tenantId!, { code: input.plan, version: plan.version }).then((limits) =>
+            withClient(server.endpoint, database, async (client) => {
+              await grantGroupPrivileges(client);
+              await pushLimits(client, limits);
+            }, { waitForClose: false }),
+          ),
+        ]);
+        await operation.step('limits_pushed', reached, NO_FLUSH);
+      }
     }
     milestone('privileges_granted');
     milestone('limits_pushed');
@@ -259,6 +291,8 @@ async function provisionOnce(
       tenant,
       credentials: { host: server.endpoint.publicHost, port: server.endpoint.port, database, user: role, password },
     };
+  }).finally(() => {
+    if (tookSpare) plan.spares?.pool.taken();
   });
 }
 
@@ -266,6 +300,33 @@ async function settleAll(work: readonly Promise<unknown>[]): Promise<void> {
   const results = await Promise.allSettled(work);
   const failure = results.find((result) => result.status === 'rejected');
   if (failure) throw (failure as PromiseRejectedResult).reason;
+}
+
+/**
+ * Tries the spares in turn: the first whose rename (and the rest of `statements`, with the
+ * journal step `limits_pushed`) commits is the tenant's database. A spare gone meanwhile —
+ * another console renamed it first, or a refill dropped it as stale — fails with 3D000:
+ * the next one. Null when none could be taken (provisioning clones); `name_taken` when the
+ * tenant's database name is already used on the server.
+ */
+async function takeSpare(
+  operation: JournaledOperation,
+  candidates: readonly string[],
+  statements: (spare: string) => string,
+  reached: readonly string[],
+): Promise<string | 'name_taken' | null> {
+  for (const spare of candidates) {
+    try {
+      await operation.stepWith(statements(spare), 'limits_pushed', reached, NO_FLUSH);
+      return spare;
+    } catch (error) {
+      const code = pgErrorCode(error);
+      if (code === '42P04') return 'name_taken';
+      // Gone, or (connections refused, so never in practice) in use: not ours to take.
+      if (code !== '3D000' && code !== '55006') throw error;
+    }
+  }
+  return null;
 }
 
 /** Written on the tenant's role in the transaction that creates it: whose the names are. */

@@ -7,6 +7,7 @@ import {
 } from '../domain/tenant-fields';
 import {
   appInfoSchema,
+  MAX_SPARE_DATABASES_PER_PLAN,
   planSchema,
   reconcileReportSchema,
   settingsSchema,
@@ -31,6 +32,8 @@ import { operatorChannels } from './operator-channels';
 import { snapshotMarkSchema } from './offline-models';
 
 const empty = z.object({}).strict();
+
+const SPARE_COUNT_MESSAGE = `Keep a whole number from 0 to ${MAX_SPARE_DATABASES_PER_PLAN} of spare databases per plan.`;
 const expectedVersion = z.number().int().min(1, 'expectedVersion is the tenant version you last saw.');
 /** Suspend and cancel back the tenant up first (verified) unless told not to; a failed backup stops them unless overridden. */
 const backupFirst = {
@@ -64,6 +67,12 @@ export const channels = {
         cancellationRetentionDays: z.number().int().min(1).max(3650).optional(),
         limitWarningPercent: z.number().int().min(1, 'The warning threshold is a percentage from 1 to 100.').max(100, 'The warning threshold is a percentage from 1 to 100.').optional(),
         usageCollectionIntervalHours: z.number().int().min(1, 'Collect usage at least once every 720 hours (30 days) and at most hourly.').max(720, 'Collect usage at least once every 720 hours (30 days) and at most hourly.').optional(),
+        spareDatabasesPerPlan: z
+          .number()
+          .int(SPARE_COUNT_MESSAGE)
+          .min(0, SPARE_COUNT_MESSAGE)
+          .max(MAX_SPARE_DATABASES_PER_PLAN, SPARE_COUNT_MESSAGE)
+          .optional(),
       })
       .strict(),
     output: settingsSchema,

@@ -67,6 +67,9 @@ export type TenantCredentials = z.infer<typeof tenantCredentialsSchema>;
 export const TENANT_SORT_FIELDS = ['companyName', 'subdomain', 'plan', 'status', 'createdAt', 'tenantCode'] as const;
 export type TenantSortField = (typeof TENANT_SORT_FIELDS)[number];
 
+/** Each spare tenant database is a full clone of its plan template on disk: a handful per plan is plenty. */
+export const MAX_SPARE_DATABASES_PER_PLAN = 10;
+
 export const settingsSchema = z.object({
   baseDomain: z.string(),
   cancellationRetentionDays: z.number().int(),
@@ -74,6 +77,8 @@ export const settingsSchema = z.object({
   limitWarningPercent: z.number().int(),
   /** How often a running console collects usage by itself. */
   usageCollectionIntervalHours: z.number().int(),
+  /** Spare tenant databases kept ready per plan (0: none; provisioning then clones the plan's template). */
+  spareDatabasesPerPlan: z.number().int(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -23,7 +23,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // A one-off CLI command opens the console as host mode would and, the last user of the
   // cluster it started, stops it cleanly: its files can then be copied. (A CLI process, not
   // openConsoleCore here: Playwright's loader cannot import console-core's package.json.)
-  await run(process.execPath, ['bin/tenantctl.js', 'list', '--json'], { cwd: REPO_ROOT, env, timeout: 180_000 });
+  // It also sets the spare databases to none: every host mode would otherwise build a plan
+  // template and spares per plan in the background, on two cores the specs share (the specs
+  // test the screens; test/integration/spare-databases.test.ts tests the spares).
+  await run(process.execPath, ['bin/tenantctl.js', 'settings', '--spare-databases', '0', '--json'], { cwd: REPO_ROOT, env, timeout: 180_000 });
   // Each copy is its own installation: it makes its own local cache (and console id).
   for (const suffix of ['', '-wal', '-shm']) await rm(`${cacheFileIn(dataDir)}${suffix}`, { force: true });
   // Playwright's workers start after this and inherit the environment.

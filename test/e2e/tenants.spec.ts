@@ -393,6 +393,13 @@ test('operator creates, finds, suspends and reactivates a tenant in the browser'
     await expect(form.getByText('Retention must be between 1 and 3650 days.')).toBeVisible();
     await expect(save).toBeDisabled();
     await retention.fill('45');
+    // Spare databases: none in these specs' data folders (global-setup.ts); the range answers while typing.
+    const spares = page.getByTestId('settings-spare-databases');
+    await expect(spares).toHaveValue('0');
+    await spares.fill('11');
+    await expect(form.getByText('Enter a whole number from 0 to 10.')).toBeVisible();
+    await expect(save).toBeDisabled();
+    await spares.fill('0');
     await expect(form.locator('[data-error]')).toHaveCount(0);
     await expect(page.getByTestId('settings-preview')).toHaveText('Tenants are reached at acme.example-erp.net');
     await expect(page.getByTestId('settings-domain-warning')).toContainText('example-erp.net');

@@ -67,9 +67,15 @@ describe('tenantctl', () => {
     ]);
 
     const settings = JSON.parse(
-      (await tenantctl('settings', '--base-domain', 'Example-ERP.net', '--retention-days', '45', '--warning-percent', '75', '--usage-interval-hours', '12', '--json')).stdout,
+      (await tenantctl('settings', '--base-domain', 'Example-ERP.net', '--retention-days', '45', '--warning-percent', '75', '--usage-interval-hours', '12', '--spare-databases', '3', '--json')).stdout,
     );
-    expect(settings).toEqual({ base_domain: 'example-erp.net', cancellation_retention_days: 45, limit_warning_percent: 75, usage_collection_interval_hours: 12 });
+    expect(settings).toEqual({
+      base_domain: 'example-erp.net',
+      cancellation_retention_days: 45,
+      limit_warning_percent: 75,
+      usage_collection_interval_hours: 12,
+      spare_databases_per_plan: 3,
+    });
     expect(JSON.parse((await spawned('settings', '--json')).stdout)).toEqual(settings);
 
     const text = await tenantctl('show', 'CLIW001');

@@ -34,10 +34,13 @@ describe.each(await serverCases('settings'))('console settings on $name', (serve
     }
   });
 
-  it.skipIf(serverCase.skip)('refuses a threshold or interval out of range and changes nothing', async () => {
+  it.skipIf(serverCase.skip)('refuses a threshold, interval or spare count out of range and changes nothing', async () => {
     const before = await call(platform.core, 'settings:get', {});
     expect((await callError(platform.core, 'settings:update', { limitWarningPercent: 0 })).message).toMatch(/percentage from 1 to 100/);
     expect((await callError(platform.core, 'settings:update', { usageCollectionIntervalHours: 1000 })).message).toMatch(/720 hours/);
+    for (const spareDatabasesPerPlan of [-1, 11, 1.5]) {
+      expect((await callError(platform.core, 'settings:update', { spareDatabasesPerPlan })).message).toMatch(/whole number from 0 to 10 of spare databases per plan/);
+    }
     expect(await call(platform.core, 'settings:get', {})).toEqual(before);
   });
 });

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { clientConfig, endpointFromUrl } from '../../src-main/postgres/server-endpoint';
+import { listSpares, spareScope } from '../../src-main/platform/spare-databases';
 
 /** Admin client on a server's database. */
 export async function adminClient(url: string, database = 'postgres'): Promise<pg.Client> {
@@ -20,12 +21,16 @@ export async function withAdminClient<T>(url: string, database: string, work: (c
 
 /**
  * Removes everything a test or benchmark platform made on a shared server: every tenant
- * database and role it registered, the platform database, then its operators' roles. (Plain module, no vitest:
- * the benchmarks use it too.)
+ * database and role it registered, its spare databases, the platform database, then its
+ * operators' roles. (Plain module, no vitest: the benchmarks use it too.)
  */
 export async function dropPlatformAndTenants(url: string, platformDatabase: string): Promise<void> {
   const admin = await adminClient(url);
   try {
+    // Its spares first: they outlive a platform database someone else dropped.
+    for (const spare of await listSpares(admin, spareScope(platformDatabase))) {
+      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(spare.name)} WITH (FORCE)`);
+    }
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [platformDatabase]);
     if (!exists.rowCount) return;
     const platform = await adminClient(url, platformDatabase);

@@ -42,7 +42,11 @@ export function uniquePlatformDatabase(label: string): string {
 }
 
 /** A console core on `url` with its own platform database. */
-export async function openTestCore(url: string, platformDatabase: string, options: { reconcileOnStart?: boolean } = {}): Promise<ConsoleCore> {
+export async function openTestCore(
+  url: string,
+  platformDatabase: string,
+  options: { reconcileOnStart?: boolean; spareDatabases?: boolean } = {},
+): Promise<ConsoleCore> {
   return openConsoleCore({
     platformDatabase,
     mode: 'cli',
@@ -52,6 +56,9 @@ export async function openTestCore(url: string, platformDatabase: string, option
     cacheFile: `${inject('embeddedDataDir')}/cache-${platformDatabase}.sqlite`,
     logger: createSilentLogger(),
     reconcileOnStart: options.reconcileOnStart ?? false,
+    // Off, as for any CLI core, unless the test is about spares: building them behind every
+    // test file's back would cost the whole run time and make provisioning's path vary.
+    spareDatabases: options.spareDatabases ?? false,
   });
 }
 

@@ -14,6 +14,7 @@ import {
   RETENTION_MIN,
   retentionProblem,
   settingsChanges,
+  SPARE_DATABASES,
   USAGE_INTERVAL_HOURS,
   WARNING_PERCENT,
   wholeNumberProblem,
@@ -36,9 +37,10 @@ export function SettingsForm({ saved }: { saved: Settings }) {
   const retentionError = retentionProblem(values.cancellationRetentionDays);
   const warningError = wholeNumberProblem(values.limitWarningPercent, WARNING_PERCENT.min, WARNING_PERCENT.max, 'a percentage');
   const intervalError = wholeNumberProblem(values.usageCollectionIntervalHours, USAGE_INTERVAL_HOURS.min, USAGE_INTERVAL_HOURS.max, 'a number of hours');
+  const sparesError = wholeNumberProblem(values.spareDatabasesPerPlan, SPARE_DATABASES.min, SPARE_DATABASES.max, 'a number of databases');
   const changes = settingsChanges(values, saved);
   const changed = Object.keys(changes).length > 0;
-  const valid = domainError === null && retentionError === null && warningError === null && intervalError === null;
+  const valid = domainError === null && retentionError === null && warningError === null && intervalError === null && sparesError === null;
   const domain = normalizeDomain(values.baseDomain);
 
   const handleSubmit = async (event: FormEvent) => {
@@ -180,6 +182,29 @@ export function SettingsForm({ saved }: { saved: Settings }) {
             data-testid="settings-usage-interval"
           />
         </Group>
+        <NumberInput
+          label="Spare databases"
+          description="Per plan, kept ready by a running console: creating a tenant renames one instead of cloning its plan's template. 0 keeps none."
+          withAsterisk
+          min={SPARE_DATABASES.min}
+          max={SPARE_DATABASES.max}
+          clampBehavior="none"
+          allowDecimal={false}
+          allowNegative={false}
+          value={values.spareDatabasesPerPlan}
+          onChange={(spareDatabasesPerPlan) => setValues((current) => ({ ...current, spareDatabasesPerPlan }))}
+          error={sparesError}
+          rightSection={
+            <Text size="sm" c="dimmed" pr="md">
+              per plan
+            </Text>
+          }
+          rightSectionWidth={80}
+          rightSectionPointerEvents="none"
+          hideControls
+          styles={{ wrapper: { maxWidth: 220 } }}
+          data-testid="settings-spare-databases"
+        />
         <Group justify="flex-end" gap="sm">
           <Button variant="default" disabled={!changed || saving} onClick={() => setValues(saved)} data-testid="settings-reset">
             Reset

@@ -1,4 +1,4 @@
-import type { Settings } from '../../../src-shared/contract/models';
+import { MAX_SPARE_DATABASES_PER_PLAN, type Settings } from '../../../src-shared/contract/models';
 
 /** The rules settings:update applies (src-shared/contract/channels.ts), so a problem shows while typing. */
 const DOMAIN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
@@ -36,12 +36,14 @@ export function wholeNumberProblem(value: number | string, min: number, max: num
 
 export const WARNING_PERCENT = { min: 1, max: 100 } as const;
 export const USAGE_INTERVAL_HOURS = { min: 1, max: 720 } as const;
+export const SPARE_DATABASES = { min: 0, max: MAX_SPARE_DATABASES_PER_PLAN } as const;
 
 export interface SettingsValues {
   readonly baseDomain: string;
   readonly cancellationRetentionDays: number | string;
   readonly limitWarningPercent: number | string;
   readonly usageCollectionIntervalHours: number | string;
+  readonly spareDatabasesPerPlan: number | string;
 }
 
 /** Only the fields that differ from what main has, as settings:update takes them. */
@@ -57,6 +59,9 @@ export function settingsChanges(values: SettingsValues, saved: Settings): Partia
   }
   if (values.usageCollectionIntervalHours !== saved.usageCollectionIntervalHours && typeof values.usageCollectionIntervalHours === 'number') {
     changes.usageCollectionIntervalHours = values.usageCollectionIntervalHours;
+  }
+  if (values.spareDatabasesPerPlan !== saved.spareDatabasesPerPlan && typeof values.spareDatabasesPerPlan === 'number') {
+    changes.spareDatabasesPerPlan = values.spareDatabasesPerPlan;
   }
   return changes;
 }
