@@ -76,7 +76,8 @@ export const operatorChannels = {
     // Audited, failures included (the password is redacted by its key).
     mutates: true,
   },
-  'session:signOut': { input: empty, output: sessionStateSchema, mutates: true },
+  // Works offline and while a snapshot is under review: leaving the desk never waits on the server.
+  'session:signOut': { input: empty, output: sessionStateSchema, mutates: true, localOnly: true },
   'session:changePassword': {
     input: z.object({ currentPassword: passwordSchema, newPassword: newPasswordSchema }).strict(),
     output: sessionStateSchema,

@@ -36,7 +36,7 @@ describe('the contract', () => {
     );
     // Only these touch nothing but the local cache, so they stay allowed offline and under review.
     const localOnly = CHANNEL_NAMES.filter((name) => (channels[name] as { localOnly?: boolean }).localOnly).sort();
-    expect(localOnly).toEqual(['snapshot:closeReview', 'snapshot:import']);
+    expect(localOnly).toEqual(['session:signOut', 'snapshot:closeReview', 'snapshot:import']);
   });
 
   it('recognises only its own channel and event names', () => {
