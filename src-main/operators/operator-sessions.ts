@@ -39,6 +39,11 @@ export function localOperatorName(osUser = userInfo().username): string {
  */
 export class OperatorSessions {
   current: OperatorSession | null = null;
+  /**
+   * Why a stored sign-in (remembered, or the local operator's) was refused at the start —
+   * disabled, password reset — so "not signed in" can say why (the CLI does).
+   */
+  storedSignInRefused: { readonly operator: string; readonly message: string } | null = null;
   #mustChange = new WeakMap<OperatorSession, boolean>();
   readonly #browser = new Map<string, OperatorSession>();
   readonly #options: OperatorSessionsOptions;
@@ -108,6 +113,7 @@ export class OperatorSessions {
       } catch (error) {
         if (!(error instanceof AppError) || error.code !== 'UNAUTHENTICATED') throw error;
         this.#ctx.logger.warn({ operator: stored.name, kind }, `stored operator credentials were refused: ${error.message}`);
+        this.storedSignInRefused ??= { operator: stored.name, message: error.message };
       }
     }
     if ((await countOperators(this.#ctx.pool)) === 0) {
@@ -164,6 +170,23 @@ export class OperatorSessions {
     this.current = session;
     if (previous && previous !== session) await previous.close();
     return { session };
+  }
+
+  /**
+   * `tenantctl login`: keeps a sign-in that just succeeded for later commands, in this
+   * installation's secret store (for the CLI the data folder's mode-0600 file). The desktop
+   * app remembers through session:signIn's `remember` instead, sealed by the OS keychain.
+   */
+  async remember(credentials: StoredCredentials): Promise<void> {
+    await this.#store('remembered', { name: credentials.name, password: credentials.password });
+  }
+
+  /** `tenantctl logout`: forgets the remembered sign-in; returns whose it was (null: none). */
+  async forgetRemembered(): Promise<string | null> {
+    const stored = await this.#stored('remembered');
+    // Deleted even when unreadable: nothing of a forgotten sign-in stays behind.
+    await this.#store('remembered', null);
+    return stored?.name ?? null;
   }
 
   /** The session a call runs as: a browser's own (by token), else the current one. Expired browser sessions end here. */
