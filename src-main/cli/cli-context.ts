@@ -8,7 +8,11 @@ export interface CliWriter {
   readonly isTTY?: boolean;
 }
 
-export type CliReader = AsyncIterable<Buffer | string> & { readonly isTTY?: boolean };
+export type CliReader = AsyncIterable<Buffer | string> & {
+  readonly isTTY?: boolean;
+  /** A terminal's raw mode: typed keys arrive one by one and are not echoed (password prompts). */
+  setRawMode?(raw: boolean): unknown;
+};
 
 /**
  * Everything a CLI run touches outside itself: the process's streams, environment and

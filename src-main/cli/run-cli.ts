@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { version } from '../../package.json';
 import type { ContractError } from '../../src-shared/contract/errors';
+import { isAppError } from '../base/app-error';
 import { CliContext, type CliIo } from './cli-context';
 import { registerAuditCommands } from './audit-commands';
 import { registerBackupCommands } from './backup-commands';
@@ -11,6 +12,7 @@ import { registerJobsCommands } from './jobs-commands';
 import { registerPlanCommands } from './plan-commands';
 import { registerServeCommand } from './serve-command';
 import { registerSettingsCommand } from './settings-command';
+import { registerSignInCommands } from './sign-in-commands';
 import { registerSnapshotCommands } from './snapshot-commands';
 import { registerTenantCommands } from './tenant-commands';
 import { registerUsageCommands } from './usage-commands';
@@ -28,7 +30,17 @@ function buildProgram(cli: CliContext): Command {
     .description('Tenant Console from the command line: provision, list, suspend and reconcile tenants.')
     .version(version)
     .exitOverride()
-    .configureOutput(output);
+    .configureOutput(output)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Commands run as the operator `tenantctl login` signed in (or TENANT_CONSOLE_OPERATOR and',
+        'TENANT_CONSOLE_PASSWORD), with what that role may do. Exit codes: 2 invalid input, 3 not found,',
+        '4 conflict, 5 already exists, 6 invalid state, 7 database unreachable, 8 permission denied',
+        '(the role may not), 9 not signed in (`audit verify`: chain broken), 130 cancelled, 1 anything else.',
+      ].join('\n'),
+    );
 
   registerTenantCommands(program, cli);
   registerPlanCommands(program, cli);
@@ -42,6 +54,7 @@ function buildProgram(cli: CliContext): Command {
   registerJobsCommands(program, cli);
   registerBillingCommands(program, cli);
   registerDoctorCommands(program, cli);
+  registerSignInCommands(program, cli);
 
   // Subcommands inherit the parent's settings only when created after them: apply to all (nested too).
   const quiet = (command: Command): void => {
@@ -53,6 +66,8 @@ function buildProgram(cli: CliContext): Command {
 
 function contractErrorOf(error: unknown): ContractError {
   if (error instanceof CliError) return error.error;
+  // An expected failure before any call: e.g. TENANT_CONSOLE_OPERATOR with a wrong password (exit 9).
+  if (isAppError(error)) return { code: error.code, message: error.message };
   if (error instanceof InvalidArgumentError || error instanceof CommanderError) {
     return { code: 'VALIDATION', message: `${error.message.replace(/^error: /, '')} (see tenantctl --help)` };
   }

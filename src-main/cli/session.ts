@@ -4,19 +4,45 @@ import type { ConsoleCore } from '../app/console-core';
 import type { InterruptibleWork } from '../base/interruption';
 import { SIGNAL_EXIT_CODES, type CliContext } from './cli-context';
 import { CliError } from './output';
+import { storedServerUrl } from './stored-server';
 
 export interface CliSession {
   readonly core: ConsoleCore;
   call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>>;
 }
 
+export interface CliCoreOptions {
+  /** The server to open (`login --server`), instead of TENANT_CONSOLE_DATABASE_URL or the kept one. */
+  readonly server?: string;
+  /**
+   * `login` and `logout` act on the stored sign-in: TENANT_CONSOLE_OPERATOR/PASSWORD (cron's)
+   * are left out, so a wrong pair in the environment cannot stand in the way.
+   */
+  readonly withoutEnvironmentSignIn?: boolean;
+}
+
 /**
- * Opens the console core with this run's environment. Loaded on first use, so `--help`,
+ * Opens the console core with this run's environment, on the server TENANT_CONSOLE_DATABASE_URL
+ * names, else the one `tenantctl login --server` kept. Loaded on first use, so `--help`,
  * `--version` and argument errors never load the core and its libraries.
  */
-export async function openCliCore(cli: CliContext, mode: AppInfo['mode']): Promise<ConsoleCore> {
+export async function openCliCore(cli: CliContext, mode: AppInfo['mode'], options: CliCoreOptions = {}): Promise<ConsoleCore> {
   const { openConsoleCore } = await import('../app/console-core');
-  return openConsoleCore({ mode, env: cli.io.env });
+  let env = cli.io.env;
+  if (options.withoutEnvironmentSignIn) {
+    const { TENANT_CONSOLE_OPERATOR: _operator, TENANT_CONSOLE_PASSWORD: _password, ...rest } = env;
+    env = rest;
+  }
+  const databaseUrl = options.server ?? (await storedServerUrl(env));
+  return openConsoleCore({ mode, env, ...(databaseUrl ? { databaseUrl } : {}) });
+}
+
+/** Exit 9's words: what to do, and why the stored sign-in (if any) was refused. */
+export function notSignedInMessage(core: ConsoleCore): string {
+  const refused = core.sessions.storedSignInRefused;
+  const how = 'run `tenantctl login`, or set TENANT_CONSOLE_OPERATOR and TENANT_CONSOLE_PASSWORD.';
+  if (!refused) return `Not signed in: ${how}`;
+  return `Not signed in (the stored sign-in of ${refused.operator} was refused). ${refused.message} Then ${how}`;
 }
 
 // How long an interrupted command may take to stop its operation and undo it.
@@ -39,8 +65,8 @@ function describeInterrupted(signal: string, work: readonly InterruptibleWork[])
  * it). Ctrl-C and SIGTERM close cleanly too, then end the run with 130 / 143; a half-done
  * operation is left to reconcile.
  */
-export async function withCliSession<T>(cli: CliContext, work: (session: CliSession) => Promise<T>): Promise<T> {
-  const core = await openCliCore(cli, 'cli');
+export async function withCliSession<T>(cli: CliContext, work: (session: CliSession) => Promise<T>, options: CliCoreOptions = {}): Promise<T> {
+  const core = await openCliCore(cli, 'cli', options);
   let closing: Promise<void> | null = null;
   const close = () => (closing ??= core.close());
   let working: Promise<unknown> = Promise.resolve();
@@ -59,7 +85,11 @@ export async function withCliSession<T>(cli: CliContext, work: (session: CliSess
       core,
       async call(channel, input) {
         const result = await core.dispatch(channel, input, { origin: 'cli' });
-        if (!result.ok) throw new CliError(result.error);
+        if (!result.ok) {
+          // Nobody signed in: say it the CLI's way, and why a stored sign-in no longer works.
+          const signedOut = result.error.code === 'UNAUTHENTICATED' && !core.sessions.current && channel !== 'session:signIn';
+          throw new CliError(signedOut ? { code: 'UNAUTHENTICATED', message: notSignedInMessage(core) } : result.error);
+        }
         return result.value as ChannelOutput<typeof channel>;
       },
     }));
