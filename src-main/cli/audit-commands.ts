@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from './cli-context';
-import type { AuditVerifyResult } from '../../src-shared/contract/audit-models';
+import type { AuditEvent, AuditVerifyResult } from '../../src-shared/contract/audit-models';
 import { withCliSession } from './session';
 
 /** `audit verify` exits with this when a chain is broken (distinct from every error code's). */
@@ -22,6 +22,16 @@ function sourceOption(value: string): 'fleet' | 'local' {
   return value;
 }
 
+/** The operator's console role when the event happened (dispatch writes it into the details); null for scheduled work and older events. */
+function operatorRoleOf(event: AuditEvent): string | null {
+  try {
+    const role = (JSON.parse(event.details) as { operatorRole?: unknown }).operatorRole;
+    return typeof role === 'string' ? role : null;
+  } catch {
+    return null;
+  }
+}
+
 function printVerify(cli: CliContext, result: AuditVerifyResult): void {
   const describe = (label: string, report: AuditVerifyResult['local']) => {
     cli.out(`${label}: ${report.ok ? 'intact' : 'BROKEN'} — ${report.checked} events checked, last seq ${report.lastSeq}\n`);
@@ -41,22 +51,24 @@ export function registerAuditCommands(program: Command, cli: CliContext): void {
     .command('list')
     .description('list audit events, newest first')
     .option('--tenant <code>', 'only events about this tenant')
+    .option('--operator <name>', 'only events of this operator')
     .option('--since <iso>', 'only events at or after this time', isoOption)
     .option('--source <source>', "fleet (platform database, every console) or local (this console's cache)", sourceOption, 'fleet')
     .option('--limit <n>', 'how many events (1–1000)', limitOption, 100)
     .option('--json', 'print JSON (snake_case) instead of text')
-    .action(async (options: { tenant?: string; since?: string; source: 'fleet' | 'local'; limit: number; json?: boolean }) => {
+    .action(async (options: { tenant?: string; operator?: string; since?: string; source: 'fleet' | 'local'; limit: number; json?: boolean }) => {
       await withCliSession(cli, async (session) => {
         const page = await session.call('audit:list', {
           source: options.source,
           limit: options.limit,
           ...(options.tenant ? { tenant: options.tenant } : {}),
+          ...(options.operator ? { operator: options.operator } : {}),
           ...(options.since ? { since: options.since } : {}),
         });
-        if (options.json) return cli.printJson(page.rows);
+        if (options.json) return cli.printJson(page.rows.map((row) => ({ ...row, operatorRole: operatorRoleOf(row) })));
         cli.printTable(
-          ['TIME', 'ACTION', 'TENANT', 'OUTCOME', 'OPERATOR', 'MS'],
-          page.rows.map((row) => [row.time, row.action, row.tenant ?? '—', row.outcome, `${row.operator} (${row.osUser})`, String(row.durationMs)]),
+          ['TIME', 'ACTION', 'TENANT', 'OUTCOME', 'OPERATOR', 'ROLE', 'MS'],
+          page.rows.map((row) => [row.time, row.action, row.tenant ?? '—', row.outcome, `${row.operator} (${row.osUser})`, operatorRoleOf(row) ?? '—', String(row.durationMs)]),
         );
       });
     });

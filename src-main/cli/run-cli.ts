@@ -9,6 +9,7 @@ import { registerBillingCommands } from './billing-commands';
 import { registerDoctorCommands } from './doctor-commands';
 import { registerInvoiceCommands } from './invoice-commands';
 import { registerJobsCommands } from './jobs-commands';
+import { registerOperatorCommands } from './operator-commands';
 import { registerPlanCommands } from './plan-commands';
 import { registerServeCommand } from './serve-command';
 import { registerSettingsCommand } from './settings-command';
@@ -55,6 +56,7 @@ function buildProgram(cli: CliContext): Command {
   registerBillingCommands(program, cli);
   registerDoctorCommands(program, cli);
   registerSignInCommands(program, cli);
+  registerOperatorCommands(program, cli);
 
   // Subcommands inherit the parent's settings only when created after them: apply to all (nested too).
   const quiet = (command: Command): void => {
