@@ -13,16 +13,21 @@ export interface CliRun {
 
 /**
  * Runs `tenantctl` as a separate process (bin/tenantctl.js → the bundle), the way an operator
- * or cron would. For where the process matters (SIGKILL, a shared data folder, stdin, one smoke
- * run per command group); argument, JSON and exit-code checks use runCliInProcess (run-cli.ts).
+ * or cron would. For where the process matters (SIGKILL, a shared data folder, a real pipe on
+ * standard input — `stdin` is written to it —, one smoke run per command group); argument, JSON
+ * and exit-code checks use runCliInProcess (run-cli.ts).
  */
-export function runTenantctl(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CliRun> {
+export function runTenantctl(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000, stdin?: string): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [TENANTCTL, ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // A pipe that ends after `stdin` (`login` reads the password there); at once when there is none.
+    // (A command that exits without reading it must not fail the test with EPIPE.)
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(stdin ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
