@@ -92,9 +92,10 @@ export function registerSignInCommands(program: Command, cli: CliContext): void 
 
   program
     .command('logout')
-    .description('forget the sign-in `tenantctl login` kept (and the server it chose)')
+    .description('forget the sign-in `tenantctl login` kept; later commands exit 9 until the next login')
+    .option('--forget-server', 'forget the server `login --server` chose too: later commands use TENANT_CONSOLE_DATABASE_URL or the embedded server again')
     .option(json.flags, json.description)
-    .action(async (options: { json?: boolean }) => {
+    .action(async (options: { forgetServer?: boolean; json?: boolean }) => {
       const env = cli.io.env;
       // The sign-in to forget is the one on the kept server, even while TENANT_CONSOLE_DATABASE_URL names another.
       const kept = await keptServerUrl(env);
@@ -105,12 +106,14 @@ export function registerSignInCommands(program: Command, cli: CliContext): void 
           const operator = await sessions.forgetRemembered();
           // The kept sign-in is in use now: end it through the contract too, so the sign-out is audited.
           if (sessions.current?.signedInBy === 'remembered') await session.call('session:signOut', {});
-          const keptServer = await forgetServerUrl(env);
-          const server = keptServer === null ? null : serverLabel(keptServer);
+          // The server stays unless asked: forgetting it would send the next command to a new embedded server.
+          const forgotten = options.forgetServer ? await forgetServerUrl(env) : null;
+          const forgotServer = forgotten === null ? null : serverLabel(forgotten);
           const local = await sessions.localOperator();
-          if (options.json) return cli.printJson({ forgotOperator: operator, forgotServer: server });
+          if (options.json) return cli.printJson({ forgotOperator: operator, forgotServer });
           cli.out(operator ? `Signed out: forgot the sign-in of ${operator} on ${info.server.host}:${info.server.port}.\n` : 'No kept sign-in to forget.\n');
-          if (server) cli.out(`Forgot the server ${server}: the next \`tenantctl login\` needs --server again (or TENANT_CONSOLE_DATABASE_URL).\n`);
+          if (forgotServer) cli.out(`Forgot the server ${forgotServer}: the next \`tenantctl login\` needs --server again (or TENANT_CONSOLE_DATABASE_URL).\n`);
+          else if (kept) cli.out(`Later commands still use the server ${serverLabel(kept)} (\`tenantctl logout --forget-server\` forgets it).\n`);
           if (local) cli.out(`Commands now run as ${local}, this installation's local operator.\n`);
         },
         { withoutEnvironmentSignIn: true, ...(kept ? { server: kept } : {}) },

@@ -244,7 +244,7 @@ describe('tenantctl login, whoami, logout and operators', () => {
     expect(noPassword.stderr).toMatch(/TENANT_CONSOLE_PASSWORD is not/);
   });
 
-  it('nobody signed in exits 9; logout forgets the sign-in and the server', async () => {
+  it('nobody signed in exits 9; logout forgets the sign-in, and with --forget-server the server', async () => {
     const dir = await newDataDir();
     const nobody = await runCliInProcess(['whoami', '--json'], envFor(dir));
     expect(nobody.code).toBe(9);
@@ -253,14 +253,21 @@ describe('tenantctl login, whoami, logout and operators', () => {
 
     expect((await login(dir, 'victor', passwords.get('victor')!)).code).toBe(0);
     expect((await runCliInProcess(['list', '--json'], keptServerEnv(dir))).code).toBe(0);
-    const out = await json(runCliInProcess(['logout', '--json'], keptServerEnv(dir)));
-    expect(out).toEqual({ forgot_operator: 'victor', forgot_server: `127.0.0.1:${new URL(url).port}` });
-    expect(await readFile(join(dir, 'secrets.json'), 'utf8')).not.toContain(passwords.get('victor')!);
-
-    // Signed out on the server it used (named by TENANT_CONSOLE_DATABASE_URL now: the kept one is gone).
-    const after = await runCliInProcess(['list'], envFor(dir));
+    expect(await json(runCliInProcess(['logout', '--json'], keptServerEnv(dir)))).toEqual({ forgot_operator: 'victor', forgot_server: null });
+    // The sign-out is audited as the operator's.
+    expect(await json(asAdmin('audit', 'list', '--operator', 'victor', '--json'))).toContainEqual(expect.objectContaining({ action: 'session:signOut', outcome: 'ok', operator: 'victor' }));
+    const secrets = await readFile(join(dir, 'secrets.json'), 'utf8');
+    expect(secrets).not.toContain(passwords.get('victor')!);
+    expect(secrets).toContain(url.split('?')[0]);
+    // The kept server still answers the next command (never a new embedded server): exit 9.
+    const after = await runCliInProcess(['list'], keptServerEnv(dir));
     expect(after.code).toBe(9);
-    expect(after.stderr).toMatch(/^tenantctl: Not signed in: run `tenantctl login`/);
+    expect(after.stderr).toBe('tenantctl: Not signed in: run `tenantctl login`, or set TENANT_CONSOLE_OPERATOR and TENANT_CONSOLE_PASSWORD.\n');
+
+    expect((await login(dir, 'victor', passwords.get('victor')!)).code).toBe(0);
+    const forgot = await runCliInProcess(['logout', '--forget-server'], keptServerEnv(dir));
+    expect(forgot.stdout).toBe(`Signed out: forgot the sign-in of victor on 127.0.0.1:${new URL(url).port}.\nForgot the server 127.0.0.1:${new URL(url).port}: the next \`tenantctl login\` needs --server again (or TENANT_CONSOLE_DATABASE_URL).\n`);
+    expect(await readFile(join(dir, 'secrets.json'), 'utf8')).not.toContain(url.split('?')[0]);
     expect((await runCliInProcess(['logout'], envFor(dir))).stdout).toBe('No kept sign-in to forget.\n');
   });
 
