@@ -39,7 +39,7 @@ export const EXIT_CODES: Readonly<Record<ContractError['code'], number>> = {
   DATABASE_UNAVAILABLE: 7,
   UNKNOWN_CHANNEL: 2,
   FORBIDDEN: 8,
-  UNAUTHENTICATED: 9,
+  UNAUTHENTICATED: 10,
   INTERNAL: 1,
   CANCELLED: 130,
 };

@@ -39,7 +39,7 @@ function buildProgram(cli: CliContext): Command {
         'Commands run as the operator `tenantctl login` signed in (or TENANT_CONSOLE_OPERATOR and',
         'TENANT_CONSOLE_PASSWORD), with what that role may do. Exit codes: 2 invalid input, 3 not found,',
         '4 conflict, 5 already exists, 6 invalid state, 7 database unreachable, 8 permission denied',
-        '(the role may not), 9 not signed in (`audit verify`: chain broken), 130 cancelled, 1 anything else.',
+        '(the role may not), 9 `audit verify`: chain broken, 10 not signed in, 130 cancelled, 1 anything else.',
       ].join('\n'),
     );
 
@@ -68,7 +68,7 @@ function buildProgram(cli: CliContext): Command {
 
 function contractErrorOf(error: unknown): ContractError {
   if (error instanceof CliError) return error.error;
-  // An expected failure before any call: e.g. TENANT_CONSOLE_OPERATOR with a wrong password (exit 9).
+  // An expected failure before any call: e.g. TENANT_CONSOLE_OPERATOR with a wrong password (exit 10).
   if (isAppError(error)) return { code: error.code, message: error.message };
   if (error instanceof InvalidArgumentError || error instanceof CommanderError) {
     return { code: 'VALIDATION', message: `${error.message.replace(/^error: /, '')} (see tenantctl --help)` };

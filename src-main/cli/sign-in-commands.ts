@@ -58,7 +58,7 @@ export function registerSignInCommands(program: Command, cli: CliContext): void 
         'read from its first line:  printf \'%s\\n\' "$PASSWORD" | tenantctl login --operator alice',
         "PostgreSQL checks it. The sign-in (and --server, which may hold a password) is kept in the data",
         "folder's secret store (mode 0600). Cron can skip login: set TENANT_CONSOLE_OPERATOR and",
-        'TENANT_CONSOLE_PASSWORD instead. Exit code 9: wrong password, disabled operator, or too many',
+        'TENANT_CONSOLE_PASSWORD instead. Exit code 10: wrong password, disabled operator, or too many',
         'wrong passwords in a row (the message says how long to wait).',
       ].join('\n'),
     )
@@ -92,7 +92,7 @@ export function registerSignInCommands(program: Command, cli: CliContext): void 
 
   program
     .command('logout')
-    .description('forget the sign-in `tenantctl login` kept; later commands exit 9 until the next login')
+    .description('forget the sign-in `tenantctl login` kept; later commands exit 10 until the next login')
     .option('--forget-server', 'forget the server `login --server` chose too: later commands use TENANT_CONSOLE_DATABASE_URL or the embedded server again')
     .option(json.flags, json.description)
     .action(async (options: { forgetServer?: boolean; json?: boolean }) => {
@@ -122,7 +122,7 @@ export function registerSignInCommands(program: Command, cli: CliContext): void 
 
   program
     .command('whoami')
-    .description('the operator commands run as, its role (as PostgreSQL reports it) and the server; exit 9 when nobody is signed in')
+    .description('the operator commands run as, its role (as PostgreSQL reports it) and the server; exit 10 when nobody is signed in')
     .option(json.flags, json.description)
     .action(async (options: { json?: boolean }) => {
       await withCliSession(cli, async (session) => {

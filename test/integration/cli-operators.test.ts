@@ -10,7 +10,7 @@ import { dropTestPlatform, embeddedTarget, openTestCore, operatorEnv, uniquePlat
 
 /**
  * tenantctl's operator commands (issue 12): login / logout / whoami, the operators group,
- * roles refusing with exit 8 and "not signed in" exiting 9 — on one platform, with the
+ * roles refusing with exit 8 and "not signed in" exiting 10 — on one platform, with the
  * CLI's own data folders (none holds a local operator, so nobody is signed in until a
  * login or TENANT_CONSOLE_OPERATOR says who).
  */
@@ -107,7 +107,7 @@ describe('tenantctl login, whoami, logout and operators', () => {
     passwords.set('alice', reset.password);
     // The old one-time password no longer signs in.
     const old = await login(await newDataDir(), 'alice', added.password);
-    expect(old.code).toBe(9);
+    expect(old.code).toBe(10);
     expect(old.stderr).toBe('tenantctl: Wrong operator name or password.\n');
   });
 
@@ -204,20 +204,20 @@ describe('tenantctl login, whoami, logout and operators', () => {
     expect(suspended.stderr).toBe('tenantctl: permission denied: viewer may not suspend tenants\n');
   });
 
-  it('a wrong password exits 9 with the message, and so do too many in a row (with the wait)', async () => {
+  it('a wrong password exits 10 with the message, and so do too many in a row (with the wait)', async () => {
     await addOperator('trudy', 'viewer');
     const dir = await newDataDir();
     for (let attempt = 1; attempt <= 5; attempt += 1) {
       const wrong = await login(dir, 'trudy', `not-the-password-${attempt}`);
-      expect(wrong.code).toBe(9);
+      expect(wrong.code).toBe(10);
       expect(wrong.stderr).toBe('tenantctl: Wrong operator name or password.\n');
     }
     // The right password now waits: PostgreSQL is not even asked until the wait is over.
     const throttled = await login(dir, 'trudy', passwords.get('trudy')!, '--json');
-    expect(throttled.code).toBe(9);
+    expect(throttled.code).toBe(10);
     expect(JSON.parse(throttled.stdout).error).toEqual({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/^Too many wrong passwords for trudy: try again in \d+ s\.$/) });
     // Nothing was kept: not the sign-in, not the server.
-    expect((await runCliInProcess(['whoami'], envFor(dir))).code).toBe(9);
+    expect((await runCliInProcess(['whoami'], envFor(dir))).code).toBe(10);
     await expect(stat(join(dir, 'secrets.json'))).rejects.toThrow(/ENOENT/);
 
     const empty = await login(dir, 'trudy', '');
@@ -237,19 +237,19 @@ describe('tenantctl login, whoami, logout and operators', () => {
     expect((await cron(passwords.get('alice')!, 'plan', 'set', tenantCode, 'professional')).code).toBe(8);
 
     const wrong = await cron('wrong-password', 'list');
-    expect(wrong.code).toBe(9);
+    expect(wrong.code).toBe(10);
     expect(wrong.stderr).toBe('tenantctl: Wrong operator name or password.\n');
     const noPassword = await runCliInProcess(['list'], envFor(dir, { TENANT_CONSOLE_OPERATOR: 'alice' }));
-    expect(noPassword.code).toBe(9);
+    expect(noPassword.code).toBe(10);
     expect(noPassword.stderr).toMatch(/TENANT_CONSOLE_PASSWORD is not/);
   });
 
-  it('nobody signed in exits 9; logout forgets the sign-in, and with --forget-server the server', async () => {
+  it('nobody signed in exits 10; logout forgets the sign-in, and with --forget-server the server', async () => {
     const dir = await newDataDir();
     const nobody = await runCliInProcess(['whoami', '--json'], envFor(dir));
-    expect(nobody.code).toBe(9);
+    expect(nobody.code).toBe(10);
     expect(JSON.parse(nobody.stdout).error).toEqual({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/^Not signed in: run `tenantctl login`/) });
-    expect((await runCliInProcess(['list'], envFor(dir))).code).toBe(9);
+    expect((await runCliInProcess(['list'], envFor(dir))).code).toBe(10);
 
     expect((await login(dir, 'victor', passwords.get('victor')!)).code).toBe(0);
     expect((await runCliInProcess(['list', '--json'], keptServerEnv(dir))).code).toBe(0);
@@ -259,9 +259,9 @@ describe('tenantctl login, whoami, logout and operators', () => {
     const secrets = await readFile(join(dir, 'secrets.json'), 'utf8');
     expect(secrets).not.toContain(passwords.get('victor')!);
     expect(secrets).toContain(url.split('?')[0]);
-    // The kept server still answers the next command (never a new embedded server): exit 9.
+    // The kept server still answers the next command (never a new embedded server): exit 10.
     const after = await runCliInProcess(['list'], keptServerEnv(dir));
-    expect(after.code).toBe(9);
+    expect(after.code).toBe(10);
     expect(after.stderr).toBe('tenantctl: Not signed in: run `tenantctl login`, or set TENANT_CONSOLE_OPERATOR and TENANT_CONSOLE_PASSWORD.\n');
 
     expect((await login(dir, 'victor', passwords.get('victor')!)).code).toBe(0);
@@ -271,7 +271,7 @@ describe('tenantctl login, whoami, logout and operators', () => {
     expect((await runCliInProcess(['logout'], envFor(dir))).stdout).toBe('No kept sign-in to forget.\n');
   });
 
-  it("a disabled operator's kept sign-in stops working (exit 9, saying why)", async () => {
+  it("a disabled operator's kept sign-in stops working (exit 10, saying why)", async () => {
     await addOperator('dora', 'support');
     const dir = await newDataDir();
     expect((await login(dir, 'dora', passwords.get('dora')!)).code).toBe(0);
@@ -280,14 +280,14 @@ describe('tenantctl login, whoami, logout and operators', () => {
     expect((await asAdmin('operators', 'disable', 'dora')).stdout).toMatch(/Disabled dora/);
     for (const args of [['list'], ['whoami']]) {
       const run = await runCliInProcess(args, keptServerEnv(dir));
-      expect(run.code, args.join(' ')).toBe(9);
+      expect(run.code, args.join(' ')).toBe(10);
       expect(run.stderr).toMatch(/^tenantctl: Not signed in \(the stored sign-in of dora was refused\)\. The operator dora is disabled/);
     }
     await asAdmin('operators', 'enable', 'dora');
     expect(await json(runCliInProcess(['whoami', '--json'], keptServerEnv(dir)))).toMatchObject({ operator: 'dora', signed_in_by: 'remembered' });
   });
 
-  it('explains the commands, their flags and exit codes 8 and 9 in --help (no core opened)', async () => {
+  it('explains the commands, their flags and exit codes 8 and 10 in --help (no core opened)', async () => {
     const help = async (...args: string[]) => {
       const run = await runCliInProcess([...args, '--help'], {});
       expect(run.code).toBe(0);
@@ -296,7 +296,7 @@ describe('tenantctl login, whoami, logout and operators', () => {
     const root = await help();
     for (const command of ['login', 'logout', 'whoami', 'operators']) expect(root).toMatch(new RegExp(`\\n\\s+${command}\\b`));
     expect(root).toMatch(/8 permission denied/);
-    expect(root).toMatch(/9 not signed in/);
+    expect(root).toMatch(/10 not signed in/);
     expect(await help('login')).toMatch(/--server <url>[\s\S]*--operator <name>[\s\S]*first line/);
     const operators = await help('operators');
     for (const command of ['list', 'add', 'role', 'disable', 'enable', 'reset-password']) expect(operators).toMatch(new RegExp(`\\n\\s+${command}\\b`));
