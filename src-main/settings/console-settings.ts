@@ -4,7 +4,7 @@ import { readSettings, writeSettings } from './settings-store';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
-const CONSOLE_SETTINGS = ['baseDomain', 'cancellationRetentionDays', 'limitWarningPercent', 'usageCollectionIntervalHours'] as const;
+const CONSOLE_SETTINGS = ['baseDomain', 'cancellationRetentionDays', 'limitWarningPercent', 'usageCollectionIntervalHours', 'sessionIdleMinutes'] as const;
 
 /** The console's own settings (settings:get, tenantctl settings). */
 export async function readConsoleSettings(db: Queryable): Promise<Settings> {
@@ -17,6 +17,7 @@ export async function writeConsoleSettings(db: Queryable, patch: Partial<Setting
     cancellationRetentionDays: patch.cancellationRetentionDays,
     limitWarningPercent: patch.limitWarningPercent,
     usageCollectionIntervalHours: patch.usageCollectionIntervalHours,
+    sessionIdleMinutes: patch.sessionIdleMinutes,
   });
   return readConsoleSettings(db);
 }

@@ -64,6 +64,7 @@ export const channels = {
         cancellationRetentionDays: z.number().int().min(1).max(3650).optional(),
         limitWarningPercent: z.number().int().min(1, 'The warning threshold is a percentage from 1 to 100.').max(100, 'The warning threshold is a percentage from 1 to 100.').optional(),
         usageCollectionIntervalHours: z.number().int().min(1, 'Collect usage at least once every 720 hours (30 days) and at most hourly.').max(720, 'Collect usage at least once every 720 hours (30 days) and at most hourly.').optional(),
+        sessionIdleMinutes: z.number().int().min(1, 'The idle time is from 1 to 1440 minutes (one day).').max(1440, 'The idle time is from 1 to 1440 minutes (one day).').optional(),
       })
       .strict(),
     output: settingsSchema,

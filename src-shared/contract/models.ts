@@ -74,6 +74,8 @@ export const settingsSchema = z.object({
   limitWarningPercent: z.number().int(),
   /** How often a running console collects usage by itself. */
   usageCollectionIntervalHours: z.number().int(),
+  /** Host mode: a browser's own sign-in ends after this many minutes without a call. */
+  sessionIdleMinutes: z.number().int(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
