@@ -33,6 +33,7 @@ export class OperatorSession {
   readonly pool: pg.Pool;
   lastUsedAt = Date.now();
   #closed = false;
+  #password: string;
 
   constructor(
     readonly operator: string,
@@ -41,9 +42,17 @@ export class OperatorSession {
     config: pg.ClientConfig,
     logger: Logger,
   ) {
-    this.pool = new pg.Pool({ ...config, max: 4, idleTimeoutMillis: 30_000 });
+    this.#password = typeof config.password === 'string' ? config.password : '';
+    // Read at each new connection: after the operator changes their password, the pool's
+    // next connections use the new one (the one-time password stops working at once).
+    this.pool = new pg.Pool({ ...config, password: () => this.#password, max: 4, idleTimeoutMillis: 30_000 });
     // A session the server ends (operator disabled, password reset) must not crash the process.
     this.pool.on('error', (error) => logger.warn({ err: error, operator }, 'operator connection lost'));
+  }
+
+  /** The operator chose a new password (ALTER ROLE on this session's own connection): new connections use it. */
+  passwordChanged(password: string): void {
+    this.#password = password;
   }
 
   get closed(): boolean {

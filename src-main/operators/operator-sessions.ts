@@ -211,6 +211,7 @@ export class OperatorSessions {
     await proved.session.close();
     const verifier = await scramSha256VerifierAsync(next);
     await session.pool.query(`ALTER ROLE CURRENT_USER PASSWORD ${quoteLiteral(verifier)}`);
+    session.passwordChanged(next);
     await this.#ctx.pool.query('UPDATE operators SET must_change_password = false WHERE name = $1', [session.operator]);
     this.#mustChange.set(session, false);
     // Stored copies follow the change, or the next start would be refused.

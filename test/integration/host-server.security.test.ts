@@ -206,6 +206,13 @@ describe('host mode HTTP boundary', () => {
       expect((await invokeAs(null, 'session:current')).value!.session).toMatchObject({ operator: consoleOperator, role: 'admin' });
     });
 
+    // The session's pool opens new connections after the change: with the new password, not the one-time one.
+    it('keeps working after the new password, on connections opened after the change', async () => {
+      const tab = await signedInTab('support');
+      const answers = await Promise.all(Array.from({ length: 8 }, () => invokeAs(tab.token, 'tenants:list', { limit: 1 })));
+      for (const answer of answers) expect(answer).toMatchObject({ ok: true });
+    });
+
     it('asks a tab signed in with a one-time password for a new one before anything else', async () => {
       const { name, password } = await addOperator('support');
       const token = (await invokeAs(null, 'session:signIn', { operator: name, password })).value!.sessionToken as string;
