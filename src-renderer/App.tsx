@@ -3,6 +3,7 @@ import { api } from './api/client';
 import { AppLayout } from './components/AppLayout';
 import { PAGES } from './pages';
 import { TenantsPage } from './features/tenants/TenantsPage';
+import { SessionGate } from './features/session/SessionGate';
 import { useConnectivityStore } from './store/connectivity-store';
 import { applyInvalidation, connectivityTrigger, invalidate, onInvalidate } from './store/invalidation';
 import { useNavigationStore } from './store/navigation-store';
@@ -10,9 +11,16 @@ import { useReferenceStore } from './store/reference-store';
 import { RELOADERS } from './store/reloaders';
 
 export function App() {
+  return <SessionGate>{(operator) => <ConsoleApp key={operator ?? 'nobody'} />}</SessionGate>;
+}
+
+/** The console for one signed-in operator (or, offline since the start, for nobody: the cache). */
+function ConsoleApp() {
   const page = useNavigationStore((state) => state.page);
 
   useEffect(() => {
+    // Every operator starts on the Tenants page, with plans and settings as main gives them to this operator.
+    useNavigationStore.getState().go('tenants');
     void useReferenceStore.getState().load();
     void useConnectivityStore.getState().load();
     // Contract events and this window's own changes go through one table (store/invalidation.ts).

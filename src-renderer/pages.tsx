@@ -1,11 +1,13 @@
 import type { ComponentType } from 'react';
-import { IconBuildingSkyscraper, IconChartBar, IconPackages, IconReceipt2, IconSettings, IconShieldCheck, type Icon } from '@tabler/icons-react';
+import { IconBuildingSkyscraper, IconChartBar, IconPackages, IconReceipt2, IconSettings, IconShieldCheck, IconUsersGroup, type Icon } from '@tabler/icons-react';
+import type { ChannelName } from '../src-shared/contract/channels';
 import { SettingsPage } from './features/settings/SettingsPage';
 import { TenantsPage } from './features/tenants/TenantsPage';
 import { UsagePage } from './features/usage/UsagePage';
 import { PlansPage } from './features/plans/PlansPage';
 import { AuditPage } from './features/audit/AuditPage';
 import { BillingPage } from './features/billing/BillingPage';
+import { OperatorsPage } from './features/operators/OperatorsPage';
 
 export interface PageDefinition {
   readonly name: string;
@@ -15,6 +17,8 @@ export interface PageDefinition {
   readonly icon: Icon;
   readonly section: 'operations' | 'console';
   readonly component: ComponentType;
+  /** The read the page is made of, for pages not every role may open: the navbar shows it disabled, with the reason. */
+  readonly needs?: ChannelName;
 }
 
 /**
@@ -27,7 +31,8 @@ export const PAGES = [
   { name: 'plans', label: 'Plans', description: 'Plan versions, moving tenants, tenant-schema migrations', icon: IconPackages, section: 'operations', component: PlansPage },
   { name: 'audit', label: 'Audit', description: 'The tamper-evident log of operator actions', icon: IconShieldCheck, section: 'operations', component: AuditPage },
   { name: 'billing', label: 'Billing', description: 'Trials, subscriptions and invoices', icon: IconReceipt2, section: 'operations', component: BillingPage },
-  { name: 'settings', label: 'Settings', description: 'Domain, limits, backups', icon: IconSettings, section: 'console', component: SettingsPage },
+  { name: 'operators', label: 'Operators', description: 'Who signs in, and their roles', icon: IconUsersGroup, section: 'console', component: OperatorsPage, needs: 'operators:list' },
+  { name: 'settings', label: 'Settings', description: 'Domain, limits, backups, sign-in', icon: IconSettings, section: 'console', component: SettingsPage },
 ] as const satisfies readonly PageDefinition[];
 
 export type PageName = (typeof PAGES)[number]['name'];

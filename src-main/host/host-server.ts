@@ -4,11 +4,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
-import { HOST_EVENTS_PATH, HOST_INVOKE_PATH, HOST_TOKEN_HEADER, HOST_TOKEN_PARAM } from '../../src-shared/contract/host-protocol';
+import { HOST_EVENTS_PATH, HOST_INVOKE_PATH, HOST_SESSION_HEADER, HOST_TOKEN_HEADER, HOST_TOKEN_PARAM } from '../../src-shared/contract/host-protocol';
 import type { Result } from '../../src-shared/contract/errors';
 import type { ConsoleCore } from '../app/console-core';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/security/content-security-policy';
-import { decodePathSegment, isAllowedHost, isAllowedOrigin, tokensEqual } from './request-guards';
+import { browserSessionToken, decodePathSegment, isAllowedHost, isAllowedOrigin, tokensEqual } from './request-guards';
 import { STRIPE_WEBHOOK_PATH, handleStripeWebhookRoute } from './stripe-webhook-route';
 
 const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
@@ -49,7 +49,8 @@ async function readJsonBody(request: IncomingMessage): Promise<unknown> {
  * renderer. A random token in the printed URL is kept by the page for its tab and sent in
  * a header with every API call (see host-protocol.ts for why never as a cookie); Host and
  * Origin are checked too, so neither another site, another local service nor a rebound DNS
- * name can drive the console. The page's static files hold no secret.
+ * name can drive the console. The page's static files hold no secret. After that check, an
+ * operator's own sign-in in the tab (its session header) names who the call runs as.
  */
 export async function startHostServer(core: ConsoleCore, options: { port?: number; rendererDir?: string } = {}): Promise<HostServer> {
   const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
@@ -96,7 +97,10 @@ export async function startHostServer(core: ConsoleCore, options: { port?: numbe
       }
       const channel = decodePathSegment(url.pathname.slice(HOST_INVOKE_PATH.length + 1));
       if (channel === null) return sendJson(response, 400, { ok: false, error: { code: 'VALIDATION', message: 'Malformed percent-encoding in the channel name.' } });
-      return sendJson(response, 200, await core.dispatch(channel, input, { origin: 'host' }));
+      // The tab's own operator sign-in, if it has one (absent: the console's current operator).
+      const session = browserSessionToken(request.headers[HOST_SESSION_HEADER]);
+      if (session === false) return sendJson(response, 200, { ok: false, error: { code: 'UNAUTHENTICATED', message: 'This browser session has ended: sign in again.' } });
+      return sendJson(response, 200, await core.dispatch(channel, input, { origin: 'host', browserToken: session }));
     }
 
     if (url.pathname === HOST_EVENTS_PATH) {

@@ -32,3 +32,15 @@ export function decodePathSegment(segment: string): string | null {
     return null;
   }
 }
+
+/**
+ * The tab's operator session token from its header: null when the header is absent (the call
+ * acts as the console's current operator), false when it is present but cannot name a session
+ * (empty, repeated): refused as signed out, never read as "absent". Any other value goes to
+ * the session table, where an unknown or expired one is refused too.
+ */
+export function browserSessionToken(header: string | string[] | undefined): string | null | false {
+  if (header === undefined) return null;
+  if (typeof header !== 'string' || header.trim() === '' || header.length > 200) return false;
+  return header;
+}

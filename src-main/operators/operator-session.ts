@@ -33,6 +33,7 @@ export class OperatorSession {
   readonly pool: pg.Pool;
   lastUsedAt = Date.now();
   #closed = false;
+  #password: string;
 
   constructor(
     readonly operator: string,
@@ -41,10 +42,19 @@ export class OperatorSession {
     config: pg.ClientConfig,
     logger: Logger,
   ) {
-    // As large as the console's own platform pool: a journaled operation holds one connection for its lock while it works on others.
-    this.pool = new pg.Pool({ ...config, max: 10, idleTimeoutMillis: 30_000 });
+    this.#password = typeof config.password === 'string' ? config.password : '';
+    // Read at each new connection: after the operator changes their password, the pool's
+    // next connections use the new one (the one-time password stops working at once).
+    // As large as the console's own platform pool: a journaled operation holds one
+    // connection for its lock while it works on others.
+    this.pool = new pg.Pool({ ...config, password: () => this.#password, max: 10, idleTimeoutMillis: 30_000 });
     // A session the server ends (operator disabled, password reset) must not crash the process.
     this.pool.on('error', (error) => logger.warn({ err: error, operator }, 'operator connection lost'));
+  }
+
+  /** The operator chose a new password (ALTER ROLE on this session's own connection): new connections use it. */
+  passwordChanged(password: string): void {
+    this.#password = password;
   }
 
   get closed(): boolean {
@@ -80,8 +90,12 @@ export class OperatorSession {
       names.map((role) => OPERATOR_GROUP_ROLES[role]),
     );
     const row = rows[0] ?? {};
-    return names.find((role) => row[role] === true) ?? null;
+    this.lastKnownRole = names.find((role) => row[role] === true) ?? null;
+    return this.lastKnownRole;
   }
+
+  /** What PostgreSQL said last (shown while the server does not answer). */
+  lastKnownRole: OperatorRole | null = null;
 
   async close(): Promise<void> {
     if (this.#closed) return;

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { SessionState } from '../../src-shared/contract/operator-channels';
+import type { OperatorRole } from '../../src-shared/contract/operator-roles';
+import { isConnectionFailure } from '../postgres/errors';
 import { AppError } from '../base/app-error';
 import { LOCK_NAMESPACE, LOCK_OPERATOR_FIRST_RUN } from '../base/advisory-locks';
 import type { PlatformContext } from '../platform/platform-context';
@@ -234,6 +236,7 @@ export class OperatorSessions {
     await proved.session.close();
     const verifier = await scramSha256VerifierAsync(next);
     await session.pool.query(`ALTER ROLE CURRENT_USER PASSWORD ${quoteLiteral(verifier)}`);
+    session.passwordChanged(next);
     await this.#ctx.pool.query('UPDATE operators SET must_change_password = false WHERE name = $1', [session.operator]);
     this.#mustChange.set(session, false);
     // Stored copies follow the change, or the next start would be refused.
@@ -245,7 +248,17 @@ export class OperatorSessions {
 
   async state(session: OperatorSession | null, canRemember: boolean): Promise<SessionState> {
     const { endpoint } = this.#ctx.primary;
-    const role = session ? await session.role() : null;
+    let role: OperatorRole | null = null;
+    if (session && !session.closed) {
+      try {
+        role = await session.role();
+      } catch (error) {
+        // Offline: who is signed in has not changed; show the role PostgreSQL last reported.
+        if (isConnectionFailure(error)) role = session.lastKnownRole;
+        // PostgreSQL refuses the operator now (disabled, password reset): the session is over.
+        else await this.signOut(session, null, false);
+      }
+    }
     return {
       session: session && role ? { operator: session.operator, role, dbRole: session.dbRole, mustChangePassword: this.mustChangePassword(session), signedInBy: session.signedInBy } : null,
       server: `${endpoint.publicHost}:${endpoint.port}`,

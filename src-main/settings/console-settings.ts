@@ -4,7 +4,7 @@ import { readSettings, writeSettings } from './settings-store';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
-const CONSOLE_SETTINGS = ['baseDomain', 'cancellationRetentionDays', 'limitWarningPercent', 'usageCollectionIntervalHours', 'spareDatabasesPerPlan'] as const;
+const CONSOLE_SETTINGS = ['baseDomain', 'cancellationRetentionDays', 'limitWarningPercent', 'usageCollectionIntervalHours', 'spareDatabasesPerPlan', 'sessionIdleMinutes'] as const;
 
 /** The console's own settings (settings:get, tenantctl settings). */
 export async function readConsoleSettings(db: Queryable): Promise<Settings> {
@@ -18,6 +18,7 @@ export async function writeConsoleSettings(db: Queryable, patch: Partial<Setting
     limitWarningPercent: patch.limitWarningPercent,
     usageCollectionIntervalHours: patch.usageCollectionIntervalHours,
     spareDatabasesPerPlan: patch.spareDatabasesPerPlan,
+    sessionIdleMinutes: patch.sessionIdleMinutes,
   });
   return readConsoleSettings(db);
 }

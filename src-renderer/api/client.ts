@@ -19,15 +19,35 @@ interface ApiClient {
   subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /** After the event stream dropped and came back (host mode); IPC never drops. */
   onReconnect(listener: () => void): () => void;
+  /**
+   * A call was answered UNAUTHENTICATED (the session ended, idle or signed out elsewhere, or a
+   * new password is due): the session store asks who is signed in now. Not for session:*
+   * calls themselves, whose failures (a wrong password) their forms show.
+   */
+  onUnauthenticated(listener: (message: string) => void): () => void;
 }
 
 function createApiClient(bridge: ConsoleBridge & Partial<Pick<HttpTransport, 'onReconnect'>>, transport: ApiClient['transport']): ApiClient {
+  const unauthenticated = new Set<(message: string) => void>();
+  const invoke: ApiClient['invoke'] = async (channel, input) => {
+    const result = await bridge.invoke(channel, input);
+    if (!result.ok && result.error.code === 'UNAUTHENTICATED' && !channel.startsWith('session:')) {
+      for (const listener of [...unauthenticated]) listener(result.error.message);
+    }
+    return result;
+  };
   return {
     transport,
-    invoke: (channel, input) => bridge.invoke(channel, input),
-    call: async (channel, input) => unwrap(await bridge.invoke(channel, input)),
+    invoke,
+    call: async (channel, input) => unwrap(await invoke(channel, input)),
     subscribe: (event, listener) => bridge.subscribe(event, listener),
     onReconnect: (listener) => bridge.onReconnect?.(listener) ?? (() => undefined),
+    onUnauthenticated(listener) {
+      unauthenticated.add(listener);
+      return () => {
+        unauthenticated.delete(listener);
+      };
+    },
   };
 }
 

@@ -2,8 +2,8 @@ import type { ConsoleBridge } from '../../src-shared/contract/bridge';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../src-shared/contract/channels';
 import { ERROR_CODES, type ContractError, type Result } from '../../src-shared/contract/errors';
 import { events, type EventName, type EventPayload } from '../../src-shared/contract/events';
-import { HOST_EVENTS_PATH, HOST_INVOKE_PATH, HOST_TOKEN_HEADER, HOST_TOKEN_PARAM } from '../../src-shared/contract/host-protocol';
-import { hostSessionToken } from './host-session';
+import { HOST_EVENTS_PATH, HOST_INVOKE_PATH, HOST_SESSION_HEADER, HOST_TOKEN_HEADER, HOST_TOKEN_PARAM } from '../../src-shared/contract/host-protocol';
+import { hostSessionToken, keepOperatorSessionToken, operatorSessionToken, SIGNED_OUT_SESSION } from './host-session';
 
 type AnyListener = (payload: unknown) => void;
 
@@ -26,21 +26,46 @@ function transportFailure(channel: string, detail: string): Result<never> {
 
 /**
  * Host mode: the same contract over same-origin HTTP. Every call carries the tab's access
- * token in a header (see host-session.ts); no cookie is involved.
+ * token in a header (see host-session.ts), and the tab's own operator sign-in once it has
+ * one; no cookie is involved.
  */
 export class HttpTransport implements ConsoleBridge {
   readonly #token = hostSessionToken() ?? '';
+  #operatorSession = operatorSessionToken();
   readonly #listeners = new Map<EventName, Set<AnyListener>>();
   readonly #reconnectListeners = new Set<() => void>();
   #source: EventSource | null = null;
 
   async invoke<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<Result<ChannelOutput<C>>> {
+    if (channel === 'session:signOut' && this.#operatorSession === null) {
+      // The tab has no sign-in of its own: it acts as the console's operator. Signing out
+      // ends that for this tab only (the console, and its other tabs, stay signed in).
+      this.#keepOperatorSession(SIGNED_OUT_SESSION);
+      return (await this.#send('session:current', {})) as Result<ChannelOutput<C>>;
+    }
+    const result = await this.#send(channel, input);
+    if (channel === 'session:signIn' && result.ok) {
+      const { sessionToken } = result.value as ChannelOutput<'session:signIn'>;
+      if (sessionToken) this.#keepOperatorSession(sessionToken);
+    }
+    if (channel === 'session:signOut' && result.ok) this.#keepOperatorSession(SIGNED_OUT_SESSION);
+    return result;
+  }
+
+  #keepOperatorSession(token: string): void {
+    this.#operatorSession = token;
+    keepOperatorSessionToken(token);
+  }
+
+  async #send<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<Result<ChannelOutput<C>>> {
+    const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json', [HOST_TOKEN_HEADER]: this.#token };
+    if (this.#operatorSession !== null) headers[HOST_SESSION_HEADER] = this.#operatorSession;
     let response: Response;
     try {
       response = await fetch(`${HOST_INVOKE_PATH}/${channel}`, {
         method: 'POST',
         credentials: 'omit',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json', [HOST_TOKEN_HEADER]: this.#token },
+        headers,
         body: JSON.stringify(input ?? {}),
       });
     } catch {

@@ -7,6 +7,9 @@ import { useNavigationStore } from '../store/navigation-store';
 import { useReferenceStore } from '../store/reference-store';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { OfflineBanner } from '../features/offline/OfflineBanner';
+import { UserMenu } from '../features/session/UserMenu';
+import { useSessionRole } from '../store/session-store';
+import { mayCall, roleCannotMessage } from '../../src-shared/contract/operator-roles';
 import classes from './AppLayout.module.css';
 
 export function AppLayout({ children }: { children: ReactNode }) {
@@ -43,6 +46,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
           <Group gap="sm" wrap="nowrap">
             <ServerBadge />
             <ColorSchemeToggle />
+            <UserMenu />
           </Group>
         </Group>
       </AppShell.Header>
@@ -90,6 +94,27 @@ function PageLink({
   onOpen: (page: PageName) => void;
   withDescription?: boolean;
 }) {
+  const role = useSessionRole();
+  // Only the role closes a page (offline, its cached view still opens).
+  const closed = entry.needs && role !== null && !mayCall(role, entry.needs) ? roleCannotMessage(role, entry.needs) : null;
+  if (closed) {
+    return (
+      <Tooltip label={closed} multiline w={240} position="right">
+        <Box data-testid={`nav-${entry.name}-blocked`} data-blocked-reason={closed} style={{ cursor: 'not-allowed' }}>
+          <NavLink
+            component="button"
+            disabled
+            label={entry.label}
+            description={withDescription ? entry.description : undefined}
+            leftSection={<entry.icon size={18} stroke={1.6} />}
+            variant="light"
+            className={classes.link}
+            data-testid={`nav-${entry.name}`}
+          />
+        </Box>
+      </Tooltip>
+    );
+  }
   return (
     <NavLink
       component="button"

@@ -29,17 +29,3 @@ export const useConnectivityStore = create<ConnectivityState>()((set) => ({
     set({ status });
   },
 }));
-
-const OFFLINE_ACTION_REASON = 'Offline — the platform database is not answering; this action needs it.';
-
-/** Why actions that change the platform are unavailable now (shown in their tooltip), or null. */
-function actionBlockReason(status: ConsoleStatus | null): string | null {
-  if (!status) return null;
-  if (status.review) return `Reviewing a snapshot from ${status.review.consoleLabel} — read-only. Close the review to make changes.`;
-  if (!status.online) return OFFLINE_ACTION_REASON;
-  return null;
-}
-
-export function useActionBlock(): string | null {
-  return useConnectivityStore((state) => actionBlockReason(state.status));
-}

@@ -73,6 +73,7 @@ export const channels = {
           .min(0, SPARE_COUNT_MESSAGE)
           .max(MAX_SPARE_DATABASES_PER_PLAN, SPARE_COUNT_MESSAGE)
           .optional(),
+        sessionIdleMinutes: z.number().int().min(1, 'The idle time is from 1 to 1440 minutes (one day).').max(1440, 'The idle time is from 1 to 1440 minutes (one day).').optional(),
       })
       .strict(),
     output: settingsSchema,

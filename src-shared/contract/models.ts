@@ -79,6 +79,8 @@ export const settingsSchema = z.object({
   usageCollectionIntervalHours: z.number().int(),
   /** Spare tenant databases kept ready per plan (0: none; provisioning then clones the plan's template). */
   spareDatabasesPerPlan: z.number().int(),
+  /** Host mode: a browser's own sign-in ends after this many minutes without a call. */
+  sessionIdleMinutes: z.number().int(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -2,10 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConsoleCore } from '../../src-main/app/console-core';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openConsoleCore, type ConsoleCore } from '../../src-main/app/console-core';
 import { startHostServer, type HostServer } from '../../src-main/host/host-server';
-import { HOST_TOKEN_HEADER } from '../../src-shared/contract/host-protocol';
+import { createSilentLogger } from '../../src-main/logging/logger';
+import { HOST_SESSION_HEADER, HOST_TOKEN_HEADER } from '../../src-shared/contract/host-protocol';
+import type { OperatorRole } from '../../src-shared/contract/operator-roles';
+import { call } from '../support/core-calls';
 import { dropTestPlatform, embeddedTarget, openTestCore, uniquePlatformDatabase } from '../support/servers';
 
 interface Reply {
@@ -159,5 +163,136 @@ describe('host mode HTTP boundary', () => {
       req.end();
     });
     expect(await received).toContain('data: {"tenantCode":"ACME001","status":"suspended","version":2}');
+  });
+
+  describe('a browser tab signed in as its own operator (session header)', () => {
+    const NEW_PASSWORD = 'a long new password 42';
+    /** The result of a call through host mode, with the tab's session header when given. */
+    const invokeAs = async (session: string | null, channel: string, input: unknown = {}) => {
+      const reply = await invoke(channel, input, session === null ? {} : { [HOST_SESSION_HEADER]: session });
+      expect(reply.status).toBe(200);
+      return JSON.parse(reply.body) as { ok: boolean; value?: Record<string, unknown> & { session: { operator: string; role: string } | null }; error?: { code: string; message: string } };
+    };
+    const addOperator = async (role: OperatorRole) => {
+      const name = `host_${role}_${randomBytes(3).toString('hex')}`;
+      const { password } = await call(core, 'operators:add', { name, role });
+      return { name, password };
+    };
+    /** Signs a tab in and chooses a new password (the one-time one must go first): its session token. */
+    const signedInTab = async (role: OperatorRole): Promise<{ name: string; token: string }> => {
+      const { name, password } = await addOperator(role);
+      const signedIn = await invokeAs(null, 'session:signIn', { operator: name, password });
+      expect(signedIn).toMatchObject({ ok: true, value: { session: { operator: name, role, mustChangePassword: true } } });
+      const token = signedIn.value!.sessionToken as string;
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect((await invokeAs(token, 'session:changePassword', { currentPassword: password, newPassword: NEW_PASSWORD })).ok).toBe(true);
+      return { name, token };
+    };
+    let consoleOperator: string;
+
+    beforeAll(async () => {
+      consoleOperator = (await call(core, 'session:current', {})).session!.operator;
+    });
+
+    it('runs the tab as its own operator; calls without the header stay the console operator', async () => {
+      const viewer = await signedInTab('viewer');
+      expect((await invokeAs(viewer.token, 'session:current')).value!.session).toMatchObject({ operator: viewer.name, role: 'viewer', mustChangePassword: false });
+      expect((await invokeAs(viewer.token, 'tenants:list', { limit: 1 })).ok).toBe(true);
+      // PostgreSQL decides, as the tab's operator: a viewer may not change settings.
+      expect(await invokeAs(viewer.token, 'settings:update', { cancellationRetentionDays: 31 })).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN', message: 'permission denied: viewer may not change settings' },
+      });
+      expect((await invokeAs(null, 'session:current')).value!.session).toMatchObject({ operator: consoleOperator, role: 'admin' });
+    });
+
+    // The session's pool opens new connections after the change: with the new password, not the one-time one.
+    it('keeps working after the new password, on connections opened after the change', async () => {
+      const tab = await signedInTab('support');
+      const answers = await Promise.all(Array.from({ length: 8 }, () => invokeAs(tab.token, 'tenants:list', { limit: 1 })));
+      for (const answer of answers) expect(answer).toMatchObject({ ok: true });
+    });
+
+    it('asks a tab signed in with a one-time password for a new one before anything else', async () => {
+      const { name, password } = await addOperator('support');
+      const token = (await invokeAs(null, 'session:signIn', { operator: name, password })).value!.sessionToken as string;
+      expect(await invokeAs(token, 'tenants:list', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED', message: expect.stringMatching(/choose a new password/) } });
+      expect((await invokeAs(token, 'session:current')).value!.session).toMatchObject({ operator: name, mustChangePassword: true });
+    });
+
+    // Attack: a guessed, stale or forged session header must never run as the console's operator.
+    it('answers an unknown, empty or oversized session token UNAUTHENTICATED, never as the console operator', async () => {
+      for (const forged of [randomBytes(32).toString('base64url'), 'x', ' ', '', 'a'.repeat(500)]) {
+        expect(await invokeAs(forged, 'tenants:list', {}), JSON.stringify(forged)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+        expect(await invokeAs(forged, 'settings:update', { cancellationRetentionDays: 31 })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+      }
+      // The sign-in screen's own question answers "nobody", not the console's operator.
+      const asked = await invokeAs(randomBytes(32).toString('base64url'), 'session:current');
+      expect(asked).toMatchObject({ ok: true, value: { session: null } });
+      // A second header is joined with the first by Node: no session has that name either.
+      const viewer = await signedInTab('viewer');
+      expect(await invokeAs(`${viewer.token}, ${viewer.token}`, 'tenants:list', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+      expect((await call(core, 'settings:get', {})).cancellationRetentionDays).not.toBe(31);
+    });
+
+    it('ends a tab session after the idle time, at sign-out and when the operator is disabled', async () => {
+      const idle = await signedInTab('support');
+      // The idle time has passed (30 minutes by default): the session is gone for good.
+      const session = await core.sessions.resolve(idle.token);
+      session!.lastUsedAt = Date.now() - 31 * 60_000;
+      expect(await invokeAs(idle.token, 'tenants:list', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+      expect((await invokeAs(idle.token, 'session:current')).value!.session).toBeNull();
+
+      const leaving = await signedInTab('billing');
+      expect((await invokeAs(leaving.token, 'session:signOut')).ok).toBe(true);
+      expect(await invokeAs(leaving.token, 'tenants:list', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+      // Signing the tab out does not sign out the console's operator.
+      expect((await invokeAs(null, 'session:current')).value!.session).toMatchObject({ operator: consoleOperator });
+
+      const disabled = await signedInTab('viewer');
+      await call(core, 'operators:disable', { name: disabled.name });
+      expect(await invokeAs(disabled.token, 'tenants:list', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    });
+
+    // Attack: a session token seen by (or stolen from) one console replayed on another console of the same platform.
+    it('a session token of one console is not valid on another console of the same platform', async () => {
+      const tab = await signedInTab('admin');
+      const other = await openConsoleCore({
+        platformDatabase,
+        mode: 'cli',
+        databaseUrl: url,
+        dataDir: inject('embeddedDataDir'),
+        cacheFile: `${inject('embeddedDataDir')}/cache-${platformDatabase}-second.sqlite`,
+        logger: createSilentLogger(),
+        reconcileOnStart: false,
+      });
+      const otherHost = await startHostServer(other, { port: 0, rendererDir });
+      try {
+        const reply = await send(otherHost.port, {
+          method: 'POST',
+          path: '/api/invoke/tenants:list',
+          headers: {
+            host: `127.0.0.1:${otherHost.port}`,
+            'content-type': 'application/json',
+            [HOST_TOKEN_HEADER]: otherHost.token,
+            [HOST_SESSION_HEADER]: tab.token,
+          },
+          body: '{}',
+        });
+        expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+        // And the first console's URL token does not open the second at all.
+        const crossed = await send(otherHost.port, {
+          method: 'POST',
+          path: '/api/invoke/tenants:list',
+          headers: { host: `127.0.0.1:${otherHost.port}`, 'content-type': 'application/json', [HOST_TOKEN_HEADER]: host.token, [HOST_SESSION_HEADER]: tab.token },
+          body: '{}',
+        });
+        expect(crossed.status).toBe(401);
+      } finally {
+        await otherHost.close();
+        await other.close();
+      }
+      expect((await invokeAs(tab.token, 'session:current')).value!.session).toMatchObject({ operator: tab.name, role: 'admin' });
+    });
   });
 });

@@ -3,6 +3,7 @@ import { call, callError, uniqueTenantInput } from '../support/core-calls';
 import { serverCases, useTestPlatform } from '../support/servers';
 import { tenantAdminClient } from '../support/backup-fixtures';
 import { DEFAULT_LIMIT_WARNING_PERCENT } from '../../src-main/settings/setting-definitions';
+import { readSetting } from '../../src-main/settings/settings-store';
 
 describe.each(await serverCases('settings'))('console settings on $name', (serverCase) => {
   const platform = useTestPlatform(serverCase, 'settings');
@@ -41,6 +42,20 @@ describe.each(await serverCases('settings'))('console settings on $name', (serve
     for (const spareDatabasesPerPlan of [-1, 11, 1.5]) {
       expect((await callError(platform.core, 'settings:update', { spareDatabasesPerPlan })).message).toMatch(/whole number from 0 to 10 of spare databases per plan/);
     }
+    for (const sessionIdleMinutes of [0, 1441, 2.5]) {
+      expect((await callError(platform.core, 'settings:update', { sessionIdleMinutes })).code).toBe('VALIDATION');
+    }
     expect(await call(platform.core, 'settings:get', {})).toEqual(before);
+  });
+
+  it.skipIf(serverCase.skip)('the host-mode idle time is a console setting that the browser sessions read', async () => {
+    expect((await call(platform.core, 'settings:get', {})).sessionIdleMinutes).toBe(30);
+    try {
+      expect(await call(platform.core, 'settings:update', { sessionIdleMinutes: 5 })).toMatchObject({ sessionIdleMinutes: 5 });
+      // What OperatorSessions reads for the idle expiry of browser sessions.
+      expect(await readSetting(platform.core.platform.pool, 'sessionIdleMinutes')).toBe(5);
+    } finally {
+      await call(platform.core, 'settings:update', { sessionIdleMinutes: 30 });
+    }
   });
 });

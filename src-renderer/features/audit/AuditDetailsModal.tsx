@@ -1,7 +1,8 @@
 import { Code, Group, Modal, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useAuditStore } from '../../store/audit-store';
 import { OutcomeBadge } from './AuditList';
-import { formatAuditTime, prettyDetails } from './audit-format';
+import { formatAuditTime, operatorRoleOf, prettyDetails } from './audit-format';
+import { OPERATOR_ROLE_LABELS } from '../../../src-shared/contract/operator-roles';
 
 function Fact({ label, value, mono }: { label: string; value: string; mono?: boolean }) {
   return (
@@ -14,6 +15,11 @@ function Fact({ label, value, mono }: { label: string; value: string; mono?: boo
       </Text>
     </Stack>
   );
+}
+
+function roleLabel(details: string): string {
+  const role = operatorRoleOf(details);
+  return role ? OPERATOR_ROLE_LABELS[role] : '—';
 }
 
 /** One event in full: who, what, the input summary (secrets removed) and its place in the chain. */
@@ -32,6 +38,7 @@ export function AuditDetailsModal() {
           <SimpleGrid cols={2} spacing="sm">
             <Fact label="Tenant" value={event.tenant ?? '—'} mono />
             <Fact label="Operator" value={`${event.operator} (OS user ${event.osUser})`} />
+            <Fact label="Role" value={roleLabel(event.details)} />
             <Fact label="Console" value={event.consoleId} mono />
             <Fact label="Sequence" value={String(event.seq)} mono />
           </SimpleGrid>

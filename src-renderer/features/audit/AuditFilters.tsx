@@ -48,7 +48,7 @@ export function AuditFilters() {
         data-testid="audit-search"
       />
       <TextInput label="Tenant" placeholder="ACME001" value={tenant} onChange={(event) => setTenant(event.currentTarget.value)} maxLength={64} w={130} data-testid="audit-tenant" />
-      <TextInput label="Operator" placeholder="postgres" value={operator} onChange={(event) => setOperator(event.currentTarget.value)} maxLength={200} w={130} data-testid="audit-operator" />
+      <TextInput label="Operator" placeholder="alice" value={operator} onChange={(event) => setOperator(event.currentTarget.value)} maxLength={200} w={130} data-testid="audit-operator" />
       <Select
         label="Action"
         placeholder="Any"

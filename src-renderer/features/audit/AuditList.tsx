@@ -2,7 +2,9 @@ import { useEffect, useRef } from 'react';
 import { Badge, Box, Center, Loader, Text } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { AuditEvent } from '../../../src-shared/contract/audit-models';
-import { formatAuditTime } from './audit-format';
+import { formatAuditTime, operatorRoleOf } from './audit-format';
+import { OPERATOR_ROLE_LABELS } from '../../../src-shared/contract/operator-roles';
+import { ROLE_COLORS } from '../operators/RoleBadge';
 import { useAuditStore } from '../../store/audit-store';
 import classes from './AuditList.module.css';
 
@@ -64,6 +66,7 @@ export function AuditList() {
 }
 
 function AuditRow({ event, top }: { event: AuditEvent; top: number }) {
+  const role = operatorRoleOf(event.details);
   return (
     <button
       type="button"
@@ -78,8 +81,13 @@ function AuditRow({ event, top }: { event: AuditEvent; top: number }) {
       <span className={classes.cell}>{formatAuditTime(event.time)}</span>
       <span className={`${classes.cell} ${classes.mono}`}>{event.action}</span>
       <span className={`${classes.cell} ${classes.mono}`}>{event.tenant ?? '—'}</span>
-      <span className={classes.cell} title={`${event.operator} (OS user ${event.osUser})`}>
+      <span className={classes.cell} title={`${event.operator}${role ? `, ${OPERATOR_ROLE_LABELS[role]}` : ''} (OS user ${event.osUser})`} data-testid="audit-operator-cell">
         {event.operator}
+        {role && (
+          <Badge size="xs" variant="light" color={ROLE_COLORS[role]} tt="none" ml={6} radius="sm" data-testid="audit-operator-role">
+            {OPERATOR_ROLE_LABELS[role]}
+          </Badge>
+        )}
         <Text span size="xs" c="dimmed">
           {' '}
           · {event.osUser}

@@ -10,7 +10,7 @@ import { formatBytes, formatCount, formatDateTime, formatRelative } from '../../
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useJob } from '../../lib/use-job';
 import { useBackupsStore } from '../../store/backups-store';
-import { useActionBlock } from '../../store/connectivity-store';
+import { useActionBlocks } from '../../store/action-block';
 import { BlockedAction } from '../offline/BlockedAction';
 import { BACKUP_KIND_COLORS, BACKUP_KIND_LABELS, shortChecksum } from './backup-labels';
 import { CopyPath } from './CopyPath';
@@ -28,8 +28,11 @@ export function BackupsPanel({ tenant }: { tenant: TenantDetail }) {
   const [exporting, setExporting] = useState(false);
   const [restoring, setRestoring] = useState<{ backup: Backup | null; opened: boolean }>({ backup: null, opened: false });
   const live = tenant.status !== 'deleted' && tenant.status !== 'provisioning';
-  // Backups read the tenant database and write the catalog: offline, they wait with the reason shown.
-  const blocked = useActionBlock();
+  // Backups read the tenant database and write the catalog: offline (or for a viewer), they wait with the reason shown.
+  const blockOf = useActionBlocks();
+  const backupBlocked = blockOf('backups:create');
+  const exportBlocked = blockOf('backups:export');
+  const restoreBlocked = blockOf('backups:restore');
 
   useEffect(() => {
     void useBackupsStore.getState().load(tenant.tenantCode);
@@ -50,22 +53,22 @@ export function BackupsPanel({ tenant }: { tenant: TenantDetail }) {
   return (
     <Stack gap="md" data-testid="backups-panel">
       <Group gap="xs">
-        <BlockedAction reason={blocked} testId="backup-now-blocked">
-          <Button leftSection={<IconCloudUpload size={16} />} onClick={() => void backUpNow()} loading={job.running} disabled={!live || blocked !== null} data-testid="backup-now">
+        <BlockedAction reason={backupBlocked} testId="backup-now-blocked">
+          <Button leftSection={<IconCloudUpload size={16} />} onClick={() => void backUpNow()} loading={job.running} disabled={!live || backupBlocked !== null} data-testid="backup-now">
             Back up now
           </Button>
         </BlockedAction>
-        <BlockedAction reason={blocked} testId="export-open-blocked">
-          <Button variant="default" leftSection={<IconFileZip size={16} />} onClick={() => setExporting(true)} disabled={!live || job.running || blocked !== null} data-testid="export-open">
+        <BlockedAction reason={exportBlocked} testId="export-open-blocked">
+          <Button variant="default" leftSection={<IconFileZip size={16} />} onClick={() => setExporting(true)} disabled={!live || job.running || exportBlocked !== null} data-testid="export-open">
             Export…
           </Button>
         </BlockedAction>
-        <BlockedAction reason={blocked} testId="restore-open-blocked">
+        <BlockedAction reason={restoreBlocked} testId="restore-open-blocked">
           <Button
             variant="default"
             leftSection={<IconDatabaseImport size={16} />}
             onClick={() => setRestoring({ backup: backups[0] ?? null, opened: true })}
-            disabled={backups.length === 0 || job.running || blocked !== null}
+            disabled={backups.length === 0 || job.running || restoreBlocked !== null}
             data-testid="restore-open"
           >
             Restore…

@@ -8,7 +8,7 @@ import { LoadErrorAlert } from '../../components/LoadErrorAlert';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useQuery } from '../../lib/use-query';
 import { invalidate } from '../../store/invalidation';
-import { useActionBlock } from '../../store/connectivity-store';
+import { useActionBlocks } from '../../store/action-block';
 import { BlockedAction } from '../offline/BlockedAction';
 import { PRORATION_LABELS } from './billing-labels';
 import { contractProblems } from './contract-problems';
@@ -39,7 +39,9 @@ const numberOf = (value: number | string): number => (typeof value === 'number' 
 const orNull = (value: string): string | null => (value.trim() === '' ? null : value.trim());
 
 function BillingSettingsForm({ saved, onSaved }: { saved: BillingSettings; onSaved: (settings: BillingSettings) => void }) {
-  const blocked = useActionBlock();
+  const blockOf = useActionBlocks();
+  const blocked = blockOf('billing:updateSettings');
+  const testEmailBlocked = blockOf('billing:testEmail');
   const [mode, setMode] = useState(saved.mode);
   const [currency, setCurrency] = useState(saved.currency);
   const [taxRate, setTaxRate] = useState<number | string>(saved.taxRatePercent);
@@ -217,7 +219,7 @@ function BillingSettingsForm({ saved, onSaved }: { saved: BillingSettings; onSav
         </Alert>
       )}
       <Group justify="space-between" wrap="wrap">
-        <TestEmail disabledReason={blocked ?? (saved.smtp.host ? null : 'Set and save an SMTP host first.')} />
+        <TestEmail disabledReason={testEmailBlocked ?? (saved.smtp.host ? null : 'Set and save an SMTP host first.')} />
         <BlockedAction reason={blocked}>
           <Button onClick={() => void save()} loading={saving} disabled={!dirty || !valid || blocked !== null} data-testid="settings-save">
             Save billing settings

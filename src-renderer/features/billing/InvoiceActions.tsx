@@ -6,7 +6,7 @@ import { api } from '../../api/client';
 import { errorMessage } from '../../api/api-error';
 import { formatBytes, formatMoney } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
-import { useActionBlock } from '../../store/connectivity-store';
+import { useActionBlocks } from '../../store/action-block';
 import { CopyPath } from '../backups/CopyPath';
 import { invalidate } from '../../store/invalidation';
 import { BlockedAction } from '../offline/BlockedAction';
@@ -24,22 +24,24 @@ export function InvoiceActions({ invoice, compact = true }: { invoice: InvoiceSu
   // The billing overview and the tenant's Billing tab (whichever is open) show the invoice again.
   const changed = () => invalidate({ event: 'invoice:changed' });
   const [dialog, setDialog] = useState<Dialog>(null);
-  const blocked = useActionBlock();
+  const blockOf = useActionBlocks();
+  const paymentBlocked = blockOf('invoices:recordPayment');
+  const voidBlocked = blockOf('invoices:void');
   const payable = invoice.state === 'open' && invoice.source === 'manual';
   const voidable = (invoice.state === 'open' || invoice.state === 'draft') && invoice.source === 'manual';
   const label = invoice.number ?? 'draft invoice';
   return (
     <Group gap={4} wrap="nowrap" justify="flex-end" onClick={(event) => event.stopPropagation()}>
       {payable && (
-        <BlockedAction reason={blocked}>
+        <BlockedAction reason={paymentBlocked}>
           {compact ? (
             <Tooltip label="Record a payment">
-              <ActionIcon variant="light" onClick={() => setDialog('payment')} disabled={blocked !== null} aria-label={`Record a payment for ${label}`} data-testid="invoice-record-payment">
+              <ActionIcon variant="light" onClick={() => setDialog('payment')} disabled={paymentBlocked !== null} aria-label={`Record a payment for ${label}`} data-testid="invoice-record-payment">
                 <IconCash size={16} />
               </ActionIcon>
             </Tooltip>
           ) : (
-            <Button size="compact-xs" variant="light" leftSection={<IconCash size={14} />} onClick={() => setDialog('payment')} disabled={blocked !== null} data-testid="invoice-record-payment">
+            <Button size="compact-xs" variant="light" leftSection={<IconCash size={14} />} onClick={() => setDialog('payment')} disabled={paymentBlocked !== null} data-testid="invoice-record-payment">
               Record payment
             </Button>
           )}
@@ -58,9 +60,10 @@ export function InvoiceActions({ invoice, compact = true }: { invoice: InvoiceSu
             </ActionIcon>
           </Menu.Target>
           <Menu.Dropdown>
-            <Menu.Item color="red" leftSection={<IconReceiptOff size={14} />} onClick={() => setDialog('void')} disabled={blocked !== null} data-testid="invoice-void">
+            <Menu.Item color="red" leftSection={<IconReceiptOff size={14} />} onClick={() => setDialog('void')} disabled={voidBlocked !== null} data-testid="invoice-void">
               Void…
             </Menu.Item>
+            {voidBlocked && <Menu.Label maw={240}>{voidBlocked}</Menu.Label>}
           </Menu.Dropdown>
         </Menu>
       )}

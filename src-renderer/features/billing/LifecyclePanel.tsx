@@ -5,7 +5,7 @@ import type { BillingOverview, JobRunReport, JobRunSummary, StripeSyncReport } f
 import { api } from '../../api/client';
 import { formatCount, formatDateTime, formatRelative } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
-import { useActionBlock } from '../../store/connectivity-store';
+import { useActionBlocks } from '../../store/action-block';
 import { invalidate } from '../../store/invalidation';
 import { BlockedAction } from '../offline/BlockedAction';
 
@@ -23,7 +23,9 @@ const REPORT_TITLES = { ok: 'Billing jobs done', partial: 'Billing jobs partly d
 /** The lifecycle job: its last run, a run now (with what it did), and in Stripe mode the event sync. */
 export function LifecyclePanel({ overview }: { overview: BillingOverview }) {
   const onRan = () => invalidate({ event: 'billing:jobsRan' });
-  const blocked = useActionBlock();
+  const blockOf = useActionBlocks();
+  const runBlocked = blockOf('billing:runJobs');
+  const syncBlocked = blockOf('billing:syncStripe');
   const [running, setRunning] = useState(false);
   const [report, setReport] = useState<JobRunReport | null>(null);
   const [syncing, setSyncing] = useState(false);
@@ -81,8 +83,8 @@ export function LifecyclePanel({ overview }: { overview: BillingOverview }) {
           The lifecycle job has not run yet. It converts ended trials, starts grace periods, suspends and reactivates, and sends the notices.
         </Text>
       )}
-      <BlockedAction reason={blocked} testId="run-billing-jobs-blocked">
-        <Button leftSection={<IconPlayerPlay size={16} />} variant="light" onClick={() => void run()} loading={running} disabled={blocked !== null} data-testid="run-billing-jobs">
+      <BlockedAction reason={runBlocked} testId="run-billing-jobs-blocked">
+        <Button leftSection={<IconPlayerPlay size={16} />} variant="light" onClick={() => void run()} loading={running} disabled={runBlocked !== null} data-testid="run-billing-jobs">
           Run billing jobs now
         </Button>
       </BlockedAction>
@@ -110,8 +112,8 @@ export function LifecyclePanel({ overview }: { overview: BillingOverview }) {
               {syncReport.eventsSeen} events seen, {syncReport.eventsApplied} applied, {syncReport.eventsSkipped} skipped; {syncReport.tenantsUpdated.length} tenants updated.
             </Text>
           )}
-          <BlockedAction reason={blocked}>
-            <Button variant="default" leftSection={<IconRefresh size={16} />} onClick={() => void sync()} loading={syncing} disabled={blocked !== null} data-testid="sync-stripe">
+          <BlockedAction reason={syncBlocked}>
+            <Button variant="default" leftSection={<IconRefresh size={16} />} onClick={() => void sync()} loading={syncing} disabled={syncBlocked !== null} data-testid="sync-stripe">
               Sync with Stripe now
             </Button>
           </BlockedAction>

@@ -8,7 +8,7 @@ import { LoadErrorAlert } from '../../components/LoadErrorAlert';
 import { formatDate, formatDateTime, formatMoney, formatPrice } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useQuery } from '../../lib/use-query';
-import { useActionBlock } from '../../store/connectivity-store';
+import { useActionBlocks } from '../../store/action-block';
 import { invalidate } from '../../store/invalidation';
 import { BlockedAction } from '../offline/BlockedAction';
 import { DetailSection } from '../tenants/detail/DetailSection';
@@ -24,7 +24,7 @@ type Dialog = 'change' | 'cancel' | null;
 export function TenantBillingTab({ tenant }: { tenant: TenantDetail }) {
   const billing = useQuery(() => api().call('billing:tenant', { ref: tenant.tenantCode }), [tenant.tenantCode, tenant.version], { key: 'tenantBilling' });
   const [dialog, setDialog] = useState<Dialog>(null);
-  const blocked = useActionBlock();
+  const blockOf = useActionBlocks();
   const value = billing.value;
 
   if (billing.error && !value) return <LoadErrorAlert title="Billing could not be loaded" message={billing.error} onRetry={billing.reload} data-testid="tenant-billing-error" />;
@@ -53,14 +53,14 @@ export function TenantBillingTab({ tenant }: { tenant: TenantDetail }) {
         aside={
           live ? (
             <Group gap="xs">
-              <BlockedAction reason={blocked}>
-                <Button size="compact-sm" variant="light" leftSection={<IconArrowsExchange size={14} />} onClick={() => setDialog('change')} disabled={blocked !== null} data-testid="billing-change-plan">
+              <BlockedAction reason={blockOf('billing:changePlan')}>
+                <Button size="compact-sm" variant="light" leftSection={<IconArrowsExchange size={14} />} onClick={() => setDialog('change')} disabled={blockOf('billing:changePlan') !== null} data-testid="billing-change-plan">
                   Change plan
                 </Button>
               </BlockedAction>
               {subscribed && !value.cancelAtPeriodEnd && (
-                <BlockedAction reason={blocked}>
-                  <Button size="compact-sm" variant="subtle" color="red" leftSection={<IconX size={14} />} onClick={() => setDialog('cancel')} disabled={blocked !== null} data-testid="billing-cancel">
+                <BlockedAction reason={blockOf('billing:cancelSubscription')}>
+                  <Button size="compact-sm" variant="subtle" color="red" leftSection={<IconX size={14} />} onClick={() => setDialog('cancel')} disabled={blockOf('billing:cancelSubscription') !== null} data-testid="billing-cancel">
                     Cancel subscription
                   </Button>
                 </BlockedAction>
@@ -96,7 +96,7 @@ export function TenantBillingTab({ tenant }: { tenant: TenantDetail }) {
           </Fact>
           <Fact label="Payment method" testId="billing-payment-method">
             {value.mode === 'manual' && live ? (
-              <PaymentMethodToggle billing={value} blocked={blocked} onChanged={changed} />
+              <PaymentMethodToggle billing={value} blocked={blockOf('billing:setPaymentMethod')} onChanged={changed} />
             ) : value.paymentMethodPresent ? (
               value.paymentMethodLabel ?? 'On file'
             ) : (
@@ -130,7 +130,7 @@ export function TenantBillingTab({ tenant }: { tenant: TenantDetail }) {
           Downgrade to <b>{value.pendingPlan.code}</b> (version {value.pendingPlan.version}) at the end of the period, {formatDate(value.currentPeriodEnd)}; the new limits apply then.
         </Alert>
       )}
-      {value.cancelAtPeriodEnd && <CancelAtPeriodEnd billing={value} blocked={blocked} onChanged={changed} />}
+      {value.cancelAtPeriodEnd && <CancelAtPeriodEnd billing={value} blocked={blockOf('billing:resumeSubscription')} onChanged={changed} />}
       {value.lastError && (
         <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title="Last billing error" data-testid="billing-last-error">
           {value.lastError}

@@ -4,7 +4,7 @@ import { IconInfoCircle } from '@tabler/icons-react';
 import type { PlanVersion } from '../../../src-shared/contract/plan-models';
 import { api } from '../../api/client';
 import { notifyError, notifySuccess } from '../../lib/notify';
-import { useActionBlock } from '../../store/connectivity-store';
+import { useActionBlock } from '../../store/action-block';
 import { invalidate } from '../../store/invalidation';
 import { BlockedAction } from '../offline/BlockedAction';
 import { formValuesOf, hasChanges, planChanges, planFormProblems, type PlanFormValues } from './plan-form';
@@ -20,7 +20,7 @@ const INTERVALS = [
  * channel's own schema; only the changed fields are sent.
  */
 export function EditPlanModal({ plan, grandfathered, opened, onClose }: { plan: PlanVersion; grandfathered: number; opened: boolean; onClose: () => void }) {
-  const blocked = useActionBlock();
+  const blocked = useActionBlock('plans:update');
   const [values, setValues] = useState<PlanFormValues>(() => formValuesOf(plan));
   const [saving, setSaving] = useState(false);
 

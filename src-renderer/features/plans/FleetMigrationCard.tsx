@@ -1,7 +1,7 @@
 import { Alert, Button, Group, List, Paper, Progress, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck, IconDatabaseCog } from '@tabler/icons-react';
 import { formatCount } from '../../lib/format';
-import { useActionBlock } from '../../store/connectivity-store';
+import { useActionBlock } from '../../store/action-block';
 import { usePlansStore, type MigrateProgress } from '../../store/plans-store';
 import { BlockedAction } from '../offline/BlockedAction';
 
@@ -10,7 +10,7 @@ import { BlockedAction } from '../offline/BlockedAction';
  * progress, the failures per tenant. A rerun resumes: only the tenants still behind are tried.
  */
 export function FleetMigrationCard() {
-  const blocked = useActionBlock();
+  const blocked = useActionBlock('fleet:migrate');
   const { fleet, fleetError, migrating, lastMigration } = usePlansStore();
   const behind = fleet?.behind ?? 0;
 

@@ -5,7 +5,7 @@ import type { MoveTenantsResult, PlanChangePreview, PlanVersion } from '../../..
 import { api } from '../../api/client';
 import { queryState, useQuery } from '../../lib/use-query';
 import { notifyError } from '../../lib/notify';
-import { useActionBlock } from '../../store/connectivity-store';
+import { useActionBlock } from '../../store/action-block';
 import { invalidate } from '../../store/invalidation';
 import { useTenantDetailStore } from '../../store/tenant-detail-store';
 import { BlockedAction } from '../offline/BlockedAction';
@@ -17,7 +17,7 @@ import { BlockedAction } from '../offline/BlockedAction';
  * meanwhile by someone else is not applied unseen.
  */
 export function MoveTenantsModal({ plan, opened, onClose }: { plan: PlanVersion; opened: boolean; onClose: () => void }) {
-  const blocked = useActionBlock();
+  const blocked = useActionBlock('plans:moveTenants');
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [force, setForce] = useState(false);
   const [reason, setReason] = useState('');

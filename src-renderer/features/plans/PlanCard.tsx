@@ -3,7 +3,7 @@ import { Badge, Button, Divider, Group, Paper, SimpleGrid, Stack, Table, Text, T
 import { IconArrowsExchange, IconPencil } from '@tabler/icons-react';
 import type { PlanVersion } from '../../../src-shared/contract/plan-models';
 import { formatCount, formatDate, formatLimit, formatMoney, formatPrice } from '../../lib/format';
-import { useActionBlock } from '../../store/connectivity-store';
+import { useActionBlocks } from '../../store/action-block';
 import type { PlanFamily } from '../../store/plans-store';
 import { BlockedAction } from '../offline/BlockedAction';
 import { EditPlanModal } from './EditPlanModal';
@@ -14,7 +14,9 @@ const limitsOf = (v: PlanVersion) => `${formatLimit(v.limits.companies)} · ${fo
 
 /** One plan: its current version's terms, every version with its tenants, and the two actions. */
 export function PlanCard({ family }: { family: PlanFamily }) {
-  const blocked = useActionBlock();
+  const blockOf = useActionBlocks();
+  const moveBlocked = blockOf('plans:moveTenants');
+  const editBlocked = blockOf('plans:update');
   const [editing, setEditing] = useState(false);
   const [moving, setMoving] = useState(false);
   const { current } = family;
@@ -100,20 +102,20 @@ export function PlanCard({ family }: { family: PlanFamily }) {
         </Table>
 
         <Group justify="flex-end" gap="sm">
-          <BlockedAction reason={blocked} testId={`plan-move-blocked-${family.code}`}>
+          <BlockedAction reason={moveBlocked} testId={`plan-move-blocked-${family.code}`}>
             <Button
               variant="default"
               leftSection={<IconArrowsExchange size={16} />}
               onClick={() => setMoving(true)}
-              disabled={family.grandfathered === 0 || blocked !== null}
+              disabled={family.grandfathered === 0 || moveBlocked !== null}
               title={family.grandfathered === 0 ? 'Every tenant is on the current version.' : undefined}
               data-testid={`plan-move-${family.code}`}
             >
               Move tenants to v{current.version}…
             </Button>
           </BlockedAction>
-          <BlockedAction reason={blocked} testId={`plan-edit-blocked-${family.code}`}>
-            <Button leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)} disabled={blocked !== null} data-testid={`plan-edit-${family.code}`}>
+          <BlockedAction reason={editBlocked} testId={`plan-edit-blocked-${family.code}`}>
+            <Button leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)} disabled={editBlocked !== null} data-testid={`plan-edit-${family.code}`}>
               Edit plan
             </Button>
           </BlockedAction>

@@ -8,6 +8,8 @@ import { LoadErrorAlert } from '../../components/LoadErrorAlert';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useQuery } from '../../lib/use-query';
 import { invalidate } from '../../store/invalidation';
+import { useActionBlock, useActionBlocks } from '../../store/action-block';
+import { BlockedAction } from '../offline/BlockedAction';
 
 /**
  * Where backups go and how many are kept, plus the two fleet jobs an operator runs from
@@ -33,6 +35,7 @@ function BackupSettingsForm({ saved, onSaved }: { saved: BackupSettings; onSaved
   const [keepLast, setKeepLast] = useState<number | string>(saved.keepLast);
   const [requireSigned, setRequireSigned] = useState(saved.requireSigned);
   const [saving, setSaving] = useState(false);
+  const blocked = useActionBlock('backups:updateSettings');
   const parsedDirectory = filePathSchema.safeParse(directory.trim());
   const directoryProblem = parsedDirectory.success ? null : (parsedDirectory.error.issues[0]?.message ?? 'Not a usable path.');
   const keep = typeof keepLast === 'number' ? keepLast : Number.NaN;
@@ -85,9 +88,11 @@ function BackupSettingsForm({ saved, onSaved }: { saved: BackupSettings; onSaved
         {saved.pgDump ? `pg_dump format available: ${saved.pgDump}` : 'No pg_dump matching the server’s version on PATH: backups use the console’s own archive format.'}
       </Text>
       <Group justify="flex-end">
-        <Button onClick={() => void save()} loading={saving} disabled={!dirty || directoryProblem !== null || keepProblem !== null} data-testid="backup-settings-save">
-          Save
-        </Button>
+        <BlockedAction reason={blocked} testId="backup-settings-save-blocked">
+          <Button onClick={() => void save()} loading={saving} disabled={!dirty || directoryProblem !== null || keepProblem !== null || blocked !== null} data-testid="backup-settings-save">
+            Save
+          </Button>
+        </BlockedAction>
       </Group>
     </Stack>
   );
@@ -96,6 +101,9 @@ function BackupSettingsForm({ saved, onSaved }: { saved: BackupSettings; onSaved
 function FleetJobs() {
   const [running, setRunning] = useState<'prune' | 'deletions' | null>(null);
   const [report, setReport] = useState<{ color: string; title: string; lines: string[] } | null>(null);
+  const blockOf = useActionBlocks();
+  const pruneBlocked = blockOf('backups:prune');
+  const deletionsBlocked = blockOf('tenants:runScheduledDeletions');
 
   async function prune() {
     setRunning('prune');
@@ -139,12 +147,16 @@ function FleetJobs() {
         Fleet jobs
       </Text>
       <Group gap="xs">
-        <Button variant="default" leftSection={<IconScissors size={16} />} loading={running === 'prune'} disabled={running !== null} onClick={() => void prune()} data-testid="prune-backups">
-          Prune backups
-        </Button>
-        <Button variant="default" color="red" leftSection={<IconCalendarX size={16} />} loading={running === 'deletions'} disabled={running !== null} onClick={() => void runDeletions()} data-testid="run-deletions">
-          Run scheduled deletions
-        </Button>
+        <BlockedAction reason={pruneBlocked} testId="prune-backups-blocked">
+          <Button variant="default" leftSection={<IconScissors size={16} />} loading={running === 'prune'} disabled={running !== null || pruneBlocked !== null} onClick={() => void prune()} data-testid="prune-backups">
+            Prune backups
+          </Button>
+        </BlockedAction>
+        <BlockedAction reason={deletionsBlocked} testId="run-deletions-blocked">
+          <Button variant="default" color="red" leftSection={<IconCalendarX size={16} />} loading={running === 'deletions'} disabled={running !== null || deletionsBlocked !== null} onClick={() => void runDeletions()} data-testid="run-deletions">
+            Run scheduled deletions
+          </Button>
+        </BlockedAction>
       </Group>
       <Text size="xs" c="dimmed">
         Scheduled deletions back up (verified) and then delete every cancelled tenant whose retention has ended.

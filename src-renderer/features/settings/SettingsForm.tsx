@@ -5,7 +5,7 @@ import type { Settings } from '../../../src-shared/contract/models';
 import { api } from '../../api/client';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useReferenceStore } from '../../store/reference-store';
-import { useActionBlock } from '../../store/connectivity-store';
+import { useActionBlock } from '../../store/action-block';
 import { BlockedAction } from '../offline/BlockedAction';
 import {
   baseDomainProblem,
@@ -29,7 +29,7 @@ const EXAMPLE_SUBDOMAIN = 'acme';
  * settings change, so after a save it starts from what main now has.
  */
 export function SettingsForm({ saved }: { saved: Settings }) {
-  const blocked = useActionBlock();
+  const blocked = useActionBlock('settings:update');
   const [values, setValues] = useState<SettingsValues>(saved);
   const [saving, setSaving] = useState(false);
 

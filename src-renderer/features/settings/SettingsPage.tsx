@@ -8,6 +8,7 @@ import { ServerCheckCard } from './ServerCheckCard';
 import { ServerConnectionsCard } from './ServerConnectionsCard';
 import { SettingsForm } from './SettingsForm';
 import { SnapshotCard } from '../offline/SnapshotCard';
+import { OperatorsCard } from './OperatorsCard';
 
 export function SettingsPage() {
   const settings = useReferenceStore((state) => state.settings);
@@ -56,6 +57,9 @@ export function SettingsPage() {
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
           <Stack gap="lg">
+            <Card title="Operators and sign-in" description="Who may do what is PostgreSQL's decision: one login role per person.">
+              <OperatorsCard />
+            </Card>
             <Card title="About this console" description="Read-only; set when the console starts.">
               <AppInfoCard />
             </Card>

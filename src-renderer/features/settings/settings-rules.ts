@@ -37,6 +37,8 @@ export function wholeNumberProblem(value: number | string, min: number, max: num
 export const WARNING_PERCENT = { min: 1, max: 100 } as const;
 export const USAGE_INTERVAL_HOURS = { min: 1, max: 720 } as const;
 export const SPARE_DATABASES = { min: 0, max: MAX_SPARE_DATABASES_PER_PLAN } as const;
+/** Host mode's sign-in idle time, as settings:update takes it: one minute to one day. */
+export const SESSION_IDLE_MINUTES = { min: 1, max: 1440 } as const;
 
 export interface SettingsValues {
   readonly baseDomain: string;

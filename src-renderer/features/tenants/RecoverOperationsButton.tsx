@@ -3,7 +3,7 @@ import { Button, Tooltip } from '@mantine/core';
 import { IconLifebuoy } from '@tabler/icons-react';
 import { api } from '../../api/client';
 import { notifyError, notifySuccess } from '../../lib/notify';
-import { useActionBlock } from '../../store/connectivity-store';
+import { useActionBlock } from '../../store/action-block';
 import { BlockedAction } from '../offline/BlockedAction';
 import { invalidate } from '../../store/invalidation';
 
@@ -13,7 +13,7 @@ import { invalidate } from '../../store/invalidation';
  */
 export function RecoverOperationsButton() {
   const [busy, setBusy] = useState(false);
-  const blocked = useActionBlock();
+  const blocked = useActionBlock('tenants:reconcile');
 
   const run = async () => {
     setBusy(true);

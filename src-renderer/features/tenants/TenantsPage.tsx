@@ -9,14 +9,17 @@ import { TenantDrawer } from './detail/TenantDrawer';
 import { TenantsTable } from './TenantsTable';
 import { TenantsToolbar } from './TenantsToolbar';
 import { RecoverOperationsButton } from './RecoverOperationsButton';
-import { useActionBlock } from '../../store/connectivity-store';
+import { useActionBlock } from '../../store/action-block';
+import { useConnectivityStore } from '../../store/connectivity-store';
 import { BlockedAction } from '../offline/BlockedAction';
 import { AsOfNote } from '../offline/AsOfNote';
 
 export function TenantsPage() {
   const [creating, setCreating] = useState(false);
   const referenceError = useReferenceStore((state) => state.error);
-  const blocked = useActionBlock();
+  const blocked = useActionBlock('tenants:create');
+  // Offline the plans and settings come from the cache; their load error is no news then.
+  const online = useConnectivityStore((state) => state.status?.online !== false);
   const snapshot = useTenantsStore((state) => state.snapshot);
 
   useEffect(() => {
@@ -47,7 +50,7 @@ export function TenantsPage() {
         </Group>
       </Group>
 
-      {referenceError && !blocked && (
+      {referenceError && online && (
         <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title="Plans and settings could not be loaded">
           {referenceError}{' '}
           <Button variant="subtle" size="compact-sm" onClick={() => void useReferenceStore.getState().load()}>

@@ -4,7 +4,7 @@ import { IconChartBar, IconCircleCheck, IconDownload, IconRefresh } from '@table
 import { LoadErrorAlert } from '../../components/LoadErrorAlert';
 import { Panel } from '../../components/Panel';
 import { formatDate } from '../../lib/format';
-import { useActionBlock } from '../../store/connectivity-store';
+import { useActionBlock } from '../../store/action-block';
 import { useUsageStore, type TrendDays } from '../../store/usage-store';
 import { AsOfNote } from '../offline/AsOfNote';
 import { BlockedAction } from '../offline/BlockedAction';
@@ -18,7 +18,7 @@ export function UsagePage() {
   const { fleet, status, error, days, collecting, exporting } = useUsageStore();
   const { load, setDays, collect, exportCsv } = useUsageStore.getState();
   // Offline or reviewing a snapshot: the dashboard is browsable, collecting needs the database.
-  const blocked = useActionBlock();
+  const blocked = useActionBlock('usage:collect');
 
   useEffect(() => {
     void useUsageStore.getState().load();

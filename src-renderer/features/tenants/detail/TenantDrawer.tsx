@@ -17,7 +17,8 @@ import { useTenantDetailStore } from '../../../store/tenant-detail-store';
 import { PlanBadge, StatusBadge } from '../badges';
 import { TENANT_DETAIL_TABS } from './detail-tabs';
 import type { SnapshotMark } from '../../../../src-shared/contract/offline-models';
-import { useActionBlock } from '../../../store/connectivity-store';
+import type { ChannelName } from '../../../../src-shared/contract/channels';
+import { useActionBlocks } from '../../../store/action-block';
 import { AsOfNote } from '../../offline/AsOfNote';
 import { BlockedAction } from '../../offline/BlockedAction';
 import { DeletedTombstone } from '../../backups/DeletedTombstone';
@@ -99,16 +100,16 @@ function DrawerTitle({ tenant, code }: { tenant: TenantDetail | null; code: stri
   );
 }
 
-const ACTIONS: ReadonlyArray<{ kind: StatusAction; label: string; color: string; icon: ReactNode; variant: string }> = [
-  { kind: 'suspend', label: 'Suspend', color: 'orange', icon: <IconPlayerPause size={16} />, variant: 'light' },
-  { kind: 'activate', label: 'Activate', color: 'green', icon: <IconPlayerPlay size={16} />, variant: 'filled' },
-  { kind: 'cancel', label: 'Cancel tenant', color: 'red', icon: <IconBan size={16} />, variant: 'subtle' },
+const ACTIONS: ReadonlyArray<{ kind: StatusAction; channel: ChannelName; label: string; color: string; icon: ReactNode; variant: string }> = [
+  { kind: 'suspend', channel: 'tenants:suspend', label: 'Suspend', color: 'orange', icon: <IconPlayerPause size={16} />, variant: 'light' },
+  { kind: 'activate', channel: 'tenants:activate', label: 'Activate', color: 'green', icon: <IconPlayerPlay size={16} />, variant: 'filled' },
+  { kind: 'cancel', channel: 'tenants:cancel', label: 'Cancel tenant', color: 'red', icon: <IconBan size={16} />, variant: 'subtle' },
 ];
 
 function TenantDetailBody(props: { tenant: TenantDetail; refreshing: boolean; onAction: (kind: StatusAction) => void; onDelete: () => void; onReload: () => void }) {
-  const blocked = useActionBlock();
+  const blockOf = useActionBlocks();
   const snapshot = (props.tenant as TenantDetail & { snapshot?: SnapshotMark }).snapshot;
-  return <TenantDetailView {...props} blocked={blocked} snapshot={snapshot} />;
+  return <TenantDetailView {...props} blockOf={blockOf} snapshot={snapshot} />;
 }
 
 function TenantDetailView({
@@ -117,7 +118,7 @@ function TenantDetailView({
   onAction,
   onDelete,
   onReload,
-  blocked,
+  blockOf,
   snapshot,
 }: {
   tenant: TenantDetail;
@@ -125,7 +126,8 @@ function TenantDetailView({
   onAction: (kind: StatusAction) => void;
   onDelete: () => void;
   onReload: () => void;
-  blocked: string | null;
+  /** Why an action (by its channel) cannot run now: the role, offline, a snapshot review. */
+  blockOf: (channel: ChannelName) => string | null;
   snapshot: SnapshotMark | undefined;
 }) {
   const [tab, setTab] = useState<string>('overview');
@@ -159,13 +161,13 @@ function TenantDetailView({
       {(available.length > 0 || deletable) && (
         <Group gap="xs" data-testid="detail-actions">
           {available.map((entry) => (
-            <BlockedAction key={entry.kind} reason={blocked} testId={`action-${entry.kind}-blocked`}>
+            <BlockedAction key={entry.kind} reason={blockOf(entry.channel)} testId={`action-${entry.kind}-blocked`}>
               <Button
                 color={entry.color}
                 variant={entry.variant}
                 leftSection={entry.icon}
                 onClick={() => onAction(entry.kind)}
-                disabled={blocked !== null}
+                disabled={blockOf(entry.channel) !== null}
                 data-testid={`action-${entry.kind}`}
               >
                 {entry.label}
@@ -173,8 +175,8 @@ function TenantDetailView({
             </BlockedAction>
           ))}
           {deletable && (
-            <BlockedAction reason={blocked} testId="action-delete-blocked">
-              <Button color="red" variant={tenant.status === 'cancelled' ? 'light' : 'subtle'} leftSection={<IconTrash size={16} />} onClick={onDelete} disabled={blocked !== null} data-testid="action-delete">
+            <BlockedAction reason={blockOf('tenants:delete')} testId="action-delete-blocked">
+              <Button color="red" variant={tenant.status === 'cancelled' ? 'light' : 'subtle'} leftSection={<IconTrash size={16} />} onClick={onDelete} disabled={blockOf('tenants:delete') !== null} data-testid="action-delete">
                 Delete tenant…
               </Button>
             </BlockedAction>

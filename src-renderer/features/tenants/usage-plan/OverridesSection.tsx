@@ -7,20 +7,22 @@ import { formatDate, formatLimit, formatRelative } from '../../../lib/format';
 import { notifyError, notifySuccess } from '../../../lib/notify';
 import { LIMIT_RESOURCE_LABELS } from '../../usage/usage-levels';
 import { BlockedAction } from '../../offline/BlockedAction';
+import { useActionBlocks } from '../../../store/action-block';
 
 /** Custom limits and temporary allowances, each with its reason and expiry; add and revoke here. */
 export function OverridesSection({
   tenantCode,
   overrides,
   onChanged,
-  blocked = null,
 }: {
   tenantCode: string;
   overrides: readonly LimitOverride[];
   onChanged: () => void;
-  /** Why overrides cannot be changed now (offline, or reviewing a snapshot), or null. */
-  blocked?: string | null;
 }) {
+  // Why overrides cannot be added or revoked now (the role, offline, a snapshot under review), or null.
+  const blockOf = useActionBlocks();
+  const addBlocked = blockOf('tenants:setOverride');
+  const revokeBlocked = blockOf('tenants:revokeOverride');
   const [adding, setAdding] = useState(false);
   const [revoking, setRevoking] = useState<string | null>(null);
   const active = overrides.filter((entry) => entry.active);
@@ -64,13 +66,13 @@ export function OverridesSection({
               {entry.expiresAt ? `Expires ${formatDate(entry.expiresAt)} (${formatRelative(entry.expiresAt)})` : 'No expiry'} · by {entry.createdBy}
             </Text>
           </div>
-          <Tooltip label={blocked ?? 'Revoke'} multiline maw={280}>
+          <Tooltip label={revokeBlocked ?? 'Revoke'} multiline maw={280}>
             <ActionIcon
               variant="subtle"
               color="red"
               aria-label="Revoke override"
               loading={revoking === entry.id}
-              disabled={blocked !== null}
+              disabled={revokeBlocked !== null}
               onClick={() => void revoke(entry)}
               data-testid="override-revoke"
             >
@@ -94,8 +96,8 @@ export function OverridesSection({
         />
       ) : (
         <Group>
-          <BlockedAction reason={blocked} testId="override-add-blocked">
-            <Button size="xs" variant="light" leftSection={<IconPlus size={14} />} onClick={() => setAdding(true)} disabled={blocked !== null} data-testid="override-add">
+          <BlockedAction reason={addBlocked} testId="override-add-blocked">
+            <Button size="xs" variant="light" leftSection={<IconPlus size={14} />} onClick={() => setAdding(true)} disabled={addBlocked !== null} data-testid="override-add">
               Add override
             </Button>
           </BlockedAction>

@@ -4,7 +4,8 @@ import { IconArrowsExchange } from '@tabler/icons-react';
 import type { TenantDetail } from '../../../../src-shared/contract/models';
 import { LoadErrorAlert } from '../../../components/LoadErrorAlert';
 import { formatDate } from '../../../lib/format';
-import { useActionBlock } from '../../../store/connectivity-store';
+import { useActionBlock } from '../../../store/action-block';
+import { useConnectivityStore } from '../../../store/connectivity-store';
 import { useTenantPlanStore } from '../../../store/tenant-plan-store';
 import { AsOfNote } from '../../offline/AsOfNote';
 import { BlockedAction } from '../../offline/BlockedAction';
@@ -21,7 +22,8 @@ export function TenantUsagePlan({ tenant }: { tenant: TenantDetail }) {
   const { limits, usage, history } = useTenantPlanStore();
   const [changing, setChanging] = useState(false);
   const changeable = tenant.status === 'active' || tenant.status === 'suspended';
-  const blocked = useActionBlock();
+  const blocked = useActionBlock('tenants:changePlan');
+  const offline = useConnectivityStore((state) => state.status?.online === false);
 
   useEffect(() => {
     useTenantPlanStore.getState().load(tenant.tenantCode, true);
@@ -67,7 +69,7 @@ export function TenantUsagePlan({ tenant }: { tenant: TenantDetail }) {
           </>
         ) : limits.status === 'error' ? (
           <LoadErrorAlert
-            title={blocked ? 'Limits need the database' : 'Usage could not be read from the tenant database'}
+            title={offline ? 'Limits need the database' : 'Usage could not be read from the tenant database'}
             message={limits.error}
             onRetry={reload}
             data-testid="usage-limits-error"
@@ -83,7 +85,7 @@ export function TenantUsagePlan({ tenant }: { tenant: TenantDetail }) {
 
       <DetailSection title="Overrides">
         {limits.value ? (
-          <OverridesSection tenantCode={tenant.tenantCode} overrides={limits.value.overrides} onChanged={onOverridesChanged} blocked={blocked} />
+          <OverridesSection tenantCode={tenant.tenantCode} overrides={limits.value.overrides} onChanged={onOverridesChanged} />
         ) : limits.status === 'error' ? (
           <Text size="sm" c="dimmed">
             Shown once the limits load.
