@@ -20,7 +20,7 @@ function integerOption(label: string, min: number, max: number) {
 export function registerSettingsCommand(program: Command, cli: CliContext): void {
   program
     .command('settings')
-    .description("show or change the console's settings (base domain, retention, limit warning, usage schedule, spare databases)")
+    .description("show or change the console's settings (base domain, retention, limit warning, usage schedule, spare databases, sign-in idle time)")
     .option('--base-domain <domain>', "the tenants' base domain: <subdomain>.<domain>")
     .option('--retention-days <n>', 'days a cancelled tenant is kept before deletion', daysOption)
     .option('--warning-percent <n>', 'soft limit: warn from this % of a limit (1–100)', integerOption('The warning threshold', 1, 100))
@@ -30,8 +30,9 @@ export function registerSettingsCommand(program: Command, cli: CliContext): void
       `spare tenant databases a running console keeps ready per plan, so creating a tenant skips the clone (0–${MAX_SPARE_DATABASES_PER_PLAN}; 0: none)`,
       integerOption('The number of spare databases', 0, MAX_SPARE_DATABASES_PER_PLAN),
     )
+    .option('--session-idle-minutes <n>', "host mode: a browser's sign-in ends after this many minutes without a call (1–1440)", integerOption('The idle time', 1, 1440))
     .option('--json', 'print JSON (snake_case) instead of text')
-    .action(async (options: { baseDomain?: string; retentionDays?: number; warningPercent?: number; usageIntervalHours?: number; spareDatabases?: number; json?: boolean }) => {
+    .action(async (options: { baseDomain?: string; retentionDays?: number; warningPercent?: number; usageIntervalHours?: number; spareDatabases?: number; sessionIdleMinutes?: number; json?: boolean }) => {
       await withCliSession(cli, async (session) => {
         const changes = {
           ...(options.baseDomain !== undefined ? { baseDomain: options.baseDomain } : {}),
@@ -39,6 +40,7 @@ export function registerSettingsCommand(program: Command, cli: CliContext): void
           ...(options.warningPercent !== undefined ? { limitWarningPercent: options.warningPercent } : {}),
           ...(options.usageIntervalHours !== undefined ? { usageCollectionIntervalHours: options.usageIntervalHours } : {}),
           ...(options.spareDatabases !== undefined ? { spareDatabasesPerPlan: options.spareDatabases } : {}),
+          ...(options.sessionIdleMinutes !== undefined ? { sessionIdleMinutes: options.sessionIdleMinutes } : {}),
         };
         const settings = Object.keys(changes).length > 0 ? await session.call('settings:update', changes) : await session.call('settings:get', {});
         if (options.json) return cli.printJson(settings);
@@ -48,6 +50,7 @@ export function registerSettingsCommand(program: Command, cli: CliContext): void
           ['Limit warning', `from ${settings.limitWarningPercent}% of a limit`],
           ['Usage collection', `every ${settings.usageCollectionIntervalHours} hours while a console runs`],
           ['Spare databases', settings.spareDatabasesPerPlan === 0 ? 'none (creating a tenant clones its plan template)' : `${settings.spareDatabasesPerPlan} per plan, kept ready while a console runs`],
+          ['Sign-in idle time', `${settings.sessionIdleMinutes} minutes (host mode browsers)`],
         ]);
       });
     });

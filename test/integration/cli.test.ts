@@ -67,7 +67,7 @@ describe('tenantctl', () => {
     ]);
 
     const settings = JSON.parse(
-      (await tenantctl('settings', '--base-domain', 'Example-ERP.net', '--retention-days', '45', '--warning-percent', '75', '--usage-interval-hours', '12', '--spare-databases', '3', '--json')).stdout,
+      (await tenantctl('settings', '--base-domain', 'Example-ERP.net', '--retention-days', '45', '--warning-percent', '75', '--usage-interval-hours', '12', '--spare-databases', '3', '--session-idle-minutes', '20', '--json')).stdout,
     );
     expect(settings).toEqual({
       base_domain: 'example-erp.net',
@@ -75,6 +75,7 @@ describe('tenantctl', () => {
       limit_warning_percent: 75,
       usage_collection_interval_hours: 12,
       spare_databases_per_plan: 3,
+      session_idle_minutes: 20,
     });
     expect(JSON.parse((await spawned('settings', '--json')).stdout)).toEqual(settings);
 
