@@ -30,8 +30,11 @@ export async function dropPlatformAndTenants(url: string, platformDatabase: stri
     if (!exists.rowCount) return;
     const platform = await adminClient(url, platformDatabase);
     let tenants: { database_name: string; db_role: string }[] = [];
+    let operatorRoles: string[] = [];
     try {
       tenants = (await platform.query<{ database_name: string; db_role: string }>('SELECT database_name, db_role FROM tenants')).rows;
+      // Operators' login roles are cluster-wide: they would outlive the platform on a shared server.
+      operatorRoles = (await platform.query<{ db_role: string }>('SELECT db_role FROM operators').catch(() => ({ rows: [] }))).rows.map((row) => row.db_role);
     } catch {
       // The platform's migrations never ran: nothing registered.
     } finally {
@@ -42,6 +45,10 @@ export async function dropPlatformAndTenants(url: string, platformDatabase: stri
       await admin.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(tenant.db_role)}`);
     }
     await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(platformDatabase)} WITH (FORCE)`);
+    // After the database: its CONNECT grants were the roles' only dependencies.
+    for (const role of operatorRoles) {
+      await admin.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(role)}`);
+    }
   } finally {
     await admin.end();
   }

@@ -60,7 +60,7 @@ GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO tc_support;
 
 -- Billing: invoices, payments, plan changes, billing settings.
 GRANT INSERT, UPDATE ON operations TO tc_billing;
-GRANT UPDATE (plan_code, plan_version, trial_ends_at, status, status_reason, status_changed_at, deletion_scheduled_at, version, updated_at) ON tenants TO tc_billing;
+GRANT UPDATE (plan_code, plan_version, trial_ends_at, limits_pushed_at, status, status_reason, status_changed_at, deletion_scheduled_at, version, updated_at) ON tenants TO tc_billing;
 GRANT INSERT, UPDATE, DELETE ON tenant_billing, invoice_sequences, invoices, invoice_lines, invoice_payments, billing_pending_items,
   stripe_prices, stripe_events, stripe_sync_state, billing_notices, billing_job_runs, tenant_plan_history TO tc_billing;
 GRANT INSERT, UPDATE ON settings TO tc_billing;
