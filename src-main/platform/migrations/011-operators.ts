@@ -1,4 +1,22 @@
+import { OPERATOR_GROUP_ROLES } from '../../../src-shared/contract/operator-roles';
+import { TENANT_GROUP_ROLE } from '../../tenant-schema/privileges';
 import { ENSURE_OPERATOR_GROUP_ROLES_SQL } from '../operator-group-roles';
+
+/**
+ * The second line of defence of the SECURITY DEFINER functions, for a registry row an admin
+ * rewrote (tc_admin may write every table): the role must be a plain tenant role — a member
+ * of the tenants' group role, no attribute beyond LOGIN, no operator or console role — so the
+ * functions never reach the console's own role, a superuser or an operator, whatever the
+ * tenants table says.
+ */
+const PLAIN_TENANT_ROLE = (role: string) => /* sql */ `EXISTS (
+    SELECT FROM pg_catalog.pg_roles r
+     WHERE r.rolname = ${role}
+       AND NOT (r.rolsuper OR r.rolcreaterole OR r.rolcreatedb OR r.rolreplication OR r.rolbypassrls)
+       AND r.rolname <> session_user AND r.rolname <> current_user
+       AND EXISTS (SELECT FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
+                    WHERE m.member = r.oid AND g.rolname = '${TENANT_GROUP_ROLE}')
+       AND NOT pg_catalog.pg_has_role(r.oid, '${OPERATOR_GROUP_ROLES.viewer}', 'MEMBER'))`;
 
 /**
  * Operators: each is a PostgreSQL login role (tc_op_<name>) that is a member of exactly one
@@ -90,7 +108,10 @@ BEGIN
     RAISE EXCEPTION 'permission denied for function tc_set_tenant_access' USING ERRCODE = '42501';
   END IF;
   IF NOT EXISTS (SELECT FROM public.tenants t WHERE t.database_name = tc_set_tenant_access.database_name
-                    AND t.db_role = tc_set_tenant_access.role_name AND t.status <> 'deleted') THEN
+                    AND t.db_role = tc_set_tenant_access.role_name AND t.status <> 'deleted')
+     OR NOT ${PLAIN_TENANT_ROLE('tc_set_tenant_access.role_name')}
+     OR NOT EXISTS (SELECT FROM pg_catalog.pg_database d WHERE d.datname = tc_set_tenant_access.database_name
+                       AND NOT d.datistemplate AND d.datname <> current_database()) THEN
     RAISE EXCEPTION 'no tenant of this platform has database % and role %', database_name, role_name USING ERRCODE = '42501';
   END IF;
   IF allow THEN
@@ -111,7 +132,8 @@ BEGIN
   IF NOT pg_catalog.pg_has_role(session_user, 'tc_support', 'MEMBER') THEN
     RAISE EXCEPTION 'permission denied for function tc_end_tenant_sessions' USING ERRCODE = '42501';
   END IF;
-  IF NOT EXISTS (SELECT FROM public.tenants t WHERE t.db_role = tc_end_tenant_sessions.role_name) THEN
+  IF NOT EXISTS (SELECT FROM public.tenants t WHERE t.db_role = tc_end_tenant_sessions.role_name)
+     OR NOT ${PLAIN_TENANT_ROLE('tc_end_tenant_sessions.role_name')} THEN
     RAISE EXCEPTION 'no tenant of this platform has role %', role_name USING ERRCODE = '42501';
   END IF;
   SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) INTO ended FROM pg_stat_activity WHERE usename = role_name;
