@@ -218,27 +218,57 @@ describe.each(cases)('operators with psql — $name', (serverCase) => {
     }
   });
 
-  it.skipIf(serverCase.skip)('even an admin who rewrites the registry cannot aim the functions at the console’s role or an operator', async () => {
-    const { database, role } = names(untouched);
-    for (const target of [consoleRole, a.operators.support.dbRole, b.operators.admin.dbRole]) {
-      // One psql session: rewrite the row, try, and put the row back (the transaction is rolled back either way).
-      const outcome = await as(
-        'admin',
-        `BEGIN; UPDATE tenants SET db_role = ${literal(target)} WHERE id = '${untouched.id}';
-         SELECT tc_set_tenant_access(${literal(database)}, ${literal(target)}, false); ROLLBACK;`,
-      );
-      expect(outcome.ok, target).toBe(false);
-      expect(outcome.error).toMatch(/no tenant of this platform/);
-      const ending = await as('admin', `BEGIN; UPDATE tenants SET db_role = ${literal(target)} WHERE id = '${untouched.id}'; SELECT tc_end_tenant_sessions(${literal(target)}); ROLLBACK;`);
-      expect(ending.ok, target).toBe(false);
-      expect(ending.error).toMatch(/no tenant of this platform/);
-      expect(await canLogin(a.admin, target)).toBe(true);
+  it.skipIf(serverCase.skip)('an admin cannot rewrite the names the console acts on (tenant database, role, server, code)', async () => {
+    const before = await platformFingerprint(a.admin);
+    for (const sql of [
+      `UPDATE tenants SET db_role = ${literal(consoleRole)} WHERE id = '${untouched.id}'`,
+      `UPDATE tenants SET database_name = 'postgres' WHERE id = '${untouched.id}'`,
+      `UPDATE tenants SET server_id = gen_random_uuid() WHERE id = '${untouched.id}'`,
+      `UPDATE tenants SET tenant_code = 'ZZ999' WHERE id = '${untouched.id}'`,
+      `INSERT INTO tenants SELECT * FROM tenants WHERE id = '${untouched.id}'`,
+      `DELETE FROM tenants WHERE id = '${untouched.id}'`,
+      `INSERT INTO operators (name, db_role) VALUES ('forged', ${literal(consoleRole)})`,
+      `UPDATE operators SET db_role = ${literal(consoleRole)}`,
+      `DELETE FROM audit_events`,
+      `UPDATE servers SET host = 'evil.example.com'`,
+      `DELETE FROM schema_migrations`,
+      `SELECT * FROM tenant_role_fingerprints`,
+      `TRUNCATE invoices CASCADE`,
+    ]) {
+      const outcome = await as('admin', sql);
+      expect(outcome.ok, sql).toBe(false);
+      expect(outcome.error, sql).toMatch(DENIED);
     }
-    // Nor at the platform database itself, with a tenant's role.
-    const platformDb = await as('admin', `BEGIN; UPDATE tenants SET database_name = ${literal(a.database)} WHERE id = '${untouched.id}';
-       SELECT tc_set_tenant_access(${literal(a.database)}, ${literal(role)}, false); ROLLBACK;`);
-    expect(platformDb.ok).toBe(false);
-    expect(await canLogin(a.admin, role)).toBe(true);
+    expect(await platformFingerprint(a.admin)).toEqual(before);
+  });
+
+  it.skipIf(serverCase.skip)('and if the registry named a privileged role anyway (written outside every grant), the functions still refuse it', async () => {
+    const { database } = names(untouched);
+    const registered = names(untouched).role;
+    // Stand-ins that are harmless if the guard ever failed: a tenant-group member with an
+    // attribute, one that is also an operator, and real operators' roles.
+    const probe = `tc_probe_${Date.now().toString(36)}`;
+    await a.admin.query(`CREATE ROLE ${probe}_attr LOGIN CREATEDB IN ROLE tc_tenant_app`);
+    await a.admin.query(`CREATE ROLE ${probe}_op LOGIN IN ROLE tc_tenant_app, ${OPERATOR_GROUP_ROLES.viewer}`);
+    try {
+      for (const target of [`${probe}_attr`, `${probe}_op`, a.operators.support.dbRole, b.operators.admin.dbRole]) {
+        await a.admin.query('UPDATE tenants SET db_role = $1 WHERE id = $2', [target, untouched.id]);
+        try {
+          const access = await as('support', `SELECT tc_set_tenant_access(${literal(database)}, ${literal(target)}, false)`);
+          expect(access.ok, target).toBe(false);
+          expect(access.error).toMatch(/no tenant of this platform/);
+          const ending = await as('support', `SELECT tc_end_tenant_sessions(${literal(target)})`);
+          expect(ending.ok, target).toBe(false);
+          expect(ending.error).toMatch(/no tenant of this platform/);
+        } finally {
+          await a.admin.query('UPDATE tenants SET db_role = $1 WHERE id = $2', [registered, untouched.id]);
+        }
+        expect(await canLogin(a.admin, target), target).toBe(true);
+      }
+    } finally {
+      await a.admin.query(`DROP ROLE IF EXISTS ${probe}_attr`);
+      await a.admin.query(`DROP ROLE IF EXISTS ${probe}_op`);
+    }
   });
 
   it.skipIf(serverCase.skip)('an operator of platform A cannot connect to platform B’s database, nor to a tenant’s', async () => {

@@ -28,7 +28,8 @@ const PLAIN_TENANT_ROLE = (role: string) => /* sql */ `EXISTS (
  *   the status columns of tenants, backups and usage.
  * - tc_billing (invoices, payments, plan changes, billing settings) writes billing's tables,
  *   a tenant's plan columns and the billing rows of the settings table (row-level policy).
- * - tc_admin holds every privilege on every table.
+ * - tc_admin reads and writes every table, except what the console's own privileged work
+ *   relies on (the names in tenants, the operators, the audit log, the role fingerprints).
  *
  * The privileged steps none of these roles can run (ALTER ROLE of a tenant's role, its
  * CONNECT right, ending its sessions) are SECURITY DEFINER functions owned by the role that
@@ -37,8 +38,8 @@ const PLAIN_TENANT_ROLE = (role: string) => /* sql */ `EXISTS (
  * run in a function: they run on the console's own connection after PostgreSQL confirmed
  * the operator's membership (src-main/operators/authorize.ts).
  *
- * Every later migration that creates a table grants it here-style; platform-grants.test.ts
- * fails on a table without a decision for each role.
+ * Every later migration that creates a table grants it here-style; test/integration/
+ * operators-grants-complete.test.ts fails on an object without a decision for each role.
  */
 export const sql = /* sql */ `
 ${ENSURE_OPERATOR_GROUP_ROLES_SQL}
@@ -59,6 +60,9 @@ REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+-- A function a later migration creates is not executable by everyone either (PostgreSQL's
+-- default): its grants are that migration's decision (platform-grants test).
+ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO tc_viewer;
 
 -- Viewer: reads, never secrets nor the operators (admins list them).
@@ -93,9 +97,23 @@ CREATE POLICY settings_billing_update ON settings FOR UPDATE TO tc_billing
   WITH CHECK (key LIKE 'billing\\_%');
 CREATE POLICY settings_admin ON settings FOR ALL TO tc_admin USING (true) WITH CHECK (true);
 
--- Admin: everything.
-GRANT ALL ON ALL TABLES IN SCHEMA public TO tc_admin;
-GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO tc_admin;
+-- Admin: every row of every table, with four exceptions that keep the console's own
+-- privileged work out of an admin's reach (it runs on the console's connection with the
+-- names these rows hold: DROP ROLE, DROP DATABASE, GRANT of a group role):
+-- - tenants: no INSERT or DELETE (the console creates and tombstones them), and no UPDATE
+--   of the names (server, database, role, code, subdomain) a deletion or restore acts on;
+-- - operators: read only (the console adds and changes operators and their roles);
+-- - audit_events: read only (the console appends; nobody rewrites the log);
+-- - tenant_role_fingerprints: nothing (secrets; the server check reads them as the console);
+-- - servers and schema_migrations: read only (the console registers its servers and runs
+--   the migrations: a forged row would point it elsewhere or skip a migration).
+-- No TRUNCATE, REFERENCES or TRIGGER anywhere, no setval on sequences.
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO tc_admin;
+REVOKE ALL ON tenants, operators, audit_events, tenant_role_fingerprints, servers, schema_migrations FROM tc_admin;
+GRANT SELECT ON tenants, operators, audit_events, servers, schema_migrations TO tc_admin;
+GRANT UPDATE (company_name, admin_email, plan_code, plan_version, trial_ends_at, status, status_reason, status_changed_at,
+  deletion_scheduled_at, schema_version, limits_pushed_at, final_backup_id, version, updated_at) ON tenants TO tc_admin;
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO tc_admin;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO tc_admin;
 
 -- The privileged steps of a status change, for the tenants of this platform only: a role
