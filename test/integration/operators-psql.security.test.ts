@@ -218,6 +218,38 @@ describe.each(cases)('operators with psql — $name', (serverCase) => {
     }
   });
 
+  it.skipIf(serverCase.skip)('support and billing cannot forge journal entries for reconcile to carry out with the console’s rights', async () => {
+    const { database, role } = names(untouched);
+    const serverId = (await a.admin.query<{ id: string }>('SELECT server_id AS id FROM tenants WHERE id = $1', [untouched.id])).rows[0]!.id;
+    const forged = (kind: string, payload: Record<string, unknown>, tenantCode = untouched.tenantCode) =>
+      `INSERT INTO operations (kind, tenant_id, tenant_code, state, step, payload, started_by)
+       VALUES (${literal(kind)}, '${untouched.id}', ${literal(tenantCode)}, 'running', 'registered', ${literal(JSON.stringify(payload))}::jsonb, 'forger')`;
+    const status = { action: 'suspend', target: 'suspended', previous: 'active', reason: 'x', serverId, database, role, retentionDays: 30 };
+    const before = await platformFingerprint(a.admin);
+    for (const [who, sql] of [
+      ['support', forged('suspend', { ...status, role: consoleRole })],
+      ['support', forged('suspend', { ...status, database: 'postgres' })],
+      ['support', forged('suspend', { ...status, role: b.operators.admin.dbRole })],
+      ['support', forged('suspend', { ...status, serverId: '00000000-0000-0000-0000-000000000000' })],
+      ['support', forged('suspend', status, suspendMe.tenantCode)],
+      ['support', forged('delete', { serverId, database: 'postgres', role: consoleRole, finalBackupId: null, forced: true })],
+      ['support', forged('provision', { serverId, database, role })],
+      ['billing', forged('restore', { serverId, database, role })],
+      ['billing', forged('plan_change', { serverId, database: b.database, from: { code: 'starter', version: 1 }, to: { code: 'starter', version: 1 }, forced: true, reason: null })],
+      ['admin', forged('delete', { serverId, database, role, finalBackupId: null, forced: true })],
+    ] as const) {
+      const outcome = await as(who, sql);
+      expect(outcome.ok, `${who}: ${sql}`).toBe(false);
+      expect(outcome.error, sql).toMatch(DENIED);
+    }
+    // Nor by rewriting a real entry afterwards.
+    const rewrite = await as('support', `UPDATE operations SET payload = jsonb_set(payload, '{role}', to_jsonb(${literal(consoleRole)}::text)) WHERE tenant_id = '${untouched.id}'`);
+    expect(rewrite.error === '' ? 'no row to rewrite' : rewrite.error).toMatch(/permission denied|no row to rewrite/);
+    expect(await platformFingerprint(a.admin)).toEqual(before);
+    // The honest entry (its own tenant's names) is accepted: what support's own suspend writes.
+    expect(await as('support', `BEGIN; ${forged('suspend', status)}; ROLLBACK;`)).toMatchObject({ ok: true });
+  });
+
   it.skipIf(serverCase.skip)('an admin cannot rewrite the names the console acts on (tenant database, role, server, code)', async () => {
     const before = await platformFingerprint(a.admin);
     for (const sql of [

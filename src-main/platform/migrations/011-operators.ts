@@ -165,6 +165,37 @@ LANGUAGE sql SECURITY DEFINER STABLE SET search_path = pg_catalog, pg_temp AS $f
    WHERE a.usename = tc_tenant_sessions.role_name AND EXISTS (SELECT FROM public.tenants t WHERE t.db_role = tc_tenant_sessions.role_name)
 $fn$;
 
+-- The journal is also the console's to-do list: reconcile (at every start, and admins'
+-- tenants:reconcile) finishes a running operation on the console's own connection, with the
+-- names in its payload. So an operation written on an operator's connection must be of a kind
+-- an operator's call writes, and name its own tenant's server, database and role — never a
+-- forged "suspend postgres" or "delete" for reconcile to carry out with the console's rights.
+CREATE FUNCTION tc_operations_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+  owner_role name;
+  tenant record;
+BEGIN
+  SELECT c.relowner::regrole::name INTO owner_role FROM pg_catalog.pg_class c WHERE c.oid = TG_RELID;
+  IF pg_catalog.pg_has_role(current_user, owner_role, 'MEMBER') THEN
+    RETURN NEW;
+  END IF;
+  IF NEW.kind NOT IN ('suspend', 'activate', 'cancel', 'plan_change', 'backup', 'export') THEN
+    RAISE EXCEPTION 'permission denied: % operations are journaled by the console only', NEW.kind USING ERRCODE = '42501';
+  END IF;
+  SELECT t.server_id, t.database_name, t.db_role INTO tenant FROM public.tenants t
+   WHERE t.id = NEW.tenant_id AND t.tenant_code = NEW.tenant_code;
+  IF NOT FOUND
+     OR (NEW.payload ? 'serverId' AND NEW.payload->>'serverId' IS DISTINCT FROM tenant.server_id::text)
+     OR (NEW.payload ? 'database' AND NEW.payload->>'database' IS DISTINCT FROM tenant.database_name)
+     OR (NEW.payload ? 'role' AND NEW.payload->>'role' IS DISTINCT FROM tenant.db_role) THEN
+    RAISE EXCEPTION 'permission denied: an operation names its own tenant''s server, database and role' USING ERRCODE = '42501';
+  END IF;
+  RETURN NEW;
+END
+$fn$;
+CREATE TRIGGER operations_guard BEFORE INSERT OR UPDATE ON operations FOR EACH ROW EXECUTE FUNCTION tc_operations_guard();
+
 REVOKE ALL ON FUNCTION tc_set_tenant_access(text, text, boolean), tc_end_tenant_sessions(text), tc_tenant_sessions(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tc_set_tenant_access(text, text, boolean), tc_end_tenant_sessions(text), tc_tenant_sessions(text) TO tc_support;
 `;
