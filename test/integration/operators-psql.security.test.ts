@@ -237,6 +237,11 @@ describe.each(cases)('operators with psql — $name', (serverCase) => {
       ['billing', forged('restore', { serverId, database, role })],
       ['billing', forged('plan_change', { serverId, database: b.database, from: { code: 'starter', version: 1 }, to: { code: 'starter', version: 1 }, forced: true, reason: null })],
       ['admin', forged('delete', { serverId, database, role, finalBackupId: null, forced: true })],
+      // Reconcile removes a dead backup's files: not the console's secrets, not any file.
+      ['support', forged('backup', { backupId: '00000000-0000-0000-0000-000000000000', tempPath: '/data/secrets.json', finalPath: '/data/backups/x.tcbackup', backupKind: 'manual' })],
+      ['support', forged('backup', { backupId: '00000000-0000-0000-0000-000000000000', tempPath: '/data/.secrets.json.ab12.partial', finalPath: '/data/secrets.json', backupKind: 'manual' })],
+      ['support', forged('backup', { backupId: '00000000-0000-0000-0000-000000000000', tempPath: `/b/.${untouched.tenantCode}-1.tcbackup.x/../../etc.partial`, finalPath: `/b/${untouched.tenantCode}-1.tcbackup`, backupKind: 'manual' })],
+      ['support', forged('export', { tempPath: '/home/console/.ssh/authorized_keys', finalPath: '/tmp/export.zip' })],
     ] as const) {
       const outcome = await as(who, sql);
       expect(outcome.ok, `${who}: ${sql}`).toBe(false);
@@ -248,6 +253,13 @@ describe.each(cases)('operators with psql — $name', (serverCase) => {
     expect(await platformFingerprint(a.admin)).toEqual(before);
     // The honest entry (its own tenant's names) is accepted: what support's own suspend writes.
     expect(await as('support', `BEGIN; ${forged('suspend', status)}; ROLLBACK;`)).toMatchObject({ ok: true });
+    const backup = { backupId: '00000000-0000-0000-0000-000000000000', tempPath: `/b/.${untouched.tenantCode}-20270101-ab12cd34.tcbackup.ab12cd34.partial`, finalPath: `/b/${untouched.tenantCode}-20270101-ab12cd34.tcbackup`, backupKind: 'manual' };
+    expect(await as('support', `BEGIN; ${forged('backup', backup)}; ROLLBACK;`)).toMatchObject({ ok: true });
+    expect(await as('support', `BEGIN; ${forged('export', { tempPath: '/tmp/.export.zip.k9x.partial', finalPath: '/tmp/export.zip' })}; ROLLBACK;`)).toMatchObject({ ok: true });
+    // Windows paths too (the desktop app): C:\Backups\.<file>.<tag>.partial beside C:\Backups\<file>.
+    const windows = { ...backup, tempPath: `C:\\Backups\\.${untouched.tenantCode}-1.tcbackup.ab12.partial`, finalPath: `C:\\Backups\\${untouched.tenantCode}-1.tcbackup` };
+    expect(await as('support', `BEGIN; ${forged('backup', windows)}; ROLLBACK;`)).toMatchObject({ ok: true });
+    expect((await as('support', forged('backup', { ...windows, tempPath: 'C:\\Windows\\win.ini' }))).error).toMatch(DENIED);
   });
 
   it.skipIf(serverCase.skip)('an admin cannot rewrite the names the console acts on (tenant database, role, server, code)', async () => {

@@ -191,6 +191,16 @@ BEGIN
      OR (NEW.payload ? 'role' AND NEW.payload->>'role' IS DISTINCT FROM tenant.db_role) THEN
     RAISE EXCEPTION 'permission denied: an operation names its own tenant''s server, database and role' USING ERRCODE = '42501';
   END IF;
+  -- Reconcile removes a backup's or export's temporary file (and an uncatalogued backup's
+  -- final file): only the ".<name>.<tag>.partial" sibling of the final file, and a final
+  -- file named like a backup of this tenant — never any file the console may delete.
+  IF NEW.kind IN ('backup', 'export') AND NOT (
+       NEW.payload->>'tempPath' IS NOT NULL AND NEW.payload->>'finalPath' ~ '^(/|[A-Za-z]:[/\\\\]|\\\\\\\\).*[^/\\\\]$'
+       AND pg_catalog.starts_with(NEW.payload->>'tempPath', pg_catalog.regexp_replace(NEW.payload->>'finalPath', '([/\\\\])([^/\\\\]+)$', '\\1.\\2.'))
+       AND pg_catalog.substr(NEW.payload->>'tempPath', pg_catalog.length(pg_catalog.regexp_replace(NEW.payload->>'finalPath', '([/\\\\])([^/\\\\]+)$', '\\1.\\2.')) + 1) ~ '^[A-Za-z0-9_-]+\\.partial$'
+       AND (NEW.kind = 'export' OR pg_catalog.regexp_replace(NEW.payload->>'finalPath', '^.*[/\\\\]', '') ~ ('^' || NEW.tenant_code || '-[A-Za-z0-9_.-]+\\.(dump|tcbackup)$'))) THEN
+    RAISE EXCEPTION 'permission denied: a backup or export names its own files only' USING ERRCODE = '42501';
+  END IF;
   RETURN NEW;
 END
 $fn$;
