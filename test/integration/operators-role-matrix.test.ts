@@ -8,9 +8,10 @@ import { CHANNEL_NAMES, channels, type ChannelInput, type ChannelName, type Chan
 import type { TenantDetail } from '../../src-shared/contract/models';
 import { OPERATOR_ROLES, mayCall, permissionDeniedMessage, type OperatorRole } from '../../src-shared/contract/operator-roles';
 import { call, uniqueTenantInput } from '../support/core-calls';
-import { callAs, openCapturingCore, ownerClient, PG_PERMISSION_ERROR, platformFingerprint, signedInOperators, type SignedInOperator } from '../support/operator-world';
+import { callAs, capturingLogger, openCapturingCore, ownerClient, PG_PERMISSION_ERROR, platformFingerprint, signedInOperators, type SignedInOperator } from '../support/operator-world';
 import { dropTestPlatform, serverCases, uniquePlatformDatabase } from '../support/servers';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';
+import { openStripeTestBed, type StripeTestBed } from '../support/stripe-billing-setup';
 
 /**
  * The role matrix of issue 12, generated from the contract: every mutating channel (but the
@@ -35,7 +36,8 @@ interface World {
   readonly core: ConsoleCore;
   readonly admin: pg.Client;
   readonly files: string;
-  readonly smtp: SmtpCapture;
+  /** The loopback SMTP server billing:testEmail sends to (the manual-billing platform only). */
+  readonly smtp?: SmtpCapture;
   readonly operators: Record<OperatorRole, SignedInOperator>;
   /** A tenant by key, made once by the local admin (on `plan`); `fresh` re-reads it (its version moves). */
   tenant(key: string, plan?: string): Promise<TenantDetail>;
@@ -222,7 +224,7 @@ const FIXTURES: Fixtures = {
   'billing:testEmail': {
     input: async (_w, role) => ({ to: `matrix-${role}@example.com` }),
     check: async (w, role) => {
-      expect(w.smtp.messages.some((message) => message.to.includes(`matrix-${role}@example.com`))).toBe(true);
+      expect(w.smtp!.messages.some((message) => message.to.includes(`matrix-${role}@example.com`))).toBe(true);
     },
   },
   'billing:changePlan': {
@@ -267,11 +269,11 @@ const FIXTURES: Fixtures = {
   'billing:runJobs': { input: async () => ({}) },
   'billing:syncStripe': {
     input: async () => ({}),
-    notHere: { code: 'INVALID_STATE', why: 'the platform bills manually: no Stripe account to poll' },
+    notHere: { code: 'INVALID_STATE', why: 'the platform bills manually: no Stripe account to poll (proved against the fake Stripe below)' },
   },
   'billing:linkStripePrice': {
     input: async () => ({ code: 'starter', version: 1, priceId: 'price_matrix' }),
-    notHere: { code: 'INVALID_STATE', why: 'the platform bills manually: no Stripe account to read the price from' },
+    notHere: { code: 'INVALID_STATE', why: 'the platform bills manually: no Stripe account to read the price from (proved against the fake Stripe below)' },
   },
   'invoices:create': {
     input: async (w, role, allowed) => ({ ref: (await w.tenant(keyFor('invoice', role, allowed))).tenantCode, lines: [{ description: `Setup by ${role}`, quantity: 2, unitCents: 5_000 }] }),
@@ -344,6 +346,46 @@ const FIXTURES: Fixtures = {
   },
 };
 
+/** The last event of the console's local audit log. */
+function lastLocalEvent(core: ConsoleCore) {
+  return core.cache!.db.prepare<unknown[], { action: string; outcome: string; operator: string; details: string }>(
+    'SELECT action, outcome, operator, details FROM audit_events ORDER BY seq DESC LIMIT 1',
+  ).get();
+}
+
+/** One row of the matrix: the channel called by an operator of every role, each cell checked. */
+async function runRow(world: World, logLines: string[], channel: ChannelName, fixture: Fixture<ChannelName>): Promise<void> {
+  for (const role of OPERATOR_ROLES) {
+    const operator = world.operators[role];
+    const allowed = mayCall(role, channel);
+    const input = await fixture.input(world, role, allowed);
+    const cell = `${channel} as ${role}`;
+    if (!allowed) {
+      const before = await platformFingerprint(world.admin);
+      const result = await callAs(world.core, operator, channel, input);
+      expect(result, cell).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: permissionDeniedMessage(role, channel) } });
+      expect(await platformFingerprint(world.admin), `${cell}: nothing may change`).toEqual(before);
+      const event = lastLocalEvent(world.core);
+      expect(event, cell).toMatchObject({ action: channel, outcome: 'FORBIDDEN', operator: operator.name });
+      expect(JSON.parse(event!.details), cell).toMatchObject({ operatorRole: role });
+      continue;
+    }
+    const logsBefore = logLines.length;
+    const result = await callAs(world.core, operator, channel, input);
+    const logged = logLines.slice(logsBefore).join('\n');
+    expect(logged, `${cell}: the console's log`).not.toMatch(PG_PERMISSION_ERROR);
+    if (!result.ok) {
+      expect(result.error.message, cell).not.toMatch(PG_PERMISSION_ERROR);
+      expect(result.error.code, `${cell}: ${result.error.message}\n${logged}`).toBe(fixture.notHere?.code ?? 'ok');
+      continue;
+    }
+    expect(fixture.notHere, `${cell} succeeded although the fixture says it cannot here`).toBeUndefined();
+    const event = lastLocalEvent(world.core);
+    expect(event, cell).toMatchObject({ action: channel, outcome: 'ok', operator: operator.name });
+    await fixture.check?.(world, role, result.value as never);
+  }
+}
+
 const cases = await serverCases('operator role matrix');
 
 describe.each(cases)('role matrix: every mutating channel × every role — $name', (serverCase) => {
@@ -387,7 +429,7 @@ describe.each(cases)('role matrix: every mutating channel × every role — $nam
   afterAll(async () => {
     if (serverCase.skip) return;
     await world?.admin.end();
-    await world?.smtp.close();
+    await world?.smtp?.close();
     await world?.core.close();
     if (world) await rm(world.files, { recursive: true, force: true });
     await dropTestPlatform(url, platformDatabase);
@@ -400,42 +442,81 @@ describe.each(cases)('role matrix: every mutating channel × every role — $nam
     expect(MATRIX_CHANNELS.length).toBeGreaterThan(30);
   });
 
-  const lastLocalEvent = () =>
-    world.core.cache!.db.prepare<unknown[], { action: string; outcome: string; operator: string; details: string }>(
-      'SELECT action, outcome, operator, details FROM audit_events ORDER BY seq DESC LIMIT 1',
-    ).get();
-
   it.skipIf(serverCase.skip).each(MATRIX_CHANNELS)('%s', async (channel) => {
     const fixture = FIXTURES[channel as MutatingChannel] as Fixture<ChannelName> | undefined;
     if (!fixture) throw new Error(`${channel} has no fixture in the role matrix: add one (and a role decision in operator-roles.ts).`);
-    for (const role of OPERATOR_ROLES) {
-      const operator = world.operators[role];
-      const allowed = mayCall(role, channel);
-      const input = await fixture.input(world, role, allowed);
-      const cell = `${channel} as ${role}`;
-      if (!allowed) {
-        const before = await platformFingerprint(world.admin);
-        const result = await callAs(world.core, operator, channel, input);
-        expect(result, cell).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: permissionDeniedMessage(role, channel) } });
-        expect(await platformFingerprint(world.admin), `${cell}: nothing may change`).toEqual(before);
-        const event = lastLocalEvent();
-        expect(event, cell).toMatchObject({ action: channel, outcome: 'FORBIDDEN', operator: operator.name });
-        expect(JSON.parse(event!.details), cell).toMatchObject({ operatorRole: role });
-        continue;
-      }
-      const logsBefore = logLines.length;
-      const result = await callAs(world.core, operator, channel, input);
-      const logged = logLines.slice(logsBefore).join('\n');
-      expect(logged, `${cell}: the console's log`).not.toMatch(PG_PERMISSION_ERROR);
-      if (!result.ok) {
-        expect(result.error.message, cell).not.toMatch(PG_PERMISSION_ERROR);
-        expect(result.error.code, `${cell}: ${result.error.message}\n${logged}`).toBe(fixture.notHere?.code ?? 'ok');
-        continue;
-      }
-      expect(fixture.notHere, `${cell} succeeded although the fixture says it cannot here`).toBeUndefined();
-      const event = lastLocalEvent();
-      expect(event, cell).toMatchObject({ action: channel, outcome: 'ok', operator: operator.name });
-      await fixture.check?.(world, role, result.value as never);
-    }
+    await runRow(world, logLines, channel, fixture);
   }, 120_000);
+});
+
+/**
+ * The Stripe-only channels, which the manual-billing platform above cannot carry out, against
+ * the tests' fake Stripe API: billing and admin really poll events and link a price (writing
+ * Stripe's tables on their own connections), viewer and support are refused as above.
+ */
+describe.each(cases)('role matrix: the Stripe channels against the fake Stripe — $name', (serverCase) => {
+  const STRIPE_CHANNELS = ['billing:syncStripe', 'billing:linkStripePrice'] as const satisfies readonly MutatingChannel[];
+  let bed: StripeTestBed;
+  let world: World;
+  let logLines: string[];
+  let customerId = '';
+
+  const stripeFixtures: { readonly [C in (typeof STRIPE_CHANNELS)[number]]: Fixture<C> } = {
+    'billing:syncStripe': {
+      input: async (_w, role, allowed) => {
+        // Something new in Stripe for the poll to see: the customer renamed there.
+        if (allowed) await bed.stripe.customers.update(customerId, { name: `Renamed for ${role}` });
+        return {};
+      },
+      check: async (w, _role, value) => {
+        expect(value.eventsSeen).toBeGreaterThanOrEqual(1);
+        const { rows } = await w.admin.query<{ synced: Date | null; error: string | null }>('SELECT last_synced_at AS synced, last_error AS error FROM stripe_sync_state');
+        expect(rows[0]).toMatchObject({ synced: expect.any(Date), error: null });
+      },
+    },
+    'billing:linkStripePrice': {
+      input: async (_w, role) => {
+        const product = await bed.stripe.products.create({ name: `Starter by hand (${role})` });
+        const price = await bed.stripe.prices.create({ product: product.id, unit_amount: 4900, currency: 'usd', recurring: { interval: 'month' } });
+        return { code: 'starter', version: 1, priceId: price.id };
+      },
+      check: async (w, _role, value) => {
+        expect(value).toMatchObject({ planCode: 'starter', linked: true });
+        const { rows } = await w.admin.query<{ id: string }>("SELECT stripe_price_id AS id FROM stripe_prices WHERE plan_code = 'starter' AND plan_version = 1");
+        expect(rows.map((row) => row.id)).toContain(value.stripePriceId);
+      },
+    },
+  };
+
+  beforeAll(async () => {
+    if (serverCase.skip) return;
+    const captured = capturingLogger();
+    logLines = captured.lines;
+    bed = await openStripeTestBed(serverCase.target().url, 'matrixstripe', { logger: captured.logger });
+    const core = bed.core;
+    await call(core, 'billing:updateSettings', { mode: 'stripe', stripeSecretKey: bed.key, stripeWebhookSecret: bed.webhookSecret });
+    const { tenant } = await call(core, 'tenants:create', uniqueTenantInput('starter', 'Matrix Stripe'));
+    const admin = await ownerClient(bed.url, core.platform.platformDatabase);
+    const { rows } = await admin.query<{ id: string }>('SELECT stripe_customer_id AS id FROM tenant_billing WHERE tenant_id = $1', [tenant.id]);
+    customerId = rows[0]!.id;
+    world = {
+      core,
+      admin,
+      files: bed.dataDir,
+      operators: await signedInOperators(core, 'ms'),
+      owner: (channel, input) => call(core, channel, input),
+      tenant: async () => tenant,
+      fresh: async () => call(core, 'tenants:get', { ref: tenant.tenantCode }),
+    };
+  }, 120_000);
+
+  afterAll(async () => {
+    if (serverCase.skip) return;
+    await world?.admin.end();
+    await bed?.close();
+  });
+
+  it.skipIf(serverCase.skip).each(STRIPE_CHANNELS)('%s', async (channel) => {
+    await runRow(world, logLines, channel, stripeFixtures[channel] as Fixture<ChannelName>);
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pg from 'pg';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { inject } from 'vitest';
 import { openConsoleCore, type ConsoleCore } from '../../src-main/app/console-core';
 import { clientConfig, endpointFromUrl } from '../../src-main/postgres/server-endpoint';
@@ -21,21 +21,27 @@ export interface CapturingCore {
   readonly logLines: string[];
 }
 
-export async function openCapturingCore(url: string, platformDatabase: string, env: NodeJS.ProcessEnv = {}): Promise<CapturingCore> {
-  const logLines: string[] = [];
+/** A logger that keeps its lines (warn and above) in `lines`. */
+export function capturingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      logLines.push(chunk.toString('utf8'));
+      lines.push(chunk.toString('utf8'));
       done();
     },
   });
+  return { logger: pino({ level: 'warn' }, sink), lines };
+}
+
+export async function openCapturingCore(url: string, platformDatabase: string, env: NodeJS.ProcessEnv = {}): Promise<CapturingCore> {
+  const { logger, lines: logLines } = capturingLogger();
   const core = await openConsoleCore({
     platformDatabase,
     mode: 'cli',
     databaseUrl: url,
     dataDir: inject('embeddedDataDir'),
     cacheFile: `${inject('embeddedDataDir')}/cache-${platformDatabase}.sqlite`,
-    logger: pino({ level: 'warn' }, sink),
+    logger,
     reconcileOnStart: false,
     env,
   });
