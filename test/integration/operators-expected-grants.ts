@@ -49,6 +49,8 @@ export const EXPECTED_PLATFORM_GRANTS: Readonly<Record<string, Readonly<Record<O
   'sequence operations_lock_key_seq': { viewer: '', support: 'U', billing: 'U', admin: 'Ur', public: '' },
   'function percent_of_limit(double precision,double precision)': { viewer: 'X', support: 'X', billing: 'X', admin: 'X', public: '' },
   // SECURITY DEFINER: ends a tenant role’s sessions, support and up
+  // the backups catalogue's trigger (rows written by operators name their own tenant's backup file): nobody calls it
+  'function tc_backups_guard()': { viewer: '', support: '', billing: '', admin: '', public: '' },
   // the journal's trigger (operations written by operators name their own tenant): nobody calls it
   'function tc_operations_guard()': { viewer: '', support: '', billing: '', admin: '', public: '' },
   'function tc_end_tenant_sessions(text)': { viewer: '', support: 'X', billing: '', admin: 'X', public: '' },

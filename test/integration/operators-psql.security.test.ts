@@ -262,6 +262,25 @@ describe.each(cases)('operators with psql — $name', (serverCase) => {
     expect((await as('support', forged('backup', { ...windows, tempPath: 'C:\\Windows\\win.ini' }))).error).toMatch(DENIED);
   });
 
+  it.skipIf(serverCase.skip)('support cannot catalogue a "backup" that is any other file, for pruning to delete', async () => {
+    const code = untouched.tenantCode;
+    const row = (location: string, tenantCode = code) =>
+      `INSERT INTO backups (id, tenant_id, tenant_code, kind, format, location, size_bytes, sha256, tenant_schema_version, server_version, table_count, row_count, made_by, made_at)
+       VALUES (gen_random_uuid(), '${untouched.id}', ${literal(tenantCode)}, 'manual', 'tc-archive', ${literal(location)}, 1, repeat('0', 64), 1, '15', 1, 1, 'forger', now() - interval '10 years')`;
+    const before = await platformFingerprint(a.admin);
+    for (const location of ['/data/secrets.json', '/data/cache.sqlite', `/data/${code}-x.tcbackup/../secrets.json`, `/data/OTHER1-x.tcbackup`, `relative/${code}-x.tcbackup`, 'C:\\Users\\op\\secrets.json']) {
+      const outcome = await as('support', row(location));
+      expect(outcome.ok, location).toBe(false);
+      expect(outcome.error, location).toMatch(DENIED);
+    }
+    expect((await as('support', row(`/data/${suspendMe.tenantCode}-x.tcbackup`, suspendMe.tenantCode))).error).toMatch(DENIED);
+    const rewrite = await as('support', `UPDATE backups SET location = '/data/secrets.json' WHERE tenant_id = '${untouched.id}' RETURNING id`);
+    expect(rewrite.ok && rewrite.output === '' ? 'no row to rewrite' : rewrite.error).toMatch(/permission denied|no row to rewrite/);
+    expect(await platformFingerprint(a.admin)).toEqual(before);
+    // What support's own backups write is accepted.
+    expect(await as('support', `BEGIN; ${row(`/data/backups/${code}-20270101T000000Z-ab12cd34.tcbackup`)}; ROLLBACK;`)).toMatchObject({ ok: true });
+  });
+
   it.skipIf(serverCase.skip)('an admin cannot rewrite the names the console acts on (tenant database, role, server, code)', async () => {
     const before = await platformFingerprint(a.admin);
     for (const sql of [

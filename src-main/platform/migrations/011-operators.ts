@@ -206,6 +206,28 @@ END
 $fn$;
 CREATE TRIGGER operations_guard BEFORE INSERT OR UPDATE ON operations FOR EACH ROW EXECUTE FUNCTION tc_operations_guard();
 
+-- Pruning (an admin's call, or the console's own maintenance) removes the file a backups row
+-- names: a row written on an operator's connection names a backup file of its own tenant
+-- (<CODE>-….tcbackup or .dump, an absolute path), never any file the console may delete.
+CREATE FUNCTION tc_backups_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+  owner_role name;
+BEGIN
+  SELECT c.relowner::regrole::name INTO owner_role FROM pg_catalog.pg_class c WHERE c.oid = TG_RELID;
+  IF pg_catalog.pg_has_role(current_user, owner_role, 'MEMBER') THEN
+    RETURN NEW;
+  END IF;
+  IF NOT EXISTS (SELECT FROM public.tenants t WHERE t.id = NEW.tenant_id AND t.tenant_code = NEW.tenant_code)
+     OR NEW.location !~ '^(/|[A-Za-z]:[/\\\\]|\\\\\\\\)'
+     OR pg_catalog.regexp_replace(NEW.location, '^.*[/\\\\]', '') !~ ('^' || NEW.tenant_code || '-[A-Za-z0-9_.-]+\\.(dump|tcbackup)$') THEN
+    RAISE EXCEPTION 'permission denied: a backup row names a backup file of its own tenant' USING ERRCODE = '42501';
+  END IF;
+  RETURN NEW;
+END
+$fn$;
+CREATE TRIGGER backups_guard BEFORE INSERT OR UPDATE ON backups FOR EACH ROW EXECUTE FUNCTION tc_backups_guard();
+
 REVOKE ALL ON FUNCTION tc_set_tenant_access(text, text, boolean), tc_end_tenant_sessions(text), tc_tenant_sessions(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tc_set_tenant_access(text, text, boolean), tc_end_tenant_sessions(text), tc_tenant_sessions(text) TO tc_support;
 `;
