@@ -266,7 +266,29 @@ const FIXTURES: Fixtures = {
       expect(value.conversionPlanCode).toBe('starter');
     },
   },
-  'billing:runJobs': { input: async () => ({}) },
+  'billing:runJobs': {
+    // A trial whose grace period ended: the lifecycle suspends it, with a backup first —
+    // support's kind of work, done by billing's job run.
+    input: async (w, role, allowed) => {
+      if (allowed) {
+        const tenant = await w.tenant(`grace-over-${role}`, TRIAL_PLAN);
+        await w.admin.query(
+          `UPDATE tenant_billing SET state = 'trialing', grace_reason = 'trial_ended', grace_started_at = now() - interval '8 days', grace_ends_at = now() - interval '1 hour'
+            WHERE tenant_id = $1`,
+          [tenant.id],
+        );
+      }
+      return {};
+    },
+    check: async (w, role, value) => {
+      const tenant = await w.fresh(`grace-over-${role}`);
+      expect(value.errors, JSON.stringify(value.errors)).toEqual([]);
+      expect(tenant.status).toBe('suspended');
+      expect(await canLogin(w, tenant)).toBe(false);
+      const { rows } = await w.admin.query<{ n: number }>("SELECT count(*)::int AS n FROM backups WHERE tenant_id = $1 AND kind = 'pre-suspension'", [tenant.id]);
+      expect(rows[0]!.n).toBe(1);
+    },
+  },
   'billing:syncStripe': {
     input: async () => ({}),
     notHere: { code: 'INVALID_STATE', why: 'the platform bills manually: no Stripe account to poll (proved against the fake Stripe below)' },
@@ -380,6 +402,8 @@ async function runRow(world: World, logLines: string[], channel: ChannelName, fi
       continue;
     }
     expect(fixture.notHere, `${cell} succeeded although the fixture says it cannot here`).toBeUndefined();
+    // A report that carries its failures inside (a job run's errors) must not hide one either.
+    expect(JSON.stringify(result.value), `${cell}: its result`).not.toMatch(PG_PERMISSION_ERROR);
     const event = lastLocalEvent(world.core);
     expect(event, cell).toMatchObject({ action: channel, outcome: 'ok', operator: operator.name });
     await fixture.check?.(world, role, result.value as never);
