@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +84,9 @@ async function openInvoice(w: World, key: string): Promise<ChannelOutput<'invoic
   return w.owner('invoices:finalize', { id: draft.id });
 }
 
+/** The plan plans:moveTenants gets new versions of (not the trial plan, not the plan plans:update edits). */
+const MOVE_PLAN = 'starter';
+
 /** The plan whose new tenants start on a trial (given trial days in beforeAll). */
 const TRIAL_PLAN = 'professional';
 
@@ -146,8 +150,16 @@ const FIXTURES: Fixtures = {
   },
   'plans:moveTenants': {
     input: async (w, role, allowed) => {
-      const tenant = await w.tenant(keyFor('move', role, allowed));
-      return { code: tenant.plan, tenants: [tenant.tenantCode], force: true, reason: 'Matrix test' };
+      const tenant = await w.tenant(keyFor('move', role, allowed), MOVE_PLAN);
+      // A newer version of its plan to move to.
+      if (allowed) await w.owner('plans:update', { code: MOVE_PLAN, supportLevel: `move for ${role}` });
+      return { code: MOVE_PLAN, tenants: [tenant.tenantCode], force: true, reason: 'Matrix test' };
+    },
+    check: async (w, role, value) => {
+      const tenant = await w.fresh(`move-${role}`);
+      expect(value).toMatchObject({ moved: [{ tenantCode: tenant.tenantCode }], refused: [], failed: [] });
+      const newest = Math.max(...(await w.owner('plans:versions', { code: MOVE_PLAN })).map((version) => version.version));
+      expect(tenant.planVersion).toBe(newest);
     },
   },
   'tenants:changePlan': {
@@ -193,7 +205,27 @@ const FIXTURES: Fixtures = {
   'backups:export': {
     input: async (w, role, allowed) => ({ ref: (await w.tenant(keyFor('export', role, allowed))).tenantCode, file: join(w.files, `export-${role}.zip`) }),
   },
-  'backups:prune': { input: async () => ({}) },
+  'backups:prune': {
+    // Keep one backup per tenant: the older of this tenant's two goes, file and row.
+    input: async (w, role, allowed) => {
+      if (allowed) {
+        const tenant = await w.tenant(`prune-${role}`);
+        await w.owner('backups:create', { ref: tenant.tenantCode });
+        await w.owner('backups:create', { ref: tenant.tenantCode });
+        await w.owner('backups:updateSettings', { keepLast: 1 });
+      }
+      return {};
+    },
+    check: async (w, role, value) => {
+      const tenant = await w.tenant(`prune-${role}`);
+      const removed = value.removed.filter((backup) => backup.tenantCode === tenant.tenantCode);
+      expect(removed).toHaveLength(1);
+      expect(existsSync(removed[0]!.location)).toBe(false);
+      const { rows } = await w.admin.query<{ n: number }>('SELECT count(*)::int AS n FROM backups WHERE tenant_id = $1', [tenant.id]);
+      expect(rows[0]!.n).toBe(1);
+      await w.owner('backups:updateSettings', { keepLast: 10 });
+    },
+  },
   'backups:updateSettings': {
     input: async (_w, role) => ({ keepLast: 10 + OPERATOR_ROLES.indexOf(role) }),
     check: async (_w, role, value) => {
