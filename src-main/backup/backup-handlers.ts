@@ -12,7 +12,7 @@ import { deleteTenant, runScheduledDeletions } from './delete-tenant';
 import { exportTenant } from './export-tenant';
 import { pruneBackups } from './prune-backups';
 import { restoreArchive } from './restore-tenant';
-import { checkReadablePath, verifyBackup } from './verify-backup';
+import { checkReadablePath, checkWritablePath, verifyBackup } from './verify-backup';
 
 type BackupChannel =
   | 'backups:create'
@@ -51,7 +51,7 @@ export function createBackupHandlers(ctx: PlatformContext, options: { dataDir: s
       }
       return restoreArchive(bctx, { file, expectedSha256, mode: input.mode, subdomain: input.subdomain, companyName: input.companyName, requestId: input.requestId });
     },
-    'backups:export': async (input) => exportTenant(bctx, input),
+    'backups:export': async (input, context) => exportTenant(bctx, { ...input, file: await checkWritablePath(bctx, input.file, context) }),
     'backups:prune': async () => pruneBackups(bctx),
     'backups:getSettings': settings,
     'backups:updateSettings': async (patch) => {

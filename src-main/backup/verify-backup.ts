@@ -16,13 +16,23 @@ import { backupSigningKey, unsignedRefusal } from './manifest-signature';
  * operator at a shell and may name any absolute path.
  */
 export async function checkReadablePath(bctx: BackupContext, file: string, context: CallContext): Promise<string> {
+  return checkWindowPath(bctx, file, context, (directory) => `Backups are read from the backup folder (${directory}) only.`);
+}
+
+/**
+ * The same for a file a window asks main to write (a customer export): a support operator
+ * in a browser must not make the console overwrite ~/.bashrc or the secrets file.
+ */
+export async function checkWritablePath(bctx: BackupContext, file: string, context: CallContext): Promise<string> {
+  return checkWindowPath(bctx, file, context, (directory) => `Exports are written to the backup folder (${directory}) only.`);
+}
+
+async function checkWindowPath(bctx: BackupContext, file: string, context: CallContext, refusal: (directory: string) => string): Promise<string> {
   const path = resolve(file);
   if (context.origin === 'cli' || context.origin === 'test') return path;
   const { directory } = await readBackupSettings(bctx.ctx.pool, bctx.dataDir);
   const inside = relative(directory, path);
-  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
-    throw new AppError('FORBIDDEN', `Backups are read from the backup folder (${directory}) only.`);
-  }
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) throw new AppError('FORBIDDEN', refusal(directory));
   return path;
 }
 

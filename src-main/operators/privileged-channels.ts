@@ -15,7 +15,10 @@ export const PRIVILEGED_CHANNELS: Readonly<Partial<Record<ChannelName, string>>>
   'tenants:reconcile': 'finishes or rolls back any operation: creating and dropping roles and databases',
   'settings:serverCheck': 'reads pg_hba_file_rules and pg_authid (superuser-only catalogs)',
   'servers:connections': 'reads every session of the server (pg_stat_activity) and its reserved slots',
+  'usage:collect': 'writes the usage it measured in the tenant databases: support may ask for a run, never write usage figures (they bill overage)',
   'fleet:migrate': 'migrates tenant databases as their owner',
+  'billing:runJobs':
+    'the lifecycle run the scheduler makes as the console: besides billing’s own work it suspends and cancels tenants for non-payment, with a backup first (support’s kind of work, which billing’s grants rightly do not allow)',
 };
 
 export function isPrivilegedChannel(channel: ChannelName): boolean {

@@ -60,7 +60,10 @@ export async function signIn(
     [name],
   );
   const row = rows[0];
-  if (!row) throw new AppError('UNAUTHENTICATED', WRONG);
+  // No password is a wrong one (the driver would otherwise fail in its SCRAM exchange, or a
+  // `trust` line let it in): refused before PostgreSQL is asked, and counted like any other.
+  if (row && password === '') await recordFailure(ctx, name);
+  if (!row || password === '') throw new AppError('UNAUTHENTICATED', WRONG);
   if (row.disabled_at) throw new AppError('UNAUTHENTICATED', `The operator ${name} is disabled: ask an admin to enable it.`);
   const wait = secondsToWait(row.failed_sign_ins);
   if (wait > 0 && row.last_failed_at) {

@@ -38,7 +38,8 @@ export async function dropPlatformAndTenants(url: string, platformDatabase: stri
     let operatorRoles: string[] = [];
     try {
       tenants = (await platform.query<{ database_name: string; db_role: string }>('SELECT database_name, db_role FROM tenants')).rows;
-      operatorRoles = (await platform.query<{ db_role: string }>('SELECT db_role FROM operators')).rows.map((row) => row.db_role);
+      // Operators' login roles are cluster-wide: they would outlive the platform on a shared server.
+      operatorRoles = (await platform.query<{ db_role: string }>('SELECT db_role FROM operators').catch(() => ({ rows: [] }))).rows.map((row) => row.db_role);
     } catch {
       // The platform's migrations never ran (or predate operators): nothing registered.
     } finally {
@@ -49,8 +50,10 @@ export async function dropPlatformAndTenants(url: string, platformDatabase: stri
       await admin.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(tenant.db_role)}`);
     }
     await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(platformDatabase)} WITH (FORCE)`);
-    // Operators' login roles are server-wide; their CONNECT right went with the database.
-    for (const role of operatorRoles) await admin.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(role)}`);
+    // After the database: its CONNECT grants were the roles' only dependencies.
+    for (const role of operatorRoles) {
+      await admin.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(role)}`);
+    }
   } finally {
     await admin.end();
   }

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import { ManualClock } from '../../src-main/billing/clock';
 import { openConsoleCore, type ConsoleCore } from '../../src-main/app/console-core';
@@ -29,7 +30,8 @@ export interface StripeTestBed {
   close(): Promise<void>;
 }
 
-export async function openStripeTestBed(url: string, label: string): Promise<StripeTestBed> {
+/** `options.logger`: where the console logs (default: a log file in the bed's data folder). */
+export async function openStripeTestBed(url: string, label: string, options: { logger?: Logger } = {}): Promise<StripeTestBed> {
   const clock = new ManualClock(new Date());
   const key = `sk_test_${randomBytes(16).toString('hex')}`;
   const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
@@ -46,7 +48,7 @@ export async function openStripeTestBed(url: string, label: string): Promise<Str
       databaseUrl: url,
       dataDir,
       cacheFile: join(dataDir, 'cache.sqlite'),
-      logger: createFileLogger(dataDir, 'stripe-test'),
+      logger: options.logger ?? createFileLogger(dataDir, 'stripe-test'),
       reconcileOnStart: false,
       clock,
       secretStore: new FileSecretStore(join(dataDir, 'secrets.json')),
