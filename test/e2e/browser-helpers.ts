@@ -11,7 +11,13 @@ export const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
 export async function dismissNotifications(page: Page): Promise<void> {
   const notes = page.locator('.mantine-Notification-root');
   for (let count = await notes.count(); count > 0; count = await notes.count()) {
-    await notes.first().locator('.mantine-Notification-closeButton').click();
+    // A notification may close on its own meanwhile (auto-close, on a slow machine mid-click):
+    // then there is nothing left to click, and the loop counts again.
+    await notes
+      .first()
+      .locator('.mantine-Notification-closeButton')
+      .click({ timeout: 2_000 })
+      .catch(() => undefined);
     await expect.poll(() => notes.count()).toBeLessThan(count);
   }
 }

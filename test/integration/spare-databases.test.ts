@@ -270,7 +270,8 @@ describe.each(await serverCases('spare databases'))('spare tenant databases on $
   it.skipIf(skip)('leaves no half-built spare when the console closes mid-refill', async () => {
     const c = await openTestCore(url, platformDatabase, { spareDatabases: true });
     try {
-      await call(c, 'settings:update', { spareDatabasesPerPlan: 2 });
+      // One more than earlier cases left per plan: this refill surely builds.
+      await call(c, 'settings:update', { spareDatabasesPerPlan: 3 });
       const refill = c.platform.primary.spares!.refillNow();
       // Let the refill start building, then close under it.
       await expect.poll(async () => (await listSpares(admin, spares().scope)).some((spare) => spare.building), { timeout: 20_000, interval: 10 }).toBe(true);
