@@ -147,12 +147,14 @@ export async function scheduleStripeDowngrade(b: BillingContext, target: StripeT
   const current = await subscriptionItem(stripe, subscriptionId);
   const item = current.items.data[0]!;
   const newPrice = await stripeCall('reading a price', () => stripe.prices.retrieve(link.stripePriceId));
+  const existing = typeof current.schedule === 'string' ? current.schedule : (current.schedule?.id ?? null);
   if (intervalOf(item.price) === intervalOf(newPrice) || current.status === 'trialing') {
+    // An earlier interval-changing downgrade's schedule would override this one at the period end.
+    if (existing) await stripeCall('releasing the scheduled downgrade', () => stripe.subscriptionSchedules.release(existing, {}, { idempotencyKey: intentKey('release') }));
     await changeStripePrice(b, target, plan, 'none', at);
     return;
   }
   assertChangeable(target, current, 'downgrade');
-  const existing = typeof current.schedule === 'string' ? current.schedule : (current.schedule?.id ?? null);
   const schedule = existing
     ? await stripeCall('reading the subscription schedule', () => stripe.subscriptionSchedules.retrieve(existing))
     : await stripeCall('scheduling the downgrade', () => stripe.subscriptionSchedules.create({ from_subscription: subscriptionId }, { idempotencyKey: intentKey('schedule') }));
