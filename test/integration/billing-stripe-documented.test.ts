@@ -23,7 +23,8 @@ describe('the console against Stripe’s documented behaviour — embedded Postg
     await call(bed.core, 'billing:updateSettings', { mode: 'stripe', stripeSecretKey: bed.key, stripeWebhookSecret: bed.webhookSecret });
     // A yearly plan, for the interval changes of item 5.
     await bed.core.billing.ctx.pool.query(`INSERT INTO plans (code, version, name, price_cents, currency, billing_interval, support_level, sort_order)
-                                           VALUES ('pro-yearly', 1, 'Professional yearly', 199000, 'USD', 'year', 'priority', 5)`);
+                                           VALUES ('pro-yearly', 1, 'Professional yearly', 199000, 'USD', 'year', 'priority', 5),
+                                                  ('starter-yearly', 1, 'Starter yearly', 49000, 'USD', 'year', 'email', 6)`);
   });
   afterAll(async () => bed?.close());
 
@@ -260,6 +261,20 @@ describe('the console against Stripe’s documented behaviour — embedded Postg
       expect(sub.schedule).toBeNull();
       expect(bed.fake.state.prices.get(sub.priceId)!.unit_amount).toBe(199000);
       expect((await billing(t.code)).pending_plan_code).toBeNull();
+    });
+    it('a later same-interval downgrade releases the earlier schedule, so only the last choice takes effect', async () => {
+      const t = await activeWithCard('pro-yearly', 'Yearly Twice Co');
+      const end = (await billing(t.code)).current_period_end!;
+      await applyPlanChange(bed.core.billing, { ref: t.code, plan: 'starter', expectedVersion: (await billing(t.code)).version, force: false });
+      const scheduleId = (await subOf(t.code)).schedule!;
+      await applyPlanChange(bed.core.billing, { ref: t.code, plan: 'starter-yearly', expectedVersion: (await billing(t.code)).version, force: false });
+      expect(bed.fake.state.schedules.get(scheduleId)!.status).toBe('released');
+      await moveTo(new Date(end.getTime() + 60_000));
+      await sync();
+      await applyDuePendingDowngrades(bed.core.billing);
+      const sub = await subOf(t.code);
+      expect(bed.fake.state.prices.get(sub.priceId)!.unit_amount).toBe(49000);
+      expect(await billing(t.code)).toMatchObject({ plan_code: 'starter-yearly', pending_plan_code: null });
     });
   });
 
