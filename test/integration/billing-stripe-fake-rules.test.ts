@@ -392,6 +392,12 @@ describe('7. idempotency keys as documented', () => {
     expect(refused).toMatchObject({ param: 'nmae', code: 'parameter_unknown' });
     const made = await a.stripe.customers.create({ email: 'r@example.com', name: 'Fixed' }, { idempotencyKey: 'k-bad' });
     expect(made.name).toBe('Fixed');
+    // The same for a rule between parameters (send_invoice needs days_until_due).
+    const customer = await a.customer(false);
+    const noDays = await errorOf(a.stripe.subscriptions.create({ customer, items: [{ price: a.monthly.id }], collection_method: 'send_invoice' }, { idempotencyKey: 'k-days' }));
+    expect(noDays.param).toBe('days_until_due');
+    const sub = await a.stripe.subscriptions.create({ customer, items: [{ price: a.monthly.id }], collection_method: 'send_invoice', days_until_due: 7 }, { idempotencyKey: 'k-days' });
+    expect(sub.status).toBe('active');
   });
 
   it('a 500 is saved and replayed to a retry with the same key; a new key runs', async () => {

@@ -36,7 +36,7 @@ import {
 import { form, type FormObject } from './form-body';
 import { invoiceObject } from './objects';
 import { FakeStripeError, missing, type FakeStripeState, type SubscriptionRecord } from './state';
-import { listParams, p, type Schema } from './validate';
+import { listParams, p, ParameterError, type Schema } from './validate';
 
 const DAY = 86_400;
 /** "at most two years": Stripe counts 730 days. */
@@ -46,6 +46,8 @@ const FEEDBACK = ['customer_service', 'low_quality', 'missing_features', 'other'
 const STATUSES = ['active', 'all', 'canceled', 'ended', 'incomplete', 'incomplete_expired', 'past_due', 'paused', 'trialing', 'unpaid'];
 
 const bad = (param: string | undefined, message: string, code?: string): FakeStripeError => new FakeStripeError(400, 'invalid_request_error', code, message, param);
+/** A parameter that fails Stripe's validation: refused before the endpoint runs, so nothing is saved under its idempotency key. */
+const badParam = (param: string, message: string, code?: string): FakeStripeError => new ParameterError(400, 'invalid_request_error', code, message, param);
 
 export const subscriptionCreateParams: Schema = {
   customer: p.required(p.string()),
@@ -113,16 +115,16 @@ export function createSubscription(state: FakeStripeState, params: FormObject): 
   const now = state.now();
   const rawTrialEnd = form.str(params, 'trial_end');
   const trialEnd = rawTrialEnd === undefined || rawTrialEnd === 'now' ? undefined : Number(rawTrialEnd);
-  if (trialEnd !== undefined && trialEnd <= now) throw bad('trial_end', 'Invalid timestamp: must be an integer Unix timestamp in the future.');
-  if (trialEnd !== undefined && trialEnd > now + TWO_YEARS) throw bad('trial_end', 'Invalid timestamp: can be no more than two years (730 days) from billing_cycle_anchor.');
+  if (trialEnd !== undefined && trialEnd <= now) throw badParam('trial_end', 'Invalid timestamp: must be an integer Unix timestamp in the future.');
+  if (trialEnd !== undefined && trialEnd > now + TWO_YEARS) throw badParam('trial_end', 'Invalid timestamp: can be no more than two years (730 days) from billing_cycle_anchor.');
   const collectionMethod = (form.str(params, 'collection_method') ?? 'charge_automatically') as SubscriptionRecord['collectionMethod'];
   const daysUntilDue = form.int(params, 'days_until_due');
-  if (collectionMethod === 'send_invoice' && daysUntilDue === undefined) throw bad('days_until_due', 'Missing required param: days_until_due.', 'parameter_missing');
-  if (collectionMethod !== 'send_invoice' && daysUntilDue !== undefined) throw bad('days_until_due', 'days_until_due is only valid when collection_method is send_invoice.');
+  if (collectionMethod === 'send_invoice' && daysUntilDue === undefined) throw badParam('days_until_due', 'Missing required param: days_until_due.', 'parameter_missing');
+  if (collectionMethod !== 'send_invoice' && daysUntilDue !== undefined) throw badParam('days_until_due', 'days_until_due is only valid when collection_method is send_invoice.');
   const anchorParam = form.int(params, 'billing_cycle_anchor');
-  if (anchorParam !== undefined && trialEnd !== undefined) throw bad('billing_cycle_anchor', 'The fake does not model billing_cycle_anchor together with trial_end.');
+  if (anchorParam !== undefined && trialEnd !== undefined) throw badParam('billing_cycle_anchor', 'The fake does not model billing_cycle_anchor together with trial_end.');
   if (anchorParam !== undefined && (anchorParam <= now || anchorParam > anchorPlus(now, 1, interval))) {
-    throw bad('billing_cycle_anchor', 'billing_cycle_anchor must be in the future and at most one billing interval away.');
+    throw badParam('billing_cycle_anchor', 'billing_cycle_anchor must be in the future and at most one billing interval away.');
   }
   const behavior = (form.str(params, 'proration_behavior') ?? 'create_prorations') as ProrationBehavior;
   const trialing = trialEnd !== undefined;
@@ -192,13 +194,13 @@ export function updateSubscription(state: FakeStripeState, params: FormObject, i
   const behavior = (form.str(params, 'proration_behavior') ?? 'create_prorations') as ProrationBehavior;
   const prorationDate = form.int(params, 'proration_date');
   if (prorationDate !== undefined && form.str(params, 'proration_behavior') === 'none') {
-    throw bad('proration_date', 'proration_date cannot be used with proration_behavior none: no prorations are made.');
+    throw badParam('proration_date', 'proration_date cannot be used with proration_behavior none: no prorations are made.');
   }
   const collection = form.str(params, 'collection_method') as SubscriptionRecord['collectionMethod'] | undefined;
   const daysUntilDue = form.int(params, 'days_until_due');
   const collectionAfter = collection ?? sub.collectionMethod;
-  if (collectionAfter === 'send_invoice' && daysUntilDue === undefined && sub.daysUntilDue === null) throw bad('days_until_due', 'Missing required param: days_until_due.', 'parameter_missing');
-  if (collectionAfter !== 'send_invoice' && daysUntilDue !== undefined) throw bad('days_until_due', 'days_until_due is only valid when collection_method is send_invoice.');
+  if (collectionAfter === 'send_invoice' && daysUntilDue === undefined && sub.daysUntilDue === null) throw badParam('days_until_due', 'Missing required param: days_until_due.', 'parameter_missing');
+  if (collectionAfter !== 'send_invoice' && daysUntilDue !== undefined) throw badParam('days_until_due', 'days_until_due is only valid when collection_method is send_invoice.');
   const items = form.arr(params, 'items');
   let newPrice: Stripe.Price | null = null;
   if (items && items.length > 0) {
@@ -274,14 +276,14 @@ export function previewInvoice(state: FakeStripeState, params: FormObject): Stri
   const details = form.obj(params, 'subscription_details') ?? {};
   const subId = form.str(params, 'subscription');
   const customerId = form.str(params, 'customer');
-  if (!subId && !customerId) throw bad('customer', 'Missing required param: customer or subscription.', 'parameter_missing');
+  if (!subId && !customerId) throw badParam('customer', 'Missing required param: customer or subscription.', 'parameter_missing');
   const found = subId ? state.subscription(subId, 'subscription') : [...state.subscriptions.values()].find((s) => s.customer === customerId && s.status !== 'canceled');
   if (!found) throw bad(undefined, `No upcoming invoices for customer: ${customerId}`, 'invoice_upcoming_none');
   const customer = state.customer(customerId ?? found.customer);
   if (found.customer !== customer.id) throw bad('subscription', `The subscription ${found.id} does not belong to ${customer.id}.`);
   const behavior = (form.str(details, 'proration_behavior') ?? 'create_prorations') as ProrationBehavior;
   if (form.str(details, 'proration_date') !== undefined && behavior === 'none') {
-    throw bad('subscription_details[proration_date]', 'proration_date cannot be used with proration_behavior none: no prorations are made.');
+    throw badParam('subscription_details[proration_date]', 'proration_date cannot be used with proration_behavior none: no prorations are made.');
   }
   // A copy: the preview changes nothing.
   const sub: SubscriptionRecord = { ...found, metadata: { ...found.metadata } };
