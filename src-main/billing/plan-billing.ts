@@ -5,7 +5,7 @@ import { changeTenantPlan, previewPlanChange } from '../plans/plan-change';
 import type { BillingContext } from './billing-context';
 import { getTenantBilling } from './billing-queries';
 import { changeDirection, isBillable, loadBillingTenant, manualProration, onTrial, planPrice, type BillingTenant, type PlanPrice } from './billing-tenant';
-import { cancelStripeNow, changeStripePrice, previewStripeProration, setStripeCancelAtPeriodEnd, type StripeTarget } from './stripe/stripe-subscriptions';
+import { cancelStripeNow, changeStripePrice, previewStripeProration, scheduleStripeDowngrade, setStripeCancelAtPeriodEnd, takeBackStripeDowngrade, type StripeTarget } from './stripe/stripe-subscriptions';
 import { staleVersionError } from '../tenants/stale-version';
 
 export { applyDuePendingDowngrades, applyDuePendingDowngradesDetailed } from './pending-downgrades';
@@ -86,7 +86,7 @@ export async function applyPlanChange(b: BillingContext, input: ChannelParsedInp
   if (quote.direction === 'same') {
     if (t.billing.pending_plan_code === null) throw new AppError('INVALID_STATE', `${t.tenant.tenant_code} is already on ${to.code} v${to.version}.`);
     // Staying on the current plan takes back a downgrade waiting for the period end.
-    if (t.mode === 'stripe' && t.billing.stripe_subscription_id && isBillable(to)) await changeStripePrice(b, stripeTarget(t), to, 'none', at);
+    if (t.mode === 'stripe' && t.billing.stripe_subscription_id && isBillable(to)) await takeBackStripeDowngrade(b, stripeTarget(t), to, at);
     await b.ctx.pool.query('UPDATE tenant_billing SET pending_plan_code = NULL, pending_plan_version = NULL, updated_at = now() WHERE tenant_id = $1', [t.tenant.id]);
     return quote;
   }
@@ -102,7 +102,8 @@ export async function applyPlanChange(b: BillingContext, input: ChannelParsedInp
   }
   const inStripe = t.mode === 'stripe' && t.billing.stripe_subscription_id !== null;
   if (quote.effective === 'period_end') {
-    if (inStripe && isBillable(to)) await changeStripePrice(b, stripeTarget(t), to, 'none', at);
+    // Stripe bills the lower price from the renewal; a change of interval is scheduled so it does not bill early.
+    if (inStripe && isBillable(to)) await scheduleStripeDowngrade(b, stripeTarget(t), to, at);
     await b.ctx.pool.query('UPDATE tenant_billing SET pending_plan_code = $2, pending_plan_version = $3, updated_at = now() WHERE tenant_id = $1', [t.tenant.id, to.code, to.version]);
     return quote;
   }

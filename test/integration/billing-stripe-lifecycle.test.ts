@@ -19,6 +19,7 @@ import { call, uniqueTenantInput } from '../support/core-calls';
 import { embeddedTarget } from '../support/servers';
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture';
 import { openStripeTestBed, tenantDatabaseLimits, type StripeTestBed } from '../support/stripe-billing-setup';
+import { fullTierOnly } from '../support/tier';
 import { actionsFor, useSmtp } from './billing-lifecycle-fixtures';
 
 /** What a lifecycle run did for one tenant, without the Stripe bookkeeping (event counts, enrolment). */
@@ -121,7 +122,39 @@ describe('billing lifecycle in Stripe mode (fake Stripe API, real PostgreSQL, ba
     };
     const preSuspensionBackups = async (code: string) =>
       (await call(bed.core, 'backups:list', { ref: code })).filter((backup) => backup.kind === 'pre-suspension' && backup.verifiedAt !== null);
-    return { bed, pool, run, moveTo, createTenant, row, noticeKinds, mailsTo, addCard, payOpenInvoices, activePayingTenant, preSuspensionBackups };
+    /** Every lifecycle action for the tenant so far (none may ever be its cancellation). */
+    const seen: Record<string, string[]> = {};
+    const runFor = async (code: string) => {
+      const kinds = lifecycleActions(await run(), code);
+      (seen[code] ??= []).push(...kinds);
+      return kinds;
+    };
+    const subscriptionOf = async (code: string) => bed.fake.state.subscriptions.get((await row(code)).stripe_subscription_id!)!;
+    return { bed, pool, run, runFor, seen, moveTo, createTenant, row, noticeKinds, mailsTo, addCard, payOpenInvoices, activePayingTenant, preSuspensionBackups, subscriptionOf };
+  }
+
+  /**
+   * A paying tenant with a card whose renewal fails and keeps failing: past_due, grace and
+   * payment-failed notice, suspended after the grace period — then, after Stripe's last retry
+   * (3 + 5 + 7 days), whatever the account's setting says.
+   */
+  async function renewalNeverPaid(label: string, afterRetries: 'cancel' | 'unpaid' | 'past_due') {
+    const s = await scenario(label);
+    await s.bed.fake.settings({ afterRetries, retryDays: [3, 5, 7] });
+    const t = await s.activePayingTenant(`Retries ${afterRetries.replace('_', ' ')} Co`);
+    const periodEnd = (await s.row(t.code)).current_period_end!;
+    const oldSubscription = (await s.row(t.code)).stripe_subscription_id!;
+    await s.bed.fake.failPayments(t.customer);
+    await s.moveTo(new Date(periodEnd.getTime() + 60_000));
+    expect(await s.runFor(t.code)).toEqual(['grace_started', 'notice_sent']);
+    const renewal = s.bed.fake.state.invoices.get((await s.subscriptionOf(t.code)).latestInvoice!)!;
+    expect(renewal.nextPaymentAttempt).toBe(Math.floor(periodEnd.getTime() / 1000) + 3 * 86_400);
+    await s.moveTo(addDays(periodEnd, 7.1));
+    expect(await s.runFor(t.code)).toEqual(['suspended', 'notice_sent']);
+    await s.moveTo(addDays(periodEnd, 16));
+    expect(await s.runFor(t.code)).toEqual([]);
+    expect(renewal).toMatchObject({ attemptCount: 4, nextPaymentAttempt: null, status: 'open' });
+    return { s, t, periodEnd, oldSubscription, renewal };
   }
 
   it('trial with a card in Stripe: trial-ending notice, then one run at the trial end converts it (Stripe active, starter limits pushed)', async () => {
@@ -226,6 +259,106 @@ describe('billing lifecycle in Stripe mode (fake Stripe API, real PostgreSQL, ba
     }
     const again = await s.run();
     expect([...lifecycleActions(again, now.code), ...lifecycleActions(again, later.code)]).toEqual([]);
+  });
+
+  it('item 1 — a paying tenant enrolled without a card is billed by invoice and never cancelled: unpaid past the due date → grace → suspended → pays → reactivated', async () => {
+    const s = await scenario('slife-nocard');
+    const t = await s.createTenant('starter', 'Invoice Billed Co');
+    const sub = await s.subscriptionOf(t.code);
+    expect(sub).toMatchObject({ collectionMethod: 'send_invoice', daysUntilDue: 14 });
+    const dueAt = new Date(s.bed.fake.state.invoices.get(sub.latestInvoice!)!.dueDate! * 1000);
+    await s.runFor(t.code);
+
+    // Past the 23 hours in which an automatically charged first invoice would have expired the subscription.
+    await s.moveTo(addDays(s.bed.clock.now(), 2));
+    expect(await s.runFor(t.code)).toEqual([]);
+    expect(await s.row(t.code)).toMatchObject({ status: 'active', state: 'active', stripe_subscription_status: 'active' });
+
+    // Unpaid at the due date: Stripe says past_due; the console's dunning follows.
+    await s.moveTo(new Date(dueAt.getTime() + 60_000));
+    expect(await s.runFor(t.code)).toEqual(['grace_started', 'notice_sent']);
+    expect(await s.row(t.code)).toMatchObject({ status: 'active', state: 'past_due', grace_reason: 'payment_failed' });
+    await s.moveTo(addDays(dueAt, 7.1));
+    expect(await s.runFor(t.code)).toEqual(['suspended', 'notice_sent']);
+    expect(await s.row(t.code)).toMatchObject({ status: 'suspended', suspended_by_billing: true });
+    expect(await s.preSuspensionBackups(t.code)).toHaveLength(1);
+
+    // The customer adds a card and pays the invoice: reactivated, and charged automatically from now on.
+    await s.addCard(sub.customer);
+    expect(await s.payOpenInvoices(sub.customer)).toBe(1);
+    expect(await s.runFor(t.code)).toEqual(['grace_cleared', 'reactivated', 'notice_sent']);
+    expect(await s.row(t.code)).toMatchObject({ status: 'active', state: 'active', suspended_by_billing: false, grace_reason: null });
+    expect((await s.subscriptionOf(t.code)).collectionMethod).toBe('charge_automatically');
+    expect((await s.noticeKinds(t.id)).filter((k) => k !== 'welcome')).toEqual(['payment_failed', 'suspended', 'reactivated']);
+    expect(s.seen[t.code]).not.toContain('subscription_ended');
+    expect(await s.runFor(t.code)).toEqual([]);
+  });
+
+  it('item 3 — after the last retry Stripe cancels (payment_failed): the tenant is not cancelled; the subscription is replaced, billed by invoice from the paid-through date, and dunning holds until the old invoice is paid', async () => {
+    const { s, t, oldSubscription, renewal } = await renewalNeverPaid('slife-giveup', 'cancel');
+    const old = s.bed.fake.state.subscriptions.get(oldSubscription)!;
+    expect(old).toMatchObject({ status: 'canceled', cancellationReason: 'payment_failed' });
+    const after = await s.row(t.code);
+    expect(after).toMatchObject({ status: 'suspended', state: 'active', suspended_by_billing: true, grace_reason: 'payment_failed' });
+    const replacement = await s.subscriptionOf(t.code);
+    expect(replacement.id).not.toBe(oldSubscription);
+    // Billed from the end of the period the unpaid renewal covers: nothing twice.
+    expect(replacement).toMatchObject({ collectionMethod: 'send_invoice', billingCycleAnchor: old.periodEnd, periodEnd: old.periodEnd });
+    expect(replacement.metadata.replaces).toBe(oldSubscription);
+    expect(old.metadata.replaced_by).toBe(replacement.id);
+    expect(s.bed.fake.state.invoices.get(replacement.latestInvoice!)!.lines.reduce((sum, l) => sum + l.amount, 0)).toBe(0);
+    expect(await s.runFor(t.code)).toEqual([]);
+
+    // A new card, and the old invoice paid: the debt is gone, the tenant is back; the new card is charged from now on.
+    await s.bed.fake.failPayments(t.customer, false);
+    await s.addCard(t.customer);
+    await s.bed.stripe.invoices.pay(renewal.id);
+    expect(await s.runFor(t.code)).toEqual(['grace_cleared', 'reactivated', 'notice_sent']);
+    expect(await s.row(t.code)).toMatchObject({ status: 'active', state: 'active', suspended_by_billing: false, grace_reason: null });
+    expect((await s.subscriptionOf(t.code)).collectionMethod).toBe('charge_automatically');
+    expect(s.seen[t.code]).not.toContain('subscription_ended');
+  });
+
+  it('item 3 — after the last retry Stripe marks it unpaid: suspended until the latest invoice is paid, then active and reactivated', async () => {
+    const { s, t, oldSubscription, renewal } = await renewalNeverPaid('slife-unpaid', 'unpaid');
+    expect(await s.row(t.code)).toMatchObject({ status: 'suspended', state: 'unpaid', stripe_subscription_status: 'unpaid', stripe_subscription_id: oldSubscription });
+    await s.bed.fake.failPayments(t.customer, false);
+    await s.bed.stripe.invoices.pay(renewal.id);
+    expect(await s.runFor(t.code)).toEqual(['grace_cleared', 'reactivated', 'notice_sent']);
+    expect(await s.row(t.code)).toMatchObject({ status: 'active', state: 'active', stripe_subscription_status: 'active', suspended_by_billing: false });
+    expect(s.seen[t.code]).not.toContain('subscription_ended');
+  });
+
+  it.skipIf(fullTierOnly('Stripe leaves a subscription past_due after its last retry'))('item 3 — after the last retry Stripe leaves it past_due: suspended until paid, then reactivated', async () => {
+    const { s, t, renewal } = await renewalNeverPaid('slife-pastdue', 'past_due');
+    expect(await s.row(t.code)).toMatchObject({ status: 'suspended', state: 'past_due', stripe_subscription_status: 'past_due' });
+    await s.bed.fake.failPayments(t.customer, false);
+    await s.bed.stripe.invoices.pay(renewal.id);
+    expect(await s.runFor(t.code)).toEqual(['grace_cleared', 'reactivated', 'notice_sent']);
+    expect(s.seen[t.code]).not.toContain('subscription_ended');
+  });
+
+  it.skipIf(fullTierOnly('a card declined at the first invoice, through the lifecycle'))('item 1 — a card declined at the first invoice: grace at once; expired after 23 hours it is replaced by an invoice-billed subscription, never the tenant cancelled', async () => {
+    const s = await scenario('slife-declined');
+    // Made while billing was manual, its customer with a card that is declined: the enrolment charges it automatically.
+    await call(s.bed.core, 'billing:updateSettings', { mode: 'manual' });
+    const t = await s.createTenant('starter', 'Declined Card Co');
+    await call(s.bed.core, 'billing:updateSettings', { mode: 'stripe' });
+    const customer = await s.bed.stripe.customers.create({ email: t.email, metadata: { tenant_id: t.id, tenant_code: t.code } });
+    await s.addCard(customer.id);
+    await s.bed.fake.failPayments(customer.id);
+    expect(await s.runFor(t.code)).toEqual(['grace_started', 'notice_sent']);
+    expect(await s.row(t.code)).toMatchObject({ state: 'past_due', stripe_subscription_status: 'incomplete' });
+    const first = (await s.row(t.code)).stripe_subscription_id;
+
+    await s.moveTo(new Date(s.bed.clock.now().getTime() + 24 * 3_600_000));
+    expect(await s.runFor(t.code)).toEqual(['grace_cleared']);
+    const replaced = await s.row(t.code);
+    expect(replaced).toMatchObject({ status: 'active', state: 'active', grace_reason: null });
+    expect(replaced.stripe_subscription_id).not.toBe(first);
+    expect((await s.subscriptionOf(t.code)).collectionMethod).toBe('send_invoice');
+    expect(s.bed.fake.state.subscriptions.get(first!)!.status).toBe('incomplete_expired');
+    expect(s.seen[t.code]).not.toContain('subscription_ended');
   });
 
   it('events delivered by webhook and by the poll around runs: each action happens once', async () => {

@@ -72,13 +72,20 @@ describe('Stripe billing against the fake Stripe API — embedded PostgreSQL', (
       if (invoice.status === 'open') await bed.stripe.invoices.pay(invoice.id);
     }
   }
-  /** A paying tenant on `plan`, enrolled, with a card, active. */
+  /**
+   * A paying tenant on `plan`, enrolled (billed by invoice: it has no card yet), with a card,
+   * active — and, once the sync saw the card, charged automatically (that switch is an event
+   * of its own, applied by the second sync).
+   */
   async function activePayingTenant(plan: string, company: string) {
     const t = await newTenant(plan, company);
     await enrollStripeTenants(bed.core.billing, [t.id]);
     await customerAddsCardAndPays((await billingRow(t.code)).stripe_customer_id!);
     await syncStripeEvents(bed.core.billing);
-    expect((await billingRow(t.code)).state).toBe('active');
+    await syncStripeEvents(bed.core.billing);
+    const billing = await billingRow(t.code);
+    expect(billing.state).toBe('active');
+    expect(bed.fake.state.subscriptions.get(billing.stripe_subscription_id!)!.collectionMethod).toBe('charge_automatically');
     return t;
   }
 

@@ -33,7 +33,7 @@ export async function graceExpiry(sc: StepContext): Promise<void> {
        JOIN tenants t ON t.id = tb.tenant_id
        JOIN plans p ON p.code = t.plan_code AND p.version = t.plan_version
       WHERE tb.grace_ends_at <= $1 AND t.status = 'active' AND NOT tb.suspended_by_billing
-        AND ${causeHoldsSql('$2')}
+        AND ${causeHoldsSql('$2', '$1')}
       ORDER BY tb.grace_ends_at, t.tenant_code`,
     [sc.now, daysAfter(sc.now, -sc.settings.overdueDays)],
   );

@@ -34,9 +34,9 @@ export async function reactivation(sc: StepContext): Promise<void> {
        JOIN tenants t ON t.id = tb.tenant_id
        JOIN plans p ON p.code = t.plan_code AND p.version = t.plan_version
       WHERE (tb.grace_ends_at IS NOT NULL OR tb.suspended_by_billing) AND t.status NOT IN ('deleted', 'provisioning')
-        AND NOT COALESCE(${causeHoldsSql('$1')}, false)
+        AND NOT COALESCE(${causeHoldsSql('$1', '$2')}, false)
       ORDER BY t.tenant_code`,
-    [daysAfter(sc.now, -sc.settings.overdueDays)],
+    [daysAfter(sc.now, -sc.settings.overdueDays), sc.now],
   );
   await sc.run.eachTenant('reactivation', rows, async (row) => {
     const activate = row.billing_suspension;

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type Stripe from 'stripe';
 import type { BillingContext } from '../billing-context';
 import { inTransaction } from '../../postgres/pools';
+import { chargeAutomaticallyWhenPossible } from './stripe-collection';
 import { upsertStripeInvoice } from './stripe-invoices';
 import { readPaymentMethod, type PaymentMethodInfo } from './stripe-payment-method';
 import { subscriptionColumns } from './stripe-status';
@@ -56,7 +57,7 @@ export async function applyStripeEvent(b: BillingContext, stripe: Stripe, event:
   // Read live Stripe data before the transaction: no network call while rows are locked.
   const paymentMethod: PaymentMethodInfo | null = known && customerId && PAYMENT_METHOD_EVENTS.has(event.type) ? await readPaymentMethod(stripe, customerId) : null;
 
-  return inTransaction(b.ctx.pool, async (client) => {
+  const result = await inTransaction(b.ctx.pool, async (client) => {
     const object = event.data.object as { id?: string };
     const inserted = await client.query(
       `INSERT INTO stripe_events (event_id, type, created, object_id, tenant_id, via) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING`,
@@ -67,6 +68,14 @@ export async function applyStripeEvent(b: BillingContext, stripe: Stripe, event:
     if (known) await applyToTenant(client, known, event, paymentMethod);
     return { applied: true, tenantCode: known?.tenant_code ?? null };
   });
+  // A customer billed by invoice who now has a card is charged automatically from here on.
+  if (result.applied && known && customerId && paymentMethod?.present) {
+    await chargeAutomaticallyWhenPossible(b, stripe, known, customerId).catch(async (error: unknown) => {
+      b.ctx.logger.warn({ err: error, tenant: known.tenant_code }, 'switching a Stripe subscription to automatic collection failed');
+      await b.ctx.pool.query('UPDATE tenant_billing SET last_error = $2, updated_at = now() WHERE tenant_id = $1', [known.id, `Stripe: ${(error as Error).message}`.slice(0, 1000)]);
+    });
+  }
+  return result;
 }
 
 async function moveCursor(db: Pick<pg.ClientBase, 'query'>, b: BillingContext, event: Stripe.Event): Promise<void> {

@@ -66,6 +66,7 @@ export interface StripeSdkError extends Error {
   readonly type: string;
   readonly code?: string | undefined;
   readonly statusCode?: number | undefined;
+  readonly param?: string | undefined;
 }
 
 export function isStripeError(error: unknown): error is StripeSdkError {
@@ -76,7 +77,9 @@ export function isStripeError(error: unknown): error is StripeSdkError {
 export function toAppError(what: string, error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (isStripeError(error)) {
-    const code = error.type === 'StripeInvalidRequestError' && error.statusCode === 404 ? 'NOT_FOUND' : error.type === 'StripeCardError' ? 'INVALID_STATE' : 'INTERNAL';
+    // A missing object is resource_missing: 404 when it is the URL's, 400 when a parameter names it (items[0][price]).
+    const missing = error.type === 'StripeInvalidRequestError' && (error.statusCode === 404 || error.code === 'resource_missing');
+    const code = missing ? 'NOT_FOUND' : error.type === 'StripeCardError' ? 'INVALID_STATE' : 'INTERNAL';
     return new AppError(code, `Stripe: ${what} failed — ${redact(error.message)}`, { cause: error });
   }
   return new AppError('INTERNAL', `Stripe: ${what} failed — ${redact((error as Error).message ?? String(error))}`, { cause: error });

@@ -2,12 +2,24 @@ import type Stripe from 'stripe';
 import type { BillingState } from '../../../src-shared/contract/billing-models';
 
 /**
- * Stripe's subscription status → the tenant's billing state. incomplete (the first payment
- * has not gone through) counts as past_due: money is owed and the grace rules apply;
- * incomplete_expired is a subscription that never started (canceled); paused collects
- * nothing, like unpaid.
+ * Stripe's subscription status → the tenant's billing state. Every status is handled on
+ * purpose (Stripe's API reference, Subscription `status`):
+ * - incomplete: the first invoice's payment failed (a card was declined); money is owed and
+ *   the grace rules apply → past_due.
+ * - incomplete_expired: that first invoice stayed unpaid for 23 hours; Stripe voided it and
+ *   the subscription is terminal. The tenant did not cancel anything: it is a payment that
+ *   never arrived → unpaid (grace and dunning, never the tenant's cancellation). The
+ *   enrolment replaces the subscription with one billed by invoice (stripe-enroll.ts).
+ * - past_due: a renewal's payment failed and Stripe retries it → past_due.
+ * - unpaid: Stripe gave up after the last retry (account setting "mark the subscription as
+ *   unpaid"), or paused → unpaid: nothing is collected until the latest invoice is paid.
+ * - canceled: on request (an operator, the customer, cancel at period end) → canceled, and
+ *   the lifecycle cancels the tenant. Canceled because Stripe gave up collecting
+ *   (`cancellation_details.reason` payment_failed, the account setting "cancel the
+ *   subscription") is, again, a payment that never arrived → unpaid, and the enrolment
+ *   replaces the subscription; the tenant is never cancelled for it.
  */
-export function billingStateFor(status: Stripe.Subscription.Status): BillingState {
+export function billingStateFor(status: Stripe.Subscription.Status, cancellationReason: string | null = null): BillingState {
   switch (status) {
     case 'trialing':
       return 'trialing';
@@ -18,13 +30,18 @@ export function billingStateFor(status: Stripe.Subscription.Status): BillingStat
       return 'past_due';
     case 'unpaid':
     case 'paused':
+    case 'incomplete_expired':
       return 'unpaid';
     case 'canceled':
-    case 'incomplete_expired':
-      return 'canceled';
+      return cancellationReason === 'payment_failed' ? 'unpaid' : 'canceled';
     default:
       return 'past_due';
   }
+}
+
+/** A subscription that ended because Stripe could not collect it (the console replaces it). */
+export function endedForNonPayment(subscription: Pick<Stripe.Subscription, 'status' | 'cancellation_details'>): boolean {
+  return subscription.status === 'incomplete_expired' || (subscription.status === 'canceled' && subscription.cancellation_details?.reason === 'payment_failed');
 }
 
 /** In this API version the billing period lives on the subscription item, not the subscription. */
@@ -47,7 +64,7 @@ export function subscriptionColumns(subscription: Stripe.Subscription): {
   return {
     subscriptionId: subscription.id,
     status: subscription.status,
-    state: billingStateFor(subscription.status),
+    state: billingStateFor(subscription.status, subscription.cancellation_details?.reason ?? null),
     periodStart: period.start,
     periodEnd: period.end,
     cancelAtPeriodEnd: subscription.cancel_at_period_end,
@@ -60,7 +77,8 @@ export const SUBSCRIPTION_UPDATE_SQL = /* sql */ `
          current_period_start = $5, current_period_end = $6, cancel_at_period_end = $7, updated_at = now()
    WHERE tenant_id = $1`;
 
-export const subscriptionParams = (tenantId: string, subscription: Stripe.Subscription): unknown[] => {
+/** The parameters of SUBSCRIPTION_UPDATE_SQL; `state` overrides the one the status maps to (an operator's cancel-now). */
+export const subscriptionParams = (tenantId: string, subscription: Stripe.Subscription, state?: BillingState): unknown[] => {
   const c = subscriptionColumns(subscription);
-  return [tenantId, c.subscriptionId, c.status, c.state, c.periodStart, c.periodEnd, c.cancelAtPeriodEnd];
+  return [tenantId, c.subscriptionId, c.status, state ?? c.state, c.periodStart, c.periodEnd, c.cancelAtPeriodEnd];
 };

@@ -1,34 +1,63 @@
 /**
  * Part of the tests' FAKE of an external service (Stripe's HTTP API). What Stripe's billing
- * engine does, reduced to what the console relies on: periods (calendar months or years),
- * invoices for a period (plan line + pending invoice items), a payment attempt with the
- * customer's default payment method, proration items when a price changes mid-period.
+ * engine does, reduced to what the console relies on — each rule with the documentation it
+ * follows:
+ * - periods from a fixed billing cycle anchor, month ends clamped (calendar.ts);
+ * - an invoice per period (plan line + pending invoice items), finalized at once;
+ * - collection_method charge_automatically: one attempt with the customer's default payment
+ *   method; a failed first invoice leaves the subscription `incomplete` and, unpaid 23 hours
+ *   later, `incomplete_expired` with the invoice voided; a failed renewal makes it `past_due`
+ *   and is retried on the account's schedule (`next_payment_attempt`), after the last retry
+ *   the subscription is canceled, made `unpaid` or left `past_due` by the account's settings;
+ *   an `unpaid` subscription's later invoices are not attempted;
+ * - collection_method send_invoice: the subscription is active at once, its invoices carry a
+ *   due date and are never charged; unpaid by the due date it is `past_due`, and after a
+ *   further deadline canceled / unpaid / left by the account's settings;
+ * - prorations when a price changes mid-period; a change of billing interval resets the
+ *   period and invoices at once.
+ * Relied on: API reference, Subscription `status` (incomplete, incomplete_expired,
+ * past_due, unpaid, canceled — quoted in state.ts), `collection_method` ("When sending an
+ * invoice, Stripe will email your customer an invoice with payment instructions and mark the
+ * subscription as active"), Invoice `next_payment_attempt` ("null for invoices where
+ * collection_method=send_invoice"), Subscriptions "Update a subscription" (billing interval
+ * changes: "we apply a credit for the unused time on the previous price, immediately charge
+ * the customer using the new price, and reset the billing date"; with proration_behavior
+ * none "we don't generate any credits … We still reset the billing date and bill
+ * immediately"), and docs.stripe.com/billing/revenue-recovery/smart-retries.
  */
 import type Stripe from 'stripe';
+import { anchorPlus, nextBoundary } from './calendar';
 import type { FakeLine } from './objects';
-import type { FakeStripeState, InvoiceRecord, PendingItem, SubscriptionRecord } from './state';
+import type { FakeStripeState, GiveUpAction, InvoiceRecord, PendingItem, SubscriptionRecord } from './state';
 
-/** The end of one billing interval after `start` (calendar month or year, in UTC, like Stripe). */
-export function addInterval(start: number, interval: 'month' | 'year' | string): number {
-  const at = new Date(start * 1000);
-  if (interval === 'year') at.setUTCFullYear(at.getUTCFullYear() + 1);
-  else at.setUTCMonth(at.getUTCMonth() + 1);
-  return Math.floor(at.getTime() / 1000);
-}
+/** An incomplete subscription whose first invoice is still unpaid after this long expires. */
+export const INCOMPLETE_EXPIRES_AFTER_SECONDS = 23 * 60 * 60;
+const DAY = 86_400;
+
+export type ProrationBehavior = 'create_prorations' | 'none' | 'always_invoice';
+
+const intervalOf = (price: Stripe.Price): string => price.recurring?.interval ?? 'month';
 
 const dateText = (seconds: number): string => new Date(seconds * 1000).toISOString().slice(0, 10);
 
-/** The two proration lines for a price change at `at`: credit for the old price's unused time, charge for the new one's. */
+function prorationItem(state: FakeStripeState, sub: SubscriptionRecord, price: Stripe.Price, amount: number, from: number, description: string): FakeLine {
+  const id = state.id('ii');
+  return { id, invoiceItem: id, proration: true, periodStart: from, periodEnd: sub.periodEnd, subscription: sub.id, subscriptionItem: sub.itemId, price: price.id, amount, description };
+}
+
+/**
+ * The proration lines of moving `sub` from `oldPrice` to `newPrice` at `at`: credit for the
+ * old price's unused time, and — when the interval stays — a charge for the new price's
+ * remaining time (an interval change bills the new price for a whole new period instead).
+ */
 export function prorationLines(state: FakeStripeState, sub: SubscriptionRecord, oldPrice: Stripe.Price, newPrice: Stripe.Price, at: number): FakeLine[] {
   const span = sub.periodEnd - sub.periodStart;
   const remaining = Math.max(0, sub.periodEnd - at);
   if (span <= 0 || remaining === 0) return [];
   const fraction = remaining / span;
-  const base = { proration: true, periodStart: at, periodEnd: sub.periodEnd, subscription: sub.id, subscriptionItem: sub.itemId };
-  return [
-    { ...base, id: state.id('ii'), invoiceItem: null, price: oldPrice.id, amount: -Math.round((oldPrice.unit_amount ?? 0) * fraction), description: `Unused time on ${oldPrice.id} after ${dateText(at)}` },
-    { ...base, id: state.id('ii'), invoiceItem: null, price: newPrice.id, amount: Math.round((newPrice.unit_amount ?? 0) * fraction), description: `Remaining time on ${newPrice.id} after ${dateText(at)}` },
-  ].map((line) => ({ ...line, invoiceItem: line.id }));
+  const credit = prorationItem(state, sub, oldPrice, -Math.round((oldPrice.unit_amount ?? 0) * fraction), at, `Unused time on ${oldPrice.id} after ${dateText(at)}`);
+  if (intervalOf(oldPrice) !== intervalOf(newPrice)) return [credit];
+  return [credit, prorationItem(state, sub, newPrice, Math.round((newPrice.unit_amount ?? 0) * fraction), at, `Remaining time on ${newPrice.id} after ${dateText(at)}`)];
 }
 
 export function addPendingItems(state: FakeStripeState, customer: string, currency: string, lines: FakeLine[]): void {
@@ -47,7 +76,15 @@ export function planLine(state: FakeStripeState, sub: SubscriptionRecord, price:
   return { id: state.id('il'), amount, description, proration: false, periodStart, periodEnd, invoiceItem: null, subscription: sub.id, subscriptionItem: sub.itemId, price: price.id };
 }
 
-/** Makes, finalizes and tries to collect an invoice; the subscription follows the outcome. */
+/** The plan line for the subscription's current period at its current price. */
+export function currentPlanLine(state: FakeStripeState, sub: SubscriptionRecord): FakeLine {
+  const price = state.price(sub.priceId);
+  return planLine(state, sub, price, price.unit_amount ?? 0, sub.periodStart, sub.periodEnd, `1 × ${price.id} (at ${price.unit_amount ?? 0} / ${intervalOf(price)})`);
+}
+
+const total = (invoice: InvoiceRecord): number => invoice.lines.reduce((sum, line) => sum + line.amount, 0);
+
+/** Makes and finalizes an invoice, then collects it the subscription's way; the subscription follows the outcome. */
 export function invoiceAndCollect(
   state: FakeStripeState,
   sub: SubscriptionRecord,
@@ -75,6 +112,12 @@ export function invoiceAndCollect(
     paidAt: null,
     dueDate: null,
     attemptCount: 0,
+    collectionMethod: sub.collectionMethod,
+    nextPaymentAttempt: null,
+    retriesLeft: [],
+    voidedAt: null,
+    pastDueApplied: false,
+    gaveUp: false,
   };
   for (const item of pending) item.invoice = invoice.id;
   state.invoices.set(invoice.id, invoice);
@@ -83,33 +126,68 @@ export function invoiceAndCollect(
   invoice.status = 'open';
   invoice.number = state.nextInvoiceNumber();
   invoice.finalizedAt = now;
+  if (sub.collectionMethod === 'send_invoice') invoice.dueDate = now + (sub.daysUntilDue ?? 30) * DAY;
   state.emitInvoice('invoice.finalized', invoice);
-  collect(state, invoice, { firstInvoice: options.firstInvoice });
+  if (total(invoice) <= 0) {
+    markPaid(state, invoice);
+    return invoice;
+  }
+  // send_invoice: the customer pays by the due date (hosted page, bank transfer); nothing is charged.
+  if (sub.collectionMethod === 'send_invoice') return invoice;
+  // An unpaid subscription's later invoices are not attempted.
+  if (sub.status === 'unpaid') return invoice;
+  const paid = attempt(state, invoice);
+  if (!paid) {
+    if (options.firstInvoice) setStatus(state, sub, 'incomplete');
+    else {
+      if (sub.status !== 'canceled') setStatus(state, sub, 'past_due');
+      scheduleRetries(state, invoice);
+    }
+  }
   return invoice;
 }
 
-const total = (invoice: InvoiceRecord): number => invoice.lines.reduce((sum, line) => sum + line.amount, 0);
-
-/** One payment attempt: the customer's default payment method, unless the fake was told its payments fail. */
-export function collect(state: FakeStripeState, invoice: InvoiceRecord, options: { firstInvoice: boolean } = { firstInvoice: false }): boolean {
-  const customer = state.customer(invoice.customer);
-  const due = Math.max(0, total(invoice));
+function markPaid(state: FakeStripeState, invoice: InvoiceRecord): void {
+  invoice.status = 'paid';
+  invoice.amountPaid = Math.max(0, total(invoice));
+  invoice.paidAt = state.now();
+  invoice.nextPaymentAttempt = null;
+  invoice.retriesLeft = [];
+  state.emitInvoice('invoice.paid', invoice);
+  state.emitInvoice('invoice.payment_succeeded', invoice);
   const sub = invoice.subscription ? state.subscriptions.get(invoice.subscription) : undefined;
-  const hasMethod = customer.invoice_settings.default_payment_method !== null;
-  if (due === 0 || (hasMethod && !state.failingCustomers.has(customer.id))) {
-    invoice.attemptCount += due === 0 ? 0 : 1;
-    invoice.status = 'paid';
-    invoice.amountPaid = due;
-    invoice.paidAt = state.now();
-    state.emitInvoice('invoice.paid', invoice);
-    state.emitInvoice('invoice.payment_succeeded', invoice);
-    if (sub && ['past_due', 'unpaid', 'incomplete'].includes(sub.status)) setStatus(state, sub, 'active');
+  // Paying the latest invoice brings a subscription in arrears back (unpaid, past_due, incomplete).
+  if (sub && sub.latestInvoice === invoice.id && ['past_due', 'unpaid', 'incomplete'].includes(sub.status)) setStatus(state, sub, 'active');
+}
+
+/** Whether a charge with the customer's default payment method would go through now. */
+export function canCharge(state: FakeStripeState, customerId: string): boolean {
+  const customer = state.customer(customerId);
+  return customer.invoice_settings.default_payment_method !== null && !state.failingCustomers.has(customer.id);
+}
+
+/** One payment attempt with the customer's default payment method. */
+export function attempt(state: FakeStripeState, invoice: InvoiceRecord): boolean {
+  invoice.attemptCount += 1;
+  if (canCharge(state, invoice.customer)) {
+    markPaid(state, invoice);
     return true;
   }
-  invoice.attemptCount += 1;
   state.emitInvoice('invoice.payment_failed', invoice);
-  if (sub && sub.status !== 'canceled') setStatus(state, sub, options.firstInvoice ? 'incomplete' : 'past_due');
   return false;
+}
+
+/** A payment the customer makes (invoices.pay, or paying the hosted page). */
+export function payNow(state: FakeStripeState, invoice: InvoiceRecord): boolean {
+  return attempt(state, invoice);
+}
+
+function scheduleRetries(state: FakeStripeState, invoice: InvoiceRecord): void {
+  invoice.retriesLeft = [...state.settings.retryDays];
+  const next = invoice.retriesLeft[0];
+  invoice.nextPaymentAttempt = next === undefined ? null : state.now() + next * DAY;
+  if (next === undefined) giveUp(state, invoice, state.settings.afterRetries);
+  else state.emitInvoice('invoice.updated', invoice);
 }
 
 export function setStatus(state: FakeStripeState, sub: SubscriptionRecord, status: Stripe.Subscription.Status): void {
@@ -119,12 +197,87 @@ export function setStatus(state: FakeStripeState, sub: SubscriptionRecord, statu
   state.emitSubscription('customer.subscription.updated', sub, previous);
 }
 
+/** Ends a subscription now (a cancel request, Stripe giving up on payment, a schedule's end). */
+export function endSubscription(state: FakeStripeState, sub: SubscriptionRecord, reason: 'cancellation_requested' | 'payment_failed'): void {
+  sub.status = 'canceled';
+  sub.canceledAt = sub.canceledAt ?? state.now();
+  sub.cancellationReason = reason;
+  sub.endedAt = state.now();
+  sub.cancelAtPeriodEnd = false;
+  state.emitSubscription('customer.subscription.deleted', sub);
+}
+
+/** Stripe stops collecting an invoice: the subscription follows the account's setting. */
+function giveUp(state: FakeStripeState, invoice: InvoiceRecord, action: GiveUpAction): void {
+  invoice.gaveUp = true;
+  invoice.nextPaymentAttempt = null;
+  invoice.retriesLeft = [];
+  state.emitInvoice('invoice.updated', invoice);
+  const sub = invoice.subscription ? state.subscriptions.get(invoice.subscription) : undefined;
+  if (!sub || sub.status === 'canceled' || sub.latestInvoice !== invoice.id) return;
+  if (action === 'cancel') endSubscription(state, sub, 'payment_failed');
+  else if (action === 'unpaid') setStatus(state, sub, 'unpaid');
+}
+
+/** A scheduled retry came due: try again, then schedule the next one or give up. */
+function retry(state: FakeStripeState, invoice: InvoiceRecord): void {
+  invoice.retriesLeft = invoice.retriesLeft.slice(1);
+  // Stripe does not retry when the customer has no payment method; the schedule runs on.
+  const hasMethod = state.customer(invoice.customer).invoice_settings.default_payment_method !== null;
+  if (hasMethod && attempt(state, invoice)) return;
+  const next = invoice.retriesLeft[0];
+  if (next === undefined) giveUp(state, invoice, state.settings.afterRetries);
+  else {
+    invoice.nextPaymentAttempt = state.now() + next * DAY;
+    state.emitInvoice('invoice.updated', invoice);
+  }
+}
+
+/** The first invoice was not paid within 23 hours: the subscription expires and its invoice is voided. */
+function expireIncomplete(state: FakeStripeState, sub: SubscriptionRecord): void {
+  const invoice = sub.latestInvoice ? state.invoices.get(sub.latestInvoice) : undefined;
+  if (invoice && invoice.status === 'open') {
+    invoice.status = 'void';
+    invoice.voidedAt = state.now();
+    invoice.nextPaymentAttempt = null;
+    state.emitInvoice('invoice.voided', invoice);
+  }
+  sub.endedAt = state.now();
+  setStatus(state, sub, 'incomplete_expired');
+}
+
+/**
+ * Moves `sub` to `newPrice` at `at` (a subscription update or a schedule's next phase). The
+ * same interval prorates (unless 'none') and invoices the prorations at once only for
+ * 'always_invoice'; another interval credits the unused time (unless 'none'), resets the
+ * billing cycle anchor and period to now and invoices the new period at once.
+ */
+export function changePrice(state: FakeStripeState, sub: SubscriptionRecord, newPrice: Stripe.Price, behavior: ProrationBehavior, at: number): void {
+  const oldPrice = state.price(sub.priceId);
+  if (oldPrice.id === newPrice.id) return;
+  const trialing = sub.status === 'trialing';
+  const prorations = behavior === 'none' || trialing ? [] : prorationLines(state, sub, oldPrice, newPrice, at);
+  sub.priceId = newPrice.id;
+  if (prorations.length > 0) addPendingItems(state, sub.customer, newPrice.currency, prorations);
+  if (intervalOf(oldPrice) !== intervalOf(newPrice) && !trialing) {
+    const now = state.now();
+    sub.billingCycleAnchor = now;
+    sub.periodStart = now;
+    sub.periodEnd = anchorPlus(now, 1, intervalOf(newPrice));
+    invoiceAndCollect(state, sub, [currentPlanLine(state, sub)], 'subscription_update', { includePending: true, firstInvoice: false });
+    return;
+  }
+  if (behavior === 'always_invoice' && prorations.length > 0) invoiceAndCollect(state, sub, [], 'subscription_update', { includePending: true, firstInvoice: false });
+}
+
 /** The subscription's period ended: cancel if asked to, else start the next period and bill it. */
 export function renew(state: FakeStripeState, sub: SubscriptionRecord): void {
   if (sub.cancelAtPeriodEnd) {
     sub.status = 'canceled';
     sub.endedAt = sub.periodEnd;
-    sub.canceledAt = sub.canceledAt ?? sub.periodEnd;
+    // canceled_at stays the time of the cancel request.
+    sub.cancellationReason = 'cancellation_requested';
+    sub.cancelAtPeriodEnd = false;
     state.emitSubscription('customer.subscription.deleted', sub);
     return;
   }
@@ -132,27 +285,74 @@ export function renew(state: FakeStripeState, sub: SubscriptionRecord): void {
   const wasTrial = sub.status === 'trialing';
   const previous = { items: { current_period_start: sub.periodStart, current_period_end: sub.periodEnd }, status: sub.status };
   sub.periodStart = sub.periodEnd;
-  sub.periodEnd = addInterval(sub.periodStart, price.recurring?.interval ?? 'month');
+  sub.periodEnd = nextBoundary(sub.billingCycleAnchor, sub.periodStart, intervalOf(price));
   if (wasTrial) sub.status = 'active';
   state.emitSubscription('customer.subscription.updated', sub, previous);
-  invoiceAndCollect(state, sub, [planLine(state, sub, price, price.unit_amount ?? 0, sub.periodStart, sub.periodEnd, `1 × ${price.id} (at ${price.unit_amount ?? 0} / ${price.recurring?.interval ?? 'month'})`)], 'subscription_cycle', {
-    includePending: true,
-    firstInvoice: false,
-  });
+  invoiceAndCollect(state, sub, [currentPlanLine(state, sub)], 'subscription_cycle', { includePending: true, firstInvoice: false });
 }
 
-/** Moves every subscription through the periods that ended by now (several, if time jumped far). */
-export function processDue(state: FakeStripeState): void {
-  const now = state.now();
+/** Something Stripe does at a time: the earliest due one is done first, as of its own time. */
+interface Due {
+  readonly at: number;
+  /** Same time: schedule phases before renewals (the renewal bills the new phase's price). */
+  readonly order: number;
+  run(): void;
+}
+
+const RUNNING = new Set<Stripe.Subscription.Status>(['trialing', 'active', 'past_due', 'unpaid']);
+
+function dueItems(state: FakeStripeState, applyPhase: (scheduleId: string) => Due | null): Due[] {
+  const items: Due[] = [];
   for (const sub of state.subscriptions.values()) {
-    if (sub.status === 'trialing' && sub.trialEnd !== null && sub.trialEnd - 3 * 86_400 <= now && !state.trialWillEndSent.has(sub.id)) {
-      state.trialWillEndSent.add(sub.id);
-      state.emitSubscription('customer.subscription.trial_will_end', sub);
+    if (sub.status === 'trialing' && sub.trialEnd !== null && !state.trialWillEndSent.has(sub.id)) {
+      const run = (): void => {
+        state.trialWillEndSent.add(sub.id);
+        state.emitSubscription('customer.subscription.trial_will_end', sub);
+      };
+      items.push({ at: Math.max(sub.created, sub.trialEnd - 3 * DAY), order: 0, run });
     }
-    let guard = 0;
-    while (sub.status !== 'canceled' && sub.status !== 'incomplete_expired' && sub.periodEnd <= now && guard < 60) {
-      renew(state, sub);
-      guard += 1;
+    if (sub.status === 'incomplete') items.push({ at: sub.created + INCOMPLETE_EXPIRES_AFTER_SECONDS, order: 1, run: () => expireIncomplete(state, sub) });
+    if (RUNNING.has(sub.status)) items.push({ at: sub.periodEnd, order: 3, run: () => renew(state, sub) });
+  }
+  for (const schedule of state.schedules.values()) {
+    const item = applyPhase(schedule.id);
+    if (item) items.push(item);
+  }
+  for (const invoice of state.invoices.values()) {
+    if (invoice.status !== 'open' || invoice.gaveUp) continue;
+    if (invoice.collectionMethod === 'charge_automatically' && invoice.nextPaymentAttempt !== null) {
+      items.push({ at: invoice.nextPaymentAttempt, order: 4, run: () => retry(state, invoice) });
+    }
+    if (invoice.collectionMethod === 'send_invoice' && invoice.dueDate !== null) {
+      if (!invoice.pastDueApplied) items.push({ at: invoice.dueDate, order: 4, run: () => sendInvoiceOverdue(state, invoice) });
+      else items.push({ at: invoice.dueDate + state.settings.sendInvoiceDeadlineDays * DAY, order: 5, run: () => giveUp(state, invoice, state.settings.afterSendInvoiceDeadline) });
     }
   }
+  return items;
 }
+
+/** A send_invoice invoice unpaid at its due date: overdue, and its subscription past_due. */
+function sendInvoiceOverdue(state: FakeStripeState, invoice: InvoiceRecord): void {
+  invoice.pastDueApplied = true;
+  state.emitInvoice('invoice.overdue', invoice);
+  const sub = invoice.subscription ? state.subscriptions.get(invoice.subscription) : undefined;
+  if (sub && sub.latestInvoice === invoice.id && sub.status === 'active') setStatus(state, sub, 'past_due');
+}
+
+/**
+ * Does, in time order, everything that came due by now (several periods, if time jumped
+ * far) — each as of its own time, so retries and due dates count from when they happened.
+ */
+export function processDue(state: FakeStripeState, applyPhase: (scheduleId: string) => Due | null = () => null): void {
+  const now = state.clockNow();
+  for (let guard = 0; guard < 10_000; guard += 1) {
+    const due = dueItems(state, applyPhase)
+      .filter((item) => item.at <= now)
+      .sort((a, b) => a.at - b.at || a.order - b.order)[0];
+    if (!due) return;
+    state.happenAt(due.at, due.run);
+  }
+  throw new Error('fake Stripe: billing did not settle after 10,000 steps');
+}
+
+export type { Due };

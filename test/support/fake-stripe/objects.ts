@@ -5,6 +5,7 @@
  * with what Stripe returns for a plain test-mode account (no tax, no Connect, no discounts).
  */
 import type Stripe from 'stripe';
+import { anchorPlus } from './calendar';
 
 export const API_VERSION_NOTE = 'the version the installed SDK pins';
 
@@ -135,10 +136,15 @@ export function subscriptionObject(input: {
   item: Stripe.SubscriptionItem;
   trialStart: number | null;
   trialEnd: number | null;
+  billingCycleAnchor: number;
+  collectionMethod: 'charge_automatically' | 'send_invoice';
+  daysUntilDue: number | null;
   cancelAtPeriodEnd: boolean;
   canceledAt: number | null;
+  cancellationReason: 'cancellation_requested' | 'payment_failed' | null;
   endedAt: number | null;
   latestInvoice: string | null;
+  schedule: string | null;
   metadata: Record<string, string>;
 }): Stripe.Subscription {
   return {
@@ -147,7 +153,7 @@ export function subscriptionObject(input: {
     application: null,
     application_fee_percent: null,
     automatic_tax: { disabled_reason: null, enabled: false, liability: null },
-    billing_cycle_anchor: input.item.current_period_start,
+    billing_cycle_anchor: input.billingCycleAnchor,
     billing_cycle_anchor_config: null,
     billing_mode: { flexible: null, type: 'classic' },
     billing_schedules: [],
@@ -155,13 +161,13 @@ export function subscriptionObject(input: {
     cancel_at: input.cancelAtPeriodEnd ? input.item.current_period_end : null,
     cancel_at_period_end: input.cancelAtPeriodEnd,
     canceled_at: input.canceledAt,
-    cancellation_details: input.canceledAt === null ? null : { comment: null, feedback: null, feedback_option: null, reason: 'cancellation_requested' },
-    collection_method: 'charge_automatically',
+    cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: input.cancellationReason },
+    collection_method: input.collectionMethod,
     created: input.created,
     currency: input.item.price.currency,
     customer: input.customer,
     customer_account: null,
-    days_until_due: null,
+    days_until_due: input.daysUntilDue,
     default_payment_method: null,
     default_source: null,
     description: null,
@@ -180,7 +186,7 @@ export function subscriptionObject(input: {
     pending_invoice_item_interval: null,
     pending_setup_intent: null,
     pending_update: null,
-    schedule: null,
+    schedule: input.schedule,
     start_date: input.created,
     status: input.status,
     test_clock: null,
@@ -291,6 +297,9 @@ export interface FakeInvoiceInput {
   dueDate: number | null;
   attemptCount: number;
   hostedUrl: string | null;
+  collectionMethod: 'charge_automatically' | 'send_invoice';
+  nextPaymentAttempt: number | null;
+  voidedAt: number | null;
 }
 
 export function invoiceObject(input: FakeInvoiceInput): Stripe.Invoice {
@@ -302,10 +311,10 @@ export function invoiceObject(input: FakeInvoiceInput): Stripe.Invoice {
     account_country: 'US',
     account_name: 'Tenant Console test account',
     account_tax_ids: null,
-    amount_due: Math.max(0, total),
+    amount_due: input.status === 'void' ? 0 : Math.max(0, total),
     amount_overpaid: 0,
     amount_paid: input.amountPaid,
-    amount_remaining: Math.max(0, total - input.amountPaid),
+    amount_remaining: input.status === 'void' ? 0 : Math.max(0, total - input.amountPaid),
     amount_shipping: 0,
     application: null,
     attempt_count: input.attemptCount,
@@ -314,7 +323,7 @@ export function invoiceObject(input: FakeInvoiceInput): Stripe.Invoice {
     automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
     automatically_finalizes_at: null,
     billing_reason: input.billingReason,
-    collection_method: 'charge_automatically',
+    collection_method: input.collectionMethod,
     created: input.created,
     currency: input.currency,
     custom_fields: null,
@@ -344,7 +353,7 @@ export function invoiceObject(input: FakeInvoiceInput): Stripe.Invoice {
     lines: listOf(`/v1/invoices/${id}/lines`, input.lines.map((line) => invoiceLineObject(line, input.id, input.currency))),
     livemode: false,
     metadata: {},
-    next_payment_attempt: null,
+    next_payment_attempt: input.nextPaymentAttempt,
     number: input.number,
     on_behalf_of: null,
     parent: input.subscription === null ? null : { type: 'subscription_details', quote_details: null, subscription_details: { metadata: {}, subscription: input.subscription } },
@@ -360,7 +369,7 @@ export function invoiceObject(input: FakeInvoiceInput): Stripe.Invoice {
     starting_balance: 0,
     statement_descriptor: null,
     status: input.status,
-    status_transitions: { finalized_at: input.finalizedAt, marked_uncollectible_at: null, paid_at: input.paidAt, voided_at: null },
+    status_transitions: { finalized_at: input.finalizedAt, marked_uncollectible_at: null, paid_at: input.paidAt, voided_at: input.voidedAt },
     subtotal: total,
     subtotal_excluding_tax: total,
     test_clock: null,
@@ -425,4 +434,74 @@ export function eventObject<T extends Stripe.Event['type']>(input: {
     type: input.type,
   };
   return event as unknown as EventOf<T>;
+}
+
+/** A subscription schedule: its phases, each one price for a stretch of time. */
+export function scheduleObject(input: {
+  id: string;
+  created: number;
+  customer: string;
+  subscription: string | null;
+  status: Stripe.SubscriptionSchedule.Status;
+  endBehavior: 'release' | 'cancel';
+  phases: { start: number; end: number | null; price: Stripe.Price; prorationBehavior: Stripe.SubscriptionSchedule.Phase.ProrationBehavior }[];
+  current: { start: number; end: number } | null;
+  releasedAt: number | null;
+  canceledAt: number | null;
+  releasedSubscription: string | null;
+  metadata: Record<string, string>;
+}): Stripe.SubscriptionSchedule {
+  return {
+    id: input.id,
+    object: 'subscription_schedule',
+    application: null,
+    billing_mode: { flexible: null, type: 'classic' },
+    canceled_at: input.canceledAt,
+    completed_at: null,
+    created: input.created,
+    current_phase: input.current ? { start_date: input.current.start, end_date: input.current.end } : null,
+    customer: input.customer,
+    customer_account: null,
+    default_settings: {
+      application_fee_percent: null,
+      billing_cycle_anchor: 'automatic',
+      billing_thresholds: null,
+      collection_method: null,
+      default_payment_method: null,
+      description: null,
+      invoice_settings: { account_tax_ids: null, custom_fields: null, days_until_due: null, description: null, footer: null, issuer: { type: 'self' } },
+      on_behalf_of: null,
+      transfer_data: null,
+    },
+    end_behavior: input.endBehavior,
+    livemode: false,
+    metadata: input.metadata,
+    pause_schedules: [],
+    phases: input.phases.map((phase) => ({
+      add_invoice_items: [],
+      application_fee_percent: null,
+      billing_cycle_anchor: null,
+      billing_thresholds: null,
+      collection_method: null,
+      currency: phase.price.currency,
+      default_payment_method: null,
+      description: null,
+      discounts: [],
+      // A phase without an end date lasts one interval of its price.
+      end_date: phase.end ?? anchorPlus(phase.start, 1, phase.price.recurring?.interval ?? 'month'),
+      invoice_settings: null,
+      items: [{ billing_thresholds: null, discounts: [], metadata: {}, plan: phase.price.id, price: phase.price.id, quantity: 1 }],
+      metadata: {},
+      on_behalf_of: null,
+      proration_behavior: phase.prorationBehavior,
+      start_date: phase.start,
+      transfer_data: null,
+      trial_end: null,
+    })),
+    released_at: input.releasedAt,
+    released_subscription: input.releasedSubscription,
+    status: input.status,
+    subscription: input.subscription,
+    test_clock: null,
+  };
 }

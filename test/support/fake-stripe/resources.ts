@@ -1,27 +1,42 @@
 /**
  * Part of the tests' FAKE of an external service (Stripe's HTTP API). The /v1 endpoints the
  * console calls, answering with the SDK's types: customers (+ payment methods), products,
- * prices (lookup_keys), subscriptions, invoices (list, retrieve, create_preview, pay),
- * payment methods (create, attach, detach) and events.
+ * prices (lookup_keys), subscriptions (subscriptions.ts), subscription schedules
+ * (schedules.ts), invoices (list, retrieve, create_preview, pay), payment methods (create,
+ * attach, detach) and events. Each route declares its parameters (validate.ts): the server
+ * refuses anything else before the handler runs.
  */
 import type Stripe from 'stripe';
-import { addInterval, addPendingItems, collect, invoiceAndCollect, pendingLines, planLine, prorationLines } from './billing';
+import { payNow } from './billing';
 import { form, type FormObject } from './form-body';
-import { cardPaymentMethodObject, invoiceItemObject, invoiceObject, listOf, priceObject, productObject } from './objects';
-import { FakeStripeError, missing, type FakeStripeState, type SubscriptionRecord } from './state';
+import { cardPaymentMethodObject, invoiceItemObject, listOf, priceObject, productObject } from './objects';
+import { cancelSchedule, createSchedule, releaseSchedule, scheduleCancelParams, scheduleCreateParams, scheduleReleaseParams, scheduleUpdateParams, updateSchedule } from './schedules';
+import { FakeStripeError, missing, type FakeStripeState } from './state';
+import {
+  cancelSubscription,
+  createSubscription,
+  listSubscriptions,
+  mergeMetadata,
+  previewInvoice,
+  previewParams,
+  subscriptionCancelParams,
+  subscriptionCreateParams,
+  subscriptionListParams,
+  subscriptionUpdateParams,
+  updateSubscription,
+} from './subscriptions';
+import { listParams, p, type Schema } from './validate';
 
 export type Handler = (state: FakeStripeState, params: FormObject, path: string[]) => unknown;
 export interface Route {
   readonly method: 'GET' | 'POST' | 'DELETE';
   readonly pattern: RegExp;
+  /** Every parameter the endpoint takes; anything else is refused with Stripe's 400. */
+  readonly params: Schema;
   readonly handler: Handler;
 }
 
-const required = (params: FormObject, key: string): string => {
-  const value = form.str(params, key);
-  if (value === undefined || value === '') throw new FakeStripeError(400, 'invalid_request_error', 'parameter_missing', `Missing required param: ${key}.`, key);
-  return value;
-};
+const NONE: Schema = {};
 
 /** Stripe's list pagination over objects kept newest first. */
 export function page<T extends { id: string }>(state: FakeStripeState, url: string, newestFirst: T[], params: FormObject): Stripe.ApiList<T> {
@@ -47,130 +62,8 @@ export function page<T extends { id: string }>(state: FakeStripeState, url: stri
 
 const newestFirst = <T>(items: Iterable<T>): T[] => [...items].reverse();
 
-function createSubscription(state: FakeStripeState, params: FormObject): Stripe.Subscription {
-  const customer = state.customer(required(params, 'customer'));
-  const items = form.arr(params, 'items') ?? [];
-  const priceId = form.str(items[0], 'price');
-  if (!priceId || items.length !== 1) throw new FakeStripeError(400, 'invalid_request_error', 'parameter_invalid', 'The fake supports exactly one item with a price.', 'items');
-  const price = state.price(priceId, 'items[0][price]');
-  const now = state.now();
-  const trialEnd = form.int(params, 'trial_end');
-  if (trialEnd !== undefined && trialEnd <= now) throw new FakeStripeError(400, 'invalid_request_error', 'parameter_invalid', 'Invalid timestamp: must be an integer Unix timestamp in the future.', 'trial_end');
-  const trialing = trialEnd !== undefined;
-  const sub: SubscriptionRecord = {
-    id: state.id('sub'),
-    created: now,
-    customer: customer.id,
-    status: trialing ? 'trialing' : 'incomplete',
-    itemId: state.id('si'),
-    priceId: price.id,
-    periodStart: now,
-    periodEnd: trialing ? trialEnd : addInterval(now, price.recurring?.interval ?? 'month'),
-    trialStart: trialing ? now : null,
-    trialEnd: trialing ? trialEnd : null,
-    cancelAtPeriodEnd: form.bool(params, 'cancel_at_period_end') ?? false,
-    canceledAt: null,
-    endedAt: null,
-    latestInvoice: null,
-    metadata: form.metadata(params) ?? {},
-  };
-  state.subscriptions.set(sub.id, sub);
-  state.emitSubscription('customer.subscription.created', sub);
-  // A trial starts with a $0 invoice; otherwise the first period is billed now.
-  const amount = trialing ? 0 : (price.unit_amount ?? 0);
-  const description = trialing ? `Trial period for ${price.id}` : `1 × ${price.id}`;
-  invoiceAndCollect(state, sub, [planLine(state, sub, price, amount, sub.periodStart, sub.periodEnd, description)], 'subscription_create', { includePending: false, firstInvoice: true });
-  return state.renderSubscription(sub);
-}
-
-function updateSubscription(state: FakeStripeState, params: FormObject, id: string): Stripe.Subscription {
-  const sub = state.subscription(id);
-  if (sub.status === 'canceled') throw new FakeStripeError(400, 'invalid_request_error', undefined, 'A canceled subscription can only update its cancellation_details and metadata.');
-  const previous: Record<string, unknown> = {};
-  const cancel = form.bool(params, 'cancel_at_period_end');
-  if (cancel !== undefined && cancel !== sub.cancelAtPeriodEnd) {
-    previous.cancel_at_period_end = sub.cancelAtPeriodEnd;
-    sub.cancelAtPeriodEnd = cancel;
-  }
-  const metadata = form.metadata(params);
-  if (metadata) sub.metadata = { ...sub.metadata, ...metadata };
-  const items = form.arr(params, 'items');
-  let prorations: ReturnType<typeof prorationLines> = [];
-  const behavior = form.str(params, 'proration_behavior') ?? 'create_prorations';
-  if (items && items.length > 0) {
-    const itemId = form.str(items[0], 'id');
-    const priceId = form.str(items[0], 'price');
-    if (itemId !== undefined && itemId !== sub.itemId) throw missing('subscription item', itemId, 'items[0][id]');
-    if (priceId !== undefined && priceId !== sub.priceId) {
-      const oldPrice = state.price(sub.priceId);
-      const newPrice = state.price(priceId, 'items[0][price]');
-      const at = form.int(params, 'proration_date') ?? state.now();
-      if (behavior !== 'none' && sub.status !== 'trialing') prorations = prorationLines(state, sub, oldPrice, newPrice, at);
-      previous.items = { price: oldPrice.id };
-      sub.priceId = newPrice.id;
-    }
-  }
-  if (Object.keys(previous).length > 0) state.emitSubscription('customer.subscription.updated', sub, previous);
-  if (prorations.length > 0) {
-    const currency = state.price(sub.priceId).currency;
-    addPendingItems(state, sub.customer, currency, prorations);
-    if (behavior === 'always_invoice') invoiceAndCollect(state, sub, [], 'subscription_update', { includePending: true, firstInvoice: false });
-  }
-  return state.renderSubscription(sub);
-}
-
-function cancelSubscription(state: FakeStripeState, id: string): Stripe.Subscription {
-  const sub = state.subscription(id);
-  if (sub.status === 'canceled') throw new FakeStripeError(400, 'invalid_request_error', 'resource_missing', `No such subscription: '${id}' (already canceled)`);
-  sub.status = 'canceled';
-  sub.canceledAt = state.now();
-  sub.endedAt = state.now();
-  state.emitSubscription('customer.subscription.deleted', sub);
-  return state.renderSubscription(sub);
-}
-
-/** What the next invoice would be after a proposed change (nothing is stored). */
-function previewInvoice(state: FakeStripeState, params: FormObject): Stripe.Invoice {
-  const customer = state.customer(required(params, 'customer'));
-  const subId = form.str(params, 'subscription');
-  const details = form.obj(params, 'subscription_details') ?? {};
-  const sub = subId ? state.subscription(subId) : [...state.subscriptions.values()].find((s) => s.customer === customer.id && s.status !== 'canceled');
-  if (!sub) throw new FakeStripeError(400, 'invalid_request_error', 'invoice_upcoming_none', `No upcoming invoices for customer: ${customer.id}`);
-  const items = form.arr(details, 'items') ?? [];
-  const priceId = form.str(items[0], 'price') ?? sub.priceId;
-  const newPrice = state.price(priceId, 'subscription_details[items][0][price]');
-  const behavior = form.str(details, 'proration_behavior') ?? 'create_prorations';
-  const at = form.int(details, 'proration_date') ?? state.now();
-  const prorations = behavior === 'none' || sub.status === 'trialing' || priceId === sub.priceId ? [] : prorationLines(state, sub, state.price(sub.priceId), newPrice, at);
-  const pending = pendingLines(state, customer.id).map((item) => item.line);
-  const nextStart = sub.status === 'trialing' ? (sub.trialEnd ?? sub.periodEnd) : sub.periodEnd;
-  const lines =
-    behavior === 'always_invoice'
-      ? [...pending, ...prorations]
-      : [...pending, ...prorations, planLine(state, sub, newPrice, newPrice.unit_amount ?? 0, nextStart, addInterval(nextStart, newPrice.recurring?.interval ?? 'month'), `1 × ${newPrice.id}`)];
-  return invoiceObject({
-    id: null,
-    created: state.now(),
-    customer,
-    currency: newPrice.currency,
-    subscription: sub.id,
-    lines,
-    status: 'draft',
-    number: null,
-    amountPaid: 0,
-    periodStart: sub.periodStart,
-    periodEnd: sub.periodEnd,
-    billingReason: behavior === 'always_invoice' ? 'subscription_update' : 'upcoming',
-    finalizedAt: null,
-    paidAt: null,
-    dueDate: null,
-    attemptCount: 0,
-    hostedUrl: null,
-  });
-}
-
 function attachPaymentMethod(state: FakeStripeState, params: FormObject, id: string): Stripe.PaymentMethod {
-  const customer = state.customer(required(params, 'customer'));
+  const customer = state.customer(form.str(params, 'customer')!);
   let method = state.paymentMethods.get(id);
   // Stripe's test-mode shortcuts (pm_card_visa, pm_card_mastercard) make a new card each time.
   if (!method && /^pm_card_[a-z]+$/.test(id)) method = createCard(state, id.slice('pm_card_'.length));
@@ -209,8 +102,7 @@ function updateCustomer(state: FakeStripeState, params: FormObject, id: string):
     previous.invoice_settings = { default_payment_method: customer.invoice_settings.default_payment_method };
     customer.invoice_settings = { ...customer.invoice_settings, default_payment_method: method ? method.id : null };
   }
-  const metadata = form.metadata(params);
-  if (metadata) customer.metadata = { ...customer.metadata, ...metadata };
+  customer.metadata = mergeMetadata(customer.metadata, params);
   state.emit('customer.updated', customer, previous);
   return customer;
 }
@@ -219,13 +111,20 @@ export const routes: Route[] = [
   {
     method: 'POST',
     pattern: /^\/v1\/customers$/,
-    handler: (state, params) => state.newCustomer({ email: form.str(params, 'email') ?? null, name: form.str(params, 'name') ?? null, metadata: form.metadata(params) ?? {} }),
+    params: { email: p.string(), name: p.string(), metadata: p.metadata() },
+    handler: (state, params) => state.newCustomer({ email: form.str(params, 'email') ?? null, name: form.str(params, 'name') ?? null, metadata: mergeMetadata({}, params) }),
   },
-  { method: 'GET', pattern: /^\/v1\/customers\/([^/]+)$/, handler: (state, _p, [id]) => state.customer(id!, 'id') },
-  { method: 'POST', pattern: /^\/v1\/customers\/([^/]+)$/, handler: (state, params, [id]) => updateCustomer(state, params, id!) },
+  { method: 'GET', pattern: /^\/v1\/customers\/([^/]+)$/, params: NONE, handler: (state, _p, [id]) => state.customer(id!, 'id') },
+  {
+    method: 'POST',
+    pattern: /^\/v1\/customers\/([^/]+)$/,
+    params: { email: p.string(), name: p.string(), metadata: p.metadata(), invoice_settings: p.object({ default_payment_method: p.string() }) },
+    handler: (state, params, [id]) => updateCustomer(state, params, id!),
+  },
   {
     method: 'GET',
     pattern: /^\/v1\/customers$/,
+    params: { ...listParams, email: p.string() },
     handler: (state, params) => {
       const email = form.str(params, 'email');
       return page(state, '/v1/customers', newestFirst(state.customers.values()).filter((c) => email === undefined || c.email === email), params);
@@ -234,16 +133,19 @@ export const routes: Route[] = [
   {
     method: 'GET',
     pattern: /^\/v1\/customers\/([^/]+)\/payment_methods$/,
+    params: { ...listParams, type: p.string() },
     handler: (state, params, [id]) => {
-      state.customer(id!, 'customer');
-      return page(state, `/v1/customers/${id}/payment_methods`, newestFirst(state.paymentMethods.values()).filter((m) => m.customer === id), params);
+      state.customer(id!, 'id');
+      const type = form.str(params, 'type');
+      return page(state, `/v1/customers/${id}/payment_methods`, newestFirst(state.paymentMethods.values()).filter((m) => m.customer === id && (!type || m.type === type)), params);
     },
   },
   {
     method: 'POST',
     pattern: /^\/v1\/products$/,
+    params: { id: p.string(), name: p.required(p.string()), metadata: p.metadata() },
     handler: (state, params) => {
-      const product = productObject({ id: form.str(params, 'id') ?? state.id('prod'), created: state.now(), name: required(params, 'name'), metadata: form.metadata(params) ?? {} });
+      const product = productObject({ id: form.str(params, 'id') ?? state.id('prod'), created: state.now(), name: form.str(params, 'name')!, metadata: mergeMetadata({}, params) });
       state.products.set(product.id, product);
       return product;
     },
@@ -251,90 +153,105 @@ export const routes: Route[] = [
   {
     method: 'GET',
     pattern: /^\/v1\/products\/([^/]+)$/,
+    params: NONE,
     handler: (state, _p, [id]) => state.products.get(id!) ?? (() => { throw missing('product', id!); })(),
   },
   {
     method: 'POST',
     pattern: /^\/v1\/prices$/,
+    params: {
+      product: p.required(p.string()),
+      unit_amount: p.required(p.integer(0)),
+      currency: p.required(p.string()),
+      recurring: p.object({ interval: p.required(p.enumOf('day', 'week', 'month', 'year')), interval_count: p.integer(1, 1) }),
+      lookup_key: p.string(),
+      metadata: p.metadata(),
+    },
     handler: (state, params) => {
-      const product = required(params, 'product');
+      const product = form.str(params, 'product')!;
       if (!state.products.has(product)) throw missing('product', product, 'product');
       const recurring = form.obj(params, 'recurring');
       const interval = form.str(recurring, 'interval');
-      if (interval !== 'month' && interval !== 'year') throw new FakeStripeError(400, 'invalid_request_error', 'parameter_invalid', 'The fake makes recurring month or year prices only.', 'recurring[interval]');
+      if (interval !== 'month' && interval !== 'year') throw new FakeStripeError(400, 'invalid_request_error', undefined, 'The fake makes recurring month or year prices only.', 'recurring[interval]');
       const lookupKey = form.str(params, 'lookup_key') ?? null;
-      if (lookupKey !== null && [...state.prices.values()].some((p) => p.lookup_key === lookupKey)) {
+      if (lookupKey !== null && [...state.prices.values()].some((price) => price.lookup_key === lookupKey)) {
         throw new FakeStripeError(400, 'invalid_request_error', 'lookup_key_exists', `A price (\`${lookupKey}\`) already uses that lookup key.`, 'lookup_key');
       }
       const price = priceObject({
         id: state.id('price'),
         created: state.now(),
         product,
-        unitAmount: form.int(params, 'unit_amount') ?? 0,
-        currency: (form.str(params, 'currency') ?? 'usd').toLowerCase(),
+        unitAmount: form.int(params, 'unit_amount')!,
+        currency: form.str(params, 'currency')!.toLowerCase(),
         interval,
         lookupKey,
-        metadata: form.metadata(params) ?? {},
+        metadata: mergeMetadata({}, params),
       });
       state.prices.set(price.id, price);
       return price;
     },
   },
-  { method: 'GET', pattern: /^\/v1\/prices\/([^/]+)$/, handler: (state, _p, [id]) => state.price(id!, 'id') },
+  { method: 'GET', pattern: /^\/v1\/prices\/([^/]+)$/, params: NONE, handler: (state, _p, [id]) => state.price(id!, 'id') },
   {
     method: 'GET',
     pattern: /^\/v1\/prices$/,
+    params: { ...listParams, lookup_keys: p.array(p.string()), product: p.string(), active: p.boolean() },
     handler: (state, params) => {
       const keys = form.arr(params, 'lookup_keys')?.filter((k): k is string => typeof k === 'string');
       const product = form.str(params, 'product');
-      const matching = newestFirst(state.prices.values()).filter((p) => (!keys || (p.lookup_key !== null && keys.includes(p.lookup_key))) && (!product || p.product === product));
+      const active = form.bool(params, 'active');
+      const matching = newestFirst(state.prices.values()).filter(
+        (price) => (!keys || (price.lookup_key !== null && keys.includes(price.lookup_key))) && (!product || price.product === product) && (active === undefined || price.active === active),
+      );
       return page(state, '/v1/prices', matching, params);
     },
   },
-  { method: 'POST', pattern: /^\/v1\/subscriptions$/, handler: (state, params) => createSubscription(state, params) },
-  { method: 'GET', pattern: /^\/v1\/subscriptions\/([^/]+)$/, handler: (state, _p, [id]) => state.renderSubscription(state.subscription(id!)) },
-  { method: 'POST', pattern: /^\/v1\/subscriptions\/([^/]+)$/, handler: (state, params, [id]) => updateSubscription(state, params, id!) },
-  { method: 'DELETE', pattern: /^\/v1\/subscriptions\/([^/]+)$/, handler: (state, _p, [id]) => cancelSubscription(state, id!) },
-  {
-    method: 'GET',
-    pattern: /^\/v1\/subscriptions$/,
-    handler: (state, params) => {
-      const customer = form.str(params, 'customer');
-      const subs = newestFirst(state.subscriptions.values()).filter((s) => !customer || s.customer === customer).map((s) => state.renderSubscription(s));
-      return page(state, '/v1/subscriptions', subs, params);
-    },
-  },
+  { method: 'POST', pattern: /^\/v1\/subscriptions$/, params: subscriptionCreateParams, handler: (state, params) => createSubscription(state, params) },
+  { method: 'GET', pattern: /^\/v1\/subscriptions\/([^/]+)$/, params: NONE, handler: (state, _p, [id]) => state.renderSubscription(state.subscription(id!)) },
+  { method: 'POST', pattern: /^\/v1\/subscriptions\/([^/]+)$/, params: subscriptionUpdateParams, handler: (state, params, [id]) => updateSubscription(state, params, id!) },
+  { method: 'DELETE', pattern: /^\/v1\/subscriptions\/([^/]+)$/, params: subscriptionCancelParams, handler: (state, params, [id]) => cancelSubscription(state, params, id!) },
+  { method: 'GET', pattern: /^\/v1\/subscriptions$/, params: subscriptionListParams, handler: (state, params) => page(state, '/v1/subscriptions', listSubscriptions(state, params), params) },
+  { method: 'POST', pattern: /^\/v1\/subscription_schedules$/, params: scheduleCreateParams, handler: (state, params) => createSchedule(state, params) },
+  { method: 'GET', pattern: /^\/v1\/subscription_schedules\/([^/]+)$/, params: NONE, handler: (state, _p, [id]) => state.renderSchedule(state.schedule(id!)) },
+  { method: 'POST', pattern: /^\/v1\/subscription_schedules\/([^/]+)$/, params: scheduleUpdateParams, handler: (state, params, [id]) => updateSchedule(state, params, id!) },
+  { method: 'POST', pattern: /^\/v1\/subscription_schedules\/([^/]+)\/release$/, params: scheduleReleaseParams, handler: (state, _p, [id]) => releaseSchedule(state, id!) },
+  { method: 'POST', pattern: /^\/v1\/subscription_schedules\/([^/]+)\/cancel$/, params: scheduleCancelParams, handler: (state, _p, [id]) => cancelSchedule(state, id!) },
   {
     method: 'GET',
     pattern: /^\/v1\/invoices$/,
+    params: { ...listParams, customer: p.string(), subscription: p.string(), status: p.enumOf('draft', 'open', 'paid', 'uncollectible', 'void') },
     handler: (state, params) => {
       const customer = form.str(params, 'customer');
       const subscription = form.str(params, 'subscription');
+      const status = form.str(params, 'status');
       const invoices = newestFirst(state.invoices.values())
-        .filter((i) => (!customer || i.customer === customer) && (!subscription || i.subscription === subscription))
+        .filter((i) => (!customer || i.customer === customer) && (!subscription || i.subscription === subscription) && (!status || i.status === status))
         .map((i) => state.renderInvoice(i));
       return page(state, '/v1/invoices', invoices, params);
     },
   },
-  { method: 'POST', pattern: /^\/v1\/invoices\/create_preview$/, handler: (state, params) => previewInvoice(state, params) },
-  { method: 'GET', pattern: /^\/v1\/invoices\/([^/]+)$/, handler: (state, _p, [id]) => state.renderInvoice(state.invoice(id!)) },
+  { method: 'POST', pattern: /^\/v1\/invoices\/create_preview$/, params: previewParams, handler: (state, params) => previewInvoice(state, params) },
+  { method: 'GET', pattern: /^\/v1\/invoices\/([^/]+)$/, params: NONE, handler: (state, _p, [id]) => state.renderInvoice(state.invoice(id!)) },
   {
     method: 'POST',
     pattern: /^\/v1\/invoices\/([^/]+)\/pay$/,
+    params: NONE,
     handler: (state, _p, [id]) => {
       const invoice = state.invoice(id!);
       if (invoice.status !== 'open') throw new FakeStripeError(400, 'invalid_request_error', 'invoice_not_open', `Invoice ${id} is ${invoice.status}, not open.`);
-      if (!collect(state, invoice)) throw new FakeStripeError(402, 'card_error', 'card_declined', 'Your card was declined.');
+      if (!payNow(state, invoice)) throw new FakeStripeError(402, 'card_error', 'card_declined', 'Your card was declined.');
       return state.renderInvoice(invoice);
     },
   },
   {
     method: 'GET',
     pattern: /^\/v1\/invoiceitems$/,
+    params: { ...listParams, customer: p.string(), pending: p.boolean() },
     handler: (state, params) => {
       const customer = form.str(params, 'customer');
+      const pending = form.bool(params, 'pending');
       const items = newestFirst(state.invoiceItems.values())
-        .filter((i) => !customer || i.customer === customer)
+        .filter((i) => (!customer || i.customer === customer) && (pending === undefined || (i.invoice === null) === pending))
         .map((i) => invoiceItemObject({ line: i.line, customer: i.customer, currency: i.currency, created: i.created, invoice: i.invoice }));
       return page(state, '/v1/invoiceitems', items, params);
     },
@@ -342,17 +259,24 @@ export const routes: Route[] = [
   {
     method: 'POST',
     pattern: /^\/v1\/payment_methods$/,
+    params: { type: p.required(p.string()), card: p.object({ token: p.string() }) },
     handler: (state, params) => {
-      if (form.str(params, 'type') !== 'card') throw new FakeStripeError(400, 'invalid_request_error', 'parameter_invalid', 'The fake makes card payment methods only.', 'type');
+      if (form.str(params, 'type') !== 'card') throw new FakeStripeError(400, 'invalid_request_error', undefined, 'The fake makes card payment methods only.', 'type');
       const token = form.str(form.obj(params, 'card'), 'token') ?? 'tok_visa';
       return createCard(state, token.replace(/^tok_/, ''));
     },
   },
-  { method: 'GET', pattern: /^\/v1\/payment_methods\/([^/]+)$/, handler: (state, _p, [id]) => state.paymentMethods.get(id!) ?? (() => { throw missing('PaymentMethod', id!); })() },
-  { method: 'POST', pattern: /^\/v1\/payment_methods\/([^/]+)\/attach$/, handler: (state, params, [id]) => attachPaymentMethod(state, params, id!) },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/payment_methods\/([^/]+)$/,
+    params: NONE,
+    handler: (state, _p, [id]) => state.paymentMethods.get(id!) ?? (() => { throw missing('PaymentMethod', id!); })(),
+  },
+  { method: 'POST', pattern: /^\/v1\/payment_methods\/([^/]+)\/attach$/, params: { customer: p.required(p.string()) }, handler: (state, params, [id]) => attachPaymentMethod(state, params, id!) },
   {
     method: 'POST',
     pattern: /^\/v1\/payment_methods\/([^/]+)\/detach$/,
+    params: NONE,
     handler: (state, _p, [id]) => {
       const method = state.paymentMethods.get(id!);
       if (!method) throw missing('PaymentMethod', id!);
@@ -366,10 +290,16 @@ export const routes: Route[] = [
       return method;
     },
   },
-  { method: 'GET', pattern: /^\/v1\/events\/([^/]+)$/, handler: (state, _p, [id]) => state.events.find((e) => e.id === id) ?? (() => { throw missing('event', id!); })() },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/events\/([^/]+)$/,
+    params: NONE,
+    handler: (state, _p, [id]) => state.events.find((e) => e.id === id) ?? (() => { throw missing('event', id!); })(),
+  },
   {
     method: 'GET',
     pattern: /^\/v1\/events$/,
+    params: { ...listParams, type: p.string() },
     handler: (state, params) => {
       const type = form.str(params, 'type');
       return page(state, '/v1/events', newestFirst(state.events).filter((e) => !type || e.type === type), params);
