@@ -9,7 +9,7 @@ import { EXIT_FINDINGS } from '../../src-main/cli/doctor-commands';
 import { createSilentLogger } from '../../src-main/logging/logger';
 import { call, uniqueTenantInput } from '../support/core-calls';
 import { runCliInProcess } from '../support/run-cli';
-import { dropTestPlatform, EXTERNAL_URL, externalServerProblem, openTestCore, uniquePlatformDatabase } from '../support/servers';
+import { dropTestPlatform, EXTERNAL_URL, externalServerProblem, openTestCore, uniquePlatformDatabase, operatorEnv } from '../support/servers';
 import { connectAsTenant, tenantConnectError } from '../support/tenant-clients';
 import { fullTierOnly } from '../support/tier';
 
@@ -139,7 +139,12 @@ describe.skipIf(fullTierOnly('doctor on the external server'))('server check on 
   });
 
   it('reports the trust lines and the databases PUBLIC can connect to, and exits non-zero', async () => {
-    const run = await runCliInProcess(['doctor', '--json'], { TENANT_CONSOLE_DATABASE_URL: EXTERNAL_URL, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir });
+    const run = await runCliInProcess(['doctor', '--json'], {
+      TENANT_CONSOLE_DATABASE_URL: EXTERNAL_URL,
+      TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase,
+      TENANT_CONSOLE_DATA_DIR: dataDir,
+      ...(await operatorEnv(core)),
+    });
     expect(run.code).toBe(EXIT_FINDINGS);
     const report = parseReport(run.stdout);
     expect(report.ok).toBe(false);
@@ -154,7 +159,7 @@ describe.skipIf(fullTierOnly('doctor on the external server'))('server check on 
     expect(publicDatabases).not.toContain(`database ${platformDatabase}`);
     expect(report.findings.find((f) => f.subject === 'database postgres')!.fix).toBe('REVOKE CONNECT, TEMPORARY ON DATABASE "postgres" FROM PUBLIC; (grant CONNECT to the roles that need it)');
 
-    const human = await runCliInProcess(['doctor'], { TENANT_CONSOLE_DATABASE_URL: EXTERNAL_URL, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir });
+    const human = await runCliInProcess(['doctor'], { TENANT_CONSOLE_DATABASE_URL: EXTERNAL_URL, TENANT_CONSOLE_PLATFORM_DATABASE: platformDatabase, TENANT_CONSOLE_DATA_DIR: dataDir, ...(await operatorEnv(core)) });
     expect(human.code).toBe(EXIT_FINDINGS);
     expect(human.stdout.trimEnd().split('\n')).toHaveLength(report.findings.length + 1);
   }, 120_000);
