@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { invokeThroughHost, saveScreenshot, useHostMode } from './browser-helpers';
+import { fullTierOnly, fullTierOnlyReason } from '../support/tier';
 
 interface Credentials {
   host: string;
@@ -180,6 +181,7 @@ test('suspend with "Back up first", then restore that backup as a new tenant', a
 });
 
 test('a failed backup stops the suspension until the operator overrides it, in two steps', async ({ page }) => {
+  test.skip(fullTierOnly('the override of a failed backup in the UI (the fast tier proves the rule in backup.test.ts)'), fullTierOnlyReason('the UI case'));
   test.setTimeout(60_000);
   await page.goto(host.url);
   const { tenant } = await invoke<{ tenant: { tenantCode: string } }>(page, 'tenants:create', {
