@@ -61,12 +61,6 @@ export class OperatorSession {
     return this.#closed;
   }
 
-  /** PostgreSQL's answer: is this operator's role a member (direct or inherited) of the group role? */
-  async holds(role: OperatorRole): Promise<boolean> {
-    const { rows } = await this.pool.query<{ held: boolean }>("SELECT pg_catalog.pg_has_role(current_user, $1, 'MEMBER') AS held", [OPERATOR_GROUP_ROLES[role]]);
-    return rows[0]?.held === true;
-  }
-
   /**
    * One round trip: may this operator act as `needed` (pg_has_role over its memberships),
    * and which console role does it hold (for the audit trail and the refusal's wording)?

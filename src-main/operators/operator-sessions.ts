@@ -206,11 +206,6 @@ export class OperatorSessions {
     return session;
   }
 
-  /** Whether a browser token names a session that ended (idle, or signed out): "sign in again", not "open the URL". */
-  knowsBrowserToken(token: string): boolean {
-    return this.#browser.has(token);
-  }
-
   async signOut(session: OperatorSession | null, browserToken: string | null | undefined, forget: boolean): Promise<void> {
     if (browserToken && this.#browser.get(browserToken) === session) {
       this.#browser.delete(browserToken);
