@@ -14,6 +14,9 @@ export default defineConfig({
   // Initialises one console data folder; each spec's host mode starts on a copy of it.
   globalSetup: './test/e2e/global-setup.ts',
   timeout: 120_000,
+  // Two cores running two host-mode consoles, their clusters and two browsers: a save that
+  // pushes limits into a tenant database can take longer than the 5 s default under that load.
+  expect: { timeout: 10_000 },
   // Two cores: one spec file per core, each with its own host mode and data folder.
   workers: 2,
   reporter: [['list']],

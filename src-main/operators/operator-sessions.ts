@@ -106,9 +106,11 @@ export class OperatorSessions {
       this.current = await this.#signIn(env.TENANT_CONSOLE_OPERATOR.trim().toLowerCase(), env.TENANT_CONSOLE_PASSWORD, 'environment');
       return;
     }
+    let localRefused = false;
     for (const kind of ['remembered', 'local'] as const) {
       const stored = await this.#stored(kind);
       if (!stored) continue;
+      localRefused = kind === 'local';
       try {
         this.current = await this.#signIn(stored.name, stored.password, kind === 'local' ? 'local' : 'remembered');
         return;
@@ -118,19 +120,25 @@ export class OperatorSessions {
         this.storedSignInRefused ??= { operator: stored.name, message: error.message };
       }
     }
-    if ((await countOperators(this.#ctx.pool)) === 0) {
-      const created = await this.#createLocalAdmin();
-      if (created) this.current = await this.#signIn(created.name, created.password, 'local');
-    }
+    // Decided under the first-run lock: a console that counted operators outside it could
+    // see the one another console has just made, before that console stored its credentials.
+    if (localRefused) return;
+    const created = await this.#createLocalAdmin();
+    if (created) this.current = await this.#signIn(created.name, created.password, 'local');
   }
 
-  /** The first console to open a platform makes its OS user the platform's first admin. */
+  /**
+   * The first console to open a platform makes its OS user the platform's first admin; a
+   * console that started alongside it signs in with the credentials that one stored.
+   */
   async #createLocalAdmin(): Promise<StoredCredentials | null> {
     const client = await this.#ctx.pool.connect();
     try {
       // Two consoles opening a new platform together: one creates, the other signs in after.
       await client.query('SELECT pg_advisory_lock($1, $2)', [LOCK_NAMESPACE, LOCK_OPERATOR_FIRST_RUN]);
-      if ((await countOperators(this.#ctx.pool)) > 0) return this.#stored('local');
+      const stored = await this.#stored('local');
+      if (stored) return stored;
+      if ((await countOperators(this.#ctx.pool)) > 0) return null;
       const name = localOperatorName();
       const { password } = await addOperator(this.#ctx, { name, role: 'admin', createdBy: `first run (${userInfo().username})`, mustChangePassword: false });
       await this.#store('local', { name, password });
