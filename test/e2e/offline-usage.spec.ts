@@ -6,6 +6,7 @@ import { EmbeddedCluster } from '../../src-main/postgres/embedded-cluster';
 import { FileSecretStore } from '../../src-main/secrets/file-secret-store';
 import { FAST_PROBE_ENV, startHostMode, type HostMode } from './host-mode';
 import { SCREENSHOTS, saveScreenshot, invokeThroughHost } from './browser-helpers';
+import { fullTierOnly, fullTierOnlyReason } from '../support/tier';
 
 const SEED = [
   { companyName: 'Harbor Freight Lines', subdomain: 'harbor', plan: 'enterprise', adminEmail: 'it@harbor.example' },
@@ -19,6 +20,9 @@ let host: HostMode;
 let cluster: EmbeddedCluster;
 
 test.describe.configure({ mode: 'serial' });
+// The fast tier browses offline in offline.spec.ts and proves the usage snapshot's figures
+// in test/integration/offline-usage.test.ts; this walk through the Usage page offline is full tier.
+test.skip(fullTierOnly('the Usage page browsed from the snapshot while the database is down'), fullTierOnlyReason('the offline Usage page walk'));
 test.use({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
 
 test.beforeAll(async () => {
