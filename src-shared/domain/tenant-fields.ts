@@ -3,20 +3,21 @@ import { hasInvisibleOrControl, normaliseText } from './text';
 import { subdomainSchema } from './subdomain';
 
 const COMPANY_NAME_MAX = 200;
-// Letters and digits of any script, spaces and the punctuation real company names use.
-// Quotes other than the apostrophe, semicolons, backslashes, '=' and '<>' are refused: no
-// company needs them, and they are what injection attempts are made of.
-const COMPANY_NAME_ALLOWED = /^[\p{L}\p{M}\p{N} .,&'’()\-/+#@!]+$/u;
 
+/**
+ * Any printable text: "Smith — Partners", `Café "Zur Post"` and names with quotes,
+ * semicolons or angle brackets are real company names. What makes text lie on screen
+ * (control, bidi-override and zero-width characters) is refused. The name never reaches
+ * SQL as text (always a bound parameter), React escapes it, e-mails escape it
+ * (notice-templates.ts), and CSV exports neutralise cells that a spreadsheet would run as
+ * a formula (base/csv-cell.ts).
+ */
 export function companyNameProblem(raw: string): string | null {
   const name = normaliseText(raw);
   if (name.length === 0) return 'Company name is required.';
   if (name.length > COMPANY_NAME_MAX) return `Company name must be at most ${COMPANY_NAME_MAX} characters.`;
   if (hasInvisibleOrControl(name)) return 'Company name contains invisible or control characters.';
-  if (!COMPANY_NAME_ALLOWED.test(name)) {
-    return "Company name may contain letters, digits, spaces and . , & ' ( ) - / + # @ ! only.";
-  }
-  if (name.includes('--')) return 'Company name cannot contain "--".';
+  if (!/[\p{L}\p{N}]/u.test(name)) return 'Company name must contain a letter or a digit.';
   return null;
 }
 

@@ -50,8 +50,9 @@ describe('hostile input is refused with a clear error and creates nothing', () =
   const cases: { field: string; value: unknown }[] = [];
   for (const field of ['companyName', 'subdomain', 'plan', 'adminEmail']) {
     for (const value of [...INJECTIONS, ...LOOK_ALIKES, OVER_LONG, '', '   ', null, 42, ['acme'], { $gt: '' }]) {
-      // Unicode letters are legitimate in company names; everything else here is hostile.
-      if (field === 'companyName' && typeof value === 'string' && /^[\p{L}\p{M}]+$/u.test(value)) continue;
+      // A company name is any printable text: injections and look-alike letters are data
+      // there (the next case stores them verbatim); invisible characters are still refused.
+      if (field === 'companyName' && typeof value === 'string' && value.trim() !== '' && value.length <= 200 && !/[\u200b\u202e]/u.test(value)) continue;
       cases.push({ field, value });
     }
   }
@@ -66,6 +67,29 @@ describe('hostile input is refused with a clear error and creates nothing', () =
       expect(error.message.length).toBeLessThan(400);
     }
     expect(await serverFootprint()).toEqual(before);
+  });
+
+  it('stores a company name made of injections verbatim, as data: the server gets a tenant and nothing else', async () => {
+    for (const companyName of INJECTIONS.slice(0, 3)) {
+      const before = await serverFootprint();
+      const name = `${QUOKKA} ${companyName}`;
+      const { tenant } = await call(core, 'tenants:create', { ...uniqueTenantInput('starter', QUOKKA), companyName: name });
+      expect(tenant.companyName).toBe(name);
+      expect((await call(core, 'tenants:get', { ref: tenant.tenantCode })).companyName).toBe(name);
+      // Searching for the hostile text finds exactly that tenant (LIKE wildcards escaped too).
+      const found = await call(core, 'tenants:list', { search: companyName, limit: 10 });
+      expect(found.rows.map((row) => row.tenantCode)).toEqual([tenant.tenantCode]);
+      const after = await serverFootprint();
+      expect(after).toMatchObject({ databases: before.databases + 1, roles: before.roles + 1, tenants: before.tenants + 1 });
+    }
+    const admin = await adminClient(url, platformDatabase);
+    try {
+      // The registry's tables are all still there.
+      const { rows } = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename = 'tenants'");
+      expect(rows[0]!.n).toBe(1);
+    } finally {
+      await admin.end();
+    }
   });
 
   it('refuses unknown fields and non-object input', async () => {
