@@ -59,7 +59,7 @@ async function fillTenant(credentials: Credentials): Promise<void> {
 }
 
 test('suspend with "Back up first", then restore that backup as a new tenant', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   // Opening the printed URL signs this browser in (the contract calls below need it).
   await page.goto(host.url);
   const created = await invoke<{ tenant: { tenantCode: string }; credentials: Credentials }>(page, 'tenants:create', {

@@ -173,8 +173,14 @@ test('the Billing page, the tenant Billing tab and the billing settings', async 
 test('change plan from the Billing tab, with the quote shown first', async ({ page }) => {
   await page.goto(host.url);
   await openTenantBilling(page, 'Northwind Traders');
-  await page.getByTestId('billing-change-plan').click();
   const modal = page.getByTestId('billing-change-plan-modal');
+  // Escape closes only the topmost layer: the dialog, not the drawer it was opened from.
+  await page.getByTestId('billing-change-plan').click();
+  await expect(modal.getByTestId('billing-plan-option-professional')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(modal.getByTestId('billing-plan-option-professional')).toBeHidden();
+  await expect(page.getByTestId('detail-tabs')).toBeVisible();
+  await page.getByTestId('billing-change-plan').click();
   await modal.getByTestId('billing-plan-option-professional').click();
   const quote = modal.getByTestId('billing-quote');
   await expect(quote).toHaveAttribute('data-direction', 'upgrade');
@@ -210,7 +216,8 @@ test('record a payment on an invoice from the Billing page, and write its PDF', 
   const dialog = page.getByTestId('record-payment-modal');
   await page.getByTestId('payment-reference').fill('Bank statement 2026-11-28 #17');
   await shot(page, 'billing-08-record-payment');
-  await dialog.getByTestId('payment-submit').click();
+  // Enter in a field records the payment, as the button does.
+  await page.getByTestId('payment-reference').press('Enter');
   await expect(dialog).toBeHidden();
   await expect(page.getByText('Payment recorded')).toBeVisible();
   await expect(page.getByTestId('invoice-row').filter({ hasText: invoice.number })).toHaveCount(0);

@@ -112,6 +112,12 @@ test('operator creates, finds, suspends and reactivates a tenant in the browser'
     expect(((await page.getByTestId('credential-password').textContent()) ?? '').length).toBeGreaterThanOrEqual(16);
     await expect(page.getByTestId('provisioning-steps')).toHaveAttribute('data-complete', 'true');
     await shot(page, '04-credentials');
+    // The one-time password is not lost to a stray Escape or a click outside.
+    await page.keyboard.press('Escape');
+    await page.mouse.click(5, 5);
+    await expect(page.getByTestId('credentials')).toBeVisible();
+    await expect(page.getByTestId('create-tenant-modal').locator('.mantine-Modal-close')).toHaveCount(0);
+    await expect(page.getByTestId('credentials-done')).toHaveText('I have stored it');
     await page.getByTestId('credentials-done').click();
     await expect(page.getByTestId('credentials')).toBeHidden();
   });

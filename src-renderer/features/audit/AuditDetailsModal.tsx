@@ -1,4 +1,5 @@
-import { Code, Group, Modal, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Code, Group, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Modal } from '../../components/Modal';
 import { useAuditStore } from '../../store/audit-store';
 import { OutcomeBadge } from './AuditList';
 import { formatAuditTime, operatorRoleOf, prettyDetails } from './audit-format';

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Alert, Button, Group, List, Modal, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, List, Stack, Text } from '@mantine/core';
+import { Modal } from '../../components/Modal';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import type { TenantDetail } from '../../../src-shared/contract/models';
 import { api } from '../../api/client';

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
+import { Modal } from '../../components/Modal';
 import { IconCircleCheck, IconInfoCircle } from '@tabler/icons-react';
 import type { ExportResult } from '../../../src-shared/contract/backup-models';
 import type { TenantDetail } from '../../../src-shared/contract/models';

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Group, List, Modal, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, List, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Modal } from '../../components/Modal';
 import { IconCircleCheck, IconInfoCircle } from '@tabler/icons-react';
 import type { Backup, RestoreResult } from '../../../src-shared/contract/backup-models';
 import type { TenantDetail } from '../../../src-shared/contract/models';

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Alert, Button, Group, Modal, Radio, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Button, Group, Radio, Stack, Text, Textarea } from '@mantine/core';
+import { Modal } from '../../components/Modal';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import type { TenantBilling } from '../../../src-shared/contract/billing-models';
 import { api } from '../../api/client';

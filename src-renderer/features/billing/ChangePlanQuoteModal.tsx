@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { Alert, Badge, Button, Checkbox, Group, List, Loader, Modal, Radio, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Group, List, Loader, Radio, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Modal } from '../../components/Modal';
 import { IconAlertTriangle, IconArrowDownRight, IconArrowUpRight } from '@tabler/icons-react';
 import type { PlanChangeQuote, ProrationBehavior, TenantBilling } from '../../../src-shared/contract/billing-models';
 import { api } from '../../api/client';

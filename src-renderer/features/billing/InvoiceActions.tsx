@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { ActionIcon, Alert, Button, Group, Menu, Modal, NumberInput, Select, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Button, Group, Menu, NumberInput, Select, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
+import { Modal } from '../../components/Modal';
 import { IconCash, IconCircleCheck, IconDots, IconFileTypePdf, IconReceiptOff } from '@tabler/icons-react';
 import type { InvoicePdf, InvoiceSummary } from '../../../src-shared/contract/billing-models';
 import { api } from '../../api/client';
@@ -102,38 +103,47 @@ function RecordPaymentModal({ invoice, onClose, onDone }: { invoice: InvoiceSumm
 
   return (
     <Modal opened onClose={onClose} title={<Text fw={650}>Record a payment for {invoice.number}</Text>} data-testid="record-payment-modal">
-      <Stack gap="md">
-        <Text size="sm" c="dimmed">
-          {invoice.companyName} · total {formatMoney(invoice.totalCents, invoice.currency)}, {formatMoney(remaining, invoice.currency)} open. A payment in full marks the
-          invoice paid and lifts a billing suspension.
-        </Text>
-        <NumberInput
-          label={`Amount (${invoice.currency})`}
-          value={amount}
-          onChange={setAmount}
-          min={0}
-          decimalScale={2}
-          fixedDecimalScale
-          thousandSeparator
-          error={amount === '' ? 'Enter an amount.' : problems.amountCents}
-          data-testid="payment-amount"
-        />
-        <Select label="Method" data={PAYMENT_METHODS} value={method} onChange={setMethod} allowDeselect={false} error={problems.method} data-testid="payment-method" />
-        <TextInput label="Reference (optional)" placeholder="e.g. bank statement line" value={reference} onChange={(event) => setReference(event.currentTarget.value)} error={problems.reference} data-testid="payment-reference" />
-        {error && (
-          <Alert color="red" variant="light" data-testid="payment-error">
-            {error}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose} disabled={saving}>
-            Cancel
-          </Button>
-          <Button onClick={() => void save()} loading={saving} disabled={Object.keys(problems).length > 0} data-testid="payment-submit">
-            Record payment
-          </Button>
-        </Group>
-      </Stack>
+      {/* A form, so Enter in any field records the payment as the button does. */}
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!saving && Object.keys(problems).length === 0) void save();
+        }}
+        data-testid="record-payment-form"
+      >
+        <Stack gap="md">
+          <Text size="sm" c="dimmed">
+            {invoice.companyName} · total {formatMoney(invoice.totalCents, invoice.currency)}, {formatMoney(remaining, invoice.currency)} open. A payment in full marks the
+            invoice paid and lifts a billing suspension.
+          </Text>
+          <NumberInput
+            label={`Amount (${invoice.currency})`}
+            value={amount}
+            onChange={setAmount}
+            min={0}
+            decimalScale={2}
+            fixedDecimalScale
+            thousandSeparator
+            error={amount === '' ? 'Enter an amount.' : problems.amountCents}
+            data-testid="payment-amount"
+          />
+          <Select label="Method" data={PAYMENT_METHODS} value={method} onChange={setMethod} allowDeselect={false} error={problems.method} data-testid="payment-method" />
+          <TextInput label="Reference (optional)" placeholder="e.g. bank statement line" value={reference} onChange={(event) => setReference(event.currentTarget.value)} error={problems.reference} data-testid="payment-reference" />
+          {error && (
+            <Alert color="red" variant="light" data-testid="payment-error">
+              {error}
+            </Alert>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose} disabled={saving}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={saving} disabled={Object.keys(problems).length > 0} data-testid="payment-submit">
+              Record payment
+            </Button>
+          </Group>
+        </Stack>
+      </form>
     </Modal>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Divider, Group, List, Modal, ScrollArea, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Alert, Badge, Button, Divider, Group, List, ScrollArea, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Modal } from '../../components/Modal';
 import { IconAlertTriangle, IconBrandStripe, IconPlayerPlay, IconRefresh } from '@tabler/icons-react';
 import type { BillingOverview, JobRunReport, JobRunSummary, StripeSyncReport } from '../../../src-shared/contract/billing-models';
 import { api } from '../../api/client';

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Button, Group, Modal, Radio, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Radio, Stack, Text, TextInput } from '@mantine/core';
+import { Modal } from '../../components/Modal';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { operatorNameSchema } from '../../../src-shared/contract/operator-channels';
 import { OPERATOR_ROLES, type OperatorRole } from '../../../src-shared/contract/operator-roles';

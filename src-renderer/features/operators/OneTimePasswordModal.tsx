@@ -1,4 +1,5 @@
-import { ActionIcon, Alert, Box, Button, Code, CopyButton, Group, Modal, Stack, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Box, Button, Code, CopyButton, Group, Stack, Text, Tooltip } from '@mantine/core';
+import { Modal } from '../../components/Modal';
 import { IconAlertTriangle, IconCheck, IconCopy, IconShieldLock } from '@tabler/icons-react';
 import { useOperatorsStore } from '../../store/operators-store';
 import { useSessionStore } from '../../store/session-store';

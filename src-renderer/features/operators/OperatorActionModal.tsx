@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { Button, Group, Stack, Text } from '@mantine/core';
+import { Modal } from '../../components/Modal';
 import type { Operator } from '../../../src-shared/contract/operator-channels';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useOperatorsStore } from '../../store/operators-store';

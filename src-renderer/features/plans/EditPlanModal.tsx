@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { Alert, Button, Checkbox, Group, Modal, NumberInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, NumberInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Modal } from '../../components/Modal';
 import { IconInfoCircle } from '@tabler/icons-react';
 import type { PlanVersion } from '../../../src-shared/contract/plan-models';
 import { api } from '../../api/client';

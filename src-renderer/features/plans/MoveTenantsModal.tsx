@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { Alert, Anchor, Badge, Button, Checkbox, Group, List, Loader, Modal, ScrollArea, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Checkbox, Group, List, Loader, ScrollArea, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Modal } from '../../components/Modal';
 import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
 import type { MoveTenantsResult, PlanChangePreview, PlanVersion } from '../../../src-shared/contract/plan-models';
 import { api } from '../../api/client';

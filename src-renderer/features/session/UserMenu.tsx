@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Avatar, Box, Group, Menu, Modal, Text, UnstyledButton } from '@mantine/core';
+import { Avatar, Box, Group, Menu, Text, UnstyledButton } from '@mantine/core';
+import { Modal } from '../../components/Modal';
 import { IconChevronDown, IconKey, IconLogout } from '@tabler/icons-react';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useSessionStore } from '../../store/session-store';

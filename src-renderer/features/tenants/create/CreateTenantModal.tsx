@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { Modal, Text } from '@mantine/core';
+import { Text } from '@mantine/core';
+import { Modal } from '../../../components/Modal';
 import type { TenantCredentials, TenantDetail } from '../../../../src-shared/contract/models';
 import { api } from '../../../api/client';
 import { ApiError } from '../../../api/api-error';
@@ -103,9 +104,12 @@ export function CreateTenantModal({ opened, onClose }: { opened: boolean; onClos
         </Text>
       }
       size={phase.kind === 'done' ? 600 : 520}
+      // Only the form closes by Escape, a click outside or ×: while provisioning nothing
+      // may interrupt, and the credentials step closes only through "I have stored it" —
+      // the console keeps no readable copy of the password.
       closeOnClickOutside={!locked}
-      closeOnEscape={phase.kind !== 'provisioning'}
-      withCloseButton={phase.kind !== 'provisioning'}
+      closeOnEscape={!locked}
+      withCloseButton={!locked}
       data-testid="create-tenant-modal"
     >
       {phase.kind === 'form' && (

@@ -66,7 +66,8 @@ export function CredentialsView({ tenant, credentials, steps, elapsedMs, onOpenT
         data-testid="credentials-warning"
       >
         The console keeps no readable copy of this password. Store it in your password manager or hand it to the
-        tenant over a secure channel before you close this window.
+        tenant over a secure channel; this window closes only when you say you have. A lost password can be
+        replaced from the tenant's page (Reset database password).
       </Alert>
 
       <Table withTableBorder withColumnBorders={false} verticalSpacing={6} data-testid="credentials-table">
@@ -107,10 +108,10 @@ export function CredentialsView({ tenant, credentials, steps, elapsedMs, onOpenT
         </CopyButton>
         <Group gap="sm">
           <Button variant="default" onClick={onOpenTenant} data-testid="open-created-tenant">
-            Open tenant
+            Stored — open tenant
           </Button>
-          <Button onClick={onDone} data-testid="credentials-done">
-            Done
+          <Button onClick={onDone} leftSection={<IconCheck size={16} />} data-testid="credentials-done">
+            I have stored it
           </Button>
         </Group>
       </Group>

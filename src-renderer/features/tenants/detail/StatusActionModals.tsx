@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Alert, Button, Group, List, Modal, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Button, Group, List, Stack, Text, Textarea } from '@mantine/core';
+import { Modal } from '../../../components/Modal';
 import { IconInfoCircle } from '@tabler/icons-react';
 import type { TenantDetail } from '../../../../src-shared/contract/models';
 import type { StatusAction } from '../../../../src-shared/domain/status';

@@ -24,6 +24,7 @@ import { BlockedAction } from '../../offline/BlockedAction';
 import { DeletedTombstone } from '../../backups/DeletedTombstone';
 import { DeleteTenantModal } from '../../backups/DeleteTenantModal';
 import { StatusActionModal } from './StatusActionModals';
+import { useOpenDialogsStore } from '../../../store/open-dialogs-store';
 
 export function TenantDrawer() {
   const selectedCode = useTenantDetailStore((state) => state.selectedCode);
@@ -39,6 +40,8 @@ export function TenantDrawer() {
   const [deleting, setDeleting] = useState(false);
 
   const tenant = detail && detail.tenantCode === selectedCode ? detail : null;
+  // Escape closes only the topmost layer: a dialog open above the drawer takes it alone.
+  const dialogAbove = useOpenDialogsStore((state) => state.count > 0);
 
   // The journal follows the tenant the drawer is open on.
   useEffect(() => {
@@ -54,7 +57,7 @@ export function TenantDrawer() {
         position="right"
         size={660}
         padding="lg"
-        closeOnEscape={!action.opened && !deleting}
+        closeOnEscape={!dialogAbove && !action.opened && !deleting}
         title={<DrawerTitle tenant={tenant} code={selectedCode} />}
         data-testid="tenant-drawer"
       >

@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Checkbox, Group, List, Loader, Modal, Radio, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { DialogForm } from '../../../components/DialogForm';
+import { Alert, Button, Checkbox, Group, List, Loader, Radio, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Modal } from '../../../components/Modal';
 import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
 import type { TenantDetail } from '../../../../src-shared/contract/models';
 import { api } from '../../../api/client';
@@ -84,6 +86,7 @@ export function ChangePlanModal({ tenant, opened, onClose }: { tenant: TenantDet
           </Group>
         </Stack>
       ) : (
+        <DialogForm onSubmit={() => void submit()} canSubmit={canSubmit && !saving} data-testid="change-plan-form">
         <Stack gap="md">
           <Radio.Group value={plan} onChange={setPlan} label="New plan" data-testid="change-plan-picker">
             <SimpleGrid cols={2} spacing="xs" mt="xs">
@@ -160,11 +163,12 @@ export function ChangePlanModal({ tenant, opened, onClose }: { tenant: TenantDet
             <Button variant="default" onClick={onClose} disabled={saving}>
               Cancel
             </Button>
-            <Button onClick={() => void submit()} loading={saving} disabled={!canSubmit} color={over ? 'orange' : undefined} data-testid="change-plan-submit">
+            <Button type="submit" loading={saving} disabled={!canSubmit} color={over ? 'orange' : undefined} data-testid="change-plan-submit">
               {over ? 'Force the change' : 'Change plan'}
             </Button>
           </Group>
         </Stack>
+        </DialogForm>
       )}
     </Modal>
   );

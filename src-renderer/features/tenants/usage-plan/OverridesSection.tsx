@@ -1,3 +1,4 @@
+import { DialogForm } from '../../../components/DialogForm';
 import { useState } from 'react';
 import { ActionIcon, Badge, Button, Checkbox, Group, NumberInput, SegmentedControl, Select, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
@@ -147,6 +148,7 @@ function AddOverrideForm({ tenantCode, onDone }: { tenantCode: string; onDone: (
   }
 
   return (
+    <DialogForm onSubmit={() => void submit()} canSubmit={!saving}>
     <Stack gap="xs" p="sm" style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 'var(--mantine-radius-md)' }} data-testid="override-form">
       <Group grow align="flex-start">
         <Select
@@ -195,10 +197,11 @@ function AddOverrideForm({ tenantCode, onDone }: { tenantCode: string; onDone: (
         <Button size="xs" variant="default" onClick={() => onDone(false)} disabled={saving}>
           Cancel
         </Button>
-        <Button size="xs" onClick={() => void submit()} loading={saving} data-testid="override-save">
+        <Button size="xs" type="submit" loading={saving} data-testid="override-save">
           Add override
         </Button>
       </Group>
     </Stack>
+    </DialogForm>
   );
 }
