@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Onboarding, OnboardingFunnel, OnboardingStage } from '../../src-shared/contract/onboarding-models';
+import { AppError } from '../base/app-error';
 import { readSetting } from '../settings/settings-store';
 import { getTenantRow } from '../tenants/tenant-queries';
 
@@ -34,7 +35,8 @@ export async function getOnboarding(db: Queryable, ref: string, now: Date): Prom
       WHERE p.tenant_id = $1`,
     [tenant.id, now, stalledDays],
   );
-  const row = rows[0]!;
+  const row = rows[0];
+  if (!row) throw new AppError('INVALID_STATE', `${tenant.tenant_code} is deleted: it has no onboarding checklist.`);
   return {
     tenantCode: tenant.tenant_code,
     stage: row.stage,

@@ -1,9 +1,8 @@
 import type { ComponentType } from 'react';
-import { IconArchive, IconChartBar, IconHistory, IconInfoCircle, IconListCheck, IconReceipt2, type Icon } from '@tabler/icons-react';
+import { IconArchive, IconChartBar, IconHistory, IconInfoCircle, IconReceipt2, type Icon } from '@tabler/icons-react';
 import type { TenantDetail } from '../../../../src-shared/contract/models';
 import { BackupsPanel } from '../../backups/BackupsPanel';
 import { TenantBillingTab } from '../../billing/TenantBillingTab';
-import { TenantOnboardingTab } from '../../onboarding/TenantOnboardingTab';
 import { TenantActivity } from './TenantActivity';
 import { TenantOverview } from './TenantOverview';
 import { TenantUsagePlan } from '../usage-plan/TenantUsagePlan';
@@ -25,7 +24,6 @@ export const TENANT_DETAIL_TABS: readonly TenantDetailTab[] = [
   { value: 'overview', label: 'Overview', icon: IconInfoCircle, Panel: TenantOverview },
   { value: 'usage', label: 'Usage & plan', icon: IconChartBar, Panel: TenantUsagePlan },
   { value: 'billing', label: 'Billing', icon: IconReceipt2, Panel: TenantBillingTab },
-  { value: 'onboarding', label: 'Onboarding', icon: IconListCheck, Panel: TenantOnboardingTab },
   { value: 'activity', label: 'Activity', icon: IconHistory, Panel: ActivityPanel },
   { value: 'backups', label: 'Backups', icon: IconArchive, Panel: BackupsPanel },
 ];
