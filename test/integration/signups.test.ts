@@ -150,6 +150,13 @@ describe('self-service sign-up and onboarding', () => {
       { email: first.input.admin_email, password_hash: hash, accepted: true },
       { email: 'late@example.com', password_hash: null, accepted: false },
     ]);
+    // Users without a company are outside the per-company user limit, so there may be only a few.
+    const flood = await asTenant(tenant, (client) =>
+      client.query(`INSERT INTO erp.users (company_id, email, is_account_admin) SELECT NULL, 'extra' || g || '@example.com', true FROM generate_series(1, 5) g`).catch((error: { code?: string; message: string }) => error),
+    );
+    expect(flood).toMatchObject({ code: 'TC003', message: expect.stringContaining('Account administrator limit reached') });
+    const plainUser = await asTenant(tenant, (client) => client.query(`INSERT INTO erp.users (company_id, email) VALUES (NULL, 'x@example.com')`).catch((error: { code?: string }) => error));
+    expect(plainUser).toMatchObject({ code: '23514' }); // only account administrators may be without a company
     // A guessed token of the right shape is refused like any other.
     const guessed = await asTenant(tenant, (client) => client.query('SELECT platform.accept_invitation($1, $2)', ['A'.repeat(43), hash]).catch((error: { code?: string }) => error));
     expect(guessed).toMatchObject({ code: 'TC002' });
@@ -222,6 +229,37 @@ describe('self-service sign-up and onboarding', () => {
     expect(mailsTo(input.admin_email)).toHaveLength(1);
     const other = await requestSignup(core.billing, { ...input, admin_email: 'someone.else@example.com' }, { clientAddress: freshAddress() }).catch((e: unknown) => e);
     expect(other).toMatchObject({ code: 'ALREADY_EXISTS' });
+  });
+
+  it('a welcome the SMTP server refused is retried by the onboarding job with a fresh link (never the generic welcome)', async () => {
+    const input = form('Bounced Mail Oy');
+    smtp.refuseWith('550 mailbox unavailable');
+    let status;
+    try {
+      ({ status } = await signUp(input));
+    } finally {
+      smtp.refuseWith(null);
+    }
+    expect(status.status).toBe('ready');
+    const tenant = (await tenantBySubdomain(input.subdomain))!;
+    expect((await call(core, 'billing:notices', { ref: tenant.tenant_code })).map((n) => `${n.kind}:${n.state}`)).toEqual(['welcome:failed']);
+    const stored = async () =>
+      withAdminClient(url, tenant.database_name, async (client) => (await client.query<{ h: Buffer }>('SELECT invitation_token_hash AS h FROM erp.users')).rows[0]!.h.toString('hex'));
+    const before = await stored();
+    // The billing lifecycle leaves it alone (its retry would carry no invitation link).
+    await runBillingJobs(core.billing, 'test');
+    expect(mailsTo(input.admin_email)).toHaveLength(0);
+    const run = await runOnboardingJobs(core.billing);
+    expect(run.welcomesRetried).toBe(1);
+    const mails = mailsTo(input.admin_email);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toContain('your account is ready');
+    expect(await stored()).not.toBe(before);
+    const token = tokenIn(mails[0]!.decoded)!;
+    const hash = '$2b$12$abcdefghijklmnopqrstuuN3yQf7mJ5y5oR1s1bWb5wXJ6m0P6r2W';
+    expect(await asTenant(tenant, async (client) => (await client.query('SELECT platform.accept_invitation($1, $2) AS id', [token, hash])).rows.length)).toBe(1);
+    expect((await runOnboardingJobs(core.billing)).welcomesRetried).toBe(0);
+    expect((await call(core, 'billing:notices', { ref: tenant.tenant_code })).map((n) => `${n.kind}:${n.state}`)).toEqual(['welcome:sent']);
   });
 
   it('the checklist advances from real tenant activity, read by the usage collection', async () => {

@@ -4,7 +4,8 @@
  * A sign-up creates the tenant's first user before the tenant has made its first company
  * (that is a step of its onboarding), so an account administrator is a user without a
  * company: `company_id` may be NULL for `is_account_admin` users only, and the users limit
- * (per company) does not count them. Their e-mail is unique among account administrators.
+ * (per company) does not count them — at most MAX_ACCOUNT_ADMINS of them (SQLSTATE TC003),
+ * so they are no way around that limit. Their e-mail is unique among account administrators.
  *
  * The invitation: only the SHA-256 of a 256-bit random token is stored, with its expiry;
  * `platform.accept_invitation(token, password_hash)` — what the ERP calls when the invited
@@ -13,6 +14,9 @@
  * fails with SQLSTATE TC002 and changes nothing. The ERP records sign-ins in
  * `last_sign_in_at` (the onboarding checklist's "first sign-in" is read from it).
  */
+/** Users without a company (account administrators) one tenant database may hold. */
+export const MAX_ACCOUNT_ADMINS = 3;
+
 export const sql = /* sql */ `
 ALTER TABLE erp.users
   ALTER COLUMN company_id DROP NOT NULL,
@@ -49,6 +53,21 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
+
+-- Users without a company are outside every company's user limit: so that they are no way
+-- around it, an account has at most ${MAX_ACCOUNT_ADMINS} of them.
+CREATE FUNCTION platform.check_account_admins() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE n bigint;
+BEGIN
+  SELECT count(*) INTO n FROM erp.users WHERE company_id IS NULL;
+  IF n > ${MAX_ACCOUNT_ADMINS} THEN
+    RAISE EXCEPTION 'Account administrator limit reached (% of ${MAX_ACCOUNT_ADMINS}): give the user a company.', n USING ERRCODE = 'TC003';
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER users_account_admins AFTER INSERT OR UPDATE OF company_id ON erp.users
+  FOR EACH STATEMENT EXECUTE FUNCTION platform.check_account_admins();
 
 CREATE FUNCTION platform.accept_invitation(token text, password_hash text) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
