@@ -32,6 +32,7 @@ const SRC_MAIN_LAYERS = [
   ['tenants', 'jobs'],
   ['plans', 'usage', 'backup'],
   ['offline', 'billing'],
+  ['signups'],
   ['app'],
   ['host', 'electron'],
   ['cli'],

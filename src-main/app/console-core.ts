@@ -34,6 +34,8 @@ import { MaintenanceScheduler } from '../jobs/maintenance-scheduler';
 import { stripeEndpointFromEnvironment, type BillingContext } from '../billing/billing-context';
 import { clockFromEnvironment, type Clock } from '../billing/clock';
 import { BillingScheduler } from '../billing/lifecycle/billing-scheduler';
+import { OnboardingScheduler } from '../signups/onboarding-scheduler';
+import { recordOnboardingFromUsage } from '../signups/onboarding-from-usage';
 import { OperatorSessions } from '../operators/operator-sessions';
 import type { OperatorSession } from '../operators/operator-session';
 import { operatorContext, ownerContextFor } from '../operators/operator-context';
@@ -270,6 +272,8 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
       await audit.record({ action: 'usage:collect', details: collection.summary, outcome: 'ok' });
     }
   });
+  // The onboarding checklist's sign-in, company and transaction milestones, from the same read.
+  usage.onCollected((collection) => recordOnboardingFromUsage(platform.pool, collection));
 
   const backups: BackupContext = { ctx: platform, dataDir, jobs: new JobRegistry(), secrets: secretStore };
   const maintenance =
@@ -293,6 +297,9 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
   // Interval from the billing_job_interval_minutes setting; the platform lock keeps runs single.
   const billingScheduler = (options.billingSchedule ?? options.mode !== 'cli') ? new BillingScheduler(billing) : null;
   billingScheduler?.start();
+  // Stalled-trial nudges, welcome retries and interrupted sign-ups: with billing's schedule (cron runs `jobs run` for the CLI).
+  const onboardingScheduler = (options.billingSchedule ?? options.mode !== 'cli') ? new OnboardingScheduler(billing) : null;
+  onboardingScheduler?.start();
 
   // One dispatch per caller: the handlers run on that operator's own connection.
   const canRemember = secretStore.kind === 'electron-safe-storage';
@@ -347,6 +354,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
       await scheduler?.stop();
       await maintenance?.stop();
       await billingScheduler?.stop();
+      await onboardingScheduler?.stop();
       await offline.close();
       await sessions.close();
       // A one-off CLI command's events reach the platform now rather than at the next start.

@@ -26,6 +26,7 @@ import type { BackupContext } from '../backup/backup-context';
 import type { OfflineReview } from '../offline/offline-review';
 import type { BillingContext } from '../billing/billing-context';
 import { createBillingHandlers } from '../billing/billing-handlers';
+import { createOnboardingHandlers } from '../signups/onboarding-handlers';
 import { onTenantCreated } from '../billing/on-tenant-created';
 import { runServerCheck } from '../platform/server-check/run-server-check';
 import { serverConnections } from '../tenants/server-connections';
@@ -93,6 +94,7 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, services: Co
     ...createUsageHandlers(ctx, services.usage),
     ...createBackupHandlers(ctx, { dataDir: backups.dataDir, jobs: backups.jobs, secrets: backups.secrets }),
     ...createBillingHandlers(services.billing),
+    ...createOnboardingHandlers(services.billing),
     ...services.offline.handlers(),
     ...access,
   };

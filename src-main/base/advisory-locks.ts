@@ -24,3 +24,7 @@ export const LOCK_AUDIT_PUSH = 0x7c0a;
  * level by the backend that writes through that slot (tenant migration 004).
  */
 export const LOCK_LIMIT_SLOTS = 0x7c0b;
+/** Sign-up rate limit: (LOCK_SIGNUP_ATTEMPTS, hashtext(client address)) for the count-and-record transaction. */
+export const LOCK_SIGNUP_ATTEMPTS = 0x7c0c;
+/** The onboarding job (stalled-trial nudges, welcome retries, interrupted sign-ups): one run at a time per platform. */
+export const LOCK_ONBOARDING_JOBS = 21;

@@ -9,6 +9,7 @@ import { registerBillingCommands } from './billing-commands';
 import { registerDoctorCommands } from './doctor-commands';
 import { registerInvoiceCommands } from './invoice-commands';
 import { registerJobsCommands } from './jobs-commands';
+import { registerSignupCommands } from './signup-commands';
 import { registerOperatorCommands } from './operator-commands';
 import { registerPlanCommands } from './plan-commands';
 import { registerServeCommand } from './serve-command';
@@ -53,6 +54,7 @@ function buildProgram(cli: CliContext): Command {
   registerSnapshotCommands(program, cli);
   registerInvoiceCommands(program, cli);
   registerJobsCommands(program, cli);
+  registerSignupCommands(program, cli);
   registerBillingCommands(program, cli);
   registerDoctorCommands(program, cli);
   registerSignInCommands(program, cli);

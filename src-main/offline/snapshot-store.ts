@@ -252,6 +252,10 @@ export class SnapshotStore {
 
   /** tenants:list from a snapshot: the same filters and sort as the platform query, in SQLite. */
   listTenants(set: SnapshotSetName, query: ChannelParsedInput<'tenants:list'>): TenantList {
+    // The checklist is not in snapshots: rather no answer than an unfiltered list under the filter's name.
+    if ((query.onboarding && query.onboarding.length > 0) || query.stalled !== undefined) {
+      throw new AppError('DATABASE_UNAVAILABLE', 'The onboarding filter needs the platform database; snapshots do not keep the checklist. Clear it to browse the saved list.');
+    }
     const snapshot = this.mark(set);
     const where = ['set_name = ?'];
     const params: unknown[] = [set];

@@ -37,6 +37,13 @@ export const SETTINGS = {
   // renames one instead of cloning. 0: none kept, provisioning clones.
   spareDatabasesPerPlan: setting('spare_databases_per_plan', wholeNumber.min(0).max(MAX_SPARE_DATABASES_PER_PLAN), 2),
 
+  // Self-service sign-up (src-main/signups): requests per client address per hour, how
+  // long an invitation link works, and after how many days without a sign-in a trial is
+  // stalled (listed, and nudged once).
+  signupRequestsPerHour: setting('signup_requests_per_hour', wholeNumber.min(1).max(10_000), 5),
+  signupInvitationDays: setting('signup_invitation_days', wholeNumber.min(1).max(90), 7),
+  onboardingStalledDays: setting('onboarding_stalled_days', wholeNumber.min(1).max(365), 3),
+
   // Backups: no directory means <data folder>/backups (the data folder is known at run time).
   backupDirectory: setting<string | null>('backup_directory', z.string().nullable(), null),
   backupKeepLast: setting('backup_keep_last', wholeNumber, 10),

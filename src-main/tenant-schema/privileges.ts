@@ -31,6 +31,7 @@ const GROUP_PRIVILEGES_SQL = /* sql */ `
     GRANT USAGE ON SCHEMA platform TO ${GROUP};
     GRANT SELECT ON platform.limits, platform.limit_overrides, platform.counters TO ${GROUP};
     GRANT EXECUTE ON FUNCTION platform.check_limit(text, bigint) TO ${GROUP};
+    GRANT EXECUTE ON FUNCTION platform.accept_invitation(text, text) TO ${GROUP};
 `;
 
 /**

@@ -3,6 +3,7 @@ import type { ChannelParsedInput } from '../../src-shared/contract/channels';
 import type { Plan, TenantDetail, TenantOperation, TenantSummary, TenantSortField } from '../../src-shared/contract/models';
 import { TENANT_CODE_PATTERN } from '../../src-shared/domain/tenant-fields';
 import { AppError } from '../base/app-error';
+import { readSetting } from '../settings/settings-store';
 import { TENANT_DETAIL_SELECT, toPlan, toTenantDetail, toTenantSummary, type PlanRow, type TenantRow, type TenantSummaryRow } from './tenant-rows';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
@@ -36,6 +37,16 @@ export async function listTenants(db: Queryable, query: ChannelParsedInput<'tena
   if (query.plan && query.plan.length > 0) {
     params.push(query.plan);
     where.push(`plan_code = ANY($${params.length}::text[])`);
+  }
+  if (query.onboarding && query.onboarding.length > 0) {
+    // The checklist's stage rule is the platform view's (migration 013), not repeated here.
+    params.push(query.onboarding);
+    where.push(`id IN (SELECT o.tenant_id FROM onboarding_progress o WHERE o.stage = ANY($${params.length}::text[]))`);
+  }
+  if (query.stalled !== undefined) {
+    params.push(await readSetting(db, 'onboardingStalledDays'));
+    const stalled = `id IN (SELECT o.tenant_id FROM onboarding_progress o WHERE o.trial_without_sign_in_since < now() - make_interval(days => $${params.length}::int))`;
+    where.push(query.stalled ? stalled : `NOT ${stalled}`);
   }
   const direction = query.direction === 'asc' ? 'ASC' : 'DESC';
   params.push(query.limit, query.offset);

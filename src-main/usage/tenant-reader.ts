@@ -8,6 +8,18 @@ export interface TenantFigures {
   readonly usersTotal: number;
   readonly largestCompany: { readonly id: number; readonly name: string; readonly users: number } | null;
   readonly transactionsMonth: number;
+  /**
+   * Signs of onboarding, present on a fresh read only (a carried-over row has none): the
+   * earliest sign-in the ERP recorded (erp.users.last_sign_in_at, tenant migration 007) and
+   * whether any transaction exists. For the onboarding checklist (src-main/signups listens
+   * to usage collections), so it needs no connection of its own to each tenant.
+   */
+  readonly activity?: TenantActivity;
+}
+
+export interface TenantActivity {
+  readonly firstSeenSignInAt: Date | null;
+  readonly anyTransaction: boolean;
 }
 
 export interface ReadTimeouts {
@@ -29,6 +41,9 @@ const FIGURES_SQL = /* sql */ `
          (SELECT count(*) FROM erp.users)::int AS users_total,
          (SELECT coalesce(sum(used), 0) FROM platform.counters
            WHERE resource = 'transactions' AND scope = 0 AND period = $1::date)::int AS transactions_month,
+         -- Read through to_jsonb so a database not yet migrated to 007 (no such column) reads as null.
+         (SELECT min((to_jsonb(u) ->> 'last_sign_in_at')::timestamptz) FROM erp.users u) AS first_seen_sign_in_at,
+         EXISTS (SELECT 1 FROM erp.transactions) AS any_transaction,
          l.company_id AS largest_company_id, c.name AS largest_company_name, l.users AS largest_company_users
     FROM (SELECT 1) AS one
     LEFT JOIN LATERAL (
@@ -43,6 +58,8 @@ interface FiguresRow {
   largest_company_id: number | null;
   largest_company_name: string | null;
   largest_company_users: number | null;
+  first_seen_sign_in_at: Date | null;
+  any_transaction: boolean;
 }
 
 /**
@@ -80,6 +97,7 @@ export async function readTenantFigures(
       companies: row.companies,
       usersTotal: row.users_total,
       transactionsMonth: row.transactions_month,
+      activity: { firstSeenSignInAt: row.first_seen_sign_in_at, anyTransaction: row.any_transaction },
       largestCompany:
         row.largest_company_id === null
           ? null

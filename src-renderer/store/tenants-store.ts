@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { TenantSortField, TenantSummary } from '../../src-shared/contract/models';
 import type { SnapshotMark } from '../../src-shared/contract/offline-models';
 import type { TenantStatus } from '../../src-shared/domain/status';
+import type { OnboardingStage } from '../../src-shared/contract/onboarding-models';
 import { api } from '../api/client';
 import { createLoader, type LoadStatus } from '../lib/latest-request';
 
@@ -11,23 +12,28 @@ export interface TenantQuery {
   readonly search: string;
   readonly status: readonly TenantStatus[];
   readonly plan: readonly string[];
+  /** Onboarding stages, and 'stalled' for trials nobody has signed in to. */
+  readonly onboarding: readonly OnboardingFilter[];
   readonly sort: TenantSortField;
   readonly direction: 'asc' | 'desc';
   /** 1-based, as Pagination shows it. */
   readonly page: number;
 }
 
+export type OnboardingFilter = OnboardingStage | 'stalled';
+
 const DEFAULT_QUERY: TenantQuery = {
   search: '',
   status: [],
   plan: [],
+  onboarding: [],
   sort: 'createdAt',
   direction: 'desc',
   page: 1,
 };
 
 export function isFiltered(query: TenantQuery): boolean {
-  return query.search.trim() !== '' || query.status.length > 0 || query.plan.length > 0;
+  return query.search.trim() !== '' || query.status.length > 0 || query.plan.length > 0 || query.onboarding.length > 0;
 }
 
 export function pageCount(total: number): number {
@@ -48,6 +54,7 @@ interface TenantsState {
   setSearch(search: string): void;
   setStatusFilter(status: TenantStatus[]): void;
   setPlanFilter(plan: string[]): void;
+  setOnboardingFilter(onboarding: OnboardingFilter[]): void;
   clearFilters(): void;
   /** Clicking a header: a new column sorts ascending (dates newest first); the same column flips. */
   sortBy(field: TenantSortField): void;
@@ -59,10 +66,13 @@ interface TenantsState {
 
 function listPage(query: TenantQuery) {
   const search = query.search.trim();
+  const stages = query.onboarding.filter((value): value is OnboardingStage => value !== 'stalled');
   return api().call('tenants:list', {
     ...(search ? { search } : {}),
     ...(query.status.length > 0 ? { status: [...query.status] } : {}),
     ...(query.plan.length > 0 ? { plan: [...query.plan] } : {}),
+    ...(stages.length > 0 ? { onboarding: stages } : {}),
+    ...(query.onboarding.includes('stalled') ? { stalled: true } : {}),
     sort: query.sort,
     direction: query.direction,
     offset: (query.page - 1) * PAGE_SIZE,
@@ -107,7 +117,8 @@ export const useTenantsStore = create<TenantsState>()((set, get) => {
     },
     setStatusFilter: (status) => update({ status }),
     setPlanFilter: (plan) => update({ plan }),
-    clearFilters: () => update({ search: '', status: [], plan: [] }),
+    setOnboardingFilter: (onboarding) => update({ onboarding }),
+    clearFilters: () => update({ search: '', status: [], plan: [], onboarding: [] }),
     sortBy: (field) => {
       const { sort, direction } = get().query;
       if (sort === field) update({ direction: direction === 'asc' ? 'desc' : 'asc' });

@@ -35,6 +35,8 @@ export const NOTICE_KINDS = [
   'limit_reached',
   'invoice_issued',
   'test',
+  /** A trial nobody signed in to: the one reminder (src-main/signups). */
+  'onboarding_nudge',
 ] as const;
 export const noticeKindSchema = z.enum(NOTICE_KINDS);
 export type NoticeKind = z.infer<typeof noticeKindSchema>;

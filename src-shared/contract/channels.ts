@@ -29,6 +29,8 @@ import { billingChannels } from './billing-channels';
 import { serverCheckChannels } from './server-check-channels';
 import { serverChannels } from './server-channels';
 import { operatorChannels } from './operator-channels';
+import { onboardingChannels } from './onboarding-channels';
+import { onboardingStageSchema } from './onboarding-models';
 import { snapshotMarkSchema } from './offline-models';
 
 const empty = z.object({}).strict();
@@ -86,6 +88,9 @@ export const channels = {
         search: z.string().trim().max(200).optional(),
         status: z.array(tenantStatusSchema).max(10).optional(),
         plan: z.array(planCodeSchema).max(20).optional(),
+        /** Onboarding: tenants at these checklist stages, and/or only stalled trials. */
+        onboarding: z.array(onboardingStageSchema).max(10).optional(),
+        stalled: z.boolean().optional(),
         sort: z.enum(TENANT_SORT_FIELDS).default('createdAt'),
         direction: z.enum(['asc', 'desc']).default('desc'),
         offset: z.number().int().min(0).default(0),
@@ -140,6 +145,7 @@ export const channels = {
   ...serverCheckChannels,
   ...serverChannels,
   ...operatorChannels,
+  ...onboardingChannels,
 } as const satisfies Record<string, ChannelDefinition>;
 
 type Channels = typeof channels;

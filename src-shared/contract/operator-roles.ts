@@ -101,6 +101,9 @@ export const CHANNEL_PERMISSIONS: { readonly [C in ChannelName]: ChannelPermissi
   'usage:tenant': view('read tenant usage'),
   'usage:exportCsv': view('export usage'),
 
+  'onboarding:get': view('read the onboarding checklist'),
+  'onboarding:funnel': view('read the sign-up funnel'),
+
   'audit:list': view('read the audit log'),
   'audit:status': view('read the audit status'),
   'audit:verify': view('verify the audit chain'),

@@ -28,6 +28,12 @@ export const EXPECTED_PLATFORM_GRANTS: Readonly<Record<string, Readonly<Record<O
   // the console runs the migrations
   'table schema_migrations': { viewer: 'r', support: 'r', billing: 'r', admin: 'r', public: '' },
   // the console registers its servers
+  // sign-ups and the checklist: everyone reads, only the console writes (the sign-up job, the onboarding job, usage's hook)
+  'table signups': { viewer: 'r', support: 'r', billing: 'r', admin: 'r', public: '' },
+  'table tenant_onboarding': { viewer: 'r', support: 'r', billing: 'r', admin: 'r', public: '' },
+  'view onboarding_progress': { viewer: 'r', support: 'r', billing: 'r', admin: 'r', public: '' },
+  // the rate limit's client addresses: the console's alone
+  'table signup_attempts': { viewer: '', support: '', billing: '', admin: '', public: '' },
   'table servers': { viewer: 'r', support: 'r', billing: 'r', admin: 'r', public: '' },
   // billing writes the billing_* rows only (row-level policy)
   'table settings': { viewer: 'r', support: 'r', billing: 'raw', admin: 'rawd', public: '' },

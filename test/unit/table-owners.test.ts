@@ -35,6 +35,9 @@ const OWNERS: Readonly<Record<string, string>> = {
   billing_notices: 'src-main/billing/',
   billing_job_runs: 'src-main/billing/',
   tenant_role_fingerprints: 'src-main/tenants/',
+  signups: 'src-main/signups/',
+  signup_attempts: 'src-main/signups/',
+  tenant_onboarding: 'src-main/signups/',
 };
 
 /**

@@ -20,6 +20,8 @@ export async function retryNotices(sc: StepContext): Promise<void> {
     `SELECT n.idempotency_key, n.tenant_id, t.tenant_code, n.kind
        FROM billing_notices n JOIN tenants t ON t.id = n.tenant_id
       WHERE n.state <> 'sent' AND n.attempts < $1 AND n.kind = ANY($2::text[]) AND NOT (n.idempotency_key = ANY($3::text[]))
+        -- A sign-up's welcome carries an invitation link only its own retry can make anew (src-main/signups).
+        AND NOT (n.kind = 'welcome' AND EXISTS (SELECT 1 FROM signups s WHERE s.tenant_id = n.tenant_id))
       ORDER BY n.created_at LIMIT $4`,
     [MAX_NOTICE_ATTEMPTS, RETRIED_KINDS, [...sc.claimedKeys], RETRY_BATCH],
   );

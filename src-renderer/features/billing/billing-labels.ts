@@ -35,6 +35,7 @@ export const INVOICE_STATE_COLORS: Readonly<Record<InvoiceState, MantineColor>> 
 
 export const NOTICE_KIND_LABELS: Readonly<Record<NoticeKind, string>> = {
   welcome: 'Welcome',
+  onboarding_nudge: 'Onboarding reminder',
   trial_ending: 'Trial ending',
   trial_ended: 'Trial ended',
   payment_failed: 'Payment failed',

@@ -7,6 +7,7 @@ import { useReferenceStore } from '../../store/reference-store';
 import { isFiltered, useTenantsStore } from '../../store/tenants-store';
 import { planColor, STATUS_COLORS, STATUS_LABELS } from './badges';
 import { FilterMenu, type FilterOption } from './FilterMenu';
+import { ONBOARDING_FILTER_OPTIONS } from './onboarding-labels';
 
 const STATUS_OPTIONS: readonly FilterOption<TenantStatus>[] = TENANT_STATUSES.map((status) => ({
   value: status,
@@ -17,7 +18,7 @@ const STATUS_OPTIONS: readonly FilterOption<TenantStatus>[] = TENANT_STATUSES.ma
 export function TenantsToolbar() {
   const query = useTenantsStore((state) => state.query);
   const loading = useTenantsStore((state) => state.status === 'loading');
-  const { setSearch, setStatusFilter, setPlanFilter, clearFilters, load } = useTenantsStore.getState();
+  const { setSearch, setStatusFilter, setPlanFilter, setOnboardingFilter, clearFilters, load } = useTenantsStore.getState();
   const plans = useReferenceStore((state) => state.plans);
 
   const [text, setText] = useState(query.search);
@@ -54,6 +55,7 @@ export function TenantsToolbar() {
       />
       <FilterMenu label="Status" options={STATUS_OPTIONS} value={query.status} onChange={setStatusFilter} testId="status-filter" />
       <FilterMenu label="Plan" options={planOptions} value={query.plan} onChange={setPlanFilter} testId="plan-filter" />
+      <FilterMenu label="Onboarding" options={ONBOARDING_FILTER_OPTIONS} value={query.onboarding} onChange={setOnboardingFilter} testId="onboarding-filter" />
       {isFiltered(query) && (
         <Button variant="subtle" color="gray" onClick={clearFilters} data-testid="clear-filters">
           Clear filters

@@ -9,6 +9,7 @@ import { useUsageStore, type TrendDays } from '../../store/usage-store';
 import { AsOfNote } from '../offline/AsOfNote';
 import { BlockedAction } from '../offline/BlockedAction';
 import { TenantDrawer } from '../tenants/detail/TenantDrawer';
+import { SignupFunnelPanel } from '../onboarding/SignupFunnelPanel';
 import { CollectProgressBar, LastRunCard } from './LastRunCard';
 import { FleetStats } from './FleetStats';
 import { NearLimitTable } from './NearLimitTable';
@@ -150,6 +151,9 @@ export function UsagePage() {
                   {fleet ? <MrrByPlan fleet={fleet} /> : <Skeleton h={170} />}
                 </Panel>
               </Stack>
+            </Grid.Col>
+            <Grid.Col span={12}>
+              <SignupFunnelPanel />
             </Grid.Col>
           </Grid>
         </>

@@ -8,6 +8,7 @@ import { useTenantPlanStore } from '../../../store/tenant-plan-store';
 import type { LimitResource } from '../../../../src-shared/contract/plan-models';
 import { StatusBadge } from '../badges';
 import { DetailSection } from './DetailSection';
+import { OnboardingChecklist } from '../../onboarding/OnboardingChecklist';
 
 /** The drawer's first tab: the tenant's plan, database, identity and dates at a glance. */
 export function TenantOverview({ tenant }: { tenant: TenantDetail }) {
@@ -65,7 +66,7 @@ export function TenantOverview({ tenant }: { tenant: TenantDetail }) {
             <Item label="Updated" value={dateWithRelative(tenant.updatedAt)} testId="detail-updated" />
           </DataList>
         </DetailSection>
-
+        {tenant.status !== 'deleted' && <OnboardingChecklist tenant={tenant} />}
     </Stack>
   );
 }
