@@ -88,7 +88,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': ['error', {
-        paths: noNodePaths,
+        paths: [
+          ...noNodePaths,
+          // Escape closes only the topmost layer: dialogs are counted (components/Modal.tsx).
+          { name: '@mantine/core', importNames: ['Modal'], message: 'Use the Modal of src-renderer/components/Modal.tsx: a drawer below leaves Escape to it.' },
+        ],
         patterns: [
           noElectron,
           ...noNode,
@@ -97,6 +101,10 @@ export default tseslint.config(
       }],
       'no-restricted-globals': ['error', 'process', 'Buffer', 'require'],
     },
+  },
+  {
+    files: ['src-renderer/components/Modal.tsx'],
+    rules: { 'no-restricted-imports': ['error', { paths: noNodePaths, patterns: [noElectron, ...noNode] }] },
   },
   // The core runs under plain Node (CLI, host mode, tests): only the thin shell touches electron.
   {
