@@ -45,16 +45,32 @@ function run(part) {
   });
 }
 
+// `--parallel` (or TENANT_CONSOLE_TEST_PARALLEL=1): vitest and Playwright side by side
+// after the build, each with one worker fewer — measured against the sequential run.
+const parallel = process.argv.includes('--parallel') || process.env.TENANT_CONSOLE_TEST_PARALLEL === '1';
+
 const started = Date.now();
 const times = [];
 const failed = [];
-for (const part of parts) {
+async function timed(part) {
   const partStart = Date.now();
   const code = await run(part);
   times.push(`${part.name} ${Math.round((Date.now() - partStart) / 1000)} s`);
   if (code !== 0) failed.push(part.name);
-  // Nothing runs on a broken build.
-  if (code !== 0 && part.name === 'build') break;
+  return code;
+}
+const [build, ...rest] = parts;
+// Nothing runs on a broken build.
+if ((await timed(build)) === 0) {
+  if (parallel) {
+    const [vitestPart, playwrightPart, electronPart] = rest;
+    await Promise.all([
+      timed({ ...vitestPart, command: [...vitestPart.command, '--maxWorkers=1'] }),
+      timed({ ...playwrightPart, command: [...playwrightPart.command, '--workers=1'] }).then(() => timed(electronPart)),
+    ]);
+  } else {
+    for (const part of rest) await timed(part);
+  }
 }
 
 /** passed / failed / skipped of one JSON report, zeros when the part wrote none. */
