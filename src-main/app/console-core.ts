@@ -42,6 +42,7 @@ import { decideCall } from '../operators/authorize';
 import { createOperatorHandlers, createSessionHandlers } from '../operators/operator-handlers';
 import { readSetting } from '../settings/settings-store';
 import type { Handlers } from '../base/handler-types';
+import { TenantApiControl } from '../tenant-api/tenant-api-control';
 
 export interface ConsoleCoreOptions {
   readonly mode: AppInfo['mode'];
@@ -294,6 +295,10 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
   const billingScheduler = (options.billingSchedule ?? options.mode !== 'cli') ? new BillingScheduler(billing) : null;
   billingScheduler?.start();
 
+  // The console's own tenant API server; it needs the finished core (its dispatch), made below.
+  let self: ConsoleCore | null = null;
+  const tenantApi = new TenantApiControl(() => self!);
+
   // One dispatch per caller: the handlers run on that operator's own connection.
   const canRemember = secretStore.kind === 'electron-safe-storage';
   const dispatchFor = (session: OperatorSession | null): Dispatch => {
@@ -301,7 +306,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     const handlersOn = (ctx: PlatformContext): Handlers => {
       const sessionBackups: BackupContext = { ...backups, ctx };
       const sessionBilling: BillingContext = { ...billing, ctx, backups: sessionBackups };
-      return createHandlers(ctx, info, { usage, audit, backups: sessionBackups, offline, billing: sessionBilling }, access);
+      return createHandlers(ctx, info, { usage, audit, backups: sessionBackups, offline, billing: sessionBilling, tenantApi }, access);
     };
     const asOperator = handlersOn(session ? operatorContext(platform, session) : platform);
     const asOwner = session ? handlersOn(ownerContextFor(platform, session)) : asOperator;
@@ -322,7 +327,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
   };
 
   let closed = false;
-  return {
+  self = {
     dispatch,
     events,
     info,
@@ -344,6 +349,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     async close() {
       if (closed) return;
       closed = true;
+      await tenantApi.stop();
       await scheduler?.stop();
       await maintenance?.stop();
       await billingScheduler?.stop();
@@ -358,4 +364,5 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
       ownLog?.close();
     },
   };
+  return self;
 }

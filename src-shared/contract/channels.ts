@@ -29,6 +29,8 @@ import { billingChannels } from './billing-channels';
 import { serverCheckChannels } from './server-check-channels';
 import { serverChannels } from './server-channels';
 import { operatorChannels } from './operator-channels';
+import { apiKeyChannels } from './api-key-channels';
+import { tenantAccessChannels } from './tenant-access-channels';
 import { snapshotMarkSchema } from './offline-models';
 
 const empty = z.object({}).strict();
@@ -140,6 +142,8 @@ export const channels = {
   ...serverCheckChannels,
   ...serverChannels,
   ...operatorChannels,
+  ...tenantAccessChannels,
+  ...apiKeyChannels,
 } as const satisfies Record<string, ChannelDefinition>;
 
 type Channels = typeof channels;

@@ -4,6 +4,7 @@ import { sql as erpCore } from './002-erp-core';
 import { sql as limits } from './003-limits';
 import { sql as limitSlots } from './004-limit-slots';
 import { sql as noLargeObjects } from './005-no-large-objects';
+import { sql as checkLimitSingular } from './006-check-limit-singular';
 
 /** Tenant database migrations, in order. Never edit a shipped one: add the next. */
 export const TENANT_MIGRATIONS: readonly Migration[] = [
@@ -12,4 +13,5 @@ export const TENANT_MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'limits', sql: limits },
   { version: 4, name: 'limit-slots', sql: limitSlots },
   { version: 5, name: 'no-large-objects', sql: noLargeObjects },
+  { version: 6, name: 'check-limit-singular', sql: checkLimitSingular },
 ];
