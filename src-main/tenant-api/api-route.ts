@@ -35,12 +35,15 @@ export interface ApiRoute<P = unknown, Q = unknown, B = unknown> {
   handle(call: RouteCall<P, Q, B>): Promise<RouteAnswer>;
 }
 
-/** The route of one operation of the API table; P, Q and B are its validated params, query and body. */
+/**
+ * The route of one operation: an operationId of the API table (openapi.ts), or an operation
+ * of its own (a module's extra route). P, Q and B are its validated params, query and body.
+ */
 export function defineRoute<P = undefined, Q = undefined, B = undefined>(
-  operationId: ApiOperation['operationId'],
+  operationOrId: ApiOperation | string,
   handle: (call: RouteCall<P, Q, B>) => Promise<RouteAnswer>,
 ): ApiRoute {
-  const operation = API_OPERATIONS.find((candidate) => candidate.operationId === operationId);
-  if (!operation) throw new Error(`No API operation ${operationId}`);
+  const operation = typeof operationOrId === 'string' ? API_OPERATIONS.find((candidate) => candidate.operationId === operationOrId) : operationOrId;
+  if (!operation) throw new Error(`No API operation ${String(operationOrId)}`);
   return { operation, handle: handle as ApiRoute['handle'] };
 }

@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { buildOpenApiDocument } from '../../src-shared/api/openapi';
-import { OPERATION_SCOPES } from '../../src-shared/api/tenant-api-schemas';
 import { channels, type ChannelName } from '../../src-shared/contract/channels';
 import type { Logger } from 'pino';
 import type { Dispatch } from '../base/handler-types';
@@ -45,7 +44,10 @@ export interface TenantApiOptions {
   readonly requestTimeoutMs?: number;
   /** An idle keep-alive connection closes after this (default 5 s). */
   readonly keepAliveTimeoutMs?: number;
-  /** More routes (POST /api/signups is another module's: it registers here). */
+  /**
+   * More routes, each with its own operation (path, scope, schemas), which the OpenAPI document
+   * then includes: POST /api/signups (scope `signup`) is another module's and plugs in here.
+   */
   readonly extraRoutes?: readonly ApiRoute[];
 }
 
@@ -160,7 +162,7 @@ export async function startTenantApi(core: TenantApiCore, options: TenantApiOpti
     errorResponseBuilder: (_request, context) => ({ statusCode: 429, message: `retry in ${context.after}` }),
   });
 
-  const document = buildOpenApiDocument({ version: core.info.version });
+  const document = buildOpenApiDocument({ version: core.info.version, extraOperations: (options.extraRoutes ?? []).map((route) => route.operation) });
   app.get('/api/openapi.json', async () => document);
 
   for (const route of [...tenantRoutes(idempotency), ...(options.extraRoutes ?? [])]) {
@@ -177,7 +179,7 @@ export async function startTenantApi(core: TenantApiCore, options: TenantApiOpti
         let outcome = 'ok';
         let status = operation.success.status;
         try {
-          const scope = OPERATION_SCOPES[operation.operationId];
+          const scope = operation.scope;
           if (!caller.scopes.includes(scope)) throw new ApiError(403, 'forbidden', `The API key ${caller.name} lacks the scope ${scope}.`);
           const call: RouteCall<unknown, unknown, unknown> = {
             params: operation.params ? zodProblem('path', operation.params, request.params) : undefined,

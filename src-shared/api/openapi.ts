@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ApiScope } from '../contract/api-key-channels';
 import {
   checkLimitBodySchema,
   checkLimitResponseSchema,
@@ -21,7 +22,9 @@ import {
 
 /** One operation of the tenant API: the OpenAPI document and the docs are generated from this table. */
 export interface ApiOperation {
-  readonly operationId: keyof typeof OPERATION_SCOPES;
+  readonly operationId: string;
+  /** The API key scope the operation needs. */
+  readonly scope: ApiScope;
   readonly method: 'get' | 'post' | 'put';
   /** OpenAPI path (`{code}`). */
   readonly path: string;
@@ -38,6 +41,7 @@ export interface ApiOperation {
 export const API_OPERATIONS: readonly ApiOperation[] = [
   {
     operationId: 'createTenant',
+    scope: OPERATION_SCOPES.createTenant,
     method: 'post',
     path: '/api/tenants',
     summary: 'Create a tenant (its own database and role); the credentials are shown once',
@@ -48,6 +52,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   },
   {
     operationId: 'listTenants',
+    scope: OPERATION_SCOPES.listTenants,
     method: 'get',
     path: '/api/tenants',
     summary: 'List tenants, newest first, with counts from the latest usage collection',
@@ -57,6 +62,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   },
   {
     operationId: 'getTenant',
+    scope: OPERATION_SCOPES.getTenant,
     method: 'get',
     path: '/api/tenants/{code}',
     summary: 'One tenant',
@@ -66,6 +72,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   },
   {
     operationId: 'tenantUsage',
+    scope: OPERATION_SCOPES.tenantUsage,
     method: 'get',
     path: '/api/tenants/{code}/usage',
     summary: "A tenant's usage against its limits, and its daily history",
@@ -76,6 +83,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   },
   {
     operationId: 'checkLimit',
+    scope: OPERATION_SCOPES.checkLimit,
     method: 'post',
     path: '/api/tenants/{code}/check-limit',
     summary: 'May the tenant create one more? Answered by its own database (platform.check_limit)',
@@ -86,6 +94,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   },
   {
     operationId: 'changeStatus',
+    scope: OPERATION_SCOPES.changeStatus,
     method: 'put',
     path: '/api/tenants/{code}/status',
     summary: 'Suspend, reactivate or cancel (suspend and cancel back up first, as the console does)',
@@ -96,6 +105,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   },
   {
     operationId: 'rotateCredentials',
+    scope: OPERATION_SCOPES.rotateCredentials,
     method: 'post',
     path: '/api/tenants/{code}/credentials/rotate',
     summary: "A new password for the tenant's role, shown once; its open sessions are ended",
@@ -105,6 +115,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   },
   {
     operationId: 'resolve',
+    scope: OPERATION_SCOPES.resolve,
     method: 'get',
     path: '/api/resolve',
     summary: "Which tenant a host name (or code) is, its status and connection coordinates (never a password): the ERP's router",
@@ -145,12 +156,12 @@ function parametersOf(schema: z.ZodType, where: 'path' | 'query', components: Js
 }
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas the server validates with. */
-export function buildOpenApiDocument(options: { version: string; serverUrl?: string }): JsonObject {
+export function buildOpenApiDocument(options: { version: string; serverUrl?: string; extraOperations?: readonly ApiOperation[] }): JsonObject {
   const components: JsonObject = {};
   const paths: Record<string, JsonObject> = {};
   const errorRef = { $ref: '#/components/schemas/Error' };
   toSchema(errorBodySchema, 'output', components);
-  for (const operation of API_OPERATIONS) {
+  for (const operation of [...API_OPERATIONS, ...(options.extraOperations ?? [])]) {
     const parameters = [
       ...(operation.params ? parametersOf(operation.params, 'path', components) : []),
       ...(operation.query ? parametersOf(operation.query, 'query', components) : []),
@@ -173,7 +184,7 @@ export function buildOpenApiDocument(options: { version: string; serverUrl?: str
     paths[operation.path]![operation.method] = {
       operationId: operation.operationId,
       summary: operation.summary,
-      description: `Scope: \`${OPERATION_SCOPES[operation.operationId]}\`.`,
+      description: `Scope: \`${operation.scope}\`.`,
       security: [{ apiKey: [] }],
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(operation.body, 'input', components) } } } } : {}),

@@ -20,6 +20,8 @@ import {
 } from '../../src-shared/api/tenant-api-schemas';
 import type { ApiScope } from '../../src-shared/contract/api-key-channels';
 import { startTenantApi, type TenantApi } from '../../src-main/tenant-api/tenant-api-server';
+import { defineRoute } from '../../src-main/tenant-api/api-route';
+import { z } from 'zod';
 import { call, uniqueTenantInput } from '../support/core-calls';
 import { ownerClient, signedInOperators } from '../support/operator-world';
 import { embeddedTarget, useTestPlatform } from '../support/servers';
@@ -385,6 +387,38 @@ describe('tenant API: the operator behind it', () => {
       await asViewer.close();
     }
   }, 60_000);
+});
+
+describe('tenant API: routes of other modules', () => {
+  it('takes extra routes (POST /api/signups plugs in here): in the OpenAPI document, behind their scope', async () => {
+    const probe = defineRoute<undefined, undefined, { company_name: string }>(
+      {
+        operationId: 'signupProbe',
+        scope: 'signup',
+        method: 'post',
+        path: '/api/signups-probe',
+        summary: 'a stand-in for the sign-up module',
+        body: z.object({ company_name: z.string().max(10) }).strict(),
+        success: { status: 202, schema: z.object({ accepted: z.string() }), description: 'accepted' },
+        errors: [400],
+      },
+      async (call) => ({ status: 202, body: { accepted: call.body.company_name } }),
+    );
+    const extended = await startTenantApi(platform.core, { listen: '127.0.0.1:0', extraRoutes: [probe] });
+    try {
+      const document = await send(extended.url, 'GET', '/api/openapi.json', { key: null });
+      expect(Object.keys(document.json.paths as object)).toContain('/api/signups-probe');
+      expect((await new Validator().validate(document.json as never)).valid).toBe(true);
+      expectError(await send(extended.url, 'POST', '/api/signups-probe', { body: { company_name: 'Acme' } }), 403, 'forbidden');
+      const website = await makeKey('website-probe', ['signup']);
+      const accepted = await send(extended.url, 'POST', '/api/signups-probe', { key: website, body: { company_name: 'Acme' } });
+      expect(accepted.status).toBe(202);
+      expect(accepted.json).toEqual({ accepted: 'Acme' });
+      expectError(await send(extended.url, 'POST', '/api/signups-probe', { key: website, body: { company_name: 'Far too long a name' } }), 400);
+    } finally {
+      await extended.close();
+    }
+  });
 });
 
 describe('tenant API: rate limit, timeouts, loopback and TLS', () => {
