@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { clientConfig } from '../src-main/postgres/server-endpoint';
 import type { ConsoleCore } from '../src-main/app/console-core';
 import { startTenantApi } from '../src-main/tenant-api/tenant-api-server';
 import { table, verdict } from './lib/markdown';
@@ -68,9 +69,10 @@ export async function benchApiCheckLimit(core: ConsoleCore, options: ApiCheckLim
   const server = await startTenantApi(core, { listen: '127.0.0.1:0', rateLimit: { max: 10_000_000, windowMs: 60_000 } });
   const direct: pg.Client[] = [];
   try {
-    // The ERP's own way: the tenant's role on open connections, one per client.
+    // Open connections, one per client (as the console's role: the plan's connection limit
+    // caps the tenant's own role below 50; check_limit answers the same to either).
     for (let i = 0; i < options.clients; i += 1) {
-      const client = new pg.Client({ ...created.credentials });
+      const client = new pg.Client(clientConfig(core.platform.primary.endpoint, created.credentials.database, 'tenant-console-bench'));
       await client.connect();
       direct.push(client);
     }
@@ -126,8 +128,8 @@ export function apiCheckLimitSection(title: string, result: ApiCheckLimitResult)
     `## ${title}`,
     '',
     `${result.options.requests.toLocaleString('en-US')} calls each (after ${result.options.warmup} of warm-up), ${result.options.clients} concurrent clients, alternating in two rounds. ` +
-      'Direct: the tenant role on one open connection per client. API: HTTP keep-alive (Node’s fetch); every call checks the key, the rate limit and ' +
-      "the operator's role (pg_has_role), reads the tenant on the operator's connection, opens a connection to the tenant database, and is audited.",
+      'Direct: one open connection per client (the console’s role: the starter plan’s connection limit caps the tenant’s own). API: HTTP keep-alive (Node’s fetch); every call checks the key, the rate limit and ' +
+      "the operator's role (pg_has_role), reads the tenant on the operator's connection, asks the tenant database on a pooled connection, and is audited (a local SQLite write).",
     '',
     table(
       ['', 'p50', 'p99', 'calls/s'],

@@ -43,6 +43,7 @@ import { createOperatorHandlers, createSessionHandlers } from '../operators/oper
 import { readSetting } from '../settings/settings-store';
 import type { Handlers } from '../base/handler-types';
 import { TenantApiControl } from '../tenant-api/tenant-api-control';
+import { closeCheckLimitPools } from '../plans/check-limit';
 
 export interface ConsoleCoreOptions {
   readonly mode: AppInfo['mode'];
@@ -350,6 +351,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
       if (closed) return;
       closed = true;
       await tenantApi.stop();
+      await closeCheckLimitPools();
       await scheduler?.stop();
       await maintenance?.stop();
       await billingScheduler?.stop();
