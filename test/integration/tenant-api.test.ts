@@ -311,6 +311,15 @@ describe('tenant API: tenants', () => {
     const body = statusResponseSchema.parse(answer.json);
     expect(body.backup?.backup_id).toEqual(expect.any(String));
     await http('PUT', `/api/tenants/${code}/status`, { key: keys.status, body: { status: 'active', reason: 'Back' } });
+
+    // check-limit keeps pooled console connections in the tenant database: an in-place restore
+    // (which renames the database) must end them, not fail on them.
+    expect((await http('POST', `/api/tenants/${code}/check-limit`, { key: keys.limits, body: { resource_type: 'company' } })).status).toBe(200);
+    const { rows } = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'tenant-console-check-limit'");
+    expect(rows[0]!.n).toBeGreaterThan(0);
+    await call(platform.core, 'backups:restore', { backupId: body.backup!.backup_id!, mode: 'in-place' });
+    const after = await http('POST', `/api/tenants/${code}/check-limit`, { key: keys.limits, body: { resource_type: 'company' } });
+    expect(after.status, JSON.stringify(after.json)).toBe(200);
   }, 120_000);
 
   it('rotates the credentials (tenants:write): a new password once, the old one refused, sessions ended', async () => {
