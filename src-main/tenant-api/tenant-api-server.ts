@@ -163,7 +163,9 @@ export async function startTenantApi(core: TenantApiCore, options: TenantApiOpti
   });
 
   const document = buildOpenApiDocument({ version: core.info.version, extraOperations: (options.extraRoutes ?? []).map((route) => route.operation) });
-  app.get('/api/openapi.json', async () => document);
+  // Serialized once: the document does not change while the server runs.
+  const documentJson = JSON.stringify(document);
+  app.get('/api/openapi.json', async (_request, reply) => reply.type('application/json; charset=utf-8').send(documentJson));
 
   for (const route of [...tenantRoutes(idempotency), ...(options.extraRoutes ?? [])]) {
     const { operation } = route;
