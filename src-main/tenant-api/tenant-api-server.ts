@@ -18,6 +18,7 @@ import type { ApiCaller, ApiRoute, RouteCall } from './api-route';
 import { IdempotencyStore } from './idempotency';
 import { parseListenAddress, requireTlsOffLoopback } from './listen-address';
 import { tenantRoutes } from './tenant-routes';
+import { ReadAuditBuffer } from './read-audit-buffer';
 
 /** What the tenant API needs of the console's core (the ConsoleCore has it all). */
 export interface TenantApiCore {
@@ -101,6 +102,7 @@ export async function startTenantApi(core: TenantApiCore, options: TenantApiOpti
   const requestTimeout = options.requestTimeoutMs ?? 15_000;
   const scheme = options.tls ? 'https' : 'http';
   const logger = core.logger.child({ component: 'tenant-api' });
+  const readAudit = new ReadAuditBuffer(core.audit, logger);
 
   const serverOptions = {
     requestTimeout,
@@ -218,18 +220,17 @@ export async function startTenantApi(core: TenantApiCore, options: TenantApiOpti
           throw error;
         } finally {
           if (!auditedByDispatch) {
-            // Reads (and refusals before any change) are recorded as they are answered; every
-            // change was committed to the log by dispatch before its answer.
-            core.audit
-              .record({
-                action: `api:${operation.operationId}`,
-                tenant,
-                operator: `api-key:${caller.name}`,
-                details: { method: request.method, path: request.url.split('?')[0], status, viaOperator: operator, origin: 'api' },
-                outcome,
-                durationMs: performance.now() - started,
-              })
-              .catch((error: unknown) => logger.error({ err: error, operation: operation.operationId }, 'tenant API: audit write failed'));
+            // Reads (and refusals before any change) are recorded as they are answered, a few
+            // together (read-audit-buffer.ts); every change was committed to the log by dispatch
+            // before its answer.
+            readAudit.add({
+              action: `api:${operation.operationId}`,
+              tenant,
+              operator: `api-key:${caller.name}`,
+              details: { method: request.method, path: request.url.split('?')[0], status, viaOperator: operator, origin: 'api' },
+              outcome,
+              durationMs: performance.now() - started,
+            });
           }
         }
       },
@@ -251,6 +252,7 @@ export async function startTenantApi(core: TenantApiCore, options: TenantApiOpti
         // Idle keep-alive connections must not hold the close up.
         app.server.closeIdleConnections?.();
         await app.close();
+        await readAudit.flush();
       })()),
   };
 }
