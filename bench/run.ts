@@ -11,6 +11,7 @@
  *   npm run bench -- --only=backup  only the backup / restore benchmark (with --quick: 100,000 rows)
  *   npm run bench -- --only=billing only the billing lifecycle job; report in results/latest-billing.md
  *   npm run bench -- --only=cli     only tenantctl's start-up (list --json, serve ready) against the old tsx path
+ *   npm run bench -- --only=api     only check-limit through the tenant API against platform.check_limit called directly
  *
  * Prints a Markdown report and writes it to bench/results/latest.md. Targets are reported
  * as PASS/MISS; a miss never fails the process (performance is measured, not asserted) —
@@ -32,13 +33,14 @@ import { EXTERNAL_URL, externalProblem, openEmbeddedTarget, openExternalTarget, 
 import { auditSection, benchAudit, type AuditBenchOptions } from './audit';
 import { benchBillingLifecycle, billingSection, billingSummaryRows, type BillingBenchOptions, type BillingBenchResult } from './billing-lifecycle';
 import { benchCliStartup, cliSection, cliSummaryRows, type CliBenchOptions } from './cli-startup';
+import { apiCheckLimitSection, apiCheckLimitSummaryRows, benchApiCheckLimit, type ApiCheckLimitOptions } from './api-check-limit';
 
 const RESULTS_FILE = fileURLToPath(new URL('./results/latest.md', import.meta.url));
 const USAGE_RESULTS_FILE = fileURLToPath(new URL('./results/latest-usage.md', import.meta.url));
 const BILLING_RESULTS_FILE = fileURLToPath(new URL('./results/latest-billing.md', import.meta.url));
 
 const args = new Set(process.argv.slice(2));
-const ONLY = ['audit', 'backup', 'billing', 'cli', 'limits', 'provisioning', 'usage'] as const;
+const ONLY = ['api', 'audit', 'backup', 'billing', 'cli', 'limits', 'provisioning', 'usage'] as const;
 const onlyArg = [...args].find((arg) => arg.startsWith('--only='));
 const only = onlyArg ? onlyArg.slice('--only='.length) : null;
 if (only !== null && !(ONLY as readonly string[]).includes(only)) {
@@ -67,6 +69,7 @@ const backupOptions: BackupBenchOptions = quick ? { rows: 100_000, iterations: 1
 const billingOptions: BillingBenchOptions = quick
   ? { tenants: 10_000, usageDays: 7, idleRuns: 3, workSteps: [0, 25, 50, 100], warmupWork: 25, log }
   : { tenants: 10_000, usageDays: 30, idleRuns: 7, workSteps: [0, 100, 200, 400, 800], warmupWork: 100, log };
+const apiOptions: ApiCheckLimitOptions = quick ? { clients: 50, requests: 2_000, warmup: 200, log } : { clients: 50, requests: 20_000, warmup: 1_000, log };
 const cliOptions: CliBenchOptions = quick ? { iterations: 3, warmup: 1, log } : { iterations: 9, warmup: 1, log };
 const registryOptions: RegistryOptions = quick
   ? { tenants: 10_000, iterations: 20, warmup: 5, log }
@@ -211,8 +214,24 @@ async function mainBackupOnly(): Promise<void> {
   log(`\nWritten to ${file}`);
 }
 
+/** `--only=api`: check-limit through the tenant API next to the direct call; printed, not written. */
+async function mainApiOnly(): Promise<void> {
+  log('Starting an embedded PostgreSQL in a fresh data folder…');
+  const markdown = await withTarget(openEmbeddedTarget, async (target) => {
+    log(`Tenant API: check-limit at ${apiOptions.clients} concurrent clients on ${target.label}`);
+    const result = await benchApiCheckLimit(target.core, apiOptions);
+    return [
+      table(['Benchmark', 'figure', 'target', 'verdict'], apiCheckLimitSummaryRows(result), ['left', 'right', 'right', 'left']),
+      '',
+      apiCheckLimitSection(`Tenant API: check-limit — ${target.label}`, result),
+    ].join('\n');
+  });
+  process.stdout.write(`\n# Tenant Console — benchmarks (--only=api)\n\nRun ${new Date().toISOString()} on ${machine()}, load ${load()}${quick ? ', quick mode' : ''}.\n\n${markdown}\n`);
+}
+
 async function main(): Promise<void> {
   if (only === 'backup') return mainBackupOnly();
+  if (only === 'api') return mainApiOnly();
   if (only === 'cli') return mainCliOnly();
   const started = performance.now();
   const loadBefore = load();

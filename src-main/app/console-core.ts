@@ -44,6 +44,8 @@ import { decideCall } from '../operators/authorize';
 import { createOperatorHandlers, createSessionHandlers } from '../operators/operator-handlers';
 import { readSetting } from '../settings/settings-store';
 import type { Handlers } from '../base/handler-types';
+import { TenantApiControl } from '../tenant-api/tenant-api-control';
+import { closeCheckLimitPools } from '../plans/check-limit';
 
 export interface ConsoleCoreOptions {
   readonly mode: AppInfo['mode'];
@@ -301,6 +303,10 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
   const onboardingScheduler = (options.billingSchedule ?? options.mode !== 'cli') ? new OnboardingScheduler(billing) : null;
   onboardingScheduler?.start();
 
+  // The console's own tenant API server; it needs the finished core (its dispatch), made below.
+  let self: ConsoleCore | null = null;
+  const tenantApi = new TenantApiControl(() => self!);
+
   // One dispatch per caller: the handlers run on that operator's own connection.
   const canRemember = secretStore.kind === 'electron-safe-storage';
   const dispatchFor = (session: OperatorSession | null): Dispatch => {
@@ -308,7 +314,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     const handlersOn = (ctx: PlatformContext): Handlers => {
       const sessionBackups: BackupContext = { ...backups, ctx };
       const sessionBilling: BillingContext = { ...billing, ctx, backups: sessionBackups };
-      return createHandlers(ctx, info, { usage, audit, backups: sessionBackups, offline, billing: sessionBilling }, access);
+      return createHandlers(ctx, info, { usage, audit, backups: sessionBackups, offline, billing: sessionBilling, tenantApi }, access);
     };
     const asOperator = handlersOn(session ? operatorContext(platform, session) : platform);
     const asOwner = session ? handlersOn(ownerContextFor(platform, session)) : asOperator;
@@ -329,7 +335,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
   };
 
   let closed = false;
-  return {
+  self = {
     dispatch,
     events,
     info,
@@ -351,6 +357,8 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     async close() {
       if (closed) return;
       closed = true;
+      await tenantApi.stop();
+      await closeCheckLimitPools();
       await scheduler?.stop();
       await maintenance?.stop();
       await billingScheduler?.stop();
@@ -366,4 +374,5 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
       ownLog?.close();
     },
   };
+  return self;
 }

@@ -66,10 +66,12 @@ export function createDispatch(handlers: Handlers, logger: DispatchLogger, audit
     const entry = {
       action: channel,
       tenant: tenantOfCall(input, result.ok ? result.value : undefined),
-      ...(decision?.operator ? { operator: decision.operator } : {}),
+      // A tenant API call is the key's: the operator serving the API is named in the details.
+      ...(context.apiKey ? { operator: `api-key:${context.apiKey}` } : decision?.operator ? { operator: decision.operator } : {}),
       details: {
         ...(typeof input === 'object' && input !== null ? input : { input }),
         origin: context.origin,
+        ...(context.apiKey && decision?.operator ? { viaOperator: decision.operator } : {}),
         ...(decision?.role ? { operatorRole: decision.role } : {}),
       },
       outcome: result.ok ? 'ok' : result.error.code,

@@ -30,6 +30,11 @@ import { createOnboardingHandlers } from '../signups/onboarding-handlers';
 import { onTenantCreated } from '../billing/on-tenant-created';
 import { runServerCheck } from '../platform/server-check/run-server-check';
 import { serverConnections } from '../tenants/server-connections';
+import { createApiKeyHandlers } from '../api-keys/api-key-handlers';
+import { checkTenantLimit } from '../plans/check-limit';
+import { latestUsageOf } from '../usage/latest-usage';
+import { rotateTenantCredentials } from '../tenants/rotate-credentials';
+import type { TenantApiControl } from '../tenant-api/tenant-api-control';
 
 /** Services that live as long as the console (created in console-core). */
 export interface CoreServices {
@@ -40,6 +45,8 @@ export interface CoreServices {
   readonly offline: OfflineReview;
   /** Trials, subscriptions, invoices, notices and the lifecycle job. */
   readonly billing: BillingContext;
+  /** The console's own tenant API server (Settings → Tenant API). */
+  readonly tenantApi: TenantApiControl;
 }
 
 type AccessChannel = `session:${string}` | `operators:${string}`;
@@ -89,6 +96,13 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, services: Co
     'tenants:cancel': async (input) => changeStatusWithBackup(backups, 'cancel', input),
     'tenants:reconcile': async () => reconcile(ctx, RECONCILERS),
     'servers:connections': async () => serverConnections(ctx),
+    'tenants:checkLimit': async (input) => checkTenantLimit(ctx, input),
+    'tenants:latestUsage': async ({ codes }) => latestUsageOf(ctx.pool, codes),
+    'tenants:rotateCredentials': async ({ ref }) => rotateTenantCredentials(ctx, ref),
+    ...createApiKeyHandlers(ctx),
+    'api:status': async () => services.tenantApi.status(),
+    'api:start': async ({ listen }, context) => services.tenantApi.start(listen, context),
+    'api:stop': async () => services.tenantApi.stop(),
     ...createAuditHandlers(ctx, services.audit),
     ...createPlanHandlers(ctx),
     ...createUsageHandlers(ctx, services.usage),

@@ -1,3 +1,4 @@
+import { CHECK_LIMIT_APPLICATION } from '../postgres/pools';
 import type { TenantStatus } from '../../src-shared/domain/status';
 import { quoteIdent } from '../postgres/identifiers';
 import type { PlatformContext, TenantServer } from '../platform/platform-context';
@@ -41,6 +42,8 @@ export async function finishInPlaceSwap(ctx: PlatformContext, operation: Journal
   if (fromStart || (await databaseExists(server, payload.staging))) {
     await server.adminPool.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(database)} FROM ${quoteIdent(role)}`);
     await terminateSessions(server, role);
+    // The console's own pooled check-limit connections (plans/check-limit.ts) step aside too: a rename waits for no session.
+    await server.adminPool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2 AND pid <> pg_backend_pid()', [database, CHECK_LIMIT_APPLICATION]);
     await server.adminPool.query(`ALTER DATABASE ${quoteIdent(database)} RENAME TO ${quoteIdent(payload.oldDatabase)}`);
     await server.adminPool.query(`ALTER DATABASE ${quoteIdent(payload.staging)} RENAME TO ${quoteIdent(database)}`);
   }

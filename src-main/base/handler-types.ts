@@ -3,7 +3,12 @@ import type { ContractError, Result } from '../../src-shared/contract/errors';
 
 export interface CallContext {
   /** Where the call came from, for logs and the audit trail. */
-  readonly origin: 'ipc' | 'host' | 'cli' | 'test';
+  readonly origin: 'ipc' | 'host' | 'cli' | 'test' | 'api';
+  /**
+   * The tenant API: the API key the call was made with. The call runs as the operator
+   * serving the API (its grants apply) and is audited under `api-key:<name>`.
+   */
+  readonly apiKey?: string;
   /**
    * Host mode: the browser tab's own sign-in (its session token), when it has one; calls
    * without it act as the console's signed-in operator.

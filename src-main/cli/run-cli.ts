@@ -3,6 +3,7 @@ import { version } from '../../package.json';
 import type { ContractError } from '../../src-shared/contract/errors';
 import { isAppError } from '../base/app-error';
 import { CliContext, type CliIo } from './cli-context';
+import { registerApiCommands } from './api-commands';
 import { registerAuditCommands } from './audit-commands';
 import { registerBackupCommands } from './backup-commands';
 import { registerBillingCommands } from './billing-commands';
@@ -59,6 +60,7 @@ function buildProgram(cli: CliContext): Command {
   registerDoctorCommands(program, cli);
   registerSignInCommands(program, cli);
   registerOperatorCommands(program, cli);
+  registerApiCommands(program, cli);
 
   // Subcommands inherit the parent's settings only when created after them: apply to all (nested too).
   const quiet = (command: Command): void => {

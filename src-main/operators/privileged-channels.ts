@@ -17,6 +17,7 @@ export const PRIVILEGED_CHANNELS: Readonly<Partial<Record<ChannelName, string>>>
   'servers:connections': 'reads every session of the server (pg_stat_activity) and its reserved slots',
   'usage:collect': 'writes the usage it measured in the tenant databases: support may ask for a run, never write usage figures (they bill overage)',
   'fleet:migrate': 'migrates tenant databases as their owner',
+  'tenants:rotateCredentials': 'ALTER ROLE … PASSWORD of the tenant’s role, its fingerprint (a table no operator role may read) and ending its sessions',
   'billing:runJobs':
     'the lifecycle run the scheduler makes as the console: besides billing’s own work it suspends and cancels tenants for non-payment, with a backup first (support’s kind of work, which billing’s grants rightly do not allow)',
 };

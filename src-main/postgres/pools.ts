@@ -18,6 +18,13 @@ export interface TenantSessionTimeouts {
   readonly statementMs: number;
 }
 
+/**
+ * The application_name of the console's pooled check-limit connections in tenant databases
+ * (plans/check-limit.ts): an in-place restore ends them before it renames the tenant's
+ * database (backup/restore-settle.ts), as it ends the tenant's own sessions.
+ */
+export const CHECK_LIMIT_APPLICATION = 'tenant-console-check-limit';
+
 export const TENANT_SESSION_TIMEOUTS: TenantSessionTimeouts = { lockMs: 5_000, statementMs: 60_000 };
 /** For backup, export, restore and migrations: as long as the data takes, never blocked by the tenant. */
 export const LONG_TENANT_WORK: TenantSessionTimeouts = { lockMs: TENANT_SESSION_TIMEOUTS.lockMs, statementMs: 0 };

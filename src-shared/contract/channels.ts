@@ -29,6 +29,8 @@ import { billingChannels } from './billing-channels';
 import { serverCheckChannels } from './server-check-channels';
 import { serverChannels } from './server-channels';
 import { operatorChannels } from './operator-channels';
+import { apiKeyChannels } from './api-key-channels';
+import { tenantAccessChannels } from './tenant-access-channels';
 import { onboardingChannels } from './onboarding-channels';
 import { onboardingStageSchema } from './onboarding-models';
 import { snapshotMarkSchema } from './offline-models';
@@ -145,6 +147,8 @@ export const channels = {
   ...serverCheckChannels,
   ...serverChannels,
   ...operatorChannels,
+  ...tenantAccessChannels,
+  ...apiKeyChannels,
   ...onboardingChannels,
 } as const satisfies Record<string, ChannelDefinition>;
 

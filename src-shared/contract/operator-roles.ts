@@ -154,6 +154,16 @@ export const CHANNEL_PERMISSIONS: { readonly [C in ChannelName]: ChannelPermissi
   'operators:disable': admin('disable operators'),
   'operators:enable': admin('enable operators'),
   'operators:resetPassword': admin('reset operator passwords'),
+
+  'tenants:checkLimit': view('check tenant limits'),
+  'tenants:latestUsage': view('read the latest usage of tenants'),
+  'tenants:rotateCredentials': admin('rotate tenant credentials'),
+  'apiKeys:list': view('list API keys'),
+  'apiKeys:create': admin('create API keys'),
+  'apiKeys:revoke': admin('revoke API keys'),
+  'api:status': admin('read the tenant API status'),
+  'api:start': admin('start the tenant API'),
+  'api:stop': admin('stop the tenant API'),
 };
 
 /** "permission denied: support may not delete tenants" — the CLI prints it and exits 8. */

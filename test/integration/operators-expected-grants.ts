@@ -9,6 +9,10 @@ import type { OperatorRole } from '../../src-shared/contract/operator-roles';
  */
 export const EXPECTED_PLATFORM_GRANTS: Readonly<Record<string, Readonly<Record<OperatorRole | 'public', string>>>> = {
   // the log: everyone reads, only the console appends (its own connection)
+  // API keys: everyone lists them (never the hashes); admins create and revoke; the console verifies and stamps last use
+  'table api_keys': { viewer: 'r(created_at, created_by, expires_at, last_used_at, name, prefix, revoked_at, revoked_by, scopes)', support: 'r(created_at, created_by, expires_at, last_used_at, name, prefix, revoked_at, revoked_by, scopes)', billing: 'r(created_at, created_by, expires_at, last_used_at, name, prefix, revoked_at, revoked_by, scopes)', admin: 'r(created_at, created_by, expires_at, last_used_at, name, prefix, revoked_at, revoked_by, scopes) a(created_by, expires_at, key_sha256, name, prefix, scopes) w(revoked_at, revoked_by)', public: '' },
+  // the tenant API's idempotency records: written by the console's own connection only
+  'table api_idempotency_keys': { viewer: 'r', support: 'r', billing: 'r', admin: 'r', public: '' },
   'table audit_events': { viewer: 'r', support: 'r', billing: 'r', admin: 'r', public: '' },
   'table backups': { viewer: 'r', support: 'rawd', billing: 'r', admin: 'rawd', public: '' },
   'table billing_job_runs': { viewer: 'r', support: 'r', billing: 'rawd', admin: 'rawd', public: '' },

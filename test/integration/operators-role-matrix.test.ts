@@ -398,6 +398,52 @@ const FIXTURES: Fixtures = {
       expect(value.mustChangePassword).toBe(true);
     },
   },
+  'tenants:rotateCredentials': {
+    input: async (w, role, allowed) => ({ ref: (await w.tenant(keyFor('rotate', role, allowed))).tenantCode }),
+    check: async (w, _role, value) => {
+      expect(value.credentials.password.length).toBeGreaterThan(20);
+      // The server check's fingerprint follows the new password (the console's own connection wrote it).
+      const { rows } = await w.admin.query<{ same: boolean }>(
+        `SELECT f.password_sha256 = encode(sha256(convert_to(a.rolpassword, 'UTF8')), 'hex') AS same
+           FROM tenant_role_fingerprints f JOIN tenants t ON t.id = f.tenant_id JOIN pg_authid a ON a.rolname = t.db_role WHERE t.tenant_code = $1`,
+        [value.tenantCode],
+      );
+      expect(rows[0]?.same).toBe(true);
+    },
+  },
+  'apiKeys:create': {
+    input: async (_w, role) => ({ name: `matrix-key-${role}`, scopes: ['tenants:read', 'limits:read'] }),
+    check: async (w, role, value) => {
+      expect(value.key).toMatch(/^tck_[A-Za-z0-9_-]{43}$/);
+      const { rows } = await w.admin.query<{ scopes: string[] }>('SELECT scopes FROM api_keys WHERE name = $1', [`matrix-key-${role}`]);
+      expect(rows[0]?.scopes).toEqual(['limits:read', 'tenants:read']);
+    },
+  },
+  'apiKeys:revoke': {
+    input: async (w, role) => {
+      const name = `matrix-revoke-${role}`;
+      if (!(await w.owner('apiKeys:list', {})).some((key) => key.name === name)) await w.owner('apiKeys:create', { name, scopes: ['tenants:read'] });
+      return { name };
+    },
+    check: async (_w, _role, value) => {
+      expect(value.revokedAt).not.toBeNull();
+    },
+  },
+  'api:start': {
+    input: async () => ({ listen: '127.0.0.1:0' }),
+    check: async (w, _role, value) => {
+      expect(value.running).toBe(true);
+      const answer = await fetch(`${value.url}/api/tenants`);
+      expect(answer.status).toBe(401);
+      await w.owner('api:stop', {});
+    },
+  },
+  'api:stop': {
+    input: async () => ({}),
+    check: async (_w, _role, value) => {
+      expect(value.running).toBe(false);
+    },
+  },
 };
 
 /** The last event of the console's local audit log. */

@@ -35,6 +35,8 @@ const OWNERS: Readonly<Record<string, string>> = {
   billing_notices: 'src-main/billing/',
   billing_job_runs: 'src-main/billing/',
   tenant_role_fingerprints: 'src-main/tenants/',
+  api_keys: 'src-main/api-keys/',
+  api_idempotency_keys: 'src-main/tenant-api/',
   signups: 'src-main/signups/',
   signup_attempts: 'src-main/signups/',
   tenant_onboarding: 'src-main/signups/',

@@ -10,6 +10,7 @@ import { sql as effectiveLimits } from './008-effective-limits';
 import { sql as tenantRoleFingerprints } from './009-tenant-role-fingerprints';
 import { sql as planConnectionLimit } from './010-plan-connection-limit';
 import { sql as operators } from './011-operators';
+import { sql as apiKeys } from './012-api-keys';
 import { sql as signupsOnboarding } from './013-signups-onboarding';
 
 
@@ -26,6 +27,6 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'tenant-role-fingerprints', sql: tenantRoleFingerprints },
   { version: 10, name: 'plan-connection-limit', sql: planConnectionLimit },
   { version: 11, name: 'operators', sql: operators },
-  // 12 is the tenant API's (API keys).
+  { version: 12, name: 'api-keys', sql: apiKeys },
   { version: 13, name: 'signups-onboarding', sql: signupsOnboarding },
 ];

@@ -4,6 +4,7 @@ import { sql as erpCore } from './002-erp-core';
 import { sql as limits } from './003-limits';
 import { sql as limitSlots } from './004-limit-slots';
 import { sql as noLargeObjects } from './005-no-large-objects';
+import { sql as checkLimitSingular } from './006-check-limit-singular';
 import { sql as invitations } from './007-invitations';
 
 /** Tenant database migrations, in order. Never edit a shipped one: add the next. */
@@ -13,6 +14,6 @@ export const TENANT_MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'limits', sql: limits },
   { version: 4, name: 'limit-slots', sql: limitSlots },
   { version: 5, name: 'no-large-objects', sql: noLargeObjects },
-  // 6 is the tenant API's.
+  { version: 6, name: 'check-limit-singular', sql: checkLimitSingular },
   { version: 7, name: 'invitations', sql: invitations },
 ];

@@ -8,6 +8,7 @@ import { useOperatorsStore } from '../../store/operators-store';
 import { useSessionRole, useSessionStore } from '../../store/session-store';
 import { BlockedAction } from '../offline/BlockedAction';
 import { AddOperatorModal } from './AddOperatorModal';
+import { ApiKeysSection } from './ApiKeysSection';
 import { OneTimePasswordModal } from './OneTimePasswordModal';
 import { OperatorActionModal, type OperatorAction } from './OperatorActionModal';
 import { OperatorsTable } from './OperatorsTable';
@@ -49,6 +50,8 @@ export function OperatorsPage() {
           <EmptyState py={64} variant="light" icon={<IconLock size={28} />} title="Admins only" description={`${roleCannotMessage(role, 'operators:list')}.`} data-testid="operators-forbidden" />
         )}
       </Paper>
+
+      <ApiKeysSection />
 
       <AddOperatorModal opened={adding} onClose={() => setAdding(false)} />
       <OperatorActionModal action={pending?.action ?? null} operator={pending?.operator ?? null} onClose={() => setPending(null)} />

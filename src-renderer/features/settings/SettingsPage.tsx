@@ -9,6 +9,7 @@ import { ServerConnectionsCard } from './ServerConnectionsCard';
 import { SettingsForm } from './SettingsForm';
 import { SnapshotCard } from '../offline/SnapshotCard';
 import { OperatorsCard } from './OperatorsCard';
+import { TenantApiCard } from './TenantApiCard';
 
 export function SettingsPage() {
   const settings = useReferenceStore((state) => state.settings);
@@ -59,6 +60,9 @@ export function SettingsPage() {
           <Stack gap="lg">
             <Card title="Operators and sign-in" description="Who may do what is PostgreSQL's decision: one login role per person.">
               <OperatorsCard />
+            </Card>
+            <Card title="Tenant API" description="The HTTP API for the sign-up website and the ERP (docs/api.md).">
+              <TenantApiCard />
             </Card>
             <Card title="About this console" description="Read-only; set when the console starts.">
               <AppInfoCard />

@@ -1,0 +1,145 @@
+import pg from 'pg';
+import { clientConfig } from '../src-main/postgres/server-endpoint';
+import type { ConsoleCore } from '../src-main/app/console-core';
+import { startTenantApi } from '../src-main/tenant-api/tenant-api-server';
+import { table, verdict } from './lib/markdown';
+import { percentile } from './lib/stats';
+
+/**
+ * Benchmark: "may this tenant create one more company?" through the tenant API
+ * (POST /api/tenants/{code}/check-limit: key check, rate limit, dispatch as the operator,
+ * the tenant database's own platform.check_limit, audit) against platform.check_limit called
+ * directly on open connections — each with `clients` concurrent clients, p50 and p99.
+ */
+
+/** The API's own cost at p50 (issue 13): at most this much over the direct call. */
+export const API_CHECK_LIMIT_TARGET_MS = 2;
+
+export interface ApiCheckLimitOptions {
+  readonly clients: number;
+  readonly requests: number;
+  readonly warmup: number;
+  readonly log: (line: string) => void;
+}
+
+export interface ApiCheckLimitResult {
+  readonly options: Omit<ApiCheckLimitOptions, 'log'>;
+  readonly direct: { readonly p50: number; readonly p99: number; readonly perSecond: number };
+  readonly api: { readonly p50: number; readonly p99: number; readonly perSecond: number };
+}
+
+/** Runs `total` calls from `clients` concurrent loops; returns each call's milliseconds and the wall time. */
+async function drive(clients: number, total: number, once: (client: number) => Promise<void>): Promise<{ samples: number[]; wallMs: number }> {
+  const samples: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_unused, client) => {
+      while (next < total) {
+        next += 1;
+        const t0 = performance.now();
+        await once(client);
+        samples.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { samples, wallMs: performance.now() - started };
+}
+
+const figures = (run: { samples: number[]; wallMs: number }) => ({
+  p50: percentile(run.samples, 0.5),
+  p99: percentile(run.samples, 0.99),
+  perSecond: (run.samples.length * 1000) / run.wallMs,
+});
+
+export async function benchApiCheckLimit(core: ConsoleCore, options: ApiCheckLimitOptions): Promise<ApiCheckLimitResult> {
+  const call = async <T>(channel: string, input: unknown): Promise<T> => {
+    const result = await core.dispatch(channel, input, { origin: 'cli' });
+    if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
+    return result.value as T;
+  };
+  const suffix = Date.now().toString(36);
+  const created = await call<{ tenant: { tenantCode: string }; credentials: { host: string; port: number; database: string; user: string; password: string } }>('tenants:create', {
+    companyName: 'Bench Api Co',
+    subdomain: `bench-api-${suffix}`,
+    plan: 'starter',
+    adminEmail: `bench-${suffix}@example.com`,
+  });
+  const { key } = await call<{ key: string }>('apiKeys:create', { name: `bench-${suffix}`, scopes: ['limits:read'] });
+  const server = await startTenantApi(core, { listen: '127.0.0.1:0', rateLimit: { max: 10_000_000, windowMs: 60_000 } });
+  const direct: pg.Client[] = [];
+  try {
+    // Open connections, one per client (as the console's role: the plan's connection limit
+    // caps the tenant's own role below 50; check_limit answers the same to either).
+    for (let i = 0; i < options.clients; i += 1) {
+      const client = new pg.Client(clientConfig(core.platform.primary.endpoint, created.credentials.database, 'tenant-console-bench'));
+      await client.connect();
+      direct.push(client);
+    }
+    const viaSql = async (client: number) => {
+      await direct[client]!.query("SELECT can_create, current, \"limit\", message FROM platform.check_limit('companies')");
+    };
+    const url = `${server.url}/api/tenants/${created.tenant.tenantCode}/check-limit`;
+    const body = JSON.stringify({ resource_type: 'company' });
+    const viaApi = async () => {
+      // Node's fetch keeps connections alive (its global pool): no handshake per call.
+      const answer = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
+      const text = await answer.text();
+      if (answer.status !== 200) throw new Error(`check-limit answered ${answer.status}: ${text}`);
+    };
+    options.log(`  warm-up: ${options.warmup} calls each`);
+    await drive(options.clients, options.warmup, viaSql);
+    await drive(options.clients, options.warmup, viaApi);
+    // Alternate the two, twice each, so a burst of other work on the machine hits both.
+    const sqlRuns: number[] = [];
+    const apiRuns: number[] = [];
+    let sqlWall = 0;
+    let apiWall = 0;
+    for (let round = 0; round < 2; round += 1) {
+      options.log(`  round ${round + 1}: ${options.requests / 2} calls each, ${options.clients} clients`);
+      const a = await drive(options.clients, options.requests / 2, viaSql);
+      const b = await drive(options.clients, options.requests / 2, viaApi);
+      sqlRuns.push(...a.samples);
+      apiRuns.push(...b.samples);
+      sqlWall += a.wallMs;
+      apiWall += b.wallMs;
+    }
+    return {
+      options: { clients: options.clients, requests: options.requests, warmup: options.warmup },
+      direct: figures({ samples: sqlRuns, wallMs: sqlWall }),
+      api: figures({ samples: apiRuns, wallMs: apiWall }),
+    };
+  } finally {
+    await Promise.all(direct.map((client) => client.end().catch(() => undefined)));
+    await server.close();
+  }
+}
+
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+
+export function apiCheckLimitSummaryRows(result: ApiCheckLimitResult): string[][] {
+  const extra = result.api.p50 - result.direct.p50;
+  return [[`check-limit through the API, added at p50 (${result.options.clients} clients)`, ms(extra), `≤ ${API_CHECK_LIMIT_TARGET_MS} ms`, verdict(extra <= API_CHECK_LIMIT_TARGET_MS)]];
+}
+
+export function apiCheckLimitSection(title: string, result: ApiCheckLimitResult): string {
+  const { direct, api } = result;
+  return [
+    `## ${title}`,
+    '',
+    `${result.options.requests.toLocaleString('en-US')} calls each (after ${result.options.warmup} of warm-up), ${result.options.clients} concurrent clients, alternating in two rounds. ` +
+      'Direct: one open connection per client (the console’s role: the starter plan’s connection limit caps the tenant’s own). API: HTTP keep-alive (Node’s fetch); every call checks the key, the rate limit and ' +
+      "the operator's role (pg_has_role), reads the tenant on the operator's connection, asks the tenant database on a pooled connection, and is audited (a local SQLite write).",
+    '',
+    table(
+      ['', 'p50', 'p99', 'calls/s'],
+      [
+        ['platform.check_limit, direct', ms(direct.p50), ms(direct.p99), direct.perSecond.toFixed(0)],
+        ['POST /api/tenants/{code}/check-limit', ms(api.p50), ms(api.p99), api.perSecond.toFixed(0)],
+        ['difference (API − direct)', ms(api.p50 - direct.p50), ms(api.p99 - direct.p99), ''],
+      ],
+      ['left', 'right', 'right', 'right'],
+    ),
+    '',
+  ].join('\n');
+}

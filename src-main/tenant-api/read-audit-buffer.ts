@@ -1,0 +1,45 @@
+import type { Logger } from 'pino';
+import type { AuditService } from '../audit/audit-service';
+import type { AuditEntry } from '../audit/audit-log';
+
+/** How long a read's event may wait to share its commit with others. */
+const FLUSH_AFTER_MS = 50;
+
+/**
+ * The events of API reads, committed together: the local audit log commits each event-loop
+ * turn's events in one synchronous transaction (one fsync, which blocks the process), so an
+ * ERP asking check-limit hundreds of times a second would otherwise pay an fsync per turn.
+ * Buffered up to 50 ms, every buffered event is recorded in one turn — one commit. Reads only:
+ * every change is committed by dispatch before its answer.
+ */
+export class ReadAuditBuffer {
+  readonly #audit: Pick<AuditService, 'record'>;
+  readonly #logger: Logger;
+  #pending: AuditEntry[] = [];
+  #timer: NodeJS.Timeout | null = null;
+  #flushing: Promise<void> = Promise.resolve();
+
+  constructor(audit: Pick<AuditService, 'record'>, logger: Logger) {
+    this.#audit = audit;
+    this.#logger = logger;
+  }
+
+  add(entry: AuditEntry): void {
+    this.#pending.push({ ...entry, time: entry.time ?? new Date() });
+    this.#timer ??= setTimeout(() => void this.flush(), FLUSH_AFTER_MS);
+  }
+
+  /** Records what waits (the server's close waits for it). */
+  flush(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    const batch = this.#pending;
+    this.#pending = [];
+    if (batch.length > 0) {
+      // All in this turn: the audit log commits them in one transaction.
+      const recorded = batch.map((entry) => this.#audit.record(entry).catch((error: unknown) => this.#logger.error({ err: error, action: entry.action }, 'tenant API: audit write failed')));
+      this.#flushing = Promise.all(recorded).then(() => undefined);
+    }
+    return this.#flushing;
+  }
+}
