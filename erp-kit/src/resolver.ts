@@ -135,13 +135,18 @@ export class TenantResolver {
     try {
       response = await this.#fetch(url, { headers: { authorization: `Bearer ${this.#options.apiKey}`, accept: 'application/json' }, signal, redirect: 'error' });
       // The body is read under the same deadline: a server that sends headers and then stalls must not hang us.
-      body = await response.json().catch(() => undefined);
+      const text = await response.text();
+      try {
+        body = JSON.parse(text) as unknown;
+      } catch {
+        body = undefined;
+      }
     } catch (error) {
       const timedOut = signal.aborted;
       throw new ResolverError(timedOut ? `Tenant API did not answer within ${this.#options.timeoutMs} ms.` : `Tenant API unreachable: ${(error as Error).message}`, { cause: error });
     }
     if (response.status === 404) return { found: false };
-    if (response.status !== 200) throw new ResolverError(`Tenant API answered ${response.status} to /api/resolve${describeError(body)}.`);
+    if (response.status !== 200) throw new ResolverError(`Tenant API answered ${response.status} to /api/resolve${describeError(body)}`);
     return { found: true, tenant: parseResolved(body) };
   }
 }
