@@ -8,7 +8,7 @@ import { accountCancelled, accountSuspended, accountUnavailable, databaseUnavail
 import { checkLimit, type LimitCheck, type LimitResource } from './check-limit.js';
 import { TenantResolver, type ResolvedTenant, type TenantResolverOptions } from './resolver.js';
 import { isDatabaseUnreachable, isLoginRefused, isSessionEnded, limitDetails } from './sqlstate.js';
-import { TenantPools, type TenantPoolsOptions } from './tenant-pools.js';
+import { PoolsBusyError, TenantPools, type TenantPoolsOptions } from './tenant-pools.js';
 
 export interface ErpKitOptions {
   /** Where the Tenant API is and how long its answers are trusted. */
@@ -101,7 +101,7 @@ export class ErpKit {
       // The database turned the role away or ended its session: a suspension or a
       // cancellation (NOLOGIN, CONNECT revoked, sessions terminated). Ask the directory which,
       // past its cache, and drop the pool's dead connections.
-      void this.pools.drop(tenant.tenantCode);
+      void this.pools.drop(tenant.tenantCode, { onlyIdle: true });
       this.resolver.forget({ tenantCode: tenant.tenantCode, ...(host ? { host } : {}) });
       let now: ResolvedTenant | undefined;
       try {
@@ -115,7 +115,7 @@ export class ErpKit {
       // is how suspension is enforced; a session ended for another reason is a blip.
       return refused ? accountSuspended(tenant.tenantCode, error) : databaseUnavailable(tenant.tenantCode, error);
     }
-    if (isDatabaseUnreachable(error)) return databaseUnavailable(tenant.tenantCode, error);
+    if (isDatabaseUnreachable(error) || error instanceof PoolsBusyError) return databaseUnavailable(tenant.tenantCode, error);
     return error;
   }
 

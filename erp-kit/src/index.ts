@@ -1,6 +1,6 @@
 export { createErpKit, ErpKit, refuseUnlessActive, type ErpKitOptions, type TenantHandle, type TenantRequest } from './erp-kit.js';
 export { TenantResolver, ResolverError, normalizeHost, normalizeTenantCode, RESOLVER_DEFAULTS, type ResolvedTenant, type TenantConnection, type TenantResolverOptions } from './resolver.js';
-export { TenantPools, POOL_DEFAULTS, type CredentialsFor, type TenantPoolsOptions, type TenantSecret } from './tenant-pools.js';
+export { TenantPools, PoolsBusyError, POOL_DEFAULTS, type CredentialsFor, type TenantPoolsOptions, type TenantSecret } from './tenant-pools.js';
 export { checkLimit, type LimitCheck, type LimitResource, type Queryable } from './check-limit.js';
 export { LIMIT_SQLSTATE, limitDetails, isLoginRefused, isSessionEnded } from './sqlstate.js';
 export {

@@ -2,8 +2,9 @@
  * One `pg` pool per tenant, and a bound on how many exist. A tenant's pool is made on first
  * use with the connection coordinates from the resolver and the password the ERP stored
  * when the tenant was created (`credentialsFor`, asked on every new connection, so a rotated
- * password is picked up without a restart). Least recently used pools go when the bound is
- * reached (idle ones first); a pool unused for `poolIdleMs` is closed by a sweep.
+ * password is picked up without a restart). At the bound, the least recently used idle pool
+ * goes; when none is idle, the new tenant's request waits (up to connectTimeoutMs) rather
+ * than strand another's. A pool unused for `poolIdleMs` is closed by a sweep.
  */
 import pg from 'pg';
 import type { TenantConnection } from './resolver.js';
@@ -55,6 +56,7 @@ export class TenantPools {
   /** Map order is recency order: a used entry is moved to the end. */
   readonly #entries = new Map<string, PoolEntry>();
   readonly #closing = new Set<Promise<void>>();
+  readonly #waiters: ((idle: boolean) => void)[] = [];
   readonly #sweeper: NodeJS.Timeout;
   #closed = false;
 
@@ -76,15 +78,18 @@ export class TenantPools {
     return [...this.#entries.keys()];
   }
 
-  /** Checks out a connection to the tenant's database for `work`, returned afterwards (destroyed if it broke). */
+  /**
+   * Checks out a connection to the tenant's database for `work`, returned afterwards
+   * (destroyed if it broke). When every pool is busy and the bound is reached, waits up to
+   * connectTimeoutMs for one to become idle, then throws PoolsBusyError.
+   */
   async withClient<T>(tenantCode: string, connection: TenantConnection, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const entry = this.#entryFor(tenantCode, connection);
-    entry.checkedOut += 1;
+    const entry = await this.#checkOut(tenantCode, connection);
     let client: pg.PoolClient;
     try {
       client = await entry.pool.connect();
     } catch (error) {
-      entry.checkedOut -= 1;
+      this.#checkIn(entry);
       throw error;
     }
     let broken: Error | undefined;
@@ -96,15 +101,17 @@ export class TenantPools {
       throw error;
     } finally {
       client.release(broken);
-      entry.checkedOut -= 1;
-      entry.lastUsed = Date.now();
+      this.#checkIn(entry);
     }
   }
 
-  /** Closes the tenant's pool (its sessions end as soon as they are returned). */
-  async drop(tenantCode: string): Promise<void> {
+  /**
+   * Closes the tenant's pool (its sessions end as soon as they are returned). With
+   * `onlyIdle`, leaves a pool that requests are using or waiting on: ending it would strand them.
+   */
+  async drop(tenantCode: string, options: { onlyIdle?: boolean } = {}): Promise<void> {
     const entry = this.#entries.get(tenantCode);
-    if (!entry) return;
+    if (!entry || (options.onlyIdle && entry.checkedOut > 0)) return;
     this.#entries.delete(tenantCode);
     await this.#end(entry);
   }
@@ -126,46 +133,78 @@ export class TenantPools {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#sweeper);
+    for (const wake of this.#waiters.splice(0)) wake(false);
     const entries = [...this.#entries.values()];
     this.#entries.clear();
     await Promise.all([...entries.map((entry) => this.#end(entry)), ...this.#closing]);
   }
 
-  #entryFor(tenantCode: string, connection: TenantConnection): PoolEntry {
-    if (this.#closed) throw new Error('The tenant pools are closed.');
+  async #checkOut(tenantCode: string, connection: TenantConnection): Promise<PoolEntry> {
     const signature = signatureOf(connection);
-    const existing = this.#entries.get(tenantCode);
-    if (existing && existing.signature === signature) {
-      this.#entries.delete(tenantCode);
-      this.#entries.set(tenantCode, existing);
-      existing.lastUsed = Date.now();
-      return existing;
+    const deadline = Date.now() + this.#options.connectTimeoutMs;
+    for (;;) {
+      if (this.#closed) throw new Error('The tenant pools are closed.');
+      const existing = this.#entries.get(tenantCode);
+      if (existing && existing.signature === signature) {
+        this.#entries.delete(tenantCode); // re-inserted last: the most recently used
+        this.#entries.set(tenantCode, existing);
+        existing.checkedOut += 1;
+        existing.lastUsed = Date.now();
+        return existing;
+      }
+      if (existing) {
+        // The tenant moved (another server or database): its old pool goes once its work is done.
+        this.#entries.delete(tenantCode);
+        void this.#end(existing);
+      }
+      if (this.#entries.size < this.#options.maxPools || this.#evictIdle()) {
+        const entry: PoolEntry = { pool: this.#makePool(tenantCode, connection), signature, lastUsed: Date.now(), checkedOut: 1 };
+        this.#entries.set(tenantCode, entry);
+        return entry;
+      }
+      // Every pool is in use. Ending a busy pool would strand the requests queued on it, so
+      // this tenant waits for one to become idle instead.
+      if (!(await this.#idleSignal(deadline))) throw new PoolsBusyError(this.#options.maxPools, this.#options.connectTimeoutMs);
     }
-    if (existing) {
-      // The tenant moved (another server or database): its old pool goes.
-      this.#entries.delete(tenantCode);
-      void this.#end(existing);
-    }
-    while (this.#entries.size >= this.#options.maxPools) this.#evictOne();
-    const entry: PoolEntry = { pool: this.#makePool(tenantCode, connection), signature, lastUsed: Date.now(), checkedOut: 0 };
-    this.#entries.set(tenantCode, entry);
-    return entry;
   }
 
-  /** The least recently used idle pool, else the least recently used one (it ends once its clients return). */
-  #evictOne(): void {
-    let victim: string | undefined;
+  #checkIn(entry: PoolEntry): void {
+    entry.checkedOut -= 1;
+    entry.lastUsed = Date.now();
+    if (entry.checkedOut === 0) {
+      const waiters = this.#waiters.splice(0);
+      for (const wake of waiters) wake(true);
+    }
+  }
+
+  /** Resolves true when some pool becomes idle, false at the deadline. */
+  #idleSignal(deadline: number): Promise<boolean> {
+    const wait = deadline - Date.now();
+    if (wait <= 0) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        const at = this.#waiters.indexOf(wake);
+        if (at >= 0) this.#waiters.splice(at, 1);
+        resolve(false);
+      }, wait);
+      const wake = (idle: boolean) => {
+        clearTimeout(timer);
+        resolve(idle);
+      };
+      this.#waiters.push(wake);
+    });
+  }
+
+  /** Ends the least recently used idle pool; false when every pool is in use. */
+  #evictIdle(): boolean {
     for (const [code, entry] of this.#entries) {
       if (entry.checkedOut === 0) {
-        victim = code;
-        break;
+        this.#entries.delete(code);
+        void this.#end(entry);
+        return true;
       }
     }
-    victim ??= this.#entries.keys().next().value;
-    if (victim === undefined) return;
-    const entry = this.#entries.get(victim)!;
-    this.#entries.delete(victim);
-    void this.#end(entry);
+    return false;
   }
 
   #makePool(tenantCode: string, connection: TenantConnection): pg.Pool {
@@ -199,6 +238,14 @@ export class TenantPools {
     const ending = entry.pool.end().catch(() => undefined);
     this.#closing.add(ending);
     return ending.finally(() => this.#closing.delete(ending));
+  }
+}
+
+/** Every tenant pool was in use for the whole wait: the ERP is busier than maxPools allows. */
+export class PoolsBusyError extends Error {
+  override readonly name = 'PoolsBusyError';
+  constructor(maxPools: number, waitedMs: number) {
+    super(`All ${maxPools} tenant pools stayed busy for ${waitedMs} ms: raise maxPools or add ERP servers.`);
   }
 }
 
