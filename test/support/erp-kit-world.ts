@@ -1,6 +1,6 @@
 import type { ChannelOutput } from '../../src-shared/contract/channels';
 import type { ConsoleCore } from '../../src-main/app/console-core';
-import { ErpKit, type ErpKitOptions } from '../../erp-kit/src/index';
+import { ErpKit, type ErpKitOptions, type TenantResolverOptions } from '../../erp-kit/src/index';
 import { call, uniqueTenantInput } from './core-calls';
 import { startStandInTenantApi, type ResolveAnswer, type ResolveQuery, type StandInTenantApi } from './stand-in-tenant-api';
 
@@ -19,6 +19,9 @@ export interface KitTenant {
   readonly version: number;
 }
 
+/** The kit's options with the resolver's own partly given (the world supplies its URL and key). */
+export type KitOptions = Partial<Omit<ErpKitOptions, 'resolver'>> & { resolver?: Partial<TenantResolverOptions> };
+
 export interface ErpKitWorld {
   readonly api: StandInTenantApi;
   /** What the ERP stored when each tenant was created: tenant code → password. */
@@ -29,7 +32,7 @@ export interface ErpKitWorld {
   suspend(code: string): Promise<void>;
   cancel(code: string): Promise<void>;
   activate(code: string): Promise<void>;
-  kit(options?: Partial<ErpKitOptions> & { resolver?: Partial<Extract<ErpKitOptions['resolver'], { apiUrl: string }>> }): ErpKit;
+  kit(options?: KitOptions): ErpKit;
   close(): Promise<void>;
 }
 
