@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErpKit, checkLimit, isLoginRefused, isSessionEnded, limitDetails, normalizeHost, refuseUnlessActive, TenantKitError, type ResolvedTenant } from '../../erp-kit/src/index';
+import type { TenantKitError} from '../../erp-kit/src/index';
+import { ErpKit, checkLimit, isLoginRefused, isSessionEnded, limitDetails, normalizeHost, refuseUnlessActive, type ResolvedTenant } from '../../erp-kit/src/index';
 
 // The kit's reading of PostgreSQL errors, on the exact fields the tenant databases send
 // (real ones are exercised in test/integration/erp-kit.test.ts).
