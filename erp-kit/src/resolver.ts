@@ -49,7 +49,10 @@ export const RESOLVER_DEFAULTS = {
   maxEntries: 10_000,
 } as const;
 
-type Lookup = { readonly found: true; readonly tenant: ResolvedTenant } | { readonly found: false };
+type Lookup =
+  | { readonly found: true; readonly tenant: ResolvedTenant }
+  /** invalid: the API refused the host or code itself (400), e.g. a tenant id in the wrong case. */
+  | { readonly found: false; readonly invalid?: boolean };
 
 const HOST_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const CODE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -118,7 +121,7 @@ export class TenantResolver {
     } catch (error) {
       throw directoryUnavailable(error);
     }
-    if (!lookup.found) throw unknownTenant();
+    if (!lookup.found) throw lookup.invalid ? noTenantInRequest('The request names no valid tenant.') : unknownTenant();
     return lookup.tenant;
   }
 
@@ -146,6 +149,8 @@ export class TenantResolver {
       throw new ResolverError(timedOut ? `Tenant API did not answer within ${this.#options.timeoutMs} ms.` : `Tenant API unreachable: ${(error as Error).message}`, { cause: error });
     }
     if (response.status === 404) return { found: false };
+    // The API's own check of the host or code is stricter than the kit's: the request's input, not an outage.
+    if (response.status === 400) return { found: false, invalid: true };
     if (response.status !== 200) throw new ResolverError(`Tenant API answered ${response.status} to /api/resolve${describeError(body)}`);
     return { found: true, tenant: parseResolved(body) };
   }

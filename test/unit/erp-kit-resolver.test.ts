@@ -179,4 +179,17 @@ describe('the ERP kit resolves tenants through /api/resolve', () => {
     }
     expect(api.requests).toHaveLength(0);
   });
+
+  it('passes the API\'s own refusal of a host or code (400) on as 400, not as an outage', async () => {
+    const strict = await startStandInTenantApi(() => null);
+    strict.failWith = 400;
+    try {
+      const resolver = new TenantResolver({ apiUrl: strict.url, apiKey: strict.key });
+      const error = await kitError(resolver.byCode('acme001'));
+      expect(error.status).toBe(400);
+      expect(error.body.code).toBe('no_tenant');
+    } finally {
+      await strict.close();
+    }
+  });
 });
