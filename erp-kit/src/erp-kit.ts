@@ -55,8 +55,14 @@ export class ErpKit {
   async tenantFor(request: TenantRequest): Promise<TenantHandle> {
     const tenantId = request.tenantId?.trim();
     let tenant: ResolvedTenant;
-    if (tenantId) tenant = await this.resolver.byCode(tenantId);
-    else if (request.host) tenant = await this.resolver.byHost(request.host);
+    if (tenantId) {
+      tenant = await this.resolver.byCode(tenantId);
+      // On a tenant's own host name the header may not point elsewhere: a user of one tenant
+      // must not reach another's database by adding a header. (A shared host, one the
+      // directory does not know, may name any tenant: the ERP checks who the user is.)
+      const hostTenant = request.host ? await this.resolver.byHost(request.host).catch(() => null) : null;
+      if (hostTenant && hostTenant.tenantCode !== tenant.tenantCode) throw noTenantInRequest('X-Tenant-ID names another tenant than the host.');
+    } else if (request.host) tenant = await this.resolver.byHost(request.host);
     else throw noTenantInRequest('The request names no tenant (no Host header or X-Tenant-ID).');
     refuseUnlessActive(tenant);
     return this.handleFor(tenant, request.host);

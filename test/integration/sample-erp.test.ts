@@ -104,8 +104,15 @@ for (const serverCase of await serverCases('the sample ERP')) {
           expect(await rawHttp(erp.port, 'GET', '/api/companies', { headers: { 'x-tenant-id': 'NOPE999' } })).toMatchObject({ status: 404 });
           expect(await rawHttp(erp.port, 'GET', '/api/companies', { headers: { 'x-tenant-id': '../etc' } })).toMatchObject({ status: 400, body: { code: 'no_tenant' } });
           expect(await rawHttp(erp.port, 'GET', '/api/companies', { host: 'bad_host!' })).toMatchObject({ status: 400, body: { code: 'no_tenant' } });
+          // On one tenant's host, a header naming another tenant is refused (no reaching across).
+          const [mine, theirs] = [await world.createTenant('starter'), await world.createTenant('starter')];
+          expect(await rawHttp(erp.port, 'GET', '/api/companies', { host: mine.host, headers: { 'x-tenant-id': theirs.code } })).toMatchObject({
+            status: 400,
+            body: { error: 'X-Tenant-ID names another tenant than the host.', code: 'no_tenant' },
+          });
+          expect((await rawHttp(erp.port, 'GET', '/api/companies', { host: mine.host, headers: { 'x-tenant-id': mine.code } })).status).toBe(200);
 
-          const tenant = await world.createTenant('starter');
+          const tenant = await world.createTenant('starter'); // never looked up: nothing cached to stand in
           world.api.failWith = 500;
           try {
             const down = await as(tenant).get('/api/companies');
