@@ -113,6 +113,7 @@ export class TenantPools {
     const entry = this.#entries.get(tenantCode);
     if (!entry || (options.onlyIdle && entry.checkedOut > 0)) return;
     this.#entries.delete(tenantCode);
+    this.#wakeWaiters(); // room for a waiting tenant
     await this.#end(entry);
   }
 
@@ -126,6 +127,7 @@ export class TenantPools {
         closed += 1;
       }
     }
+    if (closed > 0) this.#wakeWaiters();
     return closed;
   }
 
@@ -153,7 +155,8 @@ export class TenantPools {
         return existing;
       }
       if (existing) {
-        // The tenant moved (another server or database): its old pool goes once its work is done.
+        // The tenant moved (another server or database): its old pool goes; work in it finishes
+        // (pg ends a pool once its clients are returned).
         this.#entries.delete(tenantCode);
         void this.#end(existing);
       }
@@ -171,10 +174,11 @@ export class TenantPools {
   #checkIn(entry: PoolEntry): void {
     entry.checkedOut -= 1;
     entry.lastUsed = Date.now();
-    if (entry.checkedOut === 0) {
-      const waiters = this.#waiters.splice(0);
-      for (const wake of waiters) wake(true);
-    }
+    if (entry.checkedOut === 0) this.#wakeWaiters();
+  }
+
+  #wakeWaiters(): void {
+    for (const wake of this.#waiters.splice(0)) wake(true);
   }
 
   /** Resolves true when some pool becomes idle, false at the deadline. */
