@@ -10,6 +10,7 @@ export const UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable. Plea
 
 export type KitErrorCode =
   | 'limit_reached'
+  | 'invitation_invalid'
   | 'account_suspended'
   | 'account_cancelled'
   | 'account_unavailable'

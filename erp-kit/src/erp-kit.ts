@@ -7,7 +7,8 @@ import type pg from 'pg';
 import { accountCancelled, accountSuspended, accountUnavailable, databaseUnavailable, isTenantKitError, limitReached, noTenantInRequest } from './answers.js';
 import { checkLimit, type LimitCheck, type LimitResource } from './check-limit.js';
 import { TenantResolver, type ResolvedTenant, type TenantResolverOptions } from './resolver.js';
-import { isDatabaseUnreachable, isLoginRefused, isSessionEnded, limitDetails } from './sqlstate.js';
+import { accountAdminLimit, isDatabaseUnreachable, isLoginRefused, isSessionEnded, limitDetails, sqlState } from './sqlstate.js';
+import { acceptInvitation, INVITATION_SQLSTATE, invitationInvalid } from './invitations.js';
 import { PoolsBusyError, TenantPools, type TenantPoolsOptions } from './tenant-pools.js';
 
 export interface ErpKitOptions {
@@ -37,6 +38,8 @@ export interface TenantHandle {
   /** BEGIN … COMMIT around `work` (ROLLBACK if it throws). */
   transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
   checkLimit(resource: LimitResource | 'company' | 'user' | 'transaction', companyId?: number | string): Promise<LimitCheck>;
+  /** The invited administrator's password hash for `token` (400 invitation_invalid when used or expired); the user's id. */
+  acceptInvitation(token: string, passwordHash: string): Promise<number>;
 }
 
 export class ErpKit {
@@ -91,6 +94,7 @@ export class ErpKit {
           }
         }),
       checkLimit: (resource, companyId) => run((client) => checkLimit(client, resource, companyId)),
+      acceptInvitation: (token, passwordHash) => run((client) => acceptInvitation(client, token, passwordHash)),
     };
   }
 
@@ -100,8 +104,9 @@ export class ErpKit {
    */
   async translate(error: unknown, tenant: ResolvedTenant, host?: string): Promise<unknown> {
     if (isTenantKitError(error)) return error;
-    const limit = limitDetails(error);
+    const limit = limitDetails(error) ?? accountAdminLimit(error);
     if (limit) return limitReached(limit, error);
+    if (sqlState(error) === INVITATION_SQLSTATE) return invitationInvalid((error as Error).message, error);
     const refused = isLoginRefused(error);
     if (refused || isSessionEnded(error)) {
       // The database turned the role away or ended its session: a suspension or a

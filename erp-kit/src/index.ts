@@ -2,7 +2,8 @@ export { createErpKit, ErpKit, refuseUnlessActive, type ErpKitOptions, type Tena
 export { TenantResolver, ResolverError, normalizeHost, normalizeTenantCode, RESOLVER_DEFAULTS, type ResolvedTenant, type TenantConnection, type TenantResolverOptions } from './resolver.js';
 export { TenantPools, PoolsBusyError, POOL_DEFAULTS, type CredentialsFor, type TenantPoolsOptions, type TenantSecret } from './tenant-pools.js';
 export { checkLimit, type LimitCheck, type LimitResource, type Queryable } from './check-limit.js';
-export { LIMIT_SQLSTATE, limitDetails, isLoginRefused, isSessionEnded } from './sqlstate.js';
+export { LIMIT_SQLSTATE, limitDetails, accountAdminLimit, isLoginRefused, isSessionEnded } from './sqlstate.js';
+export { acceptInvitation, ACCOUNT_ADMINS_SQLSTATE, INVITATION_SQLSTATE } from './invitations.js';
 export {
   TenantKitError,
   isTenantKitError,

@@ -62,6 +62,21 @@ export function limitDetails(error: unknown): LimitDetails | null {
   };
 }
 
+const ACCOUNT_ADMINS_PATTERN = /\((\d+) of (\d+)\)/;
+
+/**
+ * The account-administrator cap (TC003, tenant migration 007: users without a company are
+ * outside every company's user limit, so an account may hold only a few) as a limit, or null.
+ */
+export function accountAdminLimit(error: unknown): LimitDetails | null {
+  const { message } = fields(error);
+  if (sqlState(error) !== 'TC003' || typeof message !== 'string') return null;
+  const numbers = ACCOUNT_ADMINS_PATTERN.exec(message);
+  const limit = numbers ? Number(numbers[2]) : 0;
+  // The database counts after the refused insert; what the account holds is the limit.
+  return { resource: 'account_admins', current: limit, limit, adding: numbers ? Number(numbers[1]) - limit : 1, companyId: null, message };
+}
+
 /**
  * Did PostgreSQL refuse this tenant's role at the door? That is how Tenant Console enforces
  * suspension and cancellation: ALTER ROLE … NOLOGIN (28000 "role … is not permitted to log

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TenantKitError} from '../../erp-kit/src/index';
-import { ErpKit, checkLimit, isLoginRefused, isSessionEnded, limitDetails, normalizeHost, refuseUnlessActive, type ResolvedTenant } from '../../erp-kit/src/index';
+import { ErpKit, acceptInvitation, accountAdminLimit, checkLimit, isLoginRefused, isSessionEnded, limitDetails, normalizeHost, refuseUnlessActive, TenantKitError, type ResolvedTenant } from '../../erp-kit/src/index';
 
 // The kit's reading of PostgreSQL errors, on the exact fields the tenant databases send
 // (real ones are exercised in test/integration/erp-kit.test.ts).
@@ -98,5 +97,33 @@ describe('inputs', () => {
     expect(normalizeHost('ACME.YourERP.com:443')).toBe('acme.yourerp.com');
     expect(normalizeHost('acme.yourerp.com.')).toBe('acme.yourerp.com');
     for (const bad of ['', ' ', 'a b.com', 'acme.com\r\nX: y', '-acme.com', 'acme..com', '[::1]:80', 'a/b']) expect(normalizeHost(bad)).toBeNull();
+  });
+});
+
+describe('invitations and the account-administrator cap (tenant migration 007)', () => {
+  const kit = () => new ErpKit({ resolver: { apiUrl: 'http://127.0.0.1:9', apiKey: 'k' }, credentialsFor: () => 'x' });
+
+  it('reads TC003 as a limit of account administrators', async () => {
+    const error = { code: 'TC003', message: 'Account administrator limit reached (4 of 3): give the user a company.' };
+    expect(accountAdminLimit(error)).toMatchObject({ resource: 'account_admins', current: 3, limit: 3, adding: 1 });
+    const k = kit();
+    try {
+      const answer = (await k.translate(error, tenant('active'))) as TenantKitError;
+      expect(answer.status).toBe(403);
+      expect(answer.body).toEqual({ error: error.message, code: 'limit_reached', resource: 'account_admins', current: 3, limit: 3 });
+    } finally {
+      await k.close();
+    }
+  });
+
+  it('answers a used or expired invitation (TC002) with 400 and the database sentence', async () => {
+    const message = 'This invitation is not valid: it was already used, has expired, or was replaced by a newer one.';
+    const refusing = { query: () => Promise.reject(Object.assign(new Error(message), { code: 'TC002' })) };
+    const error = await acceptInvitation(refusing, 't'.repeat(43), 'h'.repeat(60)).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(TenantKitError);
+    expect((error as TenantKitError).status).toBe(400);
+    expect((error as TenantKitError).body).toEqual({ error: message, code: 'invitation_invalid' });
+    const accepting = { query: (text: string, values?: unknown[]) => Promise.resolve({ rows: [{ user_id: '42', text, values }] }) };
+    expect(await acceptInvitation(accepting, 't'.repeat(43), 'h'.repeat(60))).toBe(42);
   });
 });
