@@ -229,6 +229,7 @@ for (const serverCase of await serverCases('the ERP kit')) {
         await busy;
         await waiting;
         expect(kit.pools.tenants()).toEqual([t2.code]);
+        await kit.close(); // its sessions would otherwise count in the next test
       });
 
       it('closes pools left idle, never one in use', async () => {
