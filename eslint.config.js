@@ -106,6 +106,19 @@ export default tseslint.config(
     files: ['src-renderer/components/Modal.tsx'],
     rules: { 'no-restricted-imports': ['error', { paths: noNodePaths, patterns: [noElectron, ...noNode] }] },
   },
+  // The ERP kit is installed by ERP teams apart from the console: it may import pg, the
+  // frameworks it adapts and itself — nothing of the console. The sample ERP uses the kit only.
+  {
+    files: ['erp-kit/**/*.ts', 'examples/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          noElectron,
+          { group: ['**/src-main', '**/src-main/**', '**/src-shared', '**/src-shared/**', '**/src-renderer', '**/src-renderer/**', '**/test/**'], message: 'The ERP kit and the sample ERP stand apart from the console: they talk to it over HTTP only.' },
+        ],
+      }],
+    },
+  },
   // The core runs under plain Node (CLI, host mode, tests): only the thin shell touches electron.
   {
     files: ['src-main/*.ts'],

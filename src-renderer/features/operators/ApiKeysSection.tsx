@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { Alert, Badge, Box, Button, EmptyState, Group, Modal, Paper, Skeleton, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Alert, Badge, Box, Button, EmptyState, Group, Paper, Skeleton, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Modal } from '../../components/Modal';
 import { IconAlertTriangle, IconKey, IconKeyOff, IconPlus } from '@tabler/icons-react';
 import type { ApiKeyInfo } from '../../../src-shared/contract/api-key-channels';
 import { formatDate, formatDateTime, formatRelative } from '../../lib/format';

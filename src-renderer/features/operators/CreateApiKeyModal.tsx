@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { ActionIcon, Alert, Box, Button, Checkbox, Code, CopyButton, Group, Modal, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Box, Button, Checkbox, Code, CopyButton, Group, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import { Modal } from '../../components/Modal';
 import { IconAlertTriangle, IconCheck, IconCopy, IconKey } from '@tabler/icons-react';
 import { API_SCOPES, apiKeyNameSchema, type ApiScope } from '../../../src-shared/contract/api-key-channels';
 import { errorMessage } from '../../api/api-error';
