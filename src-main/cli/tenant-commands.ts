@@ -190,4 +190,27 @@ export function registerTenantCommands(program: Command, cli: CliContext): void 
         for (const failure of report.failed) cli.out(`  failed: ${failure.kind} ${failure.tenantCode}: ${failure.message}\n`);
       });
     });
+
+  // A lost one-time password: a new one for the tenant's role, shown once; its sessions end.
+  program
+    .command('credentials')
+    .description("the tenant's database credentials")
+    .command('reset')
+    .description("give the tenant's role a new password (shown once) and end its sessions")
+    .argument('<ref>', 'tenant code or subdomain')
+    .option(json.flags, json.description)
+    .action(async (ref: string, options: { json?: boolean }) => {
+      await withCliSession(cli, async (session) => {
+        const reset = await session.call('tenants:rotateCredentials', { ref });
+        if (options.json) return cli.printJson(reset);
+        cli.out(`New password for ${reset.tenantCode}; ${reset.sessionsEnded} session(s) ended. Shown once, store it now:\n`);
+        cli.printFields([
+          ['host', reset.credentials.host],
+          ['port', reset.credentials.port],
+          ['database', reset.credentials.database],
+          ['user', reset.credentials.user],
+          ['password', reset.credentials.password],
+        ]);
+      });
+    });
 }

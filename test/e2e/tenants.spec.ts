@@ -457,4 +457,24 @@ test('operator creates, finds, suspends and reactivates a tenant in the browser'
     await page.keyboard.press('Escape');
     await expect(drawer).toBeHidden();
   });
+
+  await test.step('a lost one-time password: reset it from the drawer, shown once', async () => {
+    await page.getByTestId('tenant-search').fill('northwind');
+    await row(page, NEW_TENANT.companyName).click();
+    await page.getByTestId('detail-tab-overview').click();
+    await page.getByTestId('reset-db-password').click();
+    const modal = page.getByTestId('reset-db-password-modal');
+    await modal.getByTestId('reset-db-password-confirm').click();
+    const result = modal.getByTestId('reset-db-password-result');
+    await expect(result).toBeVisible();
+    await expect(result.getByTestId('credential-user')).toHaveText(`tenant_${tenantCode.toLowerCase()}_app`);
+    expect(((await result.getByTestId('credential-password').textContent()) ?? '').length).toBeGreaterThanOrEqual(16);
+    await shot(page, '20-reset-password');
+    // Like the create dialog: Escape neither loses the password nor closes the drawer below.
+    await page.keyboard.press('Escape');
+    await expect(result).toBeVisible();
+    await modal.getByTestId('reset-db-password-done').click();
+    await expect(result).toBeHidden();
+    await expect(drawer).toBeVisible();
+  });
 });

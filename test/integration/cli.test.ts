@@ -56,6 +56,17 @@ describe('tenantctl', () => {
     const active = JSON.parse((await tenantctl('activate', 'CLIW001', '--json')).stdout);
     expect(active).toMatchObject({ status: 'active', version: 3 });
 
+    // A lost password: a new one, shown once; the old one and its sessions stop working.
+    const holder = await connectAsTenant(created.credentials);
+    const reset = JSON.parse((await tenantctl('credentials', 'reset', 'CLIW001', '--json')).stdout);
+    expect(reset).toMatchObject({ tenant_code: 'CLIW001', sessions_ended: 1, credentials: { database: 'tenant_cliw001', user: 'tenant_cliw001_app' } });
+    expect(reset.credentials.password).not.toBe(created.credentials.password);
+    await expect(holder.query('SELECT 1')).rejects.toThrow();
+    await holder.end().catch(() => undefined);
+    await expect(connectAsTenant(created.credentials)).rejects.toThrow(/password authentication failed/);
+    await (await connectAsTenant(reset.credentials)).end();
+    expect(JSON.stringify(JSON.parse((await tenantctl('history', 'CLIW001', '--json')).stdout))).not.toContain(reset.credentials.password);
+
     const cancelled = JSON.parse((await tenantctl('cancel', 'cli-works', '--reason', 'Moved away', '--json')).stdout);
     expect(cancelled).toMatchObject({ status: 'cancelled', status_reason: 'Moved away' });
     expect(cancelled.deletion_scheduled_at).not.toBeNull();

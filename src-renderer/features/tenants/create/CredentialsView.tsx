@@ -22,13 +22,6 @@ function connectionUrl(credentials: TenantCredentials): string {
 
 export function CredentialsView({ tenant, credentials, steps, elapsedMs, onOpenTenant, onDone }: CredentialsViewProps) {
   const baseDomain = useReferenceStore((state) => state.settings?.baseDomain ?? '');
-  const rows: ReadonlyArray<[string, string, string]> = [
-    ['Host', credentials.host, 'host'],
-    ['Port', String(credentials.port), 'port'],
-    ['Database', credentials.database, 'database'],
-    ['User', credentials.user, 'user'],
-    ['Password', credentials.password, 'password'],
-  ];
 
   return (
     <Stack gap="md" data-testid="credentials">
@@ -70,27 +63,7 @@ export function CredentialsView({ tenant, credentials, steps, elapsedMs, onOpenT
         replaced from the tenant's page (Reset database password).
       </Alert>
 
-      <Table withTableBorder withColumnBorders={false} verticalSpacing={6} data-testid="credentials-table">
-        <Table.Tbody>
-          {rows.map(([label, value, key]) => (
-            <Table.Tr key={key}>
-              <Table.Td w={110}>
-                <Text size="sm" c="dimmed">
-                  {label}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Code fz="sm" data-testid={`credential-${key}`} style={{ wordBreak: 'break-all' }}>
-                  {value}
-                </Code>
-              </Table.Td>
-              <Table.Td w={48}>
-                <CopyValue value={value} label={label} />
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <CredentialsTable credentials={credentials} />
 
       <Group justify="space-between" mt="xs">
         <CopyButton value={connectionUrl(credentials)} timeout={2000}>
@@ -116,6 +89,40 @@ export function CredentialsView({ tenant, credentials, steps, elapsedMs, onOpenT
         </Group>
       </Group>
     </Stack>
+  );
+}
+
+/** Host, port, database, user and password, each with a copy button: shown once, by whoever has them. */
+export function CredentialsTable({ credentials }: { credentials: TenantCredentials }) {
+  const rows: ReadonlyArray<[string, string, string]> = [
+    ['Host', credentials.host, 'host'],
+    ['Port', String(credentials.port), 'port'],
+    ['Database', credentials.database, 'database'],
+    ['User', credentials.user, 'user'],
+    ['Password', credentials.password, 'password'],
+  ];
+  return (
+    <Table withTableBorder withColumnBorders={false} verticalSpacing={6} data-testid="credentials-table">
+      <Table.Tbody>
+        {rows.map(([label, value, key]) => (
+          <Table.Tr key={key}>
+            <Table.Td w={110}>
+              <Text size="sm" c="dimmed">
+                {label}
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              <Code fz="sm" data-testid={`credential-${key}`} style={{ wordBreak: 'break-all' }}>
+                {value}
+              </Code>
+            </Table.Td>
+            <Table.Td w={48}>
+              <CopyValue value={value} label={label} />
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
   );
 }
 

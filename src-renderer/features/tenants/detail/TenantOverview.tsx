@@ -8,6 +8,7 @@ import { useTenantPlanStore } from '../../../store/tenant-plan-store';
 import type { LimitResource } from '../../../../src-shared/contract/plan-models';
 import { StatusBadge } from '../badges';
 import { DetailSection } from './DetailSection';
+import { ResetPasswordButton } from './ResetPasswordButton';
 import { OnboardingChecklist } from '../../onboarding/OnboardingChecklist';
 
 /** The drawer's first tab: the tenant's plan, database, identity and dates at a glance. */
@@ -45,6 +46,9 @@ export function TenantOverview({ tenant }: { tenant: TenantDetail }) {
               testId="detail-server"
             />
           </DataList>
+          <Group justify="flex-end" mt="sm">
+            <ResetPasswordButton tenant={tenant} />
+          </Group>
         </DetailSection>
 
         <DetailSection title="Tenant">
