@@ -10,6 +10,7 @@ import { sql as effectiveLimits } from './008-effective-limits';
 import { sql as tenantRoleFingerprints } from './009-tenant-role-fingerprints';
 import { sql as planConnectionLimit } from './010-plan-connection-limit';
 import { sql as operators } from './011-operators';
+import { sql as pricingModels } from './014-pricing-models';
 
 
 /** Platform database migrations, in order. Never edit a shipped one: add the next. */
@@ -25,4 +26,6 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'tenant-role-fingerprints', sql: tenantRoleFingerprints },
   { version: 10, name: 'plan-connection-limit', sql: planConnectionLimit },
   { version: 11, name: 'operators', sql: operators },
+  // 12 and 13 are reserved for other branches' migrations.
+  { version: 14, name: 'pricing-models', sql: pricingModels },
 ];
