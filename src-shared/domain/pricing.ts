@@ -127,8 +127,10 @@ export function priceForUsage(p: PlanPricing, usage: MeteredUsage): PriceBreakdo
 }
 
 /** "49.00 USD per month", "10.00 USD per user per month, 3 included" … for forms, drawers and the CLI. */
-export function describePricing(p: PlanPricing & { currency: string }): string {
-  const money = (cents: number) => `${(cents / 100).toFixed(2)} ${p.currency}`;
+export function describePricing(
+  p: PlanPricing & { currency: string },
+  money: (cents: number) => string = (cents) => `${(cents / 100).toFixed(2)} ${p.currency}`,
+): string {
   const per = p.interval === 'none' ? '' : ` per ${p.interval}`;
   const unit = PRICING_UNIT[p.pricingModel];
   if (unit === null) return p.priceCents === null ? 'priced by contract' : p.interval === 'none' || p.priceCents === 0 ? 'free' : `${money(p.priceCents)}${per}`;
