@@ -79,7 +79,8 @@ test('plan editor: each pricing model with its live price preview; the saved per
     await expect(modal.getByTestId('pricing-preview-lines')).toContainText('2,000 transactions included');
     await shot(page, 'pricing-05-base-plus-usage');
     // Dark mode as the header toggle sets it (the toggle itself is behind the modal's overlay).
-    const scheme = (value: string) => page.evaluate((v) => document.documentElement.setAttribute('data-mantine-color-scheme', v), value);
+    type Root = { setAttribute(name: string, value: string): void };
+    const scheme = (value: string) => page.locator('html').evaluate((html, v) => (html as unknown as Root).setAttribute('data-mantine-color-scheme', v), value);
     await scheme('dark');
     await shot(page, 'pricing-06-base-plus-usage-dark');
     await scheme('light');
