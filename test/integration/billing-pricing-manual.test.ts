@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pricingRuleError, type PricingModel } from '../../src-shared/domain/pricing';
 import { ManualClock } from '../../src-main/billing/clock';
 import { runBillingJobs } from '../../src-main/billing/lifecycle/run-billing-jobs';
+import { loadNoticeFacts } from '../../src-main/billing/notices/notice-facts';
+import { renderNotice } from '../../src-main/billing/notices/notice-templates';
 import type { ConsoleCore } from '../../src-main/app/console-core';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
 import { dropTestPlatform, embeddedTarget, uniquePlatformDatabase } from '../support/servers';
@@ -170,6 +172,9 @@ describe('pricing models, manual invoicing', () => {
   it('estimates the next invoice mid-period with the usage so far', async () => {
     const seats = await call(core, 'billing:tenant', { ref: tenants.get('seats')!.code });
     expect(seats.plan).toMatchObject({ pricingModel: 'per_user', pricing: '10.00 USD per user per month, 2 users included' });
+    // The welcome e-mail says the same, not "0.00 USD per month".
+    const welcome = renderNotice('welcome', await loadNoticeFacts(core.platform.pool, tenants.get('seats')!.id));
+    expect(welcome.text).toContain('on the SEATS plan (10.00 USD per user per month, 2 users included).');
     // Peak so far 7 (Jan 10), 2 included: 5 × 10.00 = 50.00, tax 4.25.
     expect(seats.nextInvoice).toMatchObject({ date: periodEnd.toISOString(), estimatedCents: 5425 });
     expect(seats.nextInvoice!.lines).toEqual([
