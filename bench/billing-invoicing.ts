@@ -6,7 +6,7 @@ import { table, verdict } from './lib/markdown';
 import { ms } from './lib/stats';
 
 /**
- * Benchmark 8: manual invoicing of a fleet on per-user pricing — every tenant's period has
+ * Benchmark 9: manual invoicing of a fleet on per-user pricing — every tenant's period has
  * ended, so one run of generateDueInvoices reads each tenant's peak users over 30 days of
  * usage rows, writes and numbers its invoice and rolls its period. Registry rows only (no
  * tenant database is read to invoice). Scale: TENANT_CONSOLE_BENCH_INVOICE_TENANTS

@@ -136,7 +136,7 @@ function invoicingTenants(): number {
 async function runInvoicing(): Promise<{ label: string; result: InvoicingBenchResult }> {
   // A server of its own: every due tenant in the registry would be invoiced.
   return withTarget(openEmbeddedTarget, async (target) => {
-    log(`Benchmark 8: manual invoicing, per-user pricing, on ${target.label}`);
+    log(`Benchmark 9: manual invoicing, per-user pricing, on ${target.label}`);
     return { label: target.label, result: await benchBillingInvoicing(target.core, { tenants: invoicingTenants(), usageDays: 30, log }) };
   });
 }
@@ -154,7 +154,7 @@ async function mainInvoicingOnly(): Promise<void> {
     '',
     table(['Benchmark', 'figure', 'target', 'verdict'], invoicingSummaryRows(invoicing.result), ['left', 'right', 'right', 'left']),
     '',
-    invoicingSection(`8. Manual invoicing, per-user pricing — ${invoicing.label}`, invoicing.result),
+    invoicingSection(`9. Manual invoicing, per-user pricing — ${invoicing.label}`, invoicing.result),
     '',
   ].join('\n');
   process.stdout.write(`\n${markdown}`);
@@ -346,7 +346,7 @@ async function main(): Promise<void> {
   sections.push(usageSection(`5. Usage metering — ${usage.label}`, usage.result), '');
   sections.push(backupSection(`6. Backup and restore — ${embedded.label}`, embedded.backup), '');
   sections.push(billingSection(`7. Billing lifecycle job — ${billing.label}`, billing.result), '');
-  sections.push(invoicingSection(`8. Manual invoicing, per-user pricing — ${invoicing.label}`, invoicing.result), '');
+  sections.push(invoicingSection(`9. Manual invoicing, per-user pricing — ${invoicing.label}`, invoicing.result), '');
   sections.push(cliSection('8. tenantctl start-up', cli), '');
 
   const markdown = sections.join('\n');
