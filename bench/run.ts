@@ -10,6 +10,7 @@
  *   npm run bench -- --only=usage only benchmark 3 (usage metering); report in results/latest-usage.md
  *   npm run bench -- --only=backup  only the backup / restore benchmark (with --quick: 100,000 rows)
  *   npm run bench -- --only=billing only the billing lifecycle job; report in results/latest-billing.md
+ *   npm run bench -- --only=invoicing  only manual invoicing of per-user tenants (TENANT_CONSOLE_BENCH_INVOICE_TENANTS, default 10,000)
  *   npm run bench -- --only=cli     only tenantctl's start-up (list --json, serve ready) against the old tsx path
  *   npm run bench -- --only=api     only check-limit through the tenant API against platform.check_limit called directly
  *
@@ -32,15 +33,17 @@ import { provisioningSection, registrySection, summaryTable } from './lib/report
 import { EXTERNAL_URL, externalProblem, openEmbeddedTarget, openExternalTarget, type BenchTarget } from './lib/targets';
 import { auditSection, benchAudit, type AuditBenchOptions } from './audit';
 import { benchBillingLifecycle, billingSection, billingSummaryRows, type BillingBenchOptions, type BillingBenchResult } from './billing-lifecycle';
+import { benchBillingInvoicing, invoicingSection, invoicingSummaryRows, type InvoicingBenchResult } from './billing-invoicing';
 import { benchCliStartup, cliSection, cliSummaryRows, type CliBenchOptions } from './cli-startup';
 import { apiCheckLimitSection, apiCheckLimitSummaryRows, benchApiCheckLimit, type ApiCheckLimitOptions } from './api-check-limit';
 
 const RESULTS_FILE = fileURLToPath(new URL('./results/latest.md', import.meta.url));
 const USAGE_RESULTS_FILE = fileURLToPath(new URL('./results/latest-usage.md', import.meta.url));
 const BILLING_RESULTS_FILE = fileURLToPath(new URL('./results/latest-billing.md', import.meta.url));
+const INVOICING_RESULTS_FILE = fileURLToPath(new URL('./results/latest-invoicing.md', import.meta.url));
 
 const args = new Set(process.argv.slice(2));
-const ONLY = ['api', 'audit', 'backup', 'billing', 'cli', 'limits', 'provisioning', 'usage'] as const;
+const ONLY = ['api', 'audit', 'backup', 'billing', 'cli', 'invoicing', 'limits', 'provisioning', 'usage'] as const;
 const onlyArg = [...args].find((arg) => arg.startsWith('--only='));
 const only = onlyArg ? onlyArg.slice('--only='.length) : null;
 if (only !== null && !(ONLY as readonly string[]).includes(only)) {
@@ -123,6 +126,44 @@ async function runBilling(): Promise<{ label: string; result: BillingBenchResult
     log(`Benchmark 7: the billing lifecycle job on ${target.label}`);
     return { label: target.label, result: await benchBillingLifecycle(target.core, billingOptions) };
   });
+}
+
+function invoicingTenants(): number {
+  const raw = process.env.TENANT_CONSOLE_BENCH_INVOICE_TENANTS;
+  if (raw === undefined || raw === '') return quick ? 500 : 10_000;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new Error(`TENANT_CONSOLE_BENCH_INVOICE_TENANTS must be a whole number from 1 to 1000000 (got "${raw}").`);
+  return n;
+}
+
+async function runInvoicing(): Promise<{ label: string; result: InvoicingBenchResult }> {
+  // A server of its own: every due tenant in the registry would be invoiced.
+  return withTarget(openEmbeddedTarget, async (target) => {
+    log(`Benchmark 9: manual invoicing, per-user pricing, on ${target.label}`);
+    return { label: target.label, result: await benchBillingInvoicing(target.core, { tenants: invoicingTenants(), usageDays: 30, log }) };
+  });
+}
+
+/** `--only=invoicing`: the invoicing benchmark alone, in its own report file. */
+async function mainInvoicingOnly(): Promise<void> {
+  const started = performance.now();
+  const loadBefore = load();
+  const invoicing = await runInvoicing();
+  const markdown = [
+    '# Tenant Console — invoicing benchmark',
+    '',
+    `Run ${new Date().toISOString()} with \`npm run bench -- ${[...args].join(' ')}\` on ${machine()}; total ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
+      `Load average (1 / 5 / 15 min) ${loadBefore} at the start, ${load()} at the end.`,
+    '',
+    table(['Benchmark', 'figure', 'target', 'verdict'], invoicingSummaryRows(invoicing.result), ['left', 'right', 'right', 'left']),
+    '',
+    invoicingSection(`9. Manual invoicing, per-user pricing — ${invoicing.label}`, invoicing.result),
+    '',
+  ].join('\n');
+  process.stdout.write(`\n${markdown}`);
+  await mkdir(join(INVOICING_RESULTS_FILE, '..'), { recursive: true });
+  await writeFile(INVOICING_RESULTS_FILE, markdown);
+  log(`\nWritten to ${INVOICING_RESULTS_FILE}`);
 }
 
 /** `--only=billing`: the billing lifecycle benchmark alone, in its own report file. */
@@ -281,6 +322,7 @@ async function main(): Promise<void> {
 
   const usage = await runUsage();
   const billing = await runBilling();
+  const invoicing = await runInvoicing();
   log('Benchmark 8: tenantctl start-up, bundled against the old tsx path');
   const cli = await benchCliStartup(cliOptions);
 
@@ -304,6 +346,8 @@ async function main(): Promise<void> {
     '',
     table(['Billing benchmark', 'figure', 'target', 'verdict'], billingSummaryRows(billing.result), ['left', 'right', 'right', 'left']),
     '',
+    table(['Invoicing benchmark', 'figure', 'target', 'verdict'], invoicingSummaryRows(invoicing.result), ['left', 'right', 'right', 'left']),
+    '',
     table(['CLI benchmark', 'figure', 'target', 'verdict'], cliSummaryRows(cli), ['left', 'right', 'right', 'left']),
     '',
     provisioningSection(`1. Provisioning a tenant — ${embedded.label}`, embedded.provisioning),
@@ -321,6 +365,7 @@ async function main(): Promise<void> {
   sections.push(usageSection(`5. Usage metering — ${usage.label}`, usage.result), '');
   sections.push(backupSection(`6. Backup and restore — ${embedded.label}`, embedded.backup), '');
   sections.push(billingSection(`7. Billing lifecycle job — ${billing.label}`, billing.result), '');
+  sections.push(invoicingSection(`9. Manual invoicing, per-user pricing — ${invoicing.label}`, invoicing.result), '');
   sections.push(cliSection('8. tenantctl start-up', cli), '');
 
   const markdown = sections.join('\n');
@@ -371,7 +416,7 @@ async function runAuditOnly(started: number, loadBefore: string): Promise<void> 
 }
 
 try {
-  await (only === 'usage' ? mainUsageOnly() : only === 'billing' ? mainBillingOnly() : main());
+  await (only === 'usage' ? mainUsageOnly() : only === 'billing' ? mainBillingOnly() : only === 'invoicing' ? mainInvoicingOnly() : main());
 } catch (error) {
   log(`Benchmark run failed: ${(error as Error).stack ?? String(error)}`);
   process.exitCode = 1;

@@ -1,3 +1,4 @@
+import { describePricing, type PricingModel } from '../../src-shared/domain/pricing';
 import type { BillingOverview, BillingState, GraceReason, TenantBilling } from '../../src-shared/contract/billing-models';
 import { TENANT_CODE_PATTERN } from '../../src-shared/domain/tenant-fields';
 import { AppError } from '../base/app-error';
@@ -70,7 +71,7 @@ export async function getBillingOverview(b: BillingContext): Promise<BillingOver
             FROM (SELECT currency, round(sum(CASE billing_interval WHEN 'year' THEN price_cents / 12.0 ELSE price_cents END))::bigint AS cents
                     FROM billed
                    WHERE state IN ('active', 'past_due') AND status NOT IN ('cancelled', 'deleted')
-                     AND price_cents > 0 AND billing_interval IN ('month', 'year')
+                     AND price_cents > 0 AND billing_interval IN ('month', 'year') -- per-unit plans: their base price only
                    GROUP BY currency) AS m) AS mrr,
          -- Trials ending before a week from now (a lapsed one the job has not handled yet comes first).
          (SELECT json_agg(row ORDER BY trial_ends_at, tenant_code) FROM (
@@ -146,6 +147,9 @@ interface TenantBillingRow {
   price_cents: number | null;
   currency: string;
   billing_interval: string;
+  pricing_model: PricingModel;
+  unit_price_cents: number | null;
+  included_units: number;
   state: BillingState | null;
   conversion_plan_code: string | null;
   payment_method_present: boolean | null;
@@ -175,7 +179,7 @@ export async function getTenantBilling(b: BillingContext, ref: string): Promise<
     readStoredBillingSettings(b.ctx.pool),
     b.ctx.pool.query<TenantBillingRow>(
       `SELECT t.id, t.tenant_code, t.company_name, t.status, t.version, t.trial_ends_at, t.plan_code, t.plan_version,
-              p.name AS plan_name, p.price_cents, p.currency, p.billing_interval,
+              p.name AS plan_name, p.price_cents, p.currency, p.billing_interval, p.pricing_model, p.unit_price_cents, p.included_units,
               tb.state, tb.conversion_plan_code, tb.payment_method_present, tb.payment_method_label,
               tb.stripe_customer_id, tb.stripe_subscription_id, tb.stripe_subscription_status,
               tb.current_period_start, tb.current_period_end, tb.cancel_at_period_end,
@@ -213,6 +217,15 @@ export async function getTenantBilling(b: BillingContext, ref: string): Promise<
       priceCents: row.price_cents,
       currency: row.currency,
       interval: row.billing_interval,
+      pricingModel: row.pricing_model,
+      pricing: describePricing({
+        pricingModel: row.pricing_model,
+        priceCents: row.price_cents,
+        unitPriceCents: row.unit_price_cents,
+        includedUnits: row.included_units,
+        interval: row.billing_interval as 'month' | 'year' | 'none',
+        currency: row.currency,
+      }),
     },
     trialEndsAt: iso(row.trial_ends_at),
     conversionPlanCode: row.conversion_plan_code ?? 'starter',

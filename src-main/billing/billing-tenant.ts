@@ -1,3 +1,4 @@
+import { isBilledEachPeriod, type PricingModel } from '../../src-shared/domain/pricing';
 import type { BillingMode, BillingState, ProrationBehavior } from '../../src-shared/contract/billing-models';
 import { AppError } from '../base/app-error';
 import { getTenantRow } from '../tenants/tenant-queries';
@@ -14,6 +15,8 @@ export interface PlanPrice {
   billing_interval: 'month' | 'year' | 'none';
   trial_days: number | null;
   sort_order: number;
+  pricing_model: PricingModel;
+  unit_price_cents: number | null;
 }
 
 export interface BillingRow {
@@ -39,7 +42,7 @@ export interface BillingTenant {
   readonly defaultProration: ProrationBehavior;
 }
 
-const PLAN_COLUMNS = 'code, version, name, price_cents, currency, billing_interval, trial_days, sort_order';
+const PLAN_COLUMNS = 'code, version, name, price_cents, currency, billing_interval, trial_days, sort_order, pricing_model, unit_price_cents';
 
 export async function planPrice(b: BillingContext, code: string, version?: number): Promise<PlanPrice> {
   const { rows } = await b.ctx.pool.query<PlanPrice>(
@@ -102,6 +105,6 @@ export function manualProration(t: BillingTenant, to: PlanPrice, at: Date): { ce
   return { cents: Math.round((target - from) * periodScale * fraction), fraction };
 }
 
-/** Plans with a recurring price are billed (in Stripe, or by manual invoices); free and contract plans are not. */
-export const isBillable = (plan: { price_cents: number | null; billing_interval: string }): boolean =>
-  plan.price_cents !== null && plan.price_cents > 0 && plan.billing_interval !== 'none';
+/** Plans with a recurring price (a base or a unit price) are billed (in Stripe, or by manual invoices); free and contract plans are not. */
+export const isBillable = (plan: { price_cents: number | null; unit_price_cents?: number | null; billing_interval: string }): boolean =>
+  isBilledEachPeriod({ priceCents: plan.price_cents, unitPriceCents: plan.unit_price_cents ?? null, interval: plan.billing_interval as 'month' });

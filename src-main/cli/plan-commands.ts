@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from './cli-context';
 import { LIMIT_RESOURCES, type LimitResource } from '../../src-shared/contract/plan-models';
+import { registerPlanEditCommand } from './plan-edit-command';
 import { withCliSession } from './session';
 
 const json = { flags: '--json', description: 'print JSON (snake_case) instead of text' } as const;
@@ -25,7 +26,7 @@ function limitValueOption(value: string): number | null {
   return n;
 }
 
-/** `tenantctl plans`, `tenantctl plan set|move|override|revoke|limits|history`, `tenantctl migrate`. */
+/** `tenantctl plans`, `tenantctl plan edit|set|move|override|revoke|limits|history`, `tenantctl migrate`. */
 export function registerPlanCommands(program: Command, cli: CliContext): void {
   program
     .command('plans')
@@ -43,6 +44,7 @@ export function registerPlanCommands(program: Command, cli: CliContext): void {
     });
 
   const plan = program.command('plan').description("change a tenant's plan, overrides and limits");
+  registerPlanEditCommand(plan, cli);
 
   plan
     .command('set')

@@ -366,9 +366,9 @@ async function register(
            INSERT INTO tenant_billing (tenant_id, state, current_period_start, current_period_end)
            SELECT tenant.id,
                   CASE WHEN $7::int IS NOT NULL THEN 'trialing'
-                       WHEN plan.price_cents > 0 AND plan.billing_interval <> 'none' THEN 'active' ELSE 'none' END,
+                       WHEN plan.billed_each_period THEN 'active' ELSE 'none' END,
                   now(),
-                  CASE WHEN $7::int IS NULL AND plan.price_cents > 0 AND plan.billing_interval <> 'none'
+                  CASE WHEN $7::int IS NULL AND plan.billed_each_period
                        THEN now() + CASE plan.billing_interval WHEN 'year' THEN interval '1 year' ELSE interval '1 month' END END
              FROM tenant, plans plan WHERE plan.code = $5 AND plan.version = $6
          ), operation AS (

@@ -1,5 +1,6 @@
 import type { Plan, TenantDetail, TenantSummary } from '../../src-shared/contract/models';
 import type { TenantStatus } from '../../src-shared/domain/status';
+import type { PricingModel } from '../../src-shared/domain/pricing';
 
 /**
  * Columns every tenant query selects, joined with its plan version and server; `source`
@@ -107,6 +108,10 @@ export interface PlanRow {
   max_transactions_per_month: number | null;
   connection_limit: number;
   support_level: string;
+  pricing_model: PricingModel;
+  unit_price_cents: number | null;
+  included_units: number;
+  trial_card_required: boolean;
 }
 
 export function toPlan(row: PlanRow): Plan {
@@ -125,5 +130,9 @@ export function toPlan(row: PlanRow): Plan {
     },
     connectionLimit: row.connection_limit,
     supportLevel: row.support_level,
+    pricingModel: row.pricing_model,
+    unitPriceCents: row.unit_price_cents,
+    includedUnits: row.included_units,
+    trialCardRequired: row.trial_card_required,
   };
 }

@@ -1,3 +1,4 @@
+import { describePricing } from '../../src-shared/domain/pricing';
 import type { Plan } from '../../src-shared/contract/models';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
@@ -58,7 +59,14 @@ export function formatLimitOf(value: number | null, singular: string, plural: st
   return `${integerFormat.format(value)} ${value === 1 ? singular : plural}`;
 }
 
-export function formatPrice(plan: Pick<Plan, 'priceCents' | 'currency' | 'interval'>): string {
+export function formatPrice(plan: Pick<Plan, 'priceCents' | 'currency' | 'interval'> & Partial<Pick<Plan, 'pricingModel' | 'unitPriceCents' | 'includedUnits'>>): string {
+  // Per-unit models say their unit price ("$10 per user per month, 2 users included").
+  if (plan.pricingModel !== undefined && plan.pricingModel !== 'flat') {
+    return describePricing(
+      { pricingModel: plan.pricingModel, priceCents: plan.priceCents, unitPriceCents: plan.unitPriceCents ?? null, includedUnits: plan.includedUnits ?? 0, interval: plan.interval, currency: plan.currency },
+      (cents) => formatMoney(cents, plan.currency),
+    );
+  }
   if (plan.priceCents === null) return 'Custom pricing';
   if (plan.priceCents === 0) return 'Free';
   let amount: string;

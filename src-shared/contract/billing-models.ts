@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PRICING_MODELS } from '../domain/pricing';
 
 const isoTime = z.string();
 const cents = z.number().int();
@@ -85,7 +86,7 @@ export const billingSettingsSchema = z.object({
 export type BillingSettings = z.infer<typeof billingSettingsSchema>;
 
 export const invoiceLineSchema = z.object({
-  kind: z.enum(['plan', 'overage', 'proration', 'adjustment']),
+  kind: z.enum(['plan', 'usage', 'overage', 'proration', 'adjustment']),
   description: z.string(),
   quantity: z.number().int(),
   unitCents: cents,
@@ -172,7 +173,17 @@ export const tenantBillingSchema = z.object({
   tenantVersion: z.number().int(),
   mode: billingModeSchema,
   state: billingStateSchema,
-  plan: z.object({ code: z.string(), version: z.number().int(), name: z.string(), priceCents: cents.nullable(), currency: z.string(), interval: z.string() }),
+  plan: z.object({
+    code: z.string(),
+    version: z.number().int(),
+    name: z.string(),
+    priceCents: cents.nullable(),
+    currency: z.string(),
+    interval: z.string(),
+    pricingModel: z.enum(PRICING_MODELS),
+    /** In words: "10.00 USD per user per month, 3 users included". */
+    pricing: z.string(),
+  }),
   trialEndsAt: isoTime.nullable(),
   /** The plan a trial converts to (starter unless chosen). */
   conversionPlanCode: z.string(),
@@ -190,7 +201,8 @@ export const tenantBillingSchema = z.object({
   cancelAtPeriodEnd: z.boolean(),
   /** A downgrade that takes effect at the end of the period. */
   pendingPlan: z.object({ code: z.string(), version: z.number().int() }).nullable(),
-  nextInvoice: z.object({ date: isoTime, estimatedCents: cents, currency: z.string() }).nullable(),
+  /** Manual mode: the next periodic invoice as known now, with its lines (usage so far in the period). */
+  nextInvoice: z.object({ date: isoTime, estimatedCents: cents, currency: z.string(), lines: z.array(invoiceLineSchema) }).nullable(),
   grace: graceSchema.nullable(),
   suspendedByBilling: z.boolean(),
   lastError: z.string().nullable(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PRICING_MODELS } from '../domain/pricing';
 import { TENANT_STATUSES } from '../domain/status';
 
 export const tenantStatusSchema = z.enum(TENANT_STATUSES);
@@ -24,6 +25,14 @@ export const planSchema = z.object({
   /** How many sessions a tenant's database role may hold at once (CONNECTION LIMIT). */
   connectionLimit: z.number().int(),
   supportLevel: z.string(),
+  /** How the period's price follows usage (src-shared/domain/pricing.ts). */
+  pricingModel: z.enum(PRICING_MODELS),
+  /** Per user, company or transaction; null for flat. */
+  unitPriceCents: z.number().int().nullable(),
+  /** Units the price includes (free seats, or transactions the base price covers). */
+  includedUnits: z.number().int(),
+  /** A trial of this plan needs a payment method up front (stored; the trial strategies act on it). */
+  trialCardRequired: z.boolean(),
 });
 export type Plan = z.infer<typeof planSchema>;
 

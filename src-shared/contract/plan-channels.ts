@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PRICING_MODELS } from '../domain/pricing';
 import { planCodeSchema, reasonSchema, tenantRefSchema } from '../domain/tenant-fields';
 import type { ChannelGroup } from './channel-definition';
 import { tenantDetailSchema } from './models';
@@ -52,6 +53,10 @@ export const planChannels = {
         // Never unlimited: one tenant could then take every slot of its server.
         connectionLimit: z.number().int().min(1).max(10000).optional(),
         supportLevel: z.string().trim().min(1).max(50).optional(),
+        pricingModel: z.enum(PRICING_MODELS).optional(),
+        unitPriceCents: z.number().int().min(0).max(100_000_000).nullable().optional(),
+        includedUnits: z.number().int().min(0).max(1_000_000_000).optional(),
+        trialCardRequired: z.boolean().optional(),
       })
       .strict(),
     output: planVersionSchema,

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { InvoiceLine, JobAction } from '../../../src-shared/contract/billing-models';
+import { billsOverage, PRICING_UNIT, type PricingModel } from '../../../src-shared/domain/pricing';
 import type { AuditEntry } from '../../audit/audit-log';
 import { isAppError } from '../../base/app-error';
 import { inTransaction } from '../../postgres/pools';
@@ -7,7 +8,9 @@ import type { BillingContext } from '../billing-context';
 import { readStoredBillingSettings } from '../billing-settings';
 import { finalizeLockedDraft, insertDraft, invoiceTotals } from './invoice-drafts';
 import { formatMoney } from './money';
+import { readMeteredUsage } from './metered-usage';
 import { overageLines } from './overage';
+import { planChargeLines, type PricedPlan } from './pricing-lines';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 type StoredSettings = Awaited<ReturnType<typeof readStoredBillingSettings>>;
@@ -31,7 +34,7 @@ export const DUE_TENANTS_SQL = `
     JOIN plans p ON p.code = t.plan_code AND p.version = t.plan_version
    WHERE tb.current_period_end <= $1
      AND tb.state = ANY($2::text[])
-     AND p.price_cents > 0 AND p.billing_interval IN ('month', 'year')
+     AND p.billed_each_period
      AND t.status <> 'deleted'
    ORDER BY tb.current_period_end, t.tenant_code`;
 
@@ -102,6 +105,10 @@ interface BillingRow {
   billing_interval: string;
   max_transactions_per_month: number | null;
   overage_price_cents: number | null;
+  pricing_model: PricingModel;
+  unit_price_cents: number | null;
+  included_units: number;
+  billed_each_period: boolean;
 }
 
 /**
@@ -114,7 +121,8 @@ async function invoiceOnePeriod(pool: pg.Pool, tenantId: string, settings: Store
     const { rows } = await client.query<BillingRow>(
       `SELECT tb.state, t.tenant_code, t.status AS tenant_status, tb.current_period_start AS period_start, tb.current_period_end AS period_end,
               t.plan_code, t.plan_version, p.name AS plan_name, p.price_cents, p.currency, p.billing_interval,
-              p.max_transactions_per_month, p.overage_price_cents
+              p.max_transactions_per_month, p.overage_price_cents, p.pricing_model, p.unit_price_cents, p.included_units,
+              p.billed_each_period
          FROM tenant_billing tb
          JOIN tenants t ON t.id = tb.tenant_id
          JOIN plans p ON p.code = t.plan_code AND p.version = t.plan_version
@@ -127,8 +135,7 @@ async function invoiceOnePeriod(pool: pg.Pool, tenantId: string, settings: Store
       row &&
       BILLED_STATES.includes(row.state) &&
       row.tenant_status !== 'deleted' &&
-      (row.price_cents ?? 0) > 0 &&
-      (row.billing_interval === 'month' || row.billing_interval === 'year') &&
+      row.billed_each_period &&
       row.period_end !== null &&
       row.period_end.getTime() <= now.getTime();
     if (!due || !row.period_end) return 'nothing-due';
@@ -137,7 +144,6 @@ async function invoiceOnePeriod(pool: pg.Pool, tenantId: string, settings: Store
     const periodEnd = row.period_end;
     const periodStart = row.period_start ?? (await shiftByInterval(client, periodEnd, interval, -1));
     const currency = row.currency ?? settings.currency;
-    const priceCents = Number(row.price_cents);
 
     const pending = await client.query<{ id: string; kind: 'proration' | 'adjustment'; description: string; amount_cents: number }>(
       `SELECT id, kind, description, amount_cents FROM billing_pending_items
@@ -145,8 +151,7 @@ async function invoiceOnePeriod(pool: pg.Pool, tenantId: string, settings: Store
       [tenantId],
     );
     const lines: InvoiceLine[] = [
-      { kind: 'plan', description: `${row.plan_name} plan, ${day(periodStart)} – ${day(periodEnd)}`, quantity: 1, unitCents: priceCents, amountCents: priceCents },
-      ...(await overageLines(client, tenantId, { maxTransactionsPerMonth: row.max_transactions_per_month, overagePriceCents: row.overage_price_cents }, periodStart, periodEnd)),
+      ...(await periodChargeLines(client, tenantId, row, periodStart, periodEnd)),
       ...pending.rows.map((item): InvoiceLine => ({ kind: item.kind, description: item.description, quantity: 1, unitCents: Number(item.amount_cents), amountCents: Number(item.amount_cents) })),
     ];
 
@@ -185,6 +190,45 @@ async function invoiceOnePeriod(pool: pg.Pool, tenantId: string, settings: Store
     return { kind: 'invoice_issued', tenantCode: row.tenant_code, detail: `${number.number} ${amount}` };
   });
 }
+
+/**
+ * The plan's charge for the period by its pricing model, then overage (flat and seat
+ * models). Usage is read up to usageUntil (the period's end on the invoice; "so far" in the
+ * estimate), the lines always name the whole period.
+ */
+export async function periodChargeLines(
+  db: Queryable,
+  tenantId: string,
+  row: PlanChargeRow,
+  periodStart: Date,
+  periodEnd: Date,
+  usageUntil: Date = periodEnd,
+): Promise<InvoiceLine[]> {
+  const plan: PricedPlan = {
+    name: row.plan_name,
+    pricingModel: row.pricing_model,
+    priceCents: row.price_cents === null ? null : Number(row.price_cents),
+    unitPriceCents: row.unit_price_cents,
+    includedUnits: row.included_units,
+    interval: row.billing_interval as PricedPlan['interval'],
+  };
+  // Flat plans read no usage for their price: a fleet of flat tenants costs no extra query.
+  const usage = PRICING_UNIT[plan.pricingModel] === null ? NO_USAGE : await readMeteredUsage(db, tenantId, periodStart, usageUntil);
+  return [
+    ...planChargeLines(plan, usage, periodStart, periodEnd),
+    ...(billsOverage(plan.pricingModel)
+      ? await overageLines(db, tenantId, { maxTransactionsPerMonth: row.max_transactions_per_month, overagePriceCents: row.overage_price_cents }, periodStart, usageUntil)
+      : []),
+  ];
+}
+
+const NO_USAGE = { peakUsers: 0, peakCompanies: 0, transactions: 0 };
+
+/** The plan columns a period's charge needs. */
+export type PlanChargeRow = Pick<
+  BillingRow,
+  'plan_name' | 'price_cents' | 'billing_interval' | 'max_transactions_per_month' | 'overage_price_cents' | 'pricing_model' | 'unit_price_cents' | 'included_units'
+>;
 
 /** The invoice is committed whatever the audit log says: a refused audit is logged, not thrown. */
 async function auditQuietly(b: BillingContext, entry: AuditEntry): Promise<void> {

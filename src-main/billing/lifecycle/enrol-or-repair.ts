@@ -12,8 +12,8 @@ export async function enrolOrRepair(sc: StepContext): Promise<void> {
     `WITH missing AS (
        SELECT t.id, t.tenant_code,
               CASE WHEN t.trial_ends_at IS NOT NULL AND p.trial_days IS NOT NULL THEN 'trialing'
-                   WHEN p.price_cents > 0 AND p.billing_interval <> 'none' THEN 'active' ELSE 'none' END AS state,
-              CASE WHEN (t.trial_ends_at IS NULL OR p.trial_days IS NULL) AND p.price_cents > 0
+                   WHEN p.billed_each_period THEN 'active' ELSE 'none' END AS state,
+              CASE WHEN (t.trial_ends_at IS NULL OR p.trial_days IS NULL) AND p.billed_each_period
                    THEN $1::timestamptz + ${PERIOD_INTERVAL_SQL('p.billing_interval')} END AS period_end
          FROM tenants t JOIN plans p ON p.code = t.plan_code AND p.version = t.plan_version
         WHERE t.status NOT IN ('deleted', 'provisioning')
@@ -31,9 +31,9 @@ export async function enrolOrRepair(sc: StepContext): Promise<void> {
 
   const repaired = await pool.query<{ tenant_code: string; state: string }>(
     `UPDATE tenant_billing tb
-        SET state = CASE WHEN p.price_cents > 0 AND p.billing_interval <> 'none' THEN 'active' ELSE 'none' END,
+        SET state = CASE WHEN p.billed_each_period THEN 'active' ELSE 'none' END,
             current_period_start = $1,
-            current_period_end = CASE WHEN p.price_cents > 0 THEN $1::timestamptz + ${PERIOD_INTERVAL_SQL('p.billing_interval')} END,
+            current_period_end = CASE WHEN p.billed_each_period THEN $1::timestamptz + ${PERIOD_INTERVAL_SQL('p.billing_interval')} END,
             updated_at = now()
        FROM tenants t JOIN plans p ON p.code = t.plan_code AND p.version = t.plan_version
       WHERE tb.tenant_id = t.id AND tb.state = 'trialing' AND p.trial_days IS NULL AND t.status NOT IN ('deleted', 'provisioning')

@@ -1,3 +1,4 @@
+import { describePricing, type PricingModel } from '../../../src-shared/domain/pricing';
 import type pg from 'pg';
 import type { GraceReason } from '../../../src-shared/contract/billing-models';
 import { AppError } from '../../base/app-error';
@@ -20,6 +21,8 @@ export interface NoticeFacts {
   readonly priceCents: number | null;
   readonly currency: string;
   readonly interval: string;
+  /** A per-unit plan's price in words ("10.00 USD per user per month, 2 users included"); null for flat plans. */
+  readonly perUnitPricing?: string | null;
   readonly trialEndsAt: Date | null;
   readonly conversionPlanName: string;
   readonly graceReason: GraceReason | null;
@@ -39,6 +42,9 @@ interface FactsRow {
   price_cents: number | null;
   currency: string;
   billing_interval: string;
+  pricing_model: PricingModel;
+  unit_price_cents: number | null;
+  included_units: number;
   trial_ends_at: Date | null;
   conversion_plan_name: string | null;
   grace_reason: GraceReason | null;
@@ -49,7 +55,7 @@ interface FactsRow {
 export async function loadNoticeFacts(db: Queryable, tenantId: string): Promise<NoticeFacts> {
   const { rows } = await db.query<FactsRow>(
     `SELECT t.id, t.tenant_code, t.company_name, t.admin_email, t.subdomain, p.name AS plan_name, p.price_cents, p.currency, p.billing_interval,
-            t.trial_ends_at, cp.name AS conversion_plan_name, tb.grace_reason, tb.grace_ends_at,
+            p.pricing_model, p.unit_price_cents, p.included_units, t.trial_ends_at, cp.name AS conversion_plan_name, tb.grace_reason, tb.grace_ends_at,
             (SELECT COALESCE(sum(i.total_cents - i.amount_paid_cents), 0) FROM invoices i WHERE i.tenant_id = t.id AND i.state = 'open') AS amount_due_cents
        FROM tenants t
        JOIN plans p ON p.code = t.plan_code AND p.version = t.plan_version
@@ -71,6 +77,17 @@ export async function loadNoticeFacts(db: Queryable, tenantId: string): Promise<
     priceCents: row.price_cents,
     currency: row.currency,
     interval: row.billing_interval,
+    perUnitPricing:
+      row.pricing_model === 'flat'
+        ? null
+        : describePricing({
+            pricingModel: row.pricing_model,
+            priceCents: row.price_cents,
+            unitPriceCents: row.unit_price_cents,
+            includedUnits: row.included_units,
+            interval: row.billing_interval as 'month' | 'year' | 'none',
+            currency: row.currency,
+          }),
     trialEndsAt: row.trial_ends_at,
     conversionPlanName: row.conversion_plan_name ?? 'Starter',
     graceReason: row.grace_reason,

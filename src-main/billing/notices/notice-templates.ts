@@ -27,7 +27,7 @@ const RESOURCE_NAMES: Record<string, string> = {
 const day = (at: Date | null) => (at ? at.toISOString().slice(0, 10) : 'soon');
 const money = (cents: number | null, currency: string) =>
   cents === null ? 'priced by contract' : `${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`;
-const price = (f: NoticeFacts) => (f.priceCents === null ? 'priced by contract' : f.interval === 'none' ? 'free' : `${money(f.priceCents, f.currency)} per ${f.interval}`);
+const price = (f: NoticeFacts) => (f.perUnitPricing ? f.perUnitPricing : f.priceCents === null ? 'priced by contract' : f.interval === 'none' ? 'free' : `${money(f.priceCents, f.currency)} per ${f.interval}`);
 
 /** Subject and paragraphs of each notice; the sign-in link and signature are added to all. */
 function compose(kind: LifecycleNoticeKind, f: NoticeFacts, extra: NoticeExtra): { subject: string; paragraphs: string[] } {

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { StripePriceLink } from '../../../src-shared/contract/billing-models';
+import { isBilledEachPeriod, type PricingModel } from '../../../src-shared/domain/pricing';
 import { AppError } from '../../base/app-error';
 import type { BillingContext } from '../billing-context';
 import { stripeCall, stripeClient } from './stripe-client';
@@ -11,6 +12,8 @@ interface PlanPriceRow {
   price_cents: number | null;
   currency: string;
   billing_interval: 'month' | 'year' | 'none';
+  pricing_model: PricingModel;
+  unit_price_cents: number | null;
 }
 
 interface StripePriceRow {
@@ -33,14 +36,27 @@ const toLink = (row: StripePriceRow): StripePriceLink => ({
 export const lookupKeyFor = (code: string, version: number): string => `tc_${code}_v${version}`;
 
 async function planRow(b: BillingContext, code: string, version: number): Promise<PlanPriceRow> {
-  const { rows } = await b.ctx.pool.query<PlanPriceRow>('SELECT code, version, name, price_cents, currency, billing_interval FROM plans WHERE code = $1 AND version = $2', [code, version]);
+  const { rows } = await b.ctx.pool.query<PlanPriceRow>('SELECT code, version, name, price_cents, currency, billing_interval, pricing_model, unit_price_cents FROM plans WHERE code = $1 AND version = $2', [code, version]);
   if (!rows[0]) throw new AppError('NOT_FOUND', `Plan ${code} has no version ${version}.`);
   return rows[0];
 }
 
-/** Free plans (no price) and plans without an interval are not billed through Stripe. */
-export function isStripeBillable(plan: { price_cents: number | null; billing_interval: string }): boolean {
-  return plan.price_cents !== null && plan.price_cents > 0 && plan.billing_interval !== 'none';
+/** Free plans (no price) and plans without an interval are not billed through Stripe; per-unit plans are billed (see perUnitRefusal). */
+export function isStripeBillable(plan: { price_cents: number | null; unit_price_cents?: number | null; billing_interval: string }): boolean {
+  return isBilledEachPeriod({ priceCents: plan.price_cents, unitPriceCents: plan.unit_price_cents ?? null, interval: plan.billing_interval as 'month' });
+}
+
+/**
+ * Seat quantities and Billing Meters are not built on the Stripe side yet: a per-unit plan is
+ * refused with this error (recorded on the tenant's billing row by enrolment), never billed
+ * as a flat price of 0 nor silently left unbilled. Manual invoicing bills every model.
+ */
+function perUnitRefusal(plan: PlanPriceRow): AppError | null {
+  if (plan.pricing_model === 'flat') return null;
+  return new AppError(
+    'INVALID_STATE',
+    `Plan ${plan.code} v${plan.version} is priced ${plan.pricing_model}: per-unit pricing is not billed through Stripe yet (manual invoicing bills it). Keep such tenants on a flat plan while billing through Stripe.`,
+  );
 }
 
 function mismatch(plan: PlanPriceRow, price: Stripe.Price): string | null {
@@ -76,6 +92,8 @@ export async function ensureStripePrice(b: BillingContext, code: string, version
   if (stored.rows[0]) return toLink(stored.rows[0]);
   const plan = await planRow(b, code, version);
   if (!isStripeBillable(plan)) throw new AppError('INVALID_STATE', `Plan ${code} v${version} has no recurring price, so it is not billed through Stripe.`);
+  const refusal = perUnitRefusal(plan);
+  if (refusal) throw refusal;
   const stripe = await stripeClient(b);
   const lookupKey = lookupKeyFor(code, version);
   const found = await stripeCall('looking up a price', () => stripe.prices.list({ lookup_keys: [lookupKey], limit: 1 }));
@@ -116,6 +134,8 @@ export async function listStripePrices(b: BillingContext): Promise<StripePriceLi
 export async function linkStripePrice(b: BillingContext, input: { code: string; version: number; priceId: string }): Promise<StripePriceLink> {
   const plan = await planRow(b, input.code, input.version);
   if (!isStripeBillable(plan)) throw new AppError('INVALID_STATE', `Plan ${input.code} v${input.version} has no recurring price, so it is not billed through Stripe.`);
+  const refusal = perUnitRefusal(plan);
+  if (refusal) throw refusal;
   const stripe = await stripeClient(b);
   const price = await stripeCall(`reading price ${input.priceId}`, () => stripe.prices.retrieve(input.priceId));
   const problem = mismatch(plan, price);

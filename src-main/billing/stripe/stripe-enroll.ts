@@ -22,6 +22,7 @@ interface EnrolRow {
   trial_ends_at: Date | null;
   plan_trial_days: number | null;
   plan_price_cents: number | null;
+  plan_unit_price_cents: number | null;
   plan_interval: string;
   conversion_plan_code: string | null;
   stripe_customer_id: string | null;
@@ -52,7 +53,7 @@ export async function enrollStripeTenantsDetailed(b: BillingContext, tenantIds?:
   const settings = await readStoredBillingSettings(b.ctx.pool);
   const { rows } = await b.ctx.pool.query<EnrolRow>(
     `SELECT t.id, t.tenant_code, t.company_name, t.admin_email, t.plan_code, t.plan_version, t.trial_ends_at,
-            p.trial_days AS plan_trial_days, p.price_cents AS plan_price_cents, p.billing_interval AS plan_interval,
+            p.trial_days AS plan_trial_days, p.price_cents AS plan_price_cents, p.unit_price_cents AS plan_unit_price_cents, p.billing_interval AS plan_interval,
             tb.conversion_plan_code, tb.stripe_customer_id, tb.stripe_subscription_id, tb.stripe_subscription_status, tb.current_period_end
        FROM tenants t
        JOIN plans p ON p.code = t.plan_code AND p.version = t.plan_version
@@ -90,13 +91,14 @@ async function enrolOne(b: BillingContext, stripe: Stripe, row: EnrolRow, invoic
   const replacing = row.stripe_subscription_id;
   const isTrial = replacing === null && row.trial_ends_at !== null && row.plan_trial_days !== null;
   const now = b.clock.now();
-  const target = isTrial ? await currentPlan(b, row.conversion_plan_code ?? 'starter') : { code: row.plan_code, version: row.plan_version, billable: isStripeBillable({ price_cents: row.plan_price_cents, billing_interval: row.plan_interval }) };
+  const target = isTrial ? await currentPlan(b, row.conversion_plan_code ?? 'starter') : { code: row.plan_code, version: row.plan_version, billable: isStripeBillable({ price_cents: row.plan_price_cents, unit_price_cents: row.plan_unit_price_cents, billing_interval: row.plan_interval }) };
   // A free or unpriced plan (enterprise, invoiced by contract) is not billed through Stripe.
   if (!target.billable) return null;
 
+  // The price first: a plan Stripe cannot bill (per-unit pricing) is refused before a customer is made.
+  const link = await ensureStripePrice(b, target.code, target.version);
   const customer = row.stripe_customer_id !== null ? { id: row.stripe_customer_id, created: false } : await findOrCreateCustomer(b, stripe, row);
   const customerId = customer.id;
-  const link = await ensureStripePrice(b, target.code, target.version);
   const trialEnd = isTrial && row.trial_ends_at!.getTime() > now.getTime() + 60_000 ? unixSeconds(row.trial_ends_at!) : undefined;
   if (isTrial && trialEnd === undefined) {
     // The trial is over: the lifecycle job converts it (with a payment method) or starts the grace period.
@@ -174,8 +176,8 @@ async function subscriptionParamsFor(
 }
 
 async function currentPlan(b: BillingContext, code: string): Promise<{ code: string; version: number; billable: boolean }> {
-  const { rows } = await b.ctx.pool.query<{ code: string; version: number; price_cents: number | null; billing_interval: string }>(
-    'SELECT code, version, price_cents, billing_interval FROM plans WHERE code = $1 AND is_current',
+  const { rows } = await b.ctx.pool.query<{ code: string; version: number; price_cents: number | null; unit_price_cents: number | null; billing_interval: string }>(
+    'SELECT code, version, price_cents, unit_price_cents, billing_interval FROM plans WHERE code = $1 AND is_current',
     [code],
   );
   if (!rows[0]) throw new AppError('NOT_FOUND', `Unknown conversion plan "${code}".`);

@@ -12,6 +12,7 @@ import { sql as planConnectionLimit } from './010-plan-connection-limit';
 import { sql as operators } from './011-operators';
 import { sql as apiKeys } from './012-api-keys';
 import { sql as signupsOnboarding } from './013-signups-onboarding';
+import { sql as pricingModels } from './014-pricing-models';
 
 
 /** Platform database migrations, in order. Never edit a shipped one: add the next. */
@@ -29,4 +30,5 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'operators', sql: operators },
   { version: 12, name: 'api-keys', sql: apiKeys },
   { version: 13, name: 'signups-onboarding', sql: signupsOnboarding },
+  { version: 14, name: 'pricing-models', sql: pricingModels },
 ];

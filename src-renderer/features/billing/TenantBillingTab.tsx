@@ -75,7 +75,9 @@ export function TenantBillingTab({ tenant }: { tenant: TenantDetail }) {
             {value.plan.name}
           </Text>
           <Text size="sm" c="dimmed" data-testid="billing-price">
-            {formatPrice({ priceCents: value.plan.priceCents, currency: value.plan.currency, interval: value.plan.interval as 'month' | 'year' | 'none' })}
+            {value.plan.pricingModel === 'flat'
+              ? formatPrice({ priceCents: value.plan.priceCents, currency: value.plan.currency, interval: value.plan.interval as 'month' | 'year' | 'none' })
+              : value.plan.pricing}
           </Text>
           <Badge variant="outline" color="gray" tt="none" size="sm">
             {value.mode === 'stripe' ? 'Stripe' : 'Manual invoicing'}
@@ -94,6 +96,17 @@ export function TenantBillingTab({ tenant }: { tenant: TenantDetail }) {
           <Fact label="Next invoice" testId="billing-next-invoice">
             {value.nextInvoice ? `${formatDate(value.nextInvoice.date)} · about ${formatMoney(value.nextInvoice.estimatedCents, value.nextInvoice.currency)}` : 'None scheduled'}
           </Fact>
+          {value.nextInvoice && value.nextInvoice.lines.length > 0 && (
+            <Fact label="So far this period" testId="billing-next-invoice-lines">
+              <Stack gap={2}>
+                {value.nextInvoice.lines.map((line, index) => (
+                  <Text key={index} size="sm">
+                    {line.description}: <b>{formatMoney(line.amountCents, value.nextInvoice!.currency)}</b>
+                  </Text>
+                ))}
+              </Stack>
+            </Fact>
+          )}
           <Fact label="Payment method" testId="billing-payment-method">
             {value.mode === 'manual' && live ? (
               <PaymentMethodToggle billing={value} blocked={blockOf('billing:setPaymentMethod')} onChanged={changed} />

@@ -8,7 +8,13 @@ import { notifyError, notifySuccess } from '../../lib/notify';
 import { useActionBlock } from '../../store/action-block';
 import { invalidate } from '../../store/invalidation';
 import { BlockedAction } from '../offline/BlockedAction';
-import { formValuesOf, hasChanges, planChanges, planFormProblems, type PlanFormValues } from './plan-form';
+import { PRICING_MODEL_LABEL, PRICING_MODELS } from '../../../src-shared/domain/pricing';
+import { formValuesOf, hasChanges, planChanges, planFormProblems, pricingOfForm, pricingProblem, type PlanFormValues } from './plan-form';
+import { PricingPreview } from './PricingPreview';
+
+const MODELS = PRICING_MODELS.map((value) => ({ value, label: PRICING_MODEL_LABEL[value] }));
+const UNIT_PRICE_LABEL = { per_user: 'Price per user', per_company: 'Price per company', per_transaction: 'Price per transaction', base_plus_usage: 'Price per extra transaction' } as const;
+const INCLUDED_LABEL = { per_user: 'Free users', per_company: 'Free companies', per_transaction: 'Free transactions', base_plus_usage: 'Transactions included' } as const;
 
 const INTERVALS = [
   { value: 'month', label: 'Monthly' },
@@ -32,7 +38,10 @@ export function EditPlanModal({ plan, grandfathered, opened, onClose }: { plan: 
   const input = planChanges(values, plan);
   const changed = hasChanges(input);
   const problems = planFormProblems(input);
-  const valid = Object.keys(problems).length === 0;
+  const ruleProblem = pricingProblem(values, plan);
+  const valid = Object.keys(problems).length === 0 && ruleProblem === null;
+  const model = values.pricingModel;
+  const hasBase = model === 'flat' || model === 'base_plus_usage';
   const set = <K extends keyof PlanFormValues>(key: K) => (value: PlanFormValues[K]) => setValues((current) => ({ ...current, [key]: value }));
 
   async function submit(event: FormEvent) {
@@ -66,11 +75,11 @@ export function EditPlanModal({ plan, grandfathered, opened, onClose }: { plan: 
             <TextInput label="Name" value={values.name} onChange={(e) => set('name')(e.currentTarget.value)} error={problems.name} data-testid="plan-field-name" />
             <TextInput label="Support level" value={values.supportLevel} onChange={(e) => set('supportLevel')(e.currentTarget.value)} error={problems.supportLevel} data-testid="plan-field-support" />
             <NumberInput
-              label="Price"
-              description="Per billing interval"
-              value={values.customPrice ? '' : values.price}
+              label={model === 'base_plus_usage' ? 'Base price' : 'Price'}
+              description={hasBase ? 'Per billing interval' : 'None: this model charges per unit'}
+              value={!hasBase ? 0 : values.customPrice ? '' : values.price}
               onChange={set('price')}
-              disabled={values.customPrice}
+              disabled={values.customPrice || !hasBase}
               placeholder={values.customPrice ? 'Custom pricing' : undefined}
               min={0}
               decimalScale={2}
@@ -87,11 +96,37 @@ export function EditPlanModal({ plan, grandfathered, opened, onClose }: { plan: 
               error={problems.currency}
               data-testid="plan-field-currency"
             />
-            <Checkbox label="Custom pricing (agreed per customer)" checked={values.customPrice} onChange={(e) => set('customPrice')(e.currentTarget.checked)} data-testid="plan-field-custom-price" />
-            <div />
+            <Checkbox label="Custom pricing (agreed per customer)" checked={values.customPrice} disabled={model !== 'flat'} onChange={(e) => set('customPrice')(e.currentTarget.checked)} data-testid="plan-field-custom-price" />
+            <Checkbox label="Trial needs a card up front" checked={values.trialCardRequired} onChange={(e) => set('trialCardRequired')(e.currentTarget.checked)} data-testid="plan-field-trial-card" />
             <Select label="Billing interval" data={INTERVALS} value={values.interval} onChange={(value) => value && set('interval')(value as PlanFormValues['interval'])} allowDeselect={false} error={problems.interval} data-testid="plan-field-interval" />
             <NumberInput label="Trial days" description="Empty: no trial" value={values.trialDays} onChange={set('trialDays')} min={0} max={365} allowDecimal={false} error={problems.trialDays} data-testid="plan-field-trial" />
           </SimpleGrid>
+          <Text size="xs" fw={700} c="dimmed" tt="uppercase" style={{ letterSpacing: '0.05em' }}>
+            Pricing model
+          </Text>
+          <SimpleGrid cols={3} spacing="md">
+            <Select
+              label="Model"
+              data={MODELS}
+              value={model}
+              onChange={(value) => value && set('pricingModel')(value as PlanFormValues['pricingModel'])}
+              allowDeselect={false}
+              error={problems.pricingModel}
+              data-testid="plan-field-model"
+            />
+            {model !== 'flat' && (
+              <>
+                <NumberInput label={UNIT_PRICE_LABEL[model]} value={values.unitPrice} onChange={set('unitPrice')} min={0} decimalScale={2} error={problems.unitPrice} data-testid="plan-field-unit-price" />
+                <NumberInput label={INCLUDED_LABEL[model]} value={values.includedUnits} onChange={set('includedUnits')} min={0} allowDecimal={false} thousandSeparator="," error={problems.includedUnits} data-testid="plan-field-included" />
+              </>
+            )}
+          </SimpleGrid>
+          {ruleProblem && (
+            <Text size="sm" c="red" data-testid="plan-pricing-problem">
+              {ruleProblem}
+            </Text>
+          )}
+          <PricingPreview pricing={pricingOfForm(values, plan)} currency={values.currency.trim().toUpperCase() || plan.currency} />
           <Text size="xs" fw={700} c="dimmed" tt="uppercase" style={{ letterSpacing: '0.05em' }}>
             Limits (empty: unlimited)
           </Text>

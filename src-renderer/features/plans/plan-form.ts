@@ -1,5 +1,6 @@
 import { channels, type ChannelInput } from '../../../src-shared/contract/channels';
 import type { PlanVersion } from '../../../src-shared/contract/plan-models';
+import { pricingRuleError, type PlanPricing, type PricingModel } from '../../../src-shared/domain/pricing';
 
 /** NumberInput gives a number, or a string while empty or mid-edit; empty means "none" / "unlimited". */
 type NumberField = number | string;
@@ -19,6 +20,11 @@ export interface PlanFormValues {
   connectionLimit: NumberField;
   overagePrice: NumberField;
   supportLevel: string;
+  pricingModel: PricingModel;
+  /** Per user, company or transaction, in major units (0.03). */
+  unitPrice: NumberField;
+  includedUnits: NumberField;
+  trialCardRequired: boolean;
 }
 
 type PlanFormField = keyof PlanFormValues;
@@ -41,6 +47,10 @@ export function formValuesOf(plan: PlanVersion): PlanFormValues {
     connectionLimit: plan.connectionLimit,
     overagePrice: fromCents(plan.overagePriceCents),
     supportLevel: plan.supportLevel,
+    pricingModel: plan.pricingModel,
+    unitPrice: fromCents(plan.unitPriceCents),
+    includedUnits: plan.includedUnits,
+    trialCardRequired: plan.trialCardRequired,
   };
 }
 
@@ -51,7 +61,9 @@ const toCents = (value: NumberField): number | null => (value === '' ? null : Ma
 /** Only the fields that differ from the current version: what plans:update takes. */
 export function planChanges(values: PlanFormValues, plan: PlanVersion): PlanUpdateInput {
   const input: PlanUpdateInput = { code: plan.code };
-  const priceCents = values.customPrice ? null : toCents(values.price);
+  // Per-unit models have no base price: it is 0 whatever the hidden field holds.
+  const perUnitOnly = values.pricingModel !== 'flat' && values.pricingModel !== 'base_plus_usage';
+  const priceCents = perUnitOnly ? 0 : values.customPrice ? null : toCents(values.price);
   const limits: NonNullable<PlanUpdateInput['limits']> = {};
   if (values.name.trim() !== plan.name) input.name = values.name;
   if (priceCents !== plan.priceCents) input.priceCents = priceCents;
@@ -67,6 +79,12 @@ export function planChanges(values: PlanFormValues, plan: PlanVersion): PlanUpda
   if (connectionLimit !== plan.connectionLimit) input.connectionLimit = connectionLimit;
   if (toCents(values.overagePrice) !== plan.overagePriceCents) input.overagePriceCents = toCents(values.overagePrice);
   if (values.supportLevel.trim() !== plan.supportLevel) input.supportLevel = values.supportLevel;
+  if (values.pricingModel !== plan.pricingModel) input.pricingModel = values.pricingModel;
+  const unitPriceCents = values.pricingModel === 'flat' ? null : toCents(values.unitPrice);
+  if (unitPriceCents !== plan.unitPriceCents) input.unitPriceCents = unitPriceCents;
+  const includedUnits = values.pricingModel === 'flat' ? 0 : values.includedUnits === '' ? 0 : Number(values.includedUnits);
+  if (includedUnits !== plan.includedUnits) input.includedUnits = includedUnits;
+  if (values.trialCardRequired !== plan.trialCardRequired) input.trialCardRequired = values.trialCardRequired;
   return input;
 }
 
@@ -83,6 +101,9 @@ const FIELD_OF_PATH: Readonly<Record<string, PlanFormField>> = {
   connectionLimit: 'connectionLimit',
   overagePriceCents: 'overagePrice',
   supportLevel: 'supportLevel',
+  pricingModel: 'pricingModel',
+  unitPriceCents: 'unitPrice',
+  includedUnits: 'includedUnits',
 };
 
 /** zod's generic wording ("Too small: expected number to be >=0") in plain words; the schema's own messages as they are. */
@@ -104,6 +125,23 @@ export function planFormProblems(input: PlanUpdateInput): Partial<Record<PlanFor
     if (field && !problems[field]) problems[field] = readable(issue);
   }
   return problems;
+}
+
+/** The pricing rule main applies (src-shared/domain/pricing.ts), on the version the form would make. */
+export function pricingProblem(values: PlanFormValues, plan: PlanVersion): string | null {
+  const input = planChanges(values, plan);
+  return pricingRuleError(pricingOfForm(values, plan, input));
+}
+
+/** The pricing the form describes (for the rule and the live preview). */
+export function pricingOfForm(values: PlanFormValues, plan: PlanVersion, input: PlanUpdateInput = planChanges(values, plan)): PlanPricing {
+  return {
+    pricingModel: input.pricingModel ?? plan.pricingModel,
+    priceCents: input.priceCents === undefined ? plan.priceCents : input.priceCents,
+    unitPriceCents: input.unitPriceCents === undefined ? plan.unitPriceCents : input.unitPriceCents,
+    includedUnits: input.includedUnits ?? plan.includedUnits,
+    interval: input.interval ?? plan.interval,
+  };
 }
 
 export const hasChanges = (input: PlanUpdateInput) => Object.keys(input).length > 1;
