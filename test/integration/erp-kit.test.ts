@@ -6,9 +6,10 @@ import { adminClient, serverCases, useTestPlatform } from '../support/servers';
 
 // The ERP kit against real tenant databases provisioned by the console: the refusals the
 // databases raise (TC001, NOLOGIN, CONNECT revoked, terminated sessions) become the answers
-// the ERP's users see, and the pool of pools stays bounded. The directory is a stand-in
-// HTTP server for /api/resolve answering from the console core (the tenant API is not on
-// this branch yet); status changes go through the core.
+// the ERP's users see, and the pool of pools stays bounded. The directory is the real tenant
+// API (GET /api/resolve), and status changes go through its PUT /api/tenants/{code}/status;
+// the two checks that count the kit's requests or need a directory lagging behind go through
+// the world's stand-in (a recording proxy in front of the real API), and say so.
 
 async function refusal(promise: Promise<unknown>): Promise<TenantKitError> {
   const error = await promise.then(
@@ -98,11 +99,12 @@ for (const serverCase of await serverCases('the ERP kit')) {
 
     it('answers 403 "Account suspended" when the database refuses the suspended role, even before the cache expires', async () => {
       const tenant = await world.createTenant('starter');
-      const kit = world.kit({ resolver: { ttlMs: 60_000 } });
+      // STAND-IN: to count how often the kit asks the directory.
+      const kit = world.kit({ resolver: { ttlMs: 60_000 } }, { via: 'stand-in' });
       const erp = await kit.tenantFor({ host: tenant.host });
       await erp.query(`INSERT INTO erp.companies (name) VALUES ('Before')`);
       expect(kit.pools.size).toBe(1);
-      const asked = world.api.requests.length;
+      const asked = world.standIn.requests.length;
 
       await world.suspend(tenant.code); // NOLOGIN, CONNECT revoked, sessions terminated
       // The cached directory answer still says active: the database is what refuses.
@@ -112,7 +114,7 @@ for (const serverCase of await serverCases('the ERP kit')) {
       expect(performance.now() - started).toBeLessThan(1_000);
       expect(suspended.status).toBe(403);
       expect(suspended.body).toEqual({ error: 'Account suspended. Please contact support.', code: 'account_suspended', tenant_code: tenant.code });
-      expect(world.api.requests.length).toBe(asked + 1); // asked the directory once, past the cache
+      expect(world.standIn.requests.length).toBe(asked + 1); // asked the directory once, past the cache
       await waitFor('the suspended pool to close', () => kit.pools.size === 0);
       // From now on the directory's answer refuses the request before any connection.
       expect((await refusal(kit.tenantFor({ host: tenant.host }))).body.code).toBe('account_suspended');
@@ -124,7 +126,8 @@ for (const serverCase of await serverCases('the ERP kit')) {
 
     it('says suspended when the role is refused at login although the directory still says active', async () => {
       const tenant = await world.createTenant('starter');
-      const kit = world.kit();
+      // STAND-IN: the real API reports the suspension at once; a lagging directory needs the stand-in.
+      const kit = world.kit({}, { via: 'stand-in' });
       world.statusOverrides.set(tenant.code, 'active');
       try {
         await world.suspend(tenant.code);
