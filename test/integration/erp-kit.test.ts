@@ -264,6 +264,16 @@ for (const serverCase of await serverCases('the ERP kit')) {
         expect(results.indexOf(won[0]!)).toBe(Number(admin!.password_hash!.slice(HASH.length)));
       });
 
+      it("never accepts one tenant's token on another tenant's database", async () => {
+        const [mine, theirs] = [await world.createTenant('starter'), await world.createTenant('starter')];
+        const kit = world.kit();
+        const { token } = await invite(theirs, 'victim@kit.test');
+        const wrongPlace = await refusal((await kit.tenantFor({ host: mine.host })).acceptInvitation(token, HASH));
+        expect(wrongPlace.body.code).toBe('invitation_invalid');
+        expect(await accountAdmins(theirs)).toMatchObject([{ email: 'victim@kit.test', password_hash: null, accepted: false, has_token: true }]);
+        expect(await (await kit.tenantFor({ host: theirs.host })).acceptInvitation(token, HASH)).toBeGreaterThan(0);
+      });
+
       it(`answers TC003 (more than ${MAX_ACCOUNT_ADMINS} account administrators) with 403 limit_reached, and keeps nothing of the refused change`, async () => {
         const tenant = await world.createTenant('starter');
         const kit = world.kit();

@@ -176,7 +176,7 @@ for (const serverCase of await serverCases('the sample ERP')) {
           })();
 
           try {
-            await world.suspend(a.code);
+            await world.suspend(a.code); // PUT /api/tenants/{code}/status, as the billing system would
             const suspendedAt = performance.now();
             const first = await ta.post(`/api/companies/${companyA}/transactions`, { amount: 1 });
             expect(performance.now() - suspendedAt).toBeLessThan(1_000);
@@ -196,6 +196,11 @@ for (const serverCase of await serverCases('the sample ERP')) {
           }
           expect(bAnswers.length).toBeGreaterThan(4);
           expect(bAnswers.filter((answer) => answer.status !== 200 && answer.status !== 201)).toEqual([]);
+          // Both changes were the API's, audited under its key.
+          const byKey = platform.core
+            .cache!.db.prepare<unknown[], { action: string }>('SELECT action FROM audit_events WHERE tenant = ? AND operator = ? AND action LIKE ? ORDER BY seq')
+            .all(a.code, `api-key:${world.apiKeyName}`, 'tenants:%');
+          expect(byKey.map((event) => event.action)).toEqual(['tenants:suspend', 'tenants:activate']);
         });
 
         it('answers 410 for a tenant cancelled through the API', async () => {

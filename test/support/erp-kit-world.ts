@@ -30,8 +30,9 @@ export type KitOptions = Partial<Omit<ErpKitOptions, 'resolver'>> & { resolver?:
 export interface ErpKitWorld {
   /** The real tenant API the kits resolve through. */
   readonly api: TenantApi;
-  /** Its key (tenants:read, tenants:status), as the ERP would hold it. */
+  /** Its key (tenants:read, tenants:status), as the ERP would hold it, and the key's name (the audit log's `api-key:<name>`). */
   readonly apiKey: string;
+  readonly apiKeyName: string;
   /** The console's base domain: tenants' hosts are <subdomain>.<baseDomain>. */
   readonly baseDomain: string;
   /** STAND-IN: a recording, failure-injecting proxy in front of the real API's /api/resolve. */
@@ -54,7 +55,8 @@ export async function startErpKitWorld(core: ConsoleCore): Promise<ErpKitWorld> 
   const statusOverrides = new Map<string, string>();
   const kits: ErpKit[] = [];
   const { baseDomain } = await call(core, 'settings:get', {});
-  const apiKey = (await call(core, 'apiKeys:create', { name: `erp-kit-${process.pid}-${Date.now().toString(36)}`, scopes: ['tenants:read', 'tenants:status'] })).key;
+  const apiKeyName = `erp-kit-${process.pid}-${Date.now().toString(36)}`;
+  const apiKey = (await call(core, 'apiKeys:create', { name: apiKeyName, scopes: ['tenants:read', 'tenants:status'] })).key;
   // A generous rate limit: these tests exercise the ERP, not the API's 429 (tested in tenant-api.test.ts).
   const api = await startTenantApi(core, { listen: '127.0.0.1:0', rateLimit: { max: 100_000, windowMs: 60_000 } });
 
@@ -92,6 +94,7 @@ export async function startErpKitWorld(core: ConsoleCore): Promise<ErpKitWorld> 
   return {
     api,
     apiKey,
+    apiKeyName,
     baseDomain,
     standIn,
     statusOverrides,
