@@ -55,7 +55,7 @@ for (const serverCase of await serverCases('the sample ERP')) {
     const platform = useTestPlatform(serverCase, 'sampleerp');
     let world: ErpKitWorld;
     beforeAll(async () => {
-      world = await startErpKitWorld(platform.core);
+      world = await startErpKitWorld(platform.core, { companyName: 'Sample Erp Test' });
     });
     afterAll(() => world?.close());
 

@@ -50,7 +50,12 @@ export interface ErpKitWorld {
   close(): Promise<void>;
 }
 
-export async function startErpKitWorld(core: ConsoleCore): Promise<ErpKitWorld> {
+/**
+ * `companyName` gives the tenants' codes their prefix (KITT…, SAMP…): tenant roles are
+ * names on the whole server, and two consoles sharing the external server may pick the same
+ * free code at the same moment; files of their own prefix do not race each other.
+ */
+export async function startErpKitWorld(core: ConsoleCore, { companyName }: { companyName: string }): Promise<ErpKitWorld> {
   const passwords = new Map<string, string>();
   const statusOverrides = new Map<string, string>();
   const kits: ErpKit[] = [];
@@ -100,7 +105,7 @@ export async function startErpKitWorld(core: ConsoleCore): Promise<ErpKitWorld> 
     statusOverrides,
     passwords,
     async createTenant(plan, limits = {}) {
-      const { tenant, credentials } = await call(core, 'tenants:create', uniqueTenantInput(plan, 'Kit Test'));
+      const { tenant, credentials } = await call(core, 'tenants:create', uniqueTenantInput(plan, companyName));
       passwords.set(tenant.tenantCode, credentials.password);
       for (const [resource, value] of Object.entries(limits)) {
         await call(core, 'tenants:setOverride', { ref: tenant.tenantCode, resource: resource as 'companies', kind: 'limit', value, reason: 'ERP kit test' });
