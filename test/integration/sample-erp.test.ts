@@ -9,10 +9,11 @@ import { rawHttp, type RawResponse } from '../support/raw-http';
 import { serverCases, useTestPlatform } from '../support/servers';
 
 // The sample ERP (examples/sample-erp) over real HTTP, on the kit's Express and Fastify
-// adapters, against real tenant databases. The tenant API is not on this branch yet: the
-// directory is a real HTTP stand-in for its /api/resolve answering from the console core,
-// and suspension, cancellation and reactivation go through the core (`tenants:suspend` …),
-// which is what the API's PUT /api/tenants/{code}/status will call.
+// adapters, against real tenant databases and the REAL tenant API: the kit resolves
+// <subdomain>.<baseDomain> through its GET /api/resolve with a key from `apiKeys:create`,
+// and suspension, cancellation and reactivation go through its PUT /api/tenants/{code}/status.
+// Only the outage check (503 when the directory fails) uses the world's stand-in, which
+// injects the failure.
 
 interface RunningErp {
   readonly port: number;
@@ -54,7 +55,7 @@ for (const serverCase of await serverCases('the sample ERP')) {
     const platform = useTestPlatform(serverCase, 'sampleerp');
     let world: ErpKitWorld;
     beforeAll(async () => {
-      world = await startErpKitWorld(platform.core);
+      world = await startErpKitWorld(platform.core, { companyName: 'Sample Erp Test' });
     });
     afterAll(() => world?.close());
 
@@ -100,7 +101,8 @@ for (const serverCase of await serverCases('the sample ERP')) {
         });
 
         it('answers unknown and unnamed tenants, and an unreachable directory (503, Retry-After)', async () => {
-          expect(await rawHttp(erp.port, 'GET', '/api/companies', { host: 'nobody.erp.test' })).toMatchObject({ status: 404, body: { error: 'Unknown tenant.' } });
+          expect(await rawHttp(erp.port, 'GET', '/api/companies', { host: `nobody.${world.baseDomain}` })).toMatchObject({ status: 404, body: { error: 'Unknown tenant.' } });
+          expect(await rawHttp(erp.port, 'GET', '/api/companies', { host: 'acme.elsewhere.test' })).toMatchObject({ status: 404 }); // not under the base domain
           expect(await rawHttp(erp.port, 'GET', '/api/companies', { headers: { 'x-tenant-id': 'NOPE999' } })).toMatchObject({ status: 404 });
           expect(await rawHttp(erp.port, 'GET', '/api/companies', { headers: { 'x-tenant-id': '../etc' } })).toMatchObject({ status: 400, body: { code: 'no_tenant' } });
           expect(await rawHttp(erp.port, 'GET', '/api/companies', { host: 'bad_host!' })).toMatchObject({ status: 400, body: { code: 'no_tenant' } });
@@ -112,14 +114,19 @@ for (const serverCase of await serverCases('the sample ERP')) {
           });
           expect((await rawHttp(erp.port, 'GET', '/api/companies', { host: mine.host, headers: { 'x-tenant-id': mine.code } })).status).toBe(200);
 
+          // STAND-IN: the real API cannot be made to fail on demand; the stand-in in front of it can.
           const tenant = await world.createTenant('starter'); // never looked up: nothing cached to stand in
-          world.api.failWith = 500;
+          const behindStandIn = await start(world.kit({}, { via: 'stand-in' }));
+          world.standIn.failWith = 500;
           try {
-            const down = await as(tenant).get('/api/companies');
+            const down = await rawHttp(behindStandIn.port, 'GET', '/api/companies', { host: tenant.host });
             expect(down).toMatchObject({ status: 503, body: { code: 'tenant_directory_unavailable' } });
             expect(down.headers['retry-after']).toBe('2');
+            world.standIn.failWith = null;
+            expect((await rawHttp(behindStandIn.port, 'GET', '/api/companies', { host: tenant.host })).status).toBe(200);
           } finally {
-            world.api.failWith = null;
+            world.standIn.failWith = null;
+            await behindStandIn.close();
           }
         });
 
@@ -151,7 +158,7 @@ for (const serverCase of await serverCases('the sample ERP')) {
           });
         });
 
-        it('suspension answers 403 within a second, reactivation serves again, and the other tenant never notices', async () => {
+        it('suspension through the API answers 403 within a second, reactivation serves again, and the other tenant never notices', async () => {
           const [a, b] = [await world.createTenant('starter'), await world.createTenant('starter')];
           const [ta, tb] = [as(a), as(b)];
           const companyA = ((await ta.post('/api/companies', { name: 'A Co' })).body as { id: number }).id;
@@ -169,7 +176,7 @@ for (const serverCase of await serverCases('the sample ERP')) {
           })();
 
           try {
-            await world.suspend(a.code);
+            await world.suspend(a.code); // PUT /api/tenants/{code}/status, as the billing system would
             const suspendedAt = performance.now();
             const first = await ta.post(`/api/companies/${companyA}/transactions`, { amount: 1 });
             expect(performance.now() - suspendedAt).toBeLessThan(1_000);
@@ -189,9 +196,14 @@ for (const serverCase of await serverCases('the sample ERP')) {
           }
           expect(bAnswers.length).toBeGreaterThan(4);
           expect(bAnswers.filter((answer) => answer.status !== 200 && answer.status !== 201)).toEqual([]);
+          // Both changes were the API's, audited under its key.
+          const byKey = platform.core
+            .cache!.db.prepare<unknown[], { action: string }>('SELECT action FROM audit_events WHERE tenant = ? AND operator = ? AND action LIKE ? ORDER BY seq')
+            .all(a.code, `api-key:${world.apiKeyName}`, 'tenants:%');
+          expect(byKey.map((event) => event.action)).toEqual(['tenants:suspend', 'tenants:activate']);
         });
 
-        it('answers 410 for a cancelled tenant', async () => {
+        it('answers 410 for a tenant cancelled through the API', async () => {
           const tenant = await world.createTenant('starter');
           expect((await as(tenant).get('/api/companies')).status).toBe(200);
           await world.cancel(tenant.code);

@@ -2,11 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 /**
- * A small real HTTP server playing the Tenant API's `GET /api/resolve` for the ERP kit's
- * tests. It stands in for the tenant API server (src-main/tenant-api/, built on another
- * branch) until that lands; it speaks exactly the interface the kit codes against:
- * Bearer key, `?host=` or `?tenant_code=`, 200 {tenant_code, status, plan, subdomain,
- * connection: {host, port, database, user}}, 404 {error: {code, message}}.
+ * STAND-IN for the few ERP-kit checks that need one: a small real HTTP server speaking the
+ * tenant API's `GET /api/resolve` (Bearer key, `?host=` or `?tenant_code=`, 200 {tenant_code,
+ * status, plan, subdomain, connection: {host, port, database, user}}, 404 {error: {code,
+ * message}}), answering through `lookup` — in erp-kit-world.ts, a call to the REAL tenant
+ * API. What it adds: it records every request (how often the kit asked) and injects
+ * failures (`failWith`, `delay`) the real API cannot be made to produce on demand.
  */
 export interface ResolveAnswer {
   readonly tenant_code: string;
