@@ -8,9 +8,9 @@ import { getBackup, listBackups } from './backup-catalog';
 import type { BackupContext } from './backup-context';
 import { findMatchingPgDump, readBackupSettings, serverMajor, writeBackupSettings } from './backup-settings';
 import { backupTenant } from './backup-tenant';
-import { deleteTenant, runScheduledDeletions } from './delete-tenant';
+import { deleteTenant, previewScheduledDeletions, runScheduledDeletions } from './delete-tenant';
 import { exportTenant } from './export-tenant';
-import { pruneBackups } from './prune-backups';
+import { previewPrune, pruneBackups } from './prune-backups';
 import { restoreArchive } from './restore-tenant';
 import { checkReadablePath, checkWritablePath, verifyBackup } from './verify-backup';
 
@@ -21,10 +21,12 @@ type BackupChannel =
   | 'backups:restore'
   | 'backups:export'
   | 'backups:prune'
+  | 'backups:prunePreview'
   | 'backups:getSettings'
   | 'backups:updateSettings'
   | 'tenants:delete'
   | 'tenants:runScheduledDeletions'
+  | 'tenants:scheduledDeletionsPreview'
   | 'jobs:cancel';
 
 /** The backup capability's channels: backup, verify, restore, export, prune, delete, and job cancellation. */
@@ -52,14 +54,16 @@ export function createBackupHandlers(ctx: PlatformContext, options: { dataDir: s
       return restoreArchive(bctx, { file, expectedSha256, mode: input.mode, subdomain: input.subdomain, companyName: input.companyName, requestId: input.requestId });
     },
     'backups:export': async (input, context) => exportTenant(bctx, { ...input, file: await checkWritablePath(bctx, input.file, context) }),
-    'backups:prune': async () => pruneBackups(bctx),
+    'backups:prune': async ({ backupIds }) => pruneBackups(bctx, backupIds),
+    'backups:prunePreview': async () => previewPrune(bctx),
     'backups:getSettings': settings,
     'backups:updateSettings': async (patch) => {
       await writeBackupSettings(ctx.pool, patch);
       return settings();
     },
     'tenants:delete': async (input) => deleteTenant(bctx, input),
-    'tenants:runScheduledDeletions': async () => runScheduledDeletions(bctx),
+    'tenants:runScheduledDeletions': async ({ tenantCodes }) => runScheduledDeletions(bctx, tenantCodes),
+    'tenants:scheduledDeletionsPreview': async () => previewScheduledDeletions(bctx),
     'jobs:cancel': async ({ requestId }) => ({ cancelled: options.jobs.cancel(requestId) }),
   };
 }

@@ -1,4 +1,4 @@
-import type { DeletionResult, ScheduledDeletionsReport } from '../../src-shared/contract/backup-models';
+import type { DeletionResult, ScheduledDeletionsPreview, ScheduledDeletionsReport } from '../../src-shared/contract/backup-models';
 import { AppError } from '../base/app-error';
 import { quoteIdent } from '../postgres/identifiers';
 import type { PlatformContext } from '../platform/platform-context';
@@ -116,13 +116,42 @@ export const deletionReconciler: Reconciler = {
   },
 };
 
-/** The scheduler's job: deletes every cancelled tenant whose retention has ended, one by one. */
-export async function runScheduledDeletions(bctx: BackupContext): Promise<ScheduledDeletionsReport> {
-  const { rows } = await bctx.ctx.pool.query<{ tenant_code: string }>(
-    `SELECT tenant_code FROM tenants WHERE status = 'cancelled' AND deletion_scheduled_at <= now() ORDER BY deletion_scheduled_at`,
-  );
-  const report: ScheduledDeletionsReport = { deleted: [], failed: [] };
-  for (const { tenant_code: code } of rows) {
+/**
+ * Who scheduled deletions take now — the one decision the preview and the run share:
+ * cancelled tenants whose retention has ended, the longest overdue first.
+ */
+const DUE_FOR_DELETION = /* sql */ `
+  SELECT t.tenant_code, t.company_name, t.database_name, s.name AS server_name, t.deletion_scheduled_at
+    FROM tenants t JOIN servers s ON s.id = t.server_id
+   WHERE t.status = 'cancelled' AND t.deletion_scheduled_at <= now()
+   ORDER BY t.deletion_scheduled_at, t.tenant_code`;
+
+/** The tenants a scheduled-deletions run would delete now, read without changing anything. */
+export async function previewScheduledDeletions(bctx: BackupContext): Promise<ScheduledDeletionsPreview> {
+  const { rows } = await bctx.ctx.pool.query<{ tenant_code: string; company_name: string; database_name: string; server_name: string; deletion_scheduled_at: Date }>(DUE_FOR_DELETION);
+  return {
+    tenants: rows.map((row) => ({
+      tenantCode: row.tenant_code,
+      companyName: row.company_name,
+      databaseName: row.database_name,
+      serverName: row.server_name,
+      deletionScheduledAt: row.deletion_scheduled_at.toISOString(),
+    })),
+  };
+}
+
+/**
+ * The scheduler's job: deletes every cancelled tenant whose retention has ended, one by
+ * one. With `confirmedCodes` (from a preview the operator confirmed) only those still due
+ * are deleted: a tenant that fell due after the preview waits for the next run, and a
+ * confirmed one no longer due (reactivated, already deleted) is reported skipped.
+ */
+export async function runScheduledDeletions(bctx: BackupContext, confirmedCodes?: readonly string[]): Promise<ScheduledDeletionsReport> {
+  const { rows } = await bctx.ctx.pool.query<{ tenant_code: string }>(DUE_FOR_DELETION);
+  const confirmed = confirmedCodes ? new Set(confirmedCodes.map((code) => code.toUpperCase())) : null;
+  const due = rows.map((row) => row.tenant_code).filter((code) => confirmed === null || confirmed.has(code));
+  const report: ScheduledDeletionsReport = { deleted: [], failed: [], skipped: confirmed ? [...confirmed].filter((code) => !due.includes(code)) : [] };
+  for (const code of due) {
     try {
       report.deleted.push(await deleteTenant(bctx, { ref: code }));
     } catch (error) {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from './cli-context';
 import type { Backup, VerifyReport } from '../../src-shared/contract/backup-models';
+import { formatTable } from './output';
 import { withCliSession, type CliSession } from './session';
 
 const json = { flags: '--json', description: 'print JSON (snake_case) instead of text' } as const;
@@ -161,9 +162,23 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
   program
     .command('delete-due')
     .description('delete every cancelled tenant whose retention has ended (for cron)')
+    .option('--dry-run', 'list the tenants and databases that would be deleted; change nothing')
     .option(json.flags, json.description)
-    .action(async (options: { json?: boolean }) => {
+    .action(async (options: { dryRun?: boolean; json?: boolean }) => {
       await withCliSession(cli, async (session) => {
+        if (options.dryRun) {
+          const preview = await session.call('tenants:scheduledDeletionsPreview', {});
+          if (options.json) return cli.printJson(preview);
+          if (preview.tenants.length === 0) return cli.out('Nothing to delete: no cancelled tenant is past its retention.\n');
+          cli.out(`Would delete ${preview.tenants.length} ${preview.tenants.length === 1 ? 'tenant' : 'tenants'} (a verified final backup of each first):\n`);
+          cli.out(
+            formatTable(
+              ['CODE', 'COMPANY', 'DATABASE', 'SERVER', 'DUE SINCE'],
+              preview.tenants.map((tenant) => [tenant.tenantCode, tenant.companyName, tenant.databaseName, tenant.serverName, tenant.deletionScheduledAt.slice(0, 10)]),
+            ),
+          );
+          return;
+        }
         const report = await session.call('tenants:runScheduledDeletions', {});
         if (options.json) return cli.printJson(report);
         cli.out(`Deleted ${report.deleted.length}, failed ${report.failed.length}.\n`);
@@ -174,9 +189,23 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
   program
     .command('prune')
     .description('apply backup retention: keep the newest N per tenant and every pre-deletion backup')
+    .option('--dry-run', 'list the backup files that would be removed, with sizes and the total; change nothing')
     .option(json.flags, json.description)
-    .action(async (options: { json?: boolean }) => {
+    .action(async (options: { dryRun?: boolean; json?: boolean }) => {
       await withCliSession(cli, async (session) => {
+        if (options.dryRun) {
+          const preview = await session.call('backups:prunePreview', {});
+          if (options.json) return cli.printJson(preview);
+          if (preview.backups.length === 0) return cli.out(`Nothing to prune: no backup is beyond the newest ${preview.keepLast} per tenant. ${preview.kept} kept.\n`);
+          cli.out(`Would remove ${preview.backups.length} ${preview.backups.length === 1 ? 'backup' : 'backups'}, ${megabytes(preview.totalBytes)} in all; ${preview.kept} kept:\n`);
+          cli.out(
+            formatTable(
+              ['TENANT', 'KIND', 'MADE', 'SIZE', 'FILE'],
+              preview.backups.map((backup) => [backup.tenantCode, backup.kind, backup.madeAt.slice(0, 16).replace('T', ' '), megabytes(backup.sizeBytes), backup.location]),
+            ),
+          );
+          return;
+        }
         const report = await session.call('backups:prune', {});
         if (options.json) return cli.printJson(report);
         cli.out(`Removed ${report.removed.length} backups, ${report.kept} kept.\n`);

@@ -4,7 +4,17 @@ import { readSettings, writeSettings } from './settings-store';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
-const CONSOLE_SETTINGS = ['baseDomain', 'cancellationRetentionDays', 'limitWarningPercent', 'usageCollectionIntervalHours', 'spareDatabasesPerPlan', 'sessionIdleMinutes'] as const;
+const CONSOLE_SETTINGS = [
+  'baseDomain',
+  'cancellationRetentionDays',
+  'limitWarningPercent',
+  'usageCollectionIntervalHours',
+  'spareDatabasesPerPlan',
+  'sessionIdleMinutes',
+  'signupRequestsPerHour',
+  'signupInvitationDays',
+  'onboardingStalledDays',
+] as const;
 
 /** The console's own settings (settings:get, tenantctl settings). */
 export async function readConsoleSettings(db: Queryable): Promise<Settings> {
@@ -19,6 +29,9 @@ export async function writeConsoleSettings(db: Queryable, patch: Partial<Setting
     usageCollectionIntervalHours: patch.usageCollectionIntervalHours,
     spareDatabasesPerPlan: patch.spareDatabasesPerPlan,
     sessionIdleMinutes: patch.sessionIdleMinutes,
+    signupRequestsPerHour: patch.signupRequestsPerHour,
+    signupInvitationDays: patch.signupInvitationDays,
+    onboardingStalledDays: patch.onboardingStalledDays,
   });
   return readConsoleSettings(db);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { billingModeSchema, prorationBehaviorSchema, smtpSettingsSchema } from '../../src-shared/contract/billing-models';
-import { MAX_SPARE_DATABASES_PER_PLAN } from '../../src-shared/contract/models';
+import { MAX_SPARE_DATABASES_PER_PLAN, SIGNUP_SETTING_RANGES } from '../../src-shared/contract/models';
 
 /** The soft-limit warning threshold when none is set: dashboards and check_limit warn from 80 % of a limit. */
 export const DEFAULT_LIMIT_WARNING_PERCENT = 80;
@@ -24,6 +24,7 @@ const setting = <T>(key: string, schema: z.ZodType<T, unknown>, defaultValue: T)
 // Numbers are coerced: a hand-edited row may hold "24" as well as 24.
 const wholeNumber = z.coerce.number().int();
 const number = z.coerce.number().finite();
+const inRange = (name: keyof typeof SIGNUP_SETTING_RANGES) => wholeNumber.min(SIGNUP_SETTING_RANGES[name].min).max(SIGNUP_SETTING_RANGES[name].max);
 
 export const SETTINGS = {
   // Console settings (settings:get / settings:update, tenantctl settings).
@@ -40,9 +41,9 @@ export const SETTINGS = {
   // Self-service sign-up (src-main/signups): requests per client address per hour, how
   // long an invitation link works, and after how many days without a sign-in a trial is
   // stalled (listed, and nudged once).
-  signupRequestsPerHour: setting('signup_requests_per_hour', wholeNumber.min(1).max(10_000), 5),
-  signupInvitationDays: setting('signup_invitation_days', wholeNumber.min(1).max(90), 7),
-  onboardingStalledDays: setting('onboarding_stalled_days', wholeNumber.min(1).max(365), 3),
+  signupRequestsPerHour: setting('signup_requests_per_hour', inRange('signupRequestsPerHour'), 5),
+  signupInvitationDays: setting('signup_invitation_days', inRange('signupInvitationDays'), 7),
+  onboardingStalledDays: setting('onboarding_stalled_days', inRange('onboardingStalledDays'), 3),
 
   // Backups: no directory means <data folder>/backups (the data folder is known at run time).
   backupDirectory: setting<string | null>('backup_directory', z.string().nullable(), null),

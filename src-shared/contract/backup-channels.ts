@@ -8,8 +8,10 @@ import {
   backupSettingsSchema,
   deletionResultSchema,
   exportResultSchema,
+  prunePreviewSchema,
   pruneReportSchema,
   restoreResultSchema,
+  scheduledDeletionsPreviewSchema,
   scheduledDeletionsReportSchema,
   verifyReportSchema,
 } from './backup-models';
@@ -27,6 +29,14 @@ export const filePathSchema = z
 
 /** Chosen by the caller to follow its job's progress events and to cancel it (jobs:cancel). */
 const requestId = z.string().uuid().optional();
+
+/**
+ * What the operator confirmed after a preview: the run touches only these (and only those
+ * still due), so a backup made or a tenant cancelled meanwhile is never removed unseen.
+ * Absent (the scheduler, cron scripts): everything due, as the preview would have listed.
+ */
+const confirmedBackupIds = z.array(z.string().uuid()).max(100_000).optional();
+const confirmedTenantCodes = z.array(tenantRefSchema).max(100_000).optional();
 
 export const backupChannels = {
   'backups:create': {
@@ -69,7 +79,8 @@ export const backupChannels = {
     output: exportResultSchema,
     mutates: true,
   },
-  'backups:prune': { input: z.object({}).strict(), output: pruneReportSchema, mutates: true },
+  'backups:prunePreview': { input: z.object({}).strict(), output: prunePreviewSchema, mutates: false },
+  'backups:prune': { input: z.object({ backupIds: confirmedBackupIds }).strict(), output: pruneReportSchema, mutates: true },
   'backups:getSettings': { input: z.object({}).strict(), output: backupSettingsSchema, mutates: false },
   'backups:updateSettings': {
     input: z
@@ -94,7 +105,8 @@ export const backupChannels = {
     output: deletionResultSchema,
     mutates: true,
   },
-  'tenants:runScheduledDeletions': { input: z.object({}).strict(), output: scheduledDeletionsReportSchema, mutates: true },
+  'tenants:scheduledDeletionsPreview': { input: z.object({}).strict(), output: scheduledDeletionsPreviewSchema, mutates: false },
+  'tenants:runScheduledDeletions': { input: z.object({ tenantCodes: confirmedTenantCodes }).strict(), output: scheduledDeletionsReportSchema, mutates: true },
   'jobs:cancel': {
     input: z.object({ requestId: z.string().uuid() }).strict(),
     output: z.object({ cancelled: z.boolean() }),

@@ -87,6 +87,8 @@ export type ExportResult = z.infer<typeof exportResultSchema>;
 export const pruneReportSchema = z.object({
   kept: z.number().int(),
   removed: z.array(z.object({ id: z.string(), tenantCode: z.string(), location: z.string() })),
+  /** Confirmed in a preview but no longer due when the run came (deleted meanwhile, or now among the newest): left alone. */
+  skipped: z.array(z.string()),
 });
 export type PruneReport = z.infer<typeof pruneReportSchema>;
 
@@ -100,8 +102,43 @@ export type DeletionResult = z.infer<typeof deletionResultSchema>;
 export const scheduledDeletionsReportSchema = z.object({
   deleted: z.array(deletionResultSchema),
   failed: z.array(z.object({ tenantCode: z.string(), message: z.string() })),
+  /** Confirmed in a preview but no longer due when the run came (reactivated, or already deleted): left alone. */
+  skipped: z.array(z.string()),
 });
 export type ScheduledDeletionsReport = z.infer<typeof scheduledDeletionsReportSchema>;
+
+/** What `backups:prune` would remove now: the same decision the run makes, read without deleting. */
+export const prunePreviewSchema = z.object({
+  keepLast: z.number().int(),
+  /** Backups that stay after the prune. */
+  kept: z.number().int(),
+  backups: z.array(
+    z.object({
+      id: z.string(),
+      tenantCode: z.string(),
+      kind: backupKindSchema,
+      location: z.string(),
+      sizeBytes: z.number().int(),
+      madeAt: isoTime,
+    }),
+  ),
+  totalBytes: z.number().int(),
+});
+export type PrunePreview = z.infer<typeof prunePreviewSchema>;
+
+/** What `tenants:runScheduledDeletions` would delete now: cancelled tenants past retention. */
+export const scheduledDeletionsPreviewSchema = z.object({
+  tenants: z.array(
+    z.object({
+      tenantCode: z.string(),
+      companyName: z.string(),
+      databaseName: z.string(),
+      serverName: z.string(),
+      deletionScheduledAt: isoTime,
+    }),
+  ),
+});
+export type ScheduledDeletionsPreview = z.infer<typeof scheduledDeletionsPreviewSchema>;
 
 export const backupSettingsSchema = z.object({
   /** Absolute folder the backups go to (local or mounted). */

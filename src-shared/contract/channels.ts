@@ -11,6 +11,7 @@ import {
   planSchema,
   reconcileReportSchema,
   settingsSchema,
+  SIGNUP_SETTING_RANGES,
   tenantCredentialsSchema,
   tenantDetailSchema,
   tenantStatusSchema,
@@ -38,6 +39,12 @@ import { snapshotMarkSchema } from './offline-models';
 const empty = z.object({}).strict();
 
 const SPARE_COUNT_MESSAGE = `Keep a whole number from 0 to ${MAX_SPARE_DATABASES_PER_PLAN} of spare databases per plan.`;
+/** A sign-up setting within its range, refused with the range in words ("… from 1 to 90"). */
+function signupSetting(name: keyof typeof SIGNUP_SETTING_RANGES, what: string) {
+  const { min, max } = SIGNUP_SETTING_RANGES[name];
+  const message = `${what}: a whole number from ${min} to ${max}.`;
+  return z.number().int(message).min(min, message).max(max, message);
+}
 const expectedVersion = z.number().int().min(1, 'expectedVersion is the tenant version you last saw.');
 /** Suspend and cancel back the tenant up first (verified) unless told not to; a failed backup stops them unless overridden. */
 const backupFirst = {
@@ -78,6 +85,9 @@ export const channels = {
           .max(MAX_SPARE_DATABASES_PER_PLAN, SPARE_COUNT_MESSAGE)
           .optional(),
         sessionIdleMinutes: z.number().int().min(1, 'The idle time is from 1 to 1440 minutes (one day).').max(1440, 'The idle time is from 1 to 1440 minutes (one day).').optional(),
+        signupRequestsPerHour: signupSetting('signupRequestsPerHour', 'Sign-up requests per address per hour').optional(),
+        signupInvitationDays: signupSetting('signupInvitationDays', 'An invitation link works for').optional(),
+        onboardingStalledDays: signupSetting('onboardingStalledDays', 'A trial is stalled after').optional(),
       })
       .strict(),
     output: settingsSchema,

@@ -79,6 +79,19 @@ export type TenantSortField = (typeof TENANT_SORT_FIELDS)[number];
 /** Each spare tenant database is a full clone of its plan template on disk: a handful per plan is plenty. */
 export const MAX_SPARE_DATABASES_PER_PLAN = 10;
 
+/**
+ * Self-service sign-up settings, their ranges in one place: settings:update checks them,
+ * the stored value is read with them (src-main/settings), the Settings page validates with them.
+ */
+export const SIGNUP_SETTING_RANGES = {
+  /** Sign-up requests per client address per hour. */
+  signupRequestsPerHour: { min: 1, max: 10_000 },
+  /** Days an invitation link works. */
+  signupInvitationDays: { min: 1, max: 90 },
+  /** Days without a sign-in after which a trial counts as stalled (listed, and nudged once). */
+  onboardingStalledDays: { min: 1, max: 365 },
+} as const;
+
 export const settingsSchema = z.object({
   baseDomain: z.string(),
   cancellationRetentionDays: z.number().int(),
@@ -90,6 +103,9 @@ export const settingsSchema = z.object({
   spareDatabasesPerPlan: z.number().int(),
   /** Host mode: a browser's own sign-in ends after this many minutes without a call. */
   sessionIdleMinutes: z.number().int(),
+  signupRequestsPerHour: z.number().int(),
+  signupInvitationDays: z.number().int(),
+  onboardingStalledDays: z.number().int(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -87,6 +87,9 @@ export const CHANNEL_PERMISSIONS: { readonly [C in ChannelName]: ChannelPermissi
   'tenants:delete': admin('delete tenants'),
   'tenants:reconcile': admin('reconcile unfinished operations'),
   'tenants:runScheduledDeletions': admin('run scheduled deletions'),
+  // Previews are the first step of the admin-only action they show (the confirm dialog),
+  // so they take the action's role: a role that cannot run it has nothing to confirm.
+  'tenants:scheduledDeletionsPreview': admin('preview scheduled deletions'),
   'tenants:limits': view('read tenant limits'),
   'tenants:previewPlanChange': view('preview plan changes'),
   'tenants:changePlan': billing('change tenant plans'),
@@ -115,6 +118,7 @@ export const CHANNEL_PERMISSIONS: { readonly [C in ChannelName]: ChannelPermissi
   'backups:restore': admin('restore tenants'),
   'backups:export': support('export tenant data'),
   'backups:prune': admin('prune backups'),
+  'backups:prunePreview': admin('preview backup pruning'),
   'backups:getSettings': view('read backup settings'),
   'backups:updateSettings': admin('change backup settings'),
   'jobs:cancel': support('cancel running jobs'),

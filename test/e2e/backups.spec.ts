@@ -2,6 +2,10 @@ import { expect, test, type Page } from '@playwright/test';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
+import { createSilentLogger } from '../../src-main/logging/logger';
+import { EmbeddedCluster } from '../../src-main/postgres/embedded-cluster';
+import { clientConfig } from '../../src-main/postgres/server-endpoint';
+import { FileSecretStore } from '../../src-main/secrets/file-secret-store';
 import { invokeThroughHost, saveScreenshot, useHostMode } from './browser-helpers';
 import { fullTierOnly, fullTierOnlyReason } from '../support/tier';
 
@@ -85,7 +89,6 @@ test('suspend with "Back up first", then restore that backup as a new tenant', a
     await page.getByTestId('action-suspend').click();
     const modal = page.getByRole('dialog', { name: 'Suspend tenant' });
     await modal.getByTestId('action-reason').fill('Invoice INV-7710 unpaid for 45 days');
-    await modal.getByTestId('confirm-code').fill(tenantCode);
     await expect(modal.getByTestId('backup-first')).toBeChecked();
     await shot(page, 'b01-suspend-backup-first');
     // Hold main's answer until the dialog has shown the backup's progress to its end.
@@ -175,9 +178,112 @@ test('suspend with "Back up first", then restore that backup as a new tenant', a
     await page.getByTestId('nav-settings').click();
     await expect(page.getByTestId('backup-settings')).toBeVisible();
     await page.getByTestId('prune-backups').click();
-    await expect(page.getByTestId('fleet-job-report')).toBeVisible();
-    await shot(page, 'b10-dark-settings-backups');
+    // Nothing beyond the newest 10 per tenant: the dialog says so and offers nothing to confirm.
+    await expect(page.getByTestId('prune-nothing')).toBeVisible();
+    await expect(page.getByTestId('confirm-prune')).toHaveCount(0);
+    await shot(page, 'b10-dark-settings-prune-nothing');
+    await page.getByTestId('fleet-confirm-back').click();
+    await expect(page.getByTestId('prune-confirm').getByRole('dialog')).toBeHidden();
   });
+});
+
+test('prune and scheduled deletions list what goes, ask first, and do only what was confirmed', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto(host.url);
+  const cluster = new EmbeddedCluster({ dataDir: host.dataDir, secretStore: new FileSecretStore(join(host.dataDir, 'secrets.json')), logger: createSilentLogger() });
+  await cluster.acquire();
+  try {
+    const create = async (companyName: string, subdomain: string) =>
+      (await invoke<{ tenant: { tenantCode: string; version: number; databaseName: string } }>(page, 'tenants:create', { companyName, subdomain, plan: 'starter', adminEmail: `it@${subdomain}.example` })).tenant;
+    const dune = await create('Dune Logistics', 'dune');
+    const ember = await create('Ember Foods', 'ember');
+    // Three of Dune's: with one kept, at least two go (more when the test above ran first).
+    for (let i = 0; i < 3; i += 1) await invoke(page, 'backups:create', { ref: dune.tenantCode });
+    await invoke(page, 'backups:updateSettings', { keepLast: 1 });
+    const cancelled: Record<string, number> = {};
+    for (const tenant of [dune, ember]) {
+      cancelled[tenant.tenantCode] = (await invoke<{ version: number }>(page, 'tenants:cancel', { ref: tenant.tenantCode, expectedVersion: tenant.version, backupFirst: false })).version;
+    }
+    // Their retention is over (the shortest setting is a day): the scheduler would take them now.
+    const client = new pg.Client(clientConfig(cluster.endpoint, 'tenant_platform'));
+    await client.connect();
+    try {
+      await client.query(`UPDATE tenants SET deletion_scheduled_at = now() - interval '1 day' WHERE tenant_code = ANY($1)`, [[dune.tenantCode, ember.tenantCode]]);
+    } finally {
+      await client.end();
+    }
+    const preview = await invoke<{ backups: { id: string; location: string }[]; totalBytes: number }>(page, 'backups:prunePreview', {});
+    expect(preview.backups.length).toBeGreaterThanOrEqual(2);
+
+    await page.getByTestId('nav-settings').click();
+    await test.step('prune: every file with its size and the total, then only those go', async () => {
+      await page.getByTestId('prune-backups').click();
+      const dialog = page.getByTestId('prune-confirm').getByRole('dialog');
+      await expect(dialog.getByTestId('prune-item')).toHaveCount(preview.backups.length);
+      for (const backup of preview.backups) await expect(dialog.locator(`[data-backup-id="${backup.id}"]`)).toContainText(backup.location);
+      await expect(dialog.getByTestId('prune-total')).not.toBeEmpty();
+      await expect(dialog.getByTestId('prune-summary')).toContainText(`${preview.backups.length} backup files`);
+      await expect(dialog.getByTestId('confirm-prune')).toHaveText(`Remove ${preview.backups.length} backups`);
+      await shot(page, 'b12-prune-confirm');
+      await dialog.getByTestId('confirm-prune').click();
+      await expect(dialog).toBeHidden();
+      await expect(page.getByTestId('fleet-job-report')).toContainText(`Pruned ${preview.backups.length} backups`);
+      expect((await invoke<{ backups: unknown[] }>(page, 'backups:prunePreview', {})).backups).toEqual([]);
+    });
+
+    await test.step('scheduled deletions: tenants and databases listed; one reactivated meanwhile is left alone', async () => {
+      await page.getByTestId('run-deletions').click();
+      const dialog = page.getByTestId('deletions-confirm').getByRole('dialog');
+      await expect(dialog.getByTestId('deletions-item')).toHaveCount(2);
+      await expect(dialog.locator(`[data-tenant-code="${dune.tenantCode}"]`)).toContainText('Dune Logistics');
+      await expect(dialog.locator(`[data-tenant-code="${dune.tenantCode}"]`)).toContainText(dune.databaseName);
+      await expect(dialog.locator(`[data-tenant-code="${ember.tenantCode}"]`)).toContainText('Ember Foods');
+      await expect(dialog.getByTestId('confirm-deletions')).toHaveText('Delete 2 tenants');
+      await shot(page, 'b13-deletions-confirm');
+      // Another operator reactivates Ember while this dialog is open.
+      await invoke(page, 'tenants:activate', { ref: ember.tenantCode, expectedVersion: cancelled[ember.tenantCode] });
+      await dialog.getByTestId('confirm-deletions').click();
+      await expect(dialog).toBeHidden({ timeout: 60_000 });
+      const report = page.getByTestId('fleet-job-report');
+      await expect(report).toContainText('Deleted 1 cancelled tenant past retention');
+      await expect(report).toContainText(`${ember.tenantCode}: no longer due when the run came, left alone`);
+      await shot(page, 'b14-deletions-report');
+      expect((await invoke<{ status: string }>(page, 'tenants:get', { ref: dune.tenantCode })).status).toBe('deleted');
+      expect((await invoke<{ status: string }>(page, 'tenants:get', { ref: ember.tenantCode })).status).toBe('active');
+    });
+
+    await test.step('nothing left to delete: said so, nothing to confirm', async () => {
+      await page.getByTestId('run-deletions').click();
+      const dialog = page.getByTestId('deletions-confirm').getByRole('dialog');
+      await expect(dialog.getByTestId('deletions-nothing')).toBeVisible();
+      await expect(dialog.getByTestId('confirm-deletions')).toHaveCount(0);
+      await shot(page, 'b15-deletions-nothing');
+      await page.keyboard.press('Escape');
+      await expect(dialog).toBeHidden();
+    });
+
+    await test.step('the sign-up settings card: main’s ranges shown while typing, then saved', async () => {
+      const form = page.getByTestId('signup-settings-form');
+      await form.scrollIntoViewIfNeeded();
+      const save = form.getByTestId('signup-settings-save');
+      await expect(save).toBeDisabled();
+      await form.getByTestId('settings-signup-invitation').fill('120');
+      await expect(form).toContainText('An invitation link works for: a whole number from 1 to 90.');
+      await expect(save).toBeDisabled();
+      await shot(page, 'b16-signup-settings-invalid');
+      await form.getByTestId('settings-signup-invitation').fill('14');
+      await form.getByTestId('settings-signup-requests').fill('20');
+      await form.getByTestId('settings-onboarding-stalled').fill('5');
+      await expect(save).toBeEnabled();
+      await save.click();
+      await expect.poll(() => invoke<Record<string, number>>(page, 'settings:get', {})).toMatchObject({ signupRequestsPerHour: 20, signupInvitationDays: 14, onboardingStalledDays: 5 });
+      await expect(save).toBeDisabled();
+      await expect(form.getByTestId('settings-signup-invitation')).toHaveValue('14');
+    });
+  } finally {
+    await invoke(page, 'backups:updateSettings', { keepLast: 10 }).catch(() => undefined);
+    await cluster.release().catch(() => undefined);
+  }
 });
 
 test('a failed backup stops the suspension until the operator overrides it, in two steps', async ({ page }) => {
@@ -198,7 +304,6 @@ test('a failed backup stops the suspension until the operator overrides it, in t
     await page.getByTestId('action-suspend').click();
     const modal = page.getByRole('dialog', { name: 'Suspend tenant' });
     await modal.getByTestId('action-reason').fill('Chargeback on the last invoice');
-    await modal.getByTestId('confirm-code').fill(tenant.tenantCode);
     await modal.getByTestId('confirm-suspend').click();
     await expect(modal.getByTestId('backup-failed-message')).toContainText(`${tenant.tenantCode} was not suspended`);
     await expect(page.getByTestId('tenant-detail')).toHaveAttribute('data-status', 'active');

@@ -58,4 +58,33 @@ describe.each(await serverCases('settings'))('console settings on $name', (serve
       await call(platform.core, 'settings:update', { sessionIdleMinutes: 30 });
     }
   });
+
+  it.skipIf(serverCase.skip)('the sign-up settings are console settings: shown, changed within their ranges, read by the sign-up code', async () => {
+    expect(await call(platform.core, 'settings:get', {})).toMatchObject({ signupRequestsPerHour: 5, signupInvitationDays: 7, onboardingStalledDays: 3 });
+    const before = await call(platform.core, 'settings:get', {});
+    for (const [name, bad, words] of [
+      ['signupRequestsPerHour', 0, /from 1 to 10000/],
+      ['signupRequestsPerHour', 10_001, /from 1 to 10000/],
+      ['signupInvitationDays', 91, /from 1 to 90/],
+      ['onboardingStalledDays', 1.5, /from 1 to 365/],
+    ] as const) {
+      const error = await callError(platform.core, 'settings:update', { [name]: bad });
+      expect(error.code).toBe('VALIDATION');
+      expect(error.message).toMatch(words);
+    }
+    expect(await call(platform.core, 'settings:get', {})).toEqual(before);
+    try {
+      expect(await call(platform.core, 'settings:update', { signupRequestsPerHour: 50, signupInvitationDays: 14, onboardingStalledDays: 10 })).toMatchObject({
+        signupRequestsPerHour: 50,
+        signupInvitationDays: 14,
+        onboardingStalledDays: 10,
+      });
+      // What src-main/signups reads.
+      expect(await readSetting(platform.core.platform.pool, 'signupRequestsPerHour')).toBe(50);
+      expect(await readSetting(platform.core.platform.pool, 'signupInvitationDays')).toBe(14);
+      expect(await readSetting(platform.core.platform.pool, 'onboardingStalledDays')).toBe(10);
+    } finally {
+      await call(platform.core, 'settings:update', { signupRequestsPerHour: 5, signupInvitationDays: 7, onboardingStalledDays: 3 });
+    }
+  });
 });

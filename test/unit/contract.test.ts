@@ -62,7 +62,7 @@ describe('the contract', () => {
 
 describe('dispatch', () => {
   const handlers = {
-    'settings:get': async () => ({ baseDomain: 'example.com', cancellationRetentionDays: 30, limitWarningPercent: 80, usageCollectionIntervalHours: 24, spareDatabasesPerPlan: 2, sessionIdleMinutes: 30, secret: 'stripped' }),
+    'settings:get': async () => ({ baseDomain: 'example.com', cancellationRetentionDays: 30, limitWarningPercent: 80, usageCollectionIntervalHours: 24, spareDatabasesPerPlan: 2, sessionIdleMinutes: 30, signupRequestsPerHour: 5, signupInvitationDays: 7, onboardingStalledDays: 3, secret: 'stripped' }),
     'tenants:get': async ({ ref }: { ref: string }) => {
       throw new AppError('NOT_FOUND', `No tenant ${ref}.`);
     },
@@ -90,7 +90,7 @@ describe('dispatch', () => {
   it('strips output fields the schema does not describe', async () => {
     expect(await dispatch('settings:get', {}, { origin: 'test' })).toEqual({
       ok: true,
-      value: { baseDomain: 'example.com', cancellationRetentionDays: 30, limitWarningPercent: 80, usageCollectionIntervalHours: 24, spareDatabasesPerPlan: 2, sessionIdleMinutes: 30 },
+      value: { baseDomain: 'example.com', cancellationRetentionDays: 30, limitWarningPercent: 80, usageCollectionIntervalHours: 24, spareDatabasesPerPlan: 2, sessionIdleMinutes: 30, signupRequestsPerHour: 5, signupInvitationDays: 7, onboardingStalledDays: 3 },
     });
   });
 });

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Divider, Group, NumberInput, Skeleton, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { IconCalendarX, IconScissors } from '@tabler/icons-react';
-import type { BackupSettings } from '../../../src-shared/contract/backup-models';
+import type { BackupSettings, PrunePreview, ScheduledDeletionsPreview } from '../../../src-shared/contract/backup-models';
 import { filePathSchema } from '../../../src-shared/contract/backup-channels';
 import { api } from '../../api/client';
 import { LoadErrorAlert } from '../../components/LoadErrorAlert';
@@ -10,6 +10,7 @@ import { useQuery } from '../../lib/use-query';
 import { invalidate } from '../../store/invalidation';
 import { useActionBlock, useActionBlocks } from '../../store/action-block';
 import { BlockedAction } from '../offline/BlockedAction';
+import { DeletionsConfirmModal, PruneConfirmModal } from './FleetJobConfirmModals';
 
 /**
  * Where backups go and how many are kept, plus the two fleet jobs an operator runs from
@@ -98,39 +99,65 @@ function BackupSettingsForm({ saved, onSaved }: { saved: BackupSettings; onSaved
   );
 }
 
+/**
+ * Prune and scheduled deletions remove what cannot be brought back, so neither runs on one
+ * click: the button fetches main's preview (the same decision the run makes), the dialog
+ * lists it, and the run is asked to do exactly what was confirmed.
+ */
 function FleetJobs() {
   const [running, setRunning] = useState<'prune' | 'deletions' | null>(null);
+  const [previewing, setPreviewing] = useState<'prune' | 'deletions' | null>(null);
+  const [prunePreview, setPrunePreview] = useState<PrunePreview | null>(null);
+  const [deletionsPreview, setDeletionsPreview] = useState<ScheduledDeletionsPreview | null>(null);
   const [report, setReport] = useState<{ color: string; title: string; lines: string[] } | null>(null);
   const blockOf = useActionBlocks();
   const pruneBlocked = blockOf('backups:prune');
   const deletionsBlocked = blockOf('tenants:runScheduledDeletions');
 
-  async function prune() {
+  async function preview<T>(which: 'prune' | 'deletions', load: () => Promise<T>, show: (value: T) => void) {
+    setPreviewing(which);
+    setReport(null);
+    try {
+      show(await load());
+    } catch (failure) {
+      notifyError(which === 'prune' ? 'Could not list the backups to prune' : 'Could not list the tenants due for deletion', failure);
+    } finally {
+      setPreviewing(null);
+    }
+  }
+
+  async function prune(confirmed: PrunePreview) {
     setRunning('prune');
     try {
-      const result = await api().call('backups:prune', {});
+      const result = await api().call('backups:prune', { backupIds: confirmed.backups.map((backup) => backup.id) });
       setReport({
-        color: 'teal',
+        color: result.skipped.length > 0 ? 'orange' : 'teal',
         title: `Pruned ${result.removed.length} ${result.removed.length === 1 ? 'backup' : 'backups'}; ${result.kept} kept`,
-        lines: result.removed.slice(0, 8).map((entry) => `${entry.tenantCode}: ${entry.location}`),
+        lines: [
+          ...result.removed.slice(0, 8).map((entry) => `${entry.tenantCode}: ${entry.location}`),
+          ...(result.removed.length > 8 ? [`… and ${result.removed.length - 8} more`] : []),
+          ...result.skipped.map((id) => `${id.slice(0, 8)}: no longer due when the prune ran, left alone`),
+        ],
       });
     } catch (failure) {
       notifyError('Pruning failed', failure);
     } finally {
       setRunning(null);
+      setPrunePreview(null);
     }
   }
 
-  async function runDeletions() {
+  async function runDeletions(confirmed: ScheduledDeletionsPreview) {
     setRunning('deletions');
     try {
-      const result = await api().call('tenants:runScheduledDeletions', {});
+      const result = await api().call('tenants:runScheduledDeletions', { tenantCodes: confirmed.tenants.map((tenant) => tenant.tenantCode) });
       setReport({
-        color: result.failed.length > 0 ? 'orange' : 'teal',
+        color: result.failed.length > 0 || result.skipped.length > 0 ? 'orange' : 'teal',
         title: `Deleted ${result.deleted.length} cancelled ${result.deleted.length === 1 ? 'tenant' : 'tenants'} past retention${result.failed.length ? `; ${result.failed.length} failed` : ''}`,
         lines: [
           ...result.deleted.map((entry) => `${entry.tenantCode}: deleted, final backup ${entry.finalBackupId.slice(0, 8)}`),
           ...result.failed.map((entry) => `${entry.tenantCode}: ${entry.message}`),
+          ...result.skipped.map((code) => `${code}: no longer due when the run came, left alone`),
         ],
       });
       invalidate({ event: 'tenants:scheduledDeletionsRan' });
@@ -138,6 +165,7 @@ function FleetJobs() {
       notifyError('Scheduled deletions failed', failure);
     } finally {
       setRunning(null);
+      setDeletionsPreview(null);
     }
   }
 
@@ -148,19 +176,21 @@ function FleetJobs() {
       </Text>
       <Group gap="xs">
         <BlockedAction reason={pruneBlocked} testId="prune-backups-blocked">
-          <Button variant="default" leftSection={<IconScissors size={16} />} loading={running === 'prune'} disabled={running !== null || pruneBlocked !== null} onClick={() => void prune()} data-testid="prune-backups">
-            Prune backups
+          <Button variant="default" leftSection={<IconScissors size={16} />} loading={previewing === 'prune'} disabled={running !== null || previewing !== null || pruneBlocked !== null} onClick={() => void preview('prune', () => api().call('backups:prunePreview', {}), setPrunePreview)} data-testid="prune-backups">
+            Prune backups…
           </Button>
         </BlockedAction>
         <BlockedAction reason={deletionsBlocked} testId="run-deletions-blocked">
-          <Button variant="default" color="red" leftSection={<IconCalendarX size={16} />} loading={running === 'deletions'} disabled={running !== null || deletionsBlocked !== null} onClick={() => void runDeletions()} data-testid="run-deletions">
-            Run scheduled deletions
+          <Button variant="default" color="red" leftSection={<IconCalendarX size={16} />} loading={previewing === 'deletions'} disabled={running !== null || previewing !== null || deletionsBlocked !== null} onClick={() => void preview('deletions', () => api().call('tenants:scheduledDeletionsPreview', {}), setDeletionsPreview)} data-testid="run-deletions">
+            Run scheduled deletions…
           </Button>
         </BlockedAction>
       </Group>
       <Text size="xs" c="dimmed">
-        Scheduled deletions back up (verified) and then delete every cancelled tenant whose retention has ended.
+        Both list what they would remove and ask first. Scheduled deletions back up (verified) and then delete every cancelled tenant whose retention has ended.
       </Text>
+      <PruneConfirmModal preview={prunePreview} running={running === 'prune'} onConfirm={() => prunePreview && void prune(prunePreview)} onClose={() => setPrunePreview(null)} />
+      <DeletionsConfirmModal preview={deletionsPreview} running={running === 'deletions'} onConfirm={() => deletionsPreview && void runDeletions(deletionsPreview)} onClose={() => setDeletionsPreview(null)} />
       {report && (
         <Alert color={report.color} variant="light" title={report.title} withCloseButton onClose={() => setReport(null)} data-testid="fleet-job-report">
           {report.lines.length > 0 &&

@@ -7,6 +7,7 @@ import { BackupSettingsCard } from './BackupSettingsCard';
 import { ServerCheckCard } from './ServerCheckCard';
 import { ServerConnectionsCard } from './ServerConnectionsCard';
 import { SettingsForm } from './SettingsForm';
+import { SignupSettingsCard } from './SignupSettingsCard';
 import { SnapshotCard } from '../offline/SnapshotCard';
 import { OperatorsCard } from './OperatorsCard';
 import { TenantApiCard } from './TenantApiCard';
@@ -53,6 +54,11 @@ export function SettingsPage() {
           <Box mt="lg">
             <Card title="Backups" description="Where backups and exports are written, retention, and the fleet jobs.">
               <BackupSettingsCard />
+            </Card>
+          </Box>
+          <Box mt="lg">
+            <Card title="Self-service sign-up" description="How often an address may ask, how long an invitation works, when a trial counts as stalled.">
+              <SignupSettingsCard />
             </Card>
           </Box>
         </Grid.Col>

@@ -140,9 +140,10 @@ function SuspendForm({ tenant, onClose }: ActionModalProps) {
   const suspend = useTenantDetailStore((state) => state.suspend);
   const busy = useTenantDetailStore((state) => state.busyAction === 'suspend');
   const [reason, setReason] = useState('');
-  const [code, setCode] = useState('');
   const [touched, setTouched] = useState(false);
-  const ready = reasonProblem(reason) === null && codeMatches(code, tenant.tenantCode);
+  // Suspension is undone by Activate, so the reason is the whole confirmation; cancel and
+  // delete, which lead to data going, keep the typed tenant code.
+  const ready = reasonProblem(reason) === null;
   const flow = useBackupFirstAction((options) => suspend(reason, options), onClose);
 
   return (
@@ -164,7 +165,9 @@ function SuspendForm({ tenant, onClose }: ActionModalProps) {
           <List.Item>its data stays intact; backups and usage remain available to you.</List.Item>
         </List>
         <ReasonField value={reason} onChange={(value) => { setReason(value); if (value.trim()) setTouched(true); }} required showError={touched} />
-        <ConfirmCodeInput tenantCode={tenant.tenantCode} value={code} onChange={setCode} />
+        <Text size="xs" c="dimmed">
+          Activate undoes it at any time.
+        </Text>
         <BackupFirstSection flow={flow} busy={busy} verb="Suspend" progressLabel={`Backing up ${tenant.tenantCode}, then suspending`} />
         <Group justify="flex-end" mt="xs" display={flow.failure && flow.confirming ? 'none' : undefined}>
           <Button variant="default" onClick={onClose} disabled={busy}>
