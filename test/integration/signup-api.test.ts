@@ -113,6 +113,18 @@ describe('sign-up API: the OpenAPI document', () => {
     expect(document.paths['/api/tenants']?.post?.operationId).toBe('createTenant');
   });
 
+  it("is served by the console's own server too (Settings → Tenant API: api:start)", async () => {
+    const started = await call(platform.core, 'api:start', { listen: '127.0.0.1:0' });
+    try {
+      expect(started.running).toBe(true);
+      const document = (await (await fetch(`${started.url}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
+      expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api/signups', '/api/signups/{id}']));
+      expectError(await send(started.url!, 'GET', '/api/signups/00000000-0000-4000-8000-000000000000'), 404, 'not_found');
+    } finally {
+      await call(platform.core, 'api:stop', {});
+    }
+  });
+
   it('refuses to start with a route twice (the core already brings the sign-up routes)', async () => {
     await expect(startTenantApi(platform.core, { listen: '127.0.0.1:0', extraRoutes: platform.core.apiRoutes })).rejects.toThrow(/two routes for id createSignup/);
   });
