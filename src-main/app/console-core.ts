@@ -46,6 +46,8 @@ import { readSetting } from '../settings/settings-store';
 import type { Handlers } from '../base/handler-types';
 import { TenantApiControl } from '../tenant-api/tenant-api-control';
 import { closeCheckLimitPools } from '../plans/check-limit';
+import type { ApiRoute } from '../tenant-api/api-route';
+import { signupRoutes } from './signup-routes';
 
 export interface ConsoleCoreOptions {
   readonly mode: AppInfo['mode'];
@@ -114,6 +116,8 @@ export interface ConsoleCore {
   readonly billing: BillingContext;
   /** Who is signed in: the current operator (desktop, CLI) and host mode's browser sessions. */
   readonly sessions: OperatorSessions;
+  /** Other modules' tenant API routes (the sign-up module's): every tenant API server of this core serves them. */
+  readonly apiRoutes: readonly ApiRoute[];
   /**
    * The process was told to stop: running jobs are cancelled and journaled operations stop
    * at their next step (undone, or left for reconcile). Returns what ran and how it ended
@@ -349,6 +353,7 @@ export async function openConsoleCore(options: ConsoleCoreOptions): Promise<Cons
     offline,
     billing,
     sessions,
+    apiRoutes: signupRoutes(billing),
     interrupt(reason) {
       platform.interruption?.interrupt(reason);
       backups.jobs.cancelAll();

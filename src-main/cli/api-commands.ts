@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
 import { API_SCOPES, apiKeyNameSchema, apiScopeSchema, type ApiKeyInfo, type ApiScope } from '../../src-shared/contract/api-key-channels';
 import { AppError } from '../base/app-error';
@@ -23,6 +24,16 @@ function statusOf(key: ApiKeyInfo, now = Date.now()): string {
   if (key.revokedAt) return `revoked ${key.revokedAt}${key.revokedBy ? ` by ${key.revokedBy}` : ''}`;
   if (key.expiresAt && Date.parse(key.expiresAt) <= now) return `expired ${key.expiresAt}`;
   return 'active';
+}
+
+/** An address or CIDR range (IPv4 or IPv6) of a proxy in front of the API. */
+function collectProxy(value: string, previous: string[] = []): string[] {
+  const [address, bits, ...rest] = value.trim().split('/');
+  const family = isIP(address ?? '');
+  const maxBits = family === 6 ? 128 : 32;
+  const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+  if (family === 0 || !bitsOk || rest.length > 0) throw new InvalidArgumentError('A trusted proxy is an IP address or a CIDR range, such as 127.0.0.1 or 10.0.0.0/8.');
+  return [...previous, value.trim()];
 }
 
 async function readPem(path: string, option: string): Promise<Buffer> {
@@ -94,8 +105,9 @@ export function registerApiCommands(program: Command, cli: CliContext): void {
       if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new InvalidArgumentError('The rate limit is a whole number of requests per minute, 1 or more.');
       return n;
     })
+    .option('--trusted-proxy <address>', "repeat for each proxy (an address or CIDR range, e.g. 127.0.0.1) whose X-Forwarded-For names the client (the sign-up rate limit's key); default none", collectProxy)
     .option(json.flags, 'print {"url","operator"} as JSON once listening')
-    .action(async (options: { listen: string; tlsCert?: string; tlsKey?: string; rateLimit?: number; json?: boolean }) => {
+    .action(async (options: { listen: string; tlsCert?: string; tlsKey?: string; rateLimit?: number; trustedProxy?: string[]; json?: boolean }) => {
       if (Boolean(options.tlsCert) !== Boolean(options.tlsKey)) throw new AppError('VALIDATION', 'Give both --tls-cert and --tls-key, or neither.');
       const tls = options.tlsCert && options.tlsKey ? { cert: await readPem(options.tlsCert, '--tls-cert'), key: await readPem(options.tlsKey, '--tls-key') } : undefined;
       const { startTenantApi } = await import('../tenant-api/tenant-api-server');
@@ -107,6 +119,7 @@ export function registerApiCommands(program: Command, cli: CliContext): void {
           listen: options.listen,
           ...(tls ? { tls } : {}),
           ...(options.rateLimit ? { rateLimit: { max: options.rateLimit, windowMs: 60_000 } } : {}),
+          ...(options.trustedProxy ? { trustedProxies: options.trustedProxy } : {}),
         });
       } catch (error) {
         await core.close();

@@ -16,6 +16,11 @@ export interface RouteCall<P, Q, B> {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly caller: ApiCaller;
   /**
+   * The client's address: the connection's peer, or — only when that peer is a trusted proxy
+   * (TenantApiOptions.trustedProxies) — the address the proxy reports in X-Forwarded-For.
+   */
+  readonly clientAddress: string;
+  /**
    * A console channel through the core's dispatch, as the operator serving the API (its
    * PostgreSQL grants apply) on behalf of the key; a refusal throws the matching ApiError.
    */
@@ -26,6 +31,8 @@ export interface RouteCall<P, Q, B> {
 
 export interface RouteAnswer {
   readonly status?: number;
+  /** Headers besides the JSON's (a 202's Location). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly body: unknown;
 }
 

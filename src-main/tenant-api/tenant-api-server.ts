@@ -3,7 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
-import { buildOpenApiDocument } from '../../src-shared/api/openapi';
+import { API_OPERATIONS, buildOpenApiDocument } from '../../src-shared/api/openapi';
 import { channels, type ChannelName } from '../../src-shared/contract/channels';
 import type { Logger } from 'pino';
 import type { Dispatch } from '../base/handler-types';
@@ -28,6 +28,11 @@ export interface TenantApiCore {
   readonly audit: Pick<AuditService, 'record'>;
   readonly logger: Logger;
   readonly info: { readonly version: string };
+  /**
+   * Routes other modules add to every tenant API server of this core (the console core's
+   * sign-up routes, composed in src-main/app): in the OpenAPI document like the API table's.
+   */
+  readonly apiRoutes?: readonly ApiRoute[];
 }
 
 export interface TenantApiOptions {
@@ -50,6 +55,13 @@ export interface TenantApiOptions {
    * then includes: POST /api/signups (scope `signup`) is another module's and plugs in here.
    */
   readonly extraRoutes?: readonly ApiRoute[];
+  /**
+   * The proxies (addresses or CIDR ranges, e.g. 127.0.0.1 or 10.0.0.0/8) whose
+   * X-Forwarded-For is believed for the client's address (RouteCall.clientAddress: the
+   * sign-up rate limit's key). Default none: the connection's peer is the client, and a
+   * client cannot choose its address by sending the header.
+   */
+  readonly trustedProxies?: readonly string[];
 }
 
 export interface TenantApi {
@@ -82,6 +94,17 @@ function zodProblem(where: string, schema: { safeParse(value: unknown): { succes
   return parsed.data;
 }
 
+/** Two routes for one operation or one method and path would make an ambiguous server and document. */
+function refuseDuplicateRoutes(routes: readonly ApiRoute[]): void {
+  const seen = new Set<string>();
+  for (const { operation } of routes) {
+    for (const name of [`id ${operation.operationId}`, `${operation.method.toUpperCase()} ${operation.path}`]) {
+      if (seen.has(name)) throw new Error(`The tenant API has two routes for ${name}: pass each route once (the core's apiRoutes are included already).`);
+      seen.add(name);
+    }
+  }
+}
+
 /**
  * Starts the tenant API (docs/api.md): Fastify over HTTP or HTTPS, every route acting through
  * the core's dispatch as the signed-in operator (PostgreSQL's grants apply), each request
@@ -103,6 +126,8 @@ export async function startTenantApi(core: TenantApiCore, options: TenantApiOpti
   const scheme = options.tls ? 'https' : 'http';
   const logger = core.logger.child({ component: 'tenant-api' });
   const readAudit = new ReadAuditBuffer(core.audit, logger);
+  const routes = [...tenantRoutes(idempotency), ...(core.apiRoutes ?? []), ...(options.extraRoutes ?? [])];
+  refuseDuplicateRoutes(routes);
 
   const serverOptions = {
     requestTimeout,
@@ -115,6 +140,8 @@ export async function startTenantApi(core: TenantApiCore, options: TenantApiOpti
     logger: false,
     bodyLimit: options.bodyLimitBytes ?? 64 * 1024,
     return503OnClosing: true,
+    // request.ip: the socket's peer unless that peer is one of these proxies.
+    trustProxy: options.trustedProxies && options.trustedProxies.length > 0 ? [...options.trustedProxies] : false,
     serverFactory: (handler: (request: IncomingMessage, response: ServerResponse) => void) =>
       options.tls ? createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(serverOptions, handler),
   });
@@ -164,12 +191,13 @@ export async function startTenantApi(core: TenantApiCore, options: TenantApiOpti
     errorResponseBuilder: (_request, context) => ({ statusCode: 429, message: `retry in ${context.after}` }),
   });
 
-  const document = buildOpenApiDocument({ version: core.info.version, extraOperations: (options.extraRoutes ?? []).map((route) => route.operation) });
+  const extraOperations = routes.filter((route) => !API_OPERATIONS.includes(route.operation)).map((route) => route.operation);
+  const document = buildOpenApiDocument({ version: core.info.version, extraOperations });
   // Serialized once: the document does not change while the server runs.
   const documentJson = JSON.stringify(document);
   app.get('/api/openapi.json', async (_request, reply) => reply.type('application/json; charset=utf-8').send(documentJson));
 
-  for (const route of [...tenantRoutes(idempotency), ...(options.extraRoutes ?? [])]) {
+  for (const route of routes) {
     const { operation } = route;
     app.route({
       method: operation.method.toUpperCase() as 'GET' | 'POST' | 'PUT',
@@ -191,6 +219,7 @@ export async function startTenantApi(core: TenantApiCore, options: TenantApiOpti
             body: operation.body ? zodProblem('body', operation.body, request.body ?? null) : undefined,
             headers: request.headers,
             caller,
+            clientAddress: request.ip,
             concerns: (code) => {
               tenant = code;
             },
@@ -212,6 +241,7 @@ export async function startTenantApi(core: TenantApiCore, options: TenantApiOpti
             logger.error({ operation: operation.operationId, problem: describeValidationError(body.error) }, 'tenant API: a response failed its own schema');
             throw new ApiError(500, 'internal', 'Internal error: the answer did not match the API schema; the console log has the details.');
           }
+          for (const [name, value] of Object.entries(answer.headers ?? {})) void reply.header(name, value);
           return reply.code(status).send(body.data);
         } catch (error) {
           const apiError = error instanceof ApiError ? error : null;

@@ -69,6 +69,11 @@ describe('tenantctl api-keys and api serve', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/without TLS/);
     expect((await run(['api', 'serve', '--tls-cert', '/nonexistent.pem'])).code).toBe(2);
+    for (const proxy of ['anyone', '10.0.0.0/33', '10.0.0.1/8/8', '*']) {
+      const badProxy = await run(['api', 'serve', '--trusted-proxy', proxy]);
+      expect(badProxy.code, proxy).toBe(2);
+      expect(badProxy.stderr).toMatch(/A trusted proxy is an IP address or a CIDR range/);
+    }
 
     const port = await new Promise<number>((resolve) => {
       const probe = createServer().listen(0, '127.0.0.1', () => {
@@ -77,7 +82,7 @@ describe('tenantctl api-keys and api serve', () => {
       });
     });
     const listeners = new Set<(signal: CliSignal) => void>();
-    const serving = run(['api', 'serve', '--listen', `127.0.0.1:${port}`, '--json'], {
+    const serving = run(['api', 'serve', '--listen', `127.0.0.1:${port}`, '--trusted-proxy', '127.0.0.1', '--trusted-proxy', '::1/128', '--json'], {
       signals: {
         on: (listener) => {
           listeners.add(listener);
@@ -91,7 +96,9 @@ describe('tenantctl api-keys and api serve', () => {
       if (status !== 401) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(status).toBe(401);
-    expect((await fetch(`http://127.0.0.1:${port}/api/openapi.json`)).status).toBe(200);
+    const document = (await (await fetch(`http://127.0.0.1:${port}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    // The console core's sign-up routes come with every server.
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api/signups', '/api/signups/{id}', '/api/tenants']));
     for (const listener of listeners) listener('SIGINT');
     const ended = await serving;
     expect(ended.code, ended.stderr).toBe(0);
