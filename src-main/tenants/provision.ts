@@ -198,7 +198,12 @@ async function provisionOnce(
         NO_FLUSH,
       );
     } catch (error) {
-      if (pgErrorCode(error) === '42710') throw new NameClash(operation.tenantCode);
+      // 42710: the role exists. 23505 on pg_authid's name index: another console's CREATE ROLE
+      // of the same name committed while this one ran (two platforms sharing a server).
+      const code = pgErrorCode(error);
+      if (code === '42710' || (code === '23505' && (error as { constraint?: string }).constraint === 'pg_authid_rolname_index')) {
+        throw new NameClash(operation.tenantCode);
+      }
       throw error;
     }
     milestone('role_created');

@@ -87,6 +87,10 @@ describe('tenantctl', () => {
       usage_collection_interval_hours: 12,
       spare_databases_per_plan: 3,
       session_idle_minutes: 20,
+      // Untouched here: the defaults (setting-definitions.ts).
+      signup_requests_per_hour: 5,
+      signup_invitation_days: 7,
+      onboarding_stalled_days: 3,
     });
     expect(JSON.parse((await spawned('settings', '--json')).stdout)).toEqual(settings);
 

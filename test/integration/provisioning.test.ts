@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleCore } from '../../src-main/app/console-core';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
-import { adminClient, serverCases, useTestPlatform } from '../support/servers';
+import { adminClient, dropTestPlatform, openTestCore, serverCases, uniquePlatformDatabase, useTestPlatform } from '../support/servers';
 import { connectAsTenant } from '../support/tenant-clients';
 
 describe.each(await serverCases('provisioning'))('provisioning on $name', (serverCase) => {
@@ -97,6 +97,24 @@ describe.each(await serverCases('provisioning'))('provisioning on $name', (serve
     expect(first.tenant.tenantCode.slice(0, 4)).toBe('SEQU');
     expect(second.tenant.tenantCode.slice(0, 4)).toBe('SEQU');
     expect(b).toBeGreaterThan(a);
+  });
+
+  it.skipIf(skip)('two platforms on one server creating the same company prefix at once: every tenant gets its own code', async () => {
+    // A second console with its own platform database on the same server: tenant names are
+    // server-wide, so its codes and this platform's must never collide (a CREATE ROLE race
+    // answers 23505 on pg_authid's name index; the loser takes the next code).
+    const otherDatabase = uniquePlatformDatabase('provrace');
+    const other = await openTestCore(url, otherDatabase);
+    try {
+      const prefix = `Racing Quill ${Math.random().toString(36).slice(2, 6)}`;
+      const made = await Promise.all(
+        Array.from({ length: 6 }, (_, index) => call(index % 2 === 0 ? core : other, 'tenants:create', uniqueTenantInput('starter', prefix)).then((created) => created.tenant.tenantCode)),
+      );
+      expect(new Set(made).size).toBe(6);
+    } finally {
+      await other.close();
+      await dropTestPlatform(url, otherDatabase);
+    }
   });
 
   it.skipIf(skip)('refuses a taken subdomain case-insensitively and an unknown plan, creating nothing', async () => {
