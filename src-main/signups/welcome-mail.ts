@@ -1,7 +1,6 @@
 import type { NoticeFacts } from '../billing/notices/notice-facts';
-import type { RenderedNotice } from '../billing/notices/notice-templates';
+import { renderLetter, type RenderedNotice } from '../billing/notices/notice-templates';
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const day = (at: Date) => at.toISOString().slice(0, 10);
 
 /**
@@ -17,16 +16,7 @@ export function renderSignupWelcome(facts: NoticeFacts, link: string, expiresAt:
     `To finish setting up, choose your administrator password with this link (it works once, until ${day(expiresAt)}):`,
   ];
   const after = 'Then sign in, create your first company and record your first transaction.';
-  const greeting = `Hello ${facts.companyName},`;
-  const signature = `— ${facts.sellerName}`;
-  const text = [greeting, ...paragraphs, link, after, signature].join('\n\n') + '\n';
-  const html =
-    `<!doctype html><html><body style="font-family: sans-serif">` +
-    `<p>${escapeHtml(greeting)}</p>` +
-    paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('') +
-    `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>` +
-    `<p>${escapeHtml(after)}</p><p>${escapeHtml(signature)}</p></body></html>`;
-  return { subject, text, html };
+  return renderLetter(facts, subject, paragraphs, { link, after: [after] });
 }
 
 /** The one reminder to a trial nobody has signed in to yet. */
@@ -37,15 +27,5 @@ export function renderOnboardingNudge(facts: NoticeFacts, stalledDays: number): 
     ...(facts.trialEndsAt ? [`Your trial runs until ${day(facts.trialEndsAt)} — there is still time to try everything.`] : []),
     'Use the invitation link in your welcome e-mail to choose your password, or reply to this e-mail if you need a new one.',
   ];
-  const greeting = `Hello ${facts.companyName},`;
-  const signIn = `Sign in: ${facts.signInUrl}`;
-  const signature = `— ${facts.sellerName}`;
-  const text = [greeting, ...paragraphs, signIn, signature].join('\n\n') + '\n';
-  const html =
-    `<!doctype html><html><body style="font-family: sans-serif">` +
-    `<p>${escapeHtml(greeting)}</p>` +
-    paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('') +
-    `<p><a href="${escapeHtml(facts.signInUrl)}">${escapeHtml(facts.signInUrl)}</a></p>` +
-    `<p>${escapeHtml(signature)}</p></body></html>`;
-  return { subject, text, html };
+  return renderLetter(facts, subject, paragraphs, { link: facts.signInUrl, linkLabel: 'Sign in: ' });
 }

@@ -107,15 +107,29 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&a
 /** A notice as plain text and simple HTML. Only NoticeFacts go in: no credential can come out. */
 export function renderNotice(kind: LifecycleNoticeKind, facts: NoticeFacts, extra: NoticeExtra = {}): RenderedNotice {
   const { subject, paragraphs } = compose(kind, facts, extra);
+  return renderLetter(facts, subject, paragraphs, { link: facts.signInUrl, linkLabel: 'Sign in: ' });
+}
+
+/**
+ * Every console e-mail's one shape: greeting, paragraphs, one link, optional closing lines,
+ * signature — as text and as HTML with every piece escaped.
+ */
+export function renderLetter(
+  facts: Pick<NoticeFacts, 'companyName' | 'sellerName'>,
+  subject: string,
+  paragraphs: readonly string[],
+  options: { readonly link: string; readonly linkLabel?: string; readonly after?: readonly string[] },
+): RenderedNotice {
   const greeting = `Hello ${facts.companyName},`;
-  const signIn = `Sign in: ${facts.signInUrl}`;
   const signature = `— ${facts.sellerName}`;
-  const text = [greeting, ...paragraphs, signIn, signature].join('\n\n') + '\n';
+  const after = options.after ?? [];
+  const text = [greeting, ...paragraphs, `${options.linkLabel ?? ''}${options.link}`, ...after, signature].join('\n\n') + '\n';
   const html =
     `<!doctype html><html><body style="font-family: sans-serif">` +
     `<p>${escapeHtml(greeting)}</p>` +
     paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('') +
-    `<p><a href="${escapeHtml(facts.signInUrl)}">${escapeHtml(facts.signInUrl)}</a></p>` +
+    `<p><a href="${escapeHtml(options.link)}">${escapeHtml(options.link)}</a></p>` +
+    after.map((p) => `<p>${escapeHtml(p)}</p>`).join('') +
     `<p>${escapeHtml(signature)}</p></body></html>`;
   return { subject, text, html };
 }
