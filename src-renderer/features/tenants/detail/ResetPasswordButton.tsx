@@ -26,7 +26,7 @@ export function ResetPasswordButton({ tenant }: { tenant: TenantDetail }) {
     try {
       const result = await api().call('tenants:rotateCredentials', { ref: tenant.tenantCode });
       setStep({ kind: 'shown', credentials: result.credentials, sessionsEnded: result.sessionsEnded });
-      notifySuccess('Database password reset', `${tenant.tenantCode}: ${result.sessionsEnded} session(s) ended.`);
+      notifySuccess('Database password reset', `${tenant.tenantCode}: ${sessionsEndedText(result.sessionsEnded)}`);
     } catch (error) {
       notifyError('Could not reset the database password', error);
       setStep({ kind: 'confirm', saving: false });
@@ -77,7 +77,7 @@ export function ResetPasswordButton({ tenant }: { tenant: TenantDetail }) {
         {step.kind === 'shown' && (
           <Stack gap="md" data-testid="reset-db-password-result">
             <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={18} />} title="Copy the password now — it is shown only once">
-              {step.sessionsEnded === 1 ? 'One session was ended.' : `${step.sessionsEnded} sessions were ended.`} The console keeps no readable copy of this password.
+              {sessionsEndedText(step.sessionsEnded)} The console keeps no readable copy of this password.
             </Alert>
             <CredentialsTable credentials={step.credentials} />
             <Group justify="flex-end">
@@ -90,4 +90,9 @@ export function ResetPasswordButton({ tenant }: { tenant: TenantDetail }) {
       </Modal>
     </>
   );
+}
+
+function sessionsEndedText(ended: number): string {
+  if (ended === 0) return 'No session was open.';
+  return ended === 1 ? 'One open session was ended.' : `${ended} open sessions were ended.`;
 }
