@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { OPERATOR_GROUP_ROLES, OPERATOR_ROLES, type OperatorRole } from '../../src-shared/contract/operator-roles';
 import type { OperatorSessionInfo } from '../../src-shared/contract/operator-channels';
 import type { ServerEndpoint } from '../postgres/server-endpoint';
+import { survivingLostConnections } from '../postgres/pools';
 
 export type SignedInBy = OperatorSessionInfo['signedInBy'];
 
@@ -49,7 +50,7 @@ export class OperatorSession {
     // connection for its lock while it works on others.
     this.pool = new pg.Pool({ ...config, password: () => this.#password, max: 10, idleTimeoutMillis: 30_000 });
     // A session the server ends (operator disabled, password reset) must not crash the process.
-    this.pool.on('error', (error) => logger.warn({ err: error, operator }, 'operator connection lost'));
+    survivingLostConnections(this.pool, (error) => logger.warn({ err: error, operator }, 'operator connection lost'));
   }
 
   /** The operator chose a new password (ALTER ROLE on this session's own connection): new connections use it. */

@@ -3,7 +3,7 @@ import { AppError } from '../base/app-error';
 import type { PlatformContext } from '../platform/platform-context';
 import pg from 'pg';
 import { pgErrorCode } from '../postgres/errors';
-import { CHECK_LIMIT_APPLICATION, TENANT_SESSION_TIMEOUTS } from '../postgres/pools';
+import { CHECK_LIMIT_APPLICATION, survivingLostConnections, TENANT_SESSION_TIMEOUTS } from '../postgres/pools';
 import { clientConfig, type ServerEndpoint } from '../postgres/server-endpoint';
 import { getTenantRow } from '../tenants/tenant-queries';
 
@@ -38,7 +38,7 @@ function poolFor(endpoint: ServerEndpoint, database: string): pg.Pool {
     statement_timeout: TENANT_SESSION_TIMEOUTS.statementMs,
   });
   // A connection the server ends (a restore, a deletion, a restart) must not crash the process.
-  pool.on('error', () => undefined);
+  survivingLostConnections(pool);
   pools.set(key, pool);
   if (pools.size > POOLS_MAX) {
     const [oldestKey, oldest] = pools.entries().next().value as [string, pg.Pool];

@@ -53,8 +53,19 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export function createPool(endpoint: ServerEndpoint, database: string, logger: Logger, max = 10): pg.Pool {
   const pool = new pg.Pool({ ...clientConfig(endpoint, database), max, idleTimeoutMillis: 30_000 });
-  // An idle client losing its server must not crash the process; the next query reports it.
-  pool.on('error', (error) => logger.warn({ err: error, database }, 'idle postgres client error'));
+  return survivingLostConnections(pool, (error) => logger.warn({ err: error, database }, 'postgres connection lost'));
+}
+
+/**
+ * A connection the server ends (a restart, an outage, pg_terminate_backend) must not crash
+ * the process, whether it sits idle in the pool or is checked out between two queries (a
+ * journaled operation holding its advisory lock): node-postgres reports the first through
+ * the pool's 'error' event and the second only through the client's own, and an 'error'
+ * event without a listener is an uncaught exception. The next query on it reports the loss.
+ */
+export function survivingLostConnections(pool: pg.Pool, onLost: (error: Error) => void = () => undefined): pg.Pool {
+  pool.on('error', onLost);
+  pool.on('connect', (client) => client.on('error', onLost));
   return pool;
 }
 

@@ -111,7 +111,9 @@ export async function platformFingerprint(admin: pg.Client): Promise<Record<stri
     WITH mine AS (SELECT db_role AS rolname FROM tenants UNION SELECT db_role FROM operators),
          my_databases AS (SELECT database_name AS datname FROM tenants UNION SELECT current_database())
     SELECT (SELECT string_agg(a.rolname || ':' || a.rolcanlogin || ':' || coalesce(a.rolpassword, ''), ',' ORDER BY a.rolname) FROM pg_authid a JOIN mine USING (rolname)) AS roles,
-           (SELECT string_agg(m.roleid::regrole::text || '>' || m.member::regrole::text, ',' ORDER BY 1)
+           (SELECT string_agg(m.roleid::regrole::text || '>' || m.member::regrole::text, ','
+                              -- inside an aggregate, ORDER BY 1 sorts by the constant 1 (no order at all)
+                              ORDER BY m.roleid::regrole::text, m.member::regrole::text)
               FROM pg_auth_members m WHERE m.member::regrole::text IN (SELECT quote_ident(rolname) FROM mine)) AS members,
            (SELECT string_agg(d.datname || ':' || coalesce(d.datacl::text, ''), ',' ORDER BY d.datname) FROM pg_database d JOIN my_databases USING (datname)) AS databases`);
   Object.assign(fingerprint, server.rows[0]);
