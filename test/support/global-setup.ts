@@ -6,6 +6,9 @@ import type { TestProject } from 'vitest/node';
 import { EmbeddedCluster } from '../../src-main/postgres/embedded-cluster';
 import { FileSecretStore } from '../../src-main/secrets/file-secret-store';
 import { createSilentLogger } from '../../src-main/logging/logger';
+import { EXTERNAL_URL } from './external-url';
+import { dropPlatformTemplates } from './platform-template';
+import { fullTier } from './tier';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -31,6 +34,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('embeddedUrl', `postgresql://postgres@127.0.0.1:${endpoint.port}/postgres?host=${encodeURIComponent(socketDir)}`);
   project.provide('embeddedDataDir', dataDir);
   return async () => {
+    // The external server outlives the run: the platform templates built on it go (platform-template.ts).
+    if (fullTier) await dropPlatformTemplates(EXTERNAL_URL).catch(() => undefined);
     await cluster.forceStop();
     await cluster.release();
     await rm(dataDir, { recursive: true, force: true });

@@ -5,9 +5,12 @@ import { openConsoleCore, type ConsoleCore } from '../../src-main/app/console-co
 import { createSilentLogger } from '../../src-main/logging/logger';
 import { clientConfig, endpointFromUrl } from '../../src-main/postgres/server-endpoint';
 import { adminClient, dropPlatformAndTenants } from './drop-platform';
+import { createPlatformFromTemplate } from './platform-template';
 import { fullTier, fullTierOnlyReason } from './tier';
 
-export const EXTERNAL_URL = process.env.TENANT_CONSOLE_TEST_EXTERNAL_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+import { EXTERNAL_URL } from './external-url';
+
+export { EXTERNAL_URL };
 
 export interface ServerTarget {
   readonly name: string;
@@ -47,6 +50,7 @@ export async function openTestCore(
   platformDatabase: string,
   options: { reconcileOnStart?: boolean; spareDatabases?: boolean } = {},
 ): Promise<ConsoleCore> {
+  await createPlatformFromTemplate(url, platformDatabase);
   return openConsoleCore({
     platformDatabase,
     mode: 'cli',
