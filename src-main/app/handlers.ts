@@ -26,6 +26,7 @@ import type { BackupContext } from '../backup/backup-context';
 import type { OfflineReview } from '../offline/offline-review';
 import type { BillingContext } from '../billing/billing-context';
 import { createBillingHandlers } from '../billing/billing-handlers';
+import { createPriceChangeHandlers } from '../billing/price-changes/price-change-handlers';
 import { createOnboardingHandlers } from '../signups/onboarding-handlers';
 import { onTenantCreated } from '../billing/on-tenant-created';
 import { runServerCheck } from '../platform/server-check/run-server-check';
@@ -108,6 +109,7 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, services: Co
     ...createUsageHandlers(ctx, services.usage),
     ...createBackupHandlers(ctx, { dataDir: backups.dataDir, jobs: backups.jobs, secrets: backups.secrets }),
     ...createBillingHandlers(services.billing),
+    ...createPriceChangeHandlers(services.billing),
     ...createOnboardingHandlers(services.billing),
     ...services.offline.handlers(),
     ...access,

@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from './cli-context';
 import { LIMIT_RESOURCES, type LimitResource } from '../../src-shared/contract/plan-models';
 import { registerPlanEditCommand } from './plan-edit-command';
+import { isoDateOption, noticeDaysOption, registerPlanScheduleCommands, scheduleMoveCommand } from './plan-schedule-commands';
 import { withCliSession } from './session';
 
 const json = { flags: '--json', description: 'print JSON (snake_case) instead of text' } as const;
@@ -26,7 +27,7 @@ function limitValueOption(value: string): number | null {
   return n;
 }
 
-/** `tenantctl plans`, `tenantctl plan edit|set|move|override|revoke|limits|history`, `tenantctl migrate`. */
+/** `tenantctl plans`, `tenantctl plan edit|set|move|schedules|unschedule|override|revoke|limits|history`, `tenantctl migrate`. */
 export function registerPlanCommands(program: Command, cli: CliContext): void {
   program
     .command('plans')
@@ -45,6 +46,7 @@ export function registerPlanCommands(program: Command, cli: CliContext): void {
 
   const plan = program.command('plan').description("change a tenant's plan, overrides and limits");
   registerPlanEditCommand(plan, cli);
+  registerPlanScheduleCommands(plan, cli);
 
   plan
     .command('set')
@@ -77,9 +79,23 @@ export function registerPlanCommands(program: Command, cli: CliContext): void {
     .option('--force', 'also move tenants over the new limits (existing data stays, new inserts are refused)')
     .option('--dry-run', 'only preview: who would move and who would be over the new limits')
     .option('--reason <text>', 'why (recorded in each plan history)')
+    .option('--at <iso-date>', 'announce the move instead: it happens on this date (tenantctl plan schedules lists it)', isoDateOption)
+    .option('--notice-days <n>', 'with --at: the notice e-mail goes out this many days before the date (0: none)', noticeDaysOption)
     .option(json.flags, json.description)
-    .action(async (planCode: string, options: { fromVersion?: number; force?: boolean; dryRun?: boolean; reason?: string; json?: boolean }) => {
+    .action(async (planCode: string, options: { fromVersion?: number; force?: boolean; dryRun?: boolean; reason?: string; json?: boolean; at?: string; noticeDays?: number }) => {
+      if (options.at === undefined && options.noticeDays !== undefined) {
+        cli.err('--notice-days goes with --at DATE (an announced move).\n');
+        cli.exitCode = 2;
+        return;
+      }
+      if (options.at !== undefined && (options.fromVersion !== undefined || options.force)) {
+        // An announced move concerns every older version, and is applied whatever the limits (the preview shows them).
+        cli.err('--at moves every older version at the date: --from-version and --force are for an immediate move.\n');
+        cli.exitCode = 2;
+        return;
+      }
       await withCliSession(cli, async (session) => {
+        if (options.at !== undefined) return scheduleMoveCommand(cli, session, planCode, { ...options, at: options.at });
         const selection = { code: planCode, ...(options.fromVersion !== undefined ? { fromVersion: options.fromVersion } : {}) };
         if (options.dryRun) {
           const preview = await session.call('plans:previewMove', selection);

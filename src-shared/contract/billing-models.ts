@@ -38,6 +38,8 @@ export const NOTICE_KINDS = [
   'test',
   /** A trial nobody signed in to: the one reminder (src-main/signups). */
   'onboarding_nudge',
+  /** An announced price change: the plan's new version and its date (src-main/billing/price-changes). */
+  'price_change',
 ] as const;
 export const noticeKindSchema = z.enum(NOTICE_KINDS);
 export type NoticeKind = z.infer<typeof noticeKindSchema>;
@@ -286,6 +288,7 @@ export const JOB_ACTION_KINDS = [
   'suspended',
   'reactivated',
   'downgrade_applied',
+  'price_change_applied',
   'subscription_ended',
   'notice_sent',
   'notice_failed',

@@ -70,6 +70,10 @@ export const CHANNEL_PERMISSIONS: { readonly [C in ChannelName]: ChannelPermissi
   'plans:update': admin('change plans'),
   'plans:previewMove': view('preview moving tenants between plan versions'),
   'plans:moveTenants': admin('move tenants to a new plan version'),
+  'priceChanges:preview': view('preview announced price changes'),
+  'priceChanges:schedule': admin('schedule price changes'),
+  'priceChanges:list': view('list scheduled price changes'),
+  'priceChanges:cancel': admin('cancel scheduled price changes'),
 
   'settings:get': view('read settings'),
   'settings:update': admin('change settings'),

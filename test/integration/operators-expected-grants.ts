@@ -28,6 +28,9 @@ export const EXPECTED_PLATFORM_GRANTS: Readonly<Record<string, Readonly<Record<O
   'table operations': { viewer: 'r', support: 'raw', billing: 'raw', admin: 'rawd', public: '' },
   // admins list operators; changes go through the console (CREATE ROLE, GRANT)
   'table operators': { viewer: '', support: '', billing: '', admin: 'r', public: '' },
+  // announced price changes: everyone reads; admins schedule and cancel; billing (the lifecycle job) records notices and moves
+  'table plan_move_schedules': { viewer: 'r', support: 'r', billing: 'rw', admin: 'rawd', public: '' },
+  'table plan_move_schedule_tenants': { viewer: 'r', support: 'r', billing: 'rw', admin: 'rawd', public: '' },
   'table plans': { viewer: 'r', support: 'r', billing: 'r', admin: 'rawd', public: '' },
   // the console runs the migrations
   'table schema_migrations': { viewer: 'r', support: 'r', billing: 'r', admin: 'r', public: '' },

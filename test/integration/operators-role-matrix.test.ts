@@ -90,6 +90,14 @@ const MOVE_PLAN = 'starter';
 /** The plan whose new tenants start on a trial (given trial days in beforeAll). */
 const TRIAL_PLAN = 'professional';
 
+/** The plan announced price changes are scheduled on: a tenant on an older version of it. */
+const PRICE_CHANGE_PLAN = 'enterprise';
+const daysFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+async function scheduledPriceChangeScene(w: World, key: string): Promise<void> {
+  await w.tenant(key, PRICE_CHANGE_PLAN);
+  await w.owner('plans:update', { code: PRICE_CHANGE_PLAN, name: `Enterprise (${key})` });
+}
+
 const otherPlan = (tenant: TenantDetail) => (tenant.plan === 'starter' ? 'professional' : 'starter');
 
 const FIXTURES: Fixtures = {
@@ -160,6 +168,30 @@ const FIXTURES: Fixtures = {
       expect(value).toMatchObject({ moved: [{ tenantCode: tenant.tenantCode }], refused: [], failed: [] });
       const newest = Math.max(...(await w.owner('plans:versions', { code: MOVE_PLAN })).map((version) => version.version));
       expect(tenant.planVersion).toBe(newest);
+    },
+  },
+  'priceChanges:schedule': {
+    input: async (w, role, allowed) => {
+      if (allowed) await scheduledPriceChangeScene(w, `price-change-${role}`);
+      return { code: PRICE_CHANGE_PLAN, at: daysFromNow(30), noticeDays: 7, reason: 'Matrix test' };
+    },
+    check: async (w, role, value) => {
+      const tenant = await w.fresh(`price-change-${role}`);
+      expect(value).toMatchObject({ planCode: PRICE_CHANGE_PLAN, state: 'scheduled', noticeDays: 7 });
+      expect(value.tenants.map((t) => t.tenantCode)).toContain(tenant.tenantCode);
+      await w.owner('priceChanges:cancel', { id: value.id });
+    },
+  },
+  'priceChanges:cancel': {
+    input: async (w, role, allowed) => {
+      if (!allowed) return { id: '00000000-0000-4000-8000-000000000000' };
+      await scheduledPriceChangeScene(w, `price-cancel-${role}`);
+      const open = (await w.owner('priceChanges:list', { state: 'scheduled' })).find((s) => s.planCode === PRICE_CHANGE_PLAN);
+      const schedule = open ?? (await w.owner('priceChanges:schedule', { code: PRICE_CHANGE_PLAN, at: daysFromNow(30), noticeDays: 7 }));
+      return { id: schedule.id };
+    },
+    check: async (_w, _role, value) => {
+      expect(value.state).toBe('canceled');
     },
   },
   'tenants:changePlan': {

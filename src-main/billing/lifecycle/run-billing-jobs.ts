@@ -6,6 +6,7 @@ import { readStoredBillingSettings } from '../billing-settings';
 import { generateDueInvoices } from '../invoices/invoice-service';
 import { MailerSession } from '../notices/send-notice';
 import { applyDuePendingDowngradesDetailed } from '../pending-downgrades';
+import { priceChanges } from '../price-changes/price-change-step';
 import { syncStripeEvents } from '../stripe/stripe-billing';
 import { enrollStripeTenantsDetailed } from '../stripe/stripe-enroll';
 import { enrolOrRepair } from './enrol-or-repair';
@@ -45,6 +46,9 @@ const STEPS: readonly Step[] = [
     },
   },
   { name: 'enrol-or-repair', run: enrolOrRepair },
+  // Announced price changes: due notices, then due moves. Before invoicing, like downgrades:
+  // a manual-mode move leaves the old price's share of its period for that invoice.
+  { name: 'price-changes', run: priceChanges },
   // Before invoicing: a downgrade due now invoices its ended period itself (at the old plan);
   // invoicing first would roll the period forward and hide that it ended.
   { name: 'pending-downgrades', run: async (sc) => record(sc, 'pending-downgrades', await applyDuePendingDowngradesDetailed(sc.b)) },

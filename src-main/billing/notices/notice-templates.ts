@@ -15,8 +15,11 @@ export interface RenderedNotice {
   readonly html: string;
 }
 
-/** The kinds the lifecycle sends (invoice_issued belongs to invoicing, test to the settings page, onboarding_nudge to src-main/signups). */
-export type LifecycleNoticeKind = Exclude<NoticeKind, 'invoice_issued' | 'test' | 'onboarding_nudge'>;
+/**
+ * The kinds the lifecycle sends (invoice_issued belongs to invoicing, test to the settings
+ * page, onboarding_nudge to src-main/signups, price_change to billing/price-changes).
+ */
+export type LifecycleNoticeKind = Exclude<NoticeKind, 'invoice_issued' | 'test' | 'onboarding_nudge' | 'price_change'>;
 
 const RESOURCE_NAMES: Record<string, string> = {
   companies: 'companies',

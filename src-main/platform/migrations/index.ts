@@ -13,6 +13,7 @@ import { sql as operators } from './011-operators';
 import { sql as apiKeys } from './012-api-keys';
 import { sql as signupsOnboarding } from './013-signups-onboarding';
 import { sql as pricingModels } from './014-pricing-models';
+import { sql as planMoveSchedules } from './016-plan-move-schedules';
 
 
 /** Platform database migrations, in order. Never edit a shipped one: add the next. */
@@ -31,4 +32,5 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
   { version: 12, name: 'api-keys', sql: apiKeys },
   { version: 13, name: 'signups-onboarding', sql: signupsOnboarding },
   { version: 14, name: 'pricing-models', sql: pricingModels },
+  { version: 16, name: 'plan-move-schedules', sql: planMoveSchedules },
 ];

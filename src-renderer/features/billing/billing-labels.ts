@@ -45,6 +45,7 @@ export const NOTICE_KIND_LABELS: Readonly<Record<NoticeKind, string>> = {
   limit_reached: 'Limit reached',
   invoice_issued: 'Invoice issued',
   test: 'Test e-mail',
+  price_change: 'Price change',
 };
 
 export const PRORATION_LABELS: Readonly<Record<ProrationBehavior, string>> = {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Badge, Button, Divider, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { IconArrowsExchange, IconPencil } from '@tabler/icons-react';
+import { IconArrowsExchange, IconCalendarEvent, IconPencil } from '@tabler/icons-react';
 import type { PlanVersion } from '../../../src-shared/contract/plan-models';
 import { formatCount, formatDate, formatLimit, formatMoney, formatPrice } from '../../lib/format';
 import { useActionBlocks } from '../../store/action-block';
@@ -8,17 +8,20 @@ import type { PlanFamily } from '../../store/plans-store';
 import { BlockedAction } from '../offline/BlockedAction';
 import { EditPlanModal } from './EditPlanModal';
 import { MoveTenantsModal } from './MoveTenantsModal';
+import { SchedulePriceChangeModal } from './SchedulePriceChangeModal';
 import classes from './PlanCard.module.css';
 
 const limitsOf = (v: PlanVersion) => `${formatLimit(v.limits.companies)} · ${formatLimit(v.limits.usersPerCompany)} · ${formatLimit(v.limits.transactionsPerMonth)}`;
 
 /** One plan: its current version's terms, every version with its tenants, and the two actions. */
-export function PlanCard({ family }: { family: PlanFamily }) {
+export function PlanCard({ family, onPriceChangeScheduled, hasOpenPriceChange = false }: { family: PlanFamily; onPriceChangeScheduled?: () => void; hasOpenPriceChange?: boolean }) {
   const blockOf = useActionBlocks();
   const moveBlocked = blockOf('plans:moveTenants');
   const editBlocked = blockOf('plans:update');
   const [editing, setEditing] = useState(false);
   const [moving, setMoving] = useState(false);
+  const [scheduling, setScheduling] = useState(false);
+  const scheduleBlocked = blockOf('priceChanges:schedule');
   const { current } = family;
   const total = family.versions.reduce((sum, v) => sum + v.tenantCount, 0);
 
@@ -102,6 +105,18 @@ export function PlanCard({ family }: { family: PlanFamily }) {
         </Table>
 
         <Group justify="flex-end" gap="sm">
+          <BlockedAction reason={scheduleBlocked} testId={`plan-schedule-blocked-${family.code}`}>
+            <Button
+              variant="default"
+              leftSection={<IconCalendarEvent size={16} />}
+              onClick={() => setScheduling(true)}
+              disabled={family.grandfathered === 0 || hasOpenPriceChange || scheduleBlocked !== null}
+              title={hasOpenPriceChange ? 'A price change is already scheduled for this plan.' : family.grandfathered === 0 ? 'Every tenant is on the current version.' : undefined}
+              data-testid={`plan-schedule-${family.code}`}
+            >
+              Schedule price change…
+            </Button>
+          </BlockedAction>
           <BlockedAction reason={moveBlocked} testId={`plan-move-blocked-${family.code}`}>
             <Button
               variant="default"
@@ -124,6 +139,7 @@ export function PlanCard({ family }: { family: PlanFamily }) {
       {/* Mounted only while open: one card's modal never shadows another's. */}
       {editing && <EditPlanModal plan={current} grandfathered={family.grandfathered} opened onClose={() => setEditing(false)} />}
       {moving && <MoveTenantsModal plan={current} opened onClose={() => setMoving(false)} />}
+      {scheduling && <SchedulePriceChangeModal plan={current} onClose={() => setScheduling(false)} onScheduled={() => onPriceChangeScheduled?.()} />}
     </Paper>
   );
 }

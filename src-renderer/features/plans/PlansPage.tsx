@@ -1,14 +1,25 @@
-import { useEffect } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import type { PriceChangeSchedule } from '../../../src-shared/contract/price-change-models';
+import { api } from '../../api/client';
 import { Box, Grid, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { LoadErrorAlert } from '../../components/LoadErrorAlert';
 import { usePlansStore } from '../../store/plans-store';
 import { TenantDrawer } from '../tenants/detail/TenantDrawer';
 import { FleetMigrationCard } from './FleetMigrationCard';
 import { PlanCard } from './PlanCard';
+import { PriceChangesCard } from './PriceChangesCard';
 
 /** The plans the console sells, their versions (grandfathered tenants) and the fleet's tenant schema. */
 export function PlansPage() {
   const { families, status, error } = usePlansStore();
+  const [schedules, setSchedules] = useState<readonly PriceChangeSchedule[]>([]);
+  const loadSchedules = useCallback(() => {
+    api()
+      .call('priceChanges:list', {})
+      .then(setSchedules)
+      .catch(() => setSchedules([]));
+  }, []);
+  useEffect(loadSchedules, [loadSchedules]);
 
   // Later reloads (an edit, a move, back online) come from the invalidation table.
   useEffect(() => {
@@ -42,10 +53,11 @@ export function PlansPage() {
             ))
           : families.map((family) => (
               <Grid.Col key={family.code} span={{ base: 12, lg: 6 }}>
-                <PlanCard family={family} />
+                <PlanCard family={family} onPriceChangeScheduled={loadSchedules} hasOpenPriceChange={schedules.some((s) => s.planCode === family.code && s.state === 'scheduled')} />
               </Grid.Col>
             ))}
       </Grid>
+      <PriceChangesCard schedules={schedules} onChanged={loadSchedules} />
       <TenantDrawer />
     </Stack>
   );
