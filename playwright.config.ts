@@ -15,7 +15,7 @@ process.env.TENANT_CONSOLE_TEST_FAST_DISK ??= '1';
  * and audit stay whole. Their behaviour is proven on real PostgreSQL in test/integration in
  * both tiers.
  */
-const FULL_TIER_SPECS = ['backups', 'billing', 'offline', 'offline-usage', 'onboarding', 'plans', 'pricing'];
+const FULL_TIER_SPECS = ['backups', 'billing', 'offline', 'offline-usage', 'onboarding', 'plans', 'price-changes', 'pricing'];
 const fullTier = process.env.TENANT_CONSOLE_TEST_TIER === 'full';
 if (!fullTier && process.env.TEST_WORKER_INDEX === undefined) console.log(`[skip] Chromium walkthroughs of ${FULL_TIER_SPECS.join(', ')}: full tier only (npm run test:full, or TENANT_CONSOLE_TEST_TIER=full)`);
 

@@ -36,9 +36,11 @@ test('plans page: schedule a price change with its preview, see it listed, cance
   await expect(row).toContainText('59.00 USD per month');
   await modal.getByTestId('schedule-notice-days').fill('14');
   await shot(page, 'price-change-01-schedule-dialog');
-  await page.emulateMedia({ colorScheme: 'dark' });
+  // Dark mode as the header toggle sets it (the toggle itself is behind the modal's overlay).
+  const scheme = (value: string) => page.locator('html').evaluate((html, v) => (html as unknown as { setAttribute(n: string, v: string): void }).setAttribute('data-mantine-color-scheme', v), value);
+  await scheme('dark');
   await shot(page, 'price-change-02-schedule-dialog-dark');
-  await page.emulateMedia({ colorScheme: 'light' });
+  await scheme('light');
   await modal.getByTestId('schedule-submit').click();
   await expect(modal).toHaveCount(0);
 

@@ -5,7 +5,7 @@ import { invokeThroughHost, saveScreenshot, useHostMode } from './browser-helper
  * The fast tier's walk through every page and every drawer tab in Chromium, on one host-mode
  * console: each renders its content (not its error state) for a real tenant, in light and
  * dark. The deep walkthroughs of each capability (backups, billing, plans, pricing,
- * onboarding, offline) run in the full tier; see FULL_TIER_SPECS in playwright.config.ts.
+ * onboarding, offline, price changes) run in the full tier; see FULL_TIER_SPECS in playwright.config.ts.
  */
 const host = useHostMode();
 

@@ -23,7 +23,7 @@ describe('the contract', () => {
     expect(mutating).toEqual(
       [
         'settings:update', 'tenants:activate', 'tenants:cancel', 'tenants:create', 'tenants:reconcile', 'tenants:suspend',
-        'plans:update', 'plans:moveTenants', 'tenants:changePlan', 'tenants:setOverride', 'tenants:revokeOverride', 'fleet:migrate',
+        'plans:update', 'plans:moveTenants', 'priceChanges:schedule', 'priceChanges:cancel', 'tenants:changePlan', 'tenants:setOverride', 'tenants:revokeOverride', 'fleet:migrate',
         'usage:collect',
         'snapshot:import', 'snapshot:closeReview',
         'backups:create', 'backups:restore', 'backups:export', 'backups:prune', 'backups:updateSettings', 'tenants:delete', 'tenants:runScheduledDeletions',

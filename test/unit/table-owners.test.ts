@@ -28,6 +28,8 @@ const OWNERS: Readonly<Record<string, string>> = {
   invoices: 'src-main/billing/',
   invoice_lines: 'src-main/billing/',
   invoice_payments: 'src-main/billing/',
+  plan_move_schedules: 'src-main/billing/price-changes/',
+  plan_move_schedule_tenants: 'src-main/billing/price-changes/',
   billing_pending_items: 'src-main/billing/',
   stripe_prices: 'src-main/billing/',
   stripe_events: 'src-main/billing/',
