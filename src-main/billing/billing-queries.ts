@@ -2,6 +2,7 @@ import { describePricing, type PricingModel } from '../../src-shared/domain/pric
 import type { BillingOverview, BillingState, GraceReason, TenantBilling } from '../../src-shared/contract/billing-models';
 import { TENANT_CODE_PATTERN } from '../../src-shared/domain/tenant-fields';
 import { AppError } from '../base/app-error';
+import { monthlyRevenueSql } from '../platform/pricing-sql';
 import type { BillingContext } from './billing-context';
 import {
   FLEET_ROW_JSON,
@@ -21,6 +22,9 @@ import {
 import { readStoredBillingSettings } from './billing-settings';
 import { addDays } from './clock';
 import { estimateNextInvoice } from './invoices/invoice-service';
+
+/** The one MRR figure per tenant (shared with the Usage page). */
+const MRR = monthlyRevenueSql('p', 't.id');
 
 /** The Billing page's lists are worklists: the most urgent rows, with the full counts beside them. */
 const LIST_LIMIT = 100;
@@ -51,10 +55,12 @@ export async function getBillingOverview(b: BillingContext): Promise<BillingOver
     readStoredBillingSettings(b.ctx.pool),
     b.ctx.pool.query<OverviewRow>(
       `WITH billed AS (
-         SELECT t.id, t.status, tb.state, tb.grace_ends_at, tb.suspended_by_billing, p.price_cents, p.currency, p.billing_interval
+         SELECT t.id, t.status, tb.state, tb.grace_ends_at, tb.suspended_by_billing, p.currency, p.billing_interval,
+                ${MRR.monthlyCents} AS monthly_cents
            FROM tenants t
            JOIN tenant_billing tb ON tb.tenant_id = t.id
            JOIN plans p ON p.code = t.plan_code AND p.version = t.plan_version
+           ${MRR.join}
           WHERE t.status <> 'deleted'
        )
        SELECT
@@ -66,12 +72,13 @@ export async function getBillingOverview(b: BillingContext): Promise<BillingOver
                    'in_grace', count(*) FILTER (WHERE grace_ends_at IS NOT NULL),
                    'suspended', count(*) FILTER (WHERE suspended_by_billing))
             FROM billed) AS counts,
-         -- Paying subscriptions (active, or past due but not yet given up): yearly plans count a twelfth.
+         -- Paying subscriptions (active, or past due but not yet given up) at their MRR (monthlyRevenueSql:
+         -- every pricing model at the latest usage; yearly plans count a twelfth).
          (SELECT json_agg(json_build_object('currency', currency, 'cents', cents) ORDER BY currency)
-            FROM (SELECT currency, round(sum(CASE billing_interval WHEN 'year' THEN price_cents / 12.0 ELSE price_cents END))::bigint AS cents
+            FROM (SELECT currency, round(sum(monthly_cents))::bigint AS cents
                     FROM billed
                    WHERE state IN ('active', 'past_due') AND status NOT IN ('cancelled', 'deleted')
-                     AND price_cents > 0 AND billing_interval IN ('month', 'year') -- per-unit plans: their base price only
+                     AND monthly_cents > 0 AND billing_interval IN ('month', 'year')
                    GROUP BY currency) AS m) AS mrr,
          -- Trials ending before a week from now (a lapsed one the job has not handled yet comes first).
          (SELECT json_agg(row ORDER BY trial_ends_at, tenant_code) FROM (

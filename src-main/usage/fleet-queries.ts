@@ -1,7 +1,11 @@
 import type pg from 'pg';
 import type { NearLimitTenant, UsageFleet, UsageRunSummary } from '../../src-shared/contract/usage-models';
 import { readSetting } from '../settings/settings-store';
+import { monthlyRevenueSql } from '../platform/pricing-sql';
 import { RUN_COLUMNS, toRunSummary, type RunRow } from './usage-store';
+
+/** The one MRR figure per tenant (shared with the Billing page). */
+const MRR = monthlyRevenueSql('p', 't.id');
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -139,16 +143,16 @@ export async function usageFleet(db: Queryable, days: number): Promise<UsageFlee
         GROUP BY t.plan_code, cp.name, cp.sort_order
         ORDER BY cp.sort_order NULLS LAST, t.plan_code`,
     ),
-    // Monthly recurring revenue of active tenants at their own plan version's price.
+    // Monthly recurring revenue of active tenants at their own plan version's pricing and latest usage (monthlyRevenueSql).
     db.query<{ plan: string; name: string; currency: string; tenants: number; monthly: string; custom: number }>(
       `SELECT t.plan_code AS plan, COALESCE(cp.name, t.plan_code) AS name, p.currency,
               count(*) FILTER (WHERE p.price_cents IS NOT NULL)::int AS tenants,
-              COALESCE(sum(CASE p.billing_interval WHEN 'month' THEN p.price_cents::numeric
-                                                   WHEN 'year' THEN p.price_cents / 12.0 ELSE 0 END), 0)::text AS monthly,
+              COALESCE(sum(${MRR.monthlyCents}), 0)::text AS monthly,
               count(*) FILTER (WHERE p.price_cents IS NULL)::int AS custom
          FROM tenants t
          JOIN plans p ON p.code = t.plan_code AND p.version = t.plan_version
          LEFT JOIN plans cp ON cp.code = t.plan_code AND cp.is_current
+         ${MRR.join}
         WHERE t.status = 'active'
         GROUP BY t.plan_code, cp.name, cp.sort_order, p.currency
         ORDER BY cp.sort_order NULLS LAST, t.plan_code, p.currency`,

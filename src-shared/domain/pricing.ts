@@ -44,6 +44,8 @@ const HAS_BASE_PRICE: Readonly<Record<PricingModel, boolean>> = {
   base_plus_usage: true,
 };
 
+/** Whether a model charges the plan's price as a base (flat, base_plus_usage) or per unit only. */
+export const hasBasePrice = (model: PricingModel): boolean => HAS_BASE_PRICE[model];
 /** Models whose usage is metered transactions (reported to Stripe as meter events). */
 export const isUsageModel = (model: PricingModel): boolean => PRICING_UNIT[model] === 'transactions';
 /** Models billed by a quantity of seats (pushed to Stripe as the subscription quantity). */

@@ -2,7 +2,7 @@ import type { InvoiceLine } from '../../../src-shared/contract/billing-models';
 import type { BillingContext } from '../billing-context';
 import { readStoredBillingSettings } from '../billing-settings';
 import { invoiceTotals } from './invoice-drafts';
-import { periodChargeLines, type PlanChargeRow } from './invoice-generation';
+import { periodChargeLines, type PlanChargeRow } from './period-charges';
 
 export interface NextInvoiceEstimate {
   readonly date: string;

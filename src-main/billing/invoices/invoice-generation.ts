@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { InvoiceLine, JobAction } from '../../../src-shared/contract/billing-models';
-import { billsOverage, PRICING_UNIT, type PricingModel } from '../../../src-shared/domain/pricing';
+import type { PricingModel } from '../../../src-shared/domain/pricing';
 import type { AuditEntry } from '../../audit/audit-log';
 import { isAppError } from '../../base/app-error';
 import { inTransaction } from '../../postgres/pools';
@@ -8,18 +8,13 @@ import type { BillingContext } from '../billing-context';
 import { readStoredBillingSettings } from '../billing-settings';
 import { finalizeLockedDraft, insertDraft, invoiceTotals } from './invoice-drafts';
 import { formatMoney } from './money';
-import { readMeteredUsage } from './metered-usage';
-import { overageLines } from './overage';
-import { planChargeLines, type PricedPlan } from './pricing-lines';
+import { BILLED_STATES, invoiceDuePeriodsInBulk, MAX_PERIODS_PER_RUN, PERIODIC_INVOICE_CREATOR } from './bulk-period-invoicing';
+import { periodChargeLines } from './period-charges';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 type StoredSettings = Awaited<ReturnType<typeof readStoredBillingSettings>>;
 
-/** Who made the periodic invoices (invoices.created_by). */
-export const PERIODIC_INVOICE_CREATOR = 'billing-job';
-
-/** Billing states that are billed each period (a trial, a free plan or a cancelled subscription are not). */
-const BILLED_STATES = ['active', 'past_due'];
+export { BILLED_STATES, PERIODIC_INVOICE_CREATOR };
 
 interface DueTenant {
   readonly tenantId: string;
@@ -54,16 +49,46 @@ export interface GenerateOptions {
    * Without it, the other tenants are still invoiced and the first error is thrown at the end.
    */
   readonly onError?: (tenantCode: string, error: unknown) => void;
+  /** The set-based transaction failed and was rolled back; the per-tenant path runs instead. */
+  readonly onFallback?: (error: unknown) => void;
 }
 
 /**
  * Manual mode: for every tenant whose paid period has ended, the invoice for that period
- * (in arrears), then the period rolled forward — repeated while periods remain, one
- * transaction per period. Idempotent: the tenant's billing row is locked and the period
- * rolled in the invoice's transaction, and (tenant, period_start) is unique, so two runners
- * at once never make two invoices. Stripe mode: Stripe invoices, nothing to do here.
+ * (in arrears), then the period rolled forward — repeated while periods remain. Set-based
+ * first (invoiceDuePeriodsInBulk: the whole fleet in one transaction and a fixed number of
+ * statements per period); if that transaction fails, nothing of it stays and the run falls
+ * back to the per-tenant path, which isolates the failing tenant (onError) and invoices the
+ * others. Idempotent either way: the billing rows are locked and the periods rolled in the
+ * invoices' transaction, and (tenant, period_start) is unique, so two runners at once never
+ * make two invoices. Stripe mode: Stripe invoices, nothing to do here.
  */
 export async function generateDueInvoices(b: BillingContext, options: GenerateOptions = {}): Promise<JobAction[]> {
+  const settings = await readStoredBillingSettings(b.ctx.pool);
+  if (settings.mode !== 'manual') return [];
+  const now = b.clock.now();
+  let invoiced: Awaited<ReturnType<typeof invoiceDuePeriodsInBulk>>;
+  try {
+    invoiced = await invoiceDuePeriodsInBulk(b.ctx.pool, settings, now);
+  } catch (error) {
+    b.ctx.logger.warn({ err: error }, 'set-based periodic invoicing failed (rolled back): invoicing tenant by tenant');
+    options.onFallback?.(error);
+    return generateDueInvoicesPerTenant(b, options);
+  }
+  // The invoices are committed: one audit event each, appended together (one group commit).
+  await Promise.all(
+    invoiced.map(({ tenantCode, action }) =>
+      auditQuietly(b, { action: 'invoices:generate', tenant: tenantCode, details: { kind: action.kind, invoice: action.detail, clockAt: now.toISOString() }, outcome: 'ok' }),
+    ),
+  );
+  return invoiced.map(({ action }) => action);
+}
+
+/**
+ * The per-tenant path: one transaction per tenant and period (lock, usage, draft, number,
+ * roll). The fallback of generateDueInvoices, and the benchmark's baseline.
+ */
+export async function generateDueInvoicesPerTenant(b: BillingContext, options: GenerateOptions = {}): Promise<JobAction[]> {
   const settings = await readStoredBillingSettings(b.ctx.pool);
   if (settings.mode !== 'manual') return [];
   const now = b.clock.now();
@@ -72,7 +97,7 @@ export async function generateDueInvoices(b: BillingContext, options: GenerateOp
   for (const tenant of await selectDueTenants(b.ctx.pool, now)) {
     try {
       // Bounded: a tenant decades behind stops here and continues on the next run.
-      for (let period = 0; period < 240; period += 1) {
+      for (let period = 0; period < MAX_PERIODS_PER_RUN; period += 1) {
         const outcome = await invoiceOnePeriod(b.ctx.pool, tenant.tenantId, settings, now);
         if (outcome === 'nothing-due') break;
         if (outcome) {
@@ -190,45 +215,6 @@ async function invoiceOnePeriod(pool: pg.Pool, tenantId: string, settings: Store
     return { kind: 'invoice_issued', tenantCode: row.tenant_code, detail: `${number.number} ${amount}` };
   });
 }
-
-/**
- * The plan's charge for the period by its pricing model, then overage (flat and seat
- * models). Usage is read up to usageUntil (the period's end on the invoice; "so far" in the
- * estimate), the lines always name the whole period.
- */
-export async function periodChargeLines(
-  db: Queryable,
-  tenantId: string,
-  row: PlanChargeRow,
-  periodStart: Date,
-  periodEnd: Date,
-  usageUntil: Date = periodEnd,
-): Promise<InvoiceLine[]> {
-  const plan: PricedPlan = {
-    name: row.plan_name,
-    pricingModel: row.pricing_model,
-    priceCents: row.price_cents === null ? null : Number(row.price_cents),
-    unitPriceCents: row.unit_price_cents,
-    includedUnits: row.included_units,
-    interval: row.billing_interval as PricedPlan['interval'],
-  };
-  // Flat plans read no usage for their price: a fleet of flat tenants costs no extra query.
-  const usage = PRICING_UNIT[plan.pricingModel] === null ? NO_USAGE : await readMeteredUsage(db, tenantId, periodStart, usageUntil);
-  return [
-    ...planChargeLines(plan, usage, periodStart, periodEnd),
-    ...(billsOverage(plan.pricingModel)
-      ? await overageLines(db, tenantId, { maxTransactionsPerMonth: row.max_transactions_per_month, overagePriceCents: row.overage_price_cents }, periodStart, usageUntil)
-      : []),
-  ];
-}
-
-const NO_USAGE = { peakUsers: 0, peakCompanies: 0, transactions: 0 };
-
-/** The plan columns a period's charge needs. */
-export type PlanChargeRow = Pick<
-  BillingRow,
-  'plan_name' | 'price_cents' | 'billing_interval' | 'max_transactions_per_month' | 'overage_price_cents' | 'pricing_model' | 'unit_price_cents' | 'included_units'
->;
 
 /** The invoice is committed whatever the audit log says: a refused audit is logged, not thrown. */
 async function auditQuietly(b: BillingContext, entry: AuditEntry): Promise<void> {
