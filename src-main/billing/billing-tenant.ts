@@ -89,20 +89,25 @@ export function changeDirection(from: PlanPrice, to: PlanPrice): 'upgrade' | 'do
 export const onTrial = (t: BillingTenant): boolean => t.tenant.trial_ends_at !== null && t.plan.trial_days !== null;
 
 /**
- * Manual mode's proration: (new − old) × the remaining fraction of the current period, by the
- * billing clock. Nothing without a running period.
+ * Manual mode's proration. Manual invoices are made in arrears: at the period's end the
+ * whole period is charged at the plan the tenant is on then (period-charges.ts). A change
+ * mid-period therefore carries the difference for the part already elapsed at the old price:
+ * (old − new) × the elapsed fraction, by the billing clock — a credit on an upgrade, so the
+ * period costs old × elapsed + new × remaining. (Stripe bills in advance and prorates the
+ * remaining part instead; plan-billing.ts asks Stripe for that.) Nothing without a running period.
  */
-export function manualProration(t: BillingTenant, to: PlanPrice, at: Date): { cents: number; fraction: number } {
+export function manualProration(t: BillingTenant, to: PlanPrice, at: Date): { cents: number; elapsedFraction: number } {
   const start = t.billing.current_period_start;
   const end = t.billing.current_period_end;
-  if (!start || !end || end.getTime() <= start.getTime()) return { cents: 0, fraction: 0 };
-  const remaining = Math.min(Math.max(0, end.getTime() - at.getTime()), end.getTime() - start.getTime());
-  const fraction = remaining / (end.getTime() - start.getTime());
+  if (!start || !end || end.getTime() <= start.getTime()) return { cents: 0, elapsedFraction: 0 };
+  const elapsed = Math.min(Math.max(0, at.getTime() - start.getTime()), end.getTime() - start.getTime());
+  const elapsedFraction = elapsed / (end.getTime() - start.getTime());
   const from = monthlyEquivalent(t.plan) ?? 0;
   const target = monthlyEquivalent(to) ?? 0;
   // Per month-equivalent: a yearly plan's period is a year, so scale back to its own interval.
   const periodScale = t.plan.billing_interval === 'year' ? 12 : 1;
-  return { cents: Math.round((target - from) * periodScale * fraction), fraction };
+  // `|| 0`: a change in the period's first instant rounds to −0, which would print as "−$0".
+  return { cents: Math.round((from - target) * periodScale * elapsedFraction) || 0, elapsedFraction };
 }
 
 /** Plans with a recurring price (a base or a unit price) are billed (in Stripe, or by manual invoices); free and contract plans are not. */

@@ -27,9 +27,12 @@ async function violationsFor(b: BillingContext, t: BillingTenant, to: PlanPrice)
   return preview.violations.map((v) => ({ resource: v.resource, companyName: /in company (.+?):/.exec(v.message)?.[1] ?? null, current: v.current, limit: v.newLimit }));
 }
 
-/** The line on the next invoice: what changed and for how much of the period (the amount is its own column). */
-function describeProration(from: PlanPrice, to: PlanPrice, fraction: number): string {
-  return `Proration: ${from.name} → ${to.name} for ${(fraction * 100).toFixed(1)}% of the period`.slice(0, 300);
+/**
+ * The line on the next (in-arrears) invoice: the part of the period before the change, at the
+ * old price instead of the new one the period is charged at (the amount is its own column).
+ */
+function describeProration(from: PlanPrice, to: PlanPrice, elapsedFraction: number): string {
+  return `Proration: ${from.name} → ${to.name}, ${from.name} price for the ${(elapsedFraction * 100).toFixed(1)}% of the period before the change`.slice(0, 300);
 }
 
 /** What a change would do and cost: the same numbers the change then applies. */
@@ -59,8 +62,8 @@ async function buildQuote(b: BillingContext, t: BillingTenant, to: PlanPrice, be
     const preview = await previewStripeProration(b, stripeTarget(t), to, behavior, at);
     return { ...base, effective: 'now', effectiveAt: iso(at), prorationCents: preview.cents, lines: preview.lines };
   }
-  const { cents, fraction } = manualProration(t, to, at);
-  return { ...base, effective: 'now', effectiveAt: iso(at), prorationCents: cents, lines: cents === 0 ? [] : [{ description: describeProration(t.plan, to, fraction), amountCents: cents }] };
+  const { cents, elapsedFraction } = manualProration(t, to, at);
+  return { ...base, effective: 'now', effectiveAt: iso(at), prorationCents: cents, lines: cents === 0 ? [] : [{ description: describeProration(t.plan, to, elapsedFraction), amountCents: cents }] };
 }
 
 export async function quotePlanChange(b: BillingContext, input: ChannelParsedInput<'billing:quotePlanChange'>): Promise<PlanChangeQuote> {

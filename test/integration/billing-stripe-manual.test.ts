@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../src-main/billing/clock';
+import { generateDueInvoices } from '../../src-main/billing/invoices/invoice-generation';
 import { applyCancellation, applyConversionPlan, applyDuePendingDowngrades, applyPaymentMethod, applyPlanChange, applyResume } from '../../src-main/billing/plan-billing';
 import { call, callError, uniqueTenantInput } from '../support/core-calls';
 import { embeddedTarget } from '../support/servers';
@@ -47,24 +48,35 @@ describe('plan changes in manual billing mode — embedded PostgreSQL', () => {
     }));
   const planOf = async (id: string) => (await pool().query<{ plan_code: string; version: number }>('SELECT plan_code, version FROM tenants WHERE id = $1', [id])).rows[0]!;
 
-  it('upgrades now with a proration of (new − old) × the remaining part of the period, pending for the next invoice', async () => {
+  it('upgrades now; the in-arrears invoice charges the old price for the part before the change (a credit line), the new one after', async () => {
     const t = await tenant('starter', 'Manual Upgrade');
     await setPeriod(t.id, 10);
+    // 10 of 30 days on starter (49.00), 20 on professional (199.00): 16.33 + 132.67 = 149.00.
+    // The period is charged at professional at its end, so the line is (49 − 199) × 10/30 = −50.00.
     const quote = await call(bed.core, 'billing:quotePlanChange', { ref: t.code, plan: 'professional' });
-    expect(quote).toMatchObject({ direction: 'upgrade', effective: 'now', prorationBehavior: 'create_prorations', prorationCents: 10000, currency: 'USD' });
-    expect(quote.lines).toEqual([{ description: expect.stringContaining('Starter → Professional'), amountCents: 10000 }]);
+    expect(quote).toMatchObject({ direction: 'upgrade', effective: 'now', prorationBehavior: 'create_prorations', prorationCents: -5000, currency: 'USD' });
+    expect(quote.lines).toEqual([{ description: expect.stringContaining('Starter → Professional, Starter price for the 33.3% of the period'), amountCents: -5000 }]);
 
     await applyPlanChange(bed.core.billing, { ref: t.code, plan: 'professional', expectedVersion: t.version, force: false });
     expect((await planOf(t.id)).plan_code).toBe('professional');
     expect(await tenantDatabaseLimits(bed.url, t.database_name)).toMatchObject({ companies: 3, users: 20, transactions: 10000 });
-    expect(await pendingItems(t.id)).toEqual([expect.objectContaining({ kind: 'proration', amount_cents: 10000 })]);
+    expect(await pendingItems(t.id)).toEqual([expect.objectContaining({ kind: 'proration', amount_cents: -5000 })]);
+
+    // Regression: the line was (new − old) × the remaining part (+100.00), on top of a period
+    // already charged in full at the new price — 299.00 for a period worth 149.00.
+    bed.clock.advanceDays(21);
+    await generateDueInvoices(bed.core.billing);
+    const invoiced = await pool().query<{ subtotal_cents: string }>(`SELECT subtotal_cents FROM invoices WHERE tenant_id = $1 AND source = 'manual'`, [t.id]);
+    expect(invoiced.rows.map((r) => Number(r.subtotal_cents))).toEqual([14900]);
+    bed.clock.advanceDays(-21);
   });
 
-  it('follows the clock: later in the period the proration is smaller; none adds nothing; always_invoice waits for the next run too', async () => {
+  it('follows the clock: later in the period the credit for the old price is larger; none adds nothing; always_invoice waits for the next run too', async () => {
     const late = await tenant('starter', 'Manual Late');
     await setPeriod(late.id, 27);
     await applyPlanChange(bed.core.billing, { ref: late.code, plan: 'professional', expectedVersion: late.version, force: false });
-    expect(await pendingItems(late.id)).toEqual([expect.objectContaining({ amount_cents: 1500 })]);
+    // 27 of 30 days at the old price: (49 − 199) × 0.9.
+    expect(await pendingItems(late.id)).toEqual([expect.objectContaining({ amount_cents: -13500 })]);
 
     const none = await tenant('starter', 'Manual None');
     await setPeriod(none.id, 10);
@@ -75,7 +87,7 @@ describe('plan changes in manual billing mode — embedded PostgreSQL', () => {
     const now = await tenant('starter', 'Manual Always');
     await setPeriod(now.id, 15);
     await applyPlanChange(bed.core.billing, { ref: now.code, plan: 'professional', prorationBehavior: 'always_invoice', expectedVersion: now.version, force: false });
-    expect(await pendingItems(now.id)).toEqual([expect.objectContaining({ amount_cents: 7500 })]);
+    expect(await pendingItems(now.id)).toEqual([expect.objectContaining({ amount_cents: -7500 })]);
   });
 
   it('downgrades at the period end; a downgrade below usage is refused unless forced', async () => {

@@ -189,7 +189,7 @@ function QuoteView({ quote }: { quote: PlanChangeQuote }) {
       )}
       <Group justify="space-between">
         <Text size="sm" fw={600}>
-          Proration {quote.prorationBehavior === 'always_invoice' ? '(invoiced now)' : quote.prorationBehavior === 'none' ? '(none)' : '(on the next invoice)'}
+          {quote.prorationCents < 0 ? 'Proration credit' : 'Proration'} {quote.prorationBehavior === 'always_invoice' ? '(invoiced now)' : quote.prorationBehavior === 'none' ? '(none)' : '(on the next invoice)'}
         </Text>
         <Text size="sm" fw={700} className="tabular" data-testid="billing-quote-proration">
           {formatMoney(quote.prorationCents, quote.currency)}
