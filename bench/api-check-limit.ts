@@ -1,7 +1,7 @@
-import pg from 'pg';
 import { clientConfig } from '../src-main/postgres/server-endpoint';
 import type { ConsoleCore } from '../src-main/app/console-core';
 import { startTenantApi } from '../src-main/tenant-api/tenant-api-server';
+import { startLoadProcess } from './lib/load-process';
 import { table, verdict } from './lib/markdown';
 import { percentile } from './lib/stats';
 
@@ -28,24 +28,6 @@ export interface ApiCheckLimitResult {
   readonly api: { readonly p50: number; readonly p99: number; readonly perSecond: number };
 }
 
-/** Runs `total` calls from `clients` concurrent loops; returns each call's milliseconds and the wall time. */
-async function drive(clients: number, total: number, once: (client: number) => Promise<void>): Promise<{ samples: number[]; wallMs: number }> {
-  const samples: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async (_unused, client) => {
-      while (next < total) {
-        next += 1;
-        const t0 = performance.now();
-        await once(client);
-        samples.push(performance.now() - t0);
-      }
-    }),
-  );
-  return { samples, wallMs: performance.now() - started };
-}
-
 const figures = (run: { samples: number[]; wallMs: number }) => ({
   p50: percentile(run.samples, 0.5),
   p99: percentile(run.samples, 0.99),
@@ -67,29 +49,36 @@ export async function benchApiCheckLimit(core: ConsoleCore, options: ApiCheckLim
   });
   const { key } = await call<{ key: string }>('apiKeys:create', { name: `bench-${suffix}`, scopes: ['limits:read'] });
   const server = await startTenantApi(core, { listen: '127.0.0.1:0', rateLimit: { max: 10_000_000, windowMs: 60_000 } });
-  const direct: pg.Client[] = [];
+  // The clients run in a process of their own: their CPU is not the server's event loop's.
+  const load = await startLoadProcess();
   try {
-    // Open connections, one per client (as the console's role: the plan's connection limit
+    // One open connection per client (as the console's role: the plan's connection limit
     // caps the tenant's own role below 50; check_limit answers the same to either).
-    for (let i = 0; i < options.clients; i += 1) {
-      const client = new pg.Client(clientConfig(core.platform.primary.endpoint, created.credentials.database, 'tenant-console-bench'));
-      await client.connect();
-      direct.push(client);
-    }
-    const viaSql = async (client: number) => {
-      await direct[client]!.query("SELECT can_create, current, \"limit\", message FROM platform.check_limit('companies')");
-    };
-    const url = `${server.url}/api/tenants/${created.tenant.tenantCode}/check-limit`;
-    const body = JSON.stringify({ resource_type: 'company' });
-    const viaApi = async () => {
-      // Node's fetch keeps connections alive (its global pool): no handshake per call.
-      const answer = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
-      const text = await answer.text();
-      if (answer.status !== 200) throw new Error(`check-limit answered ${answer.status}: ${text}`);
-    };
+    await load.open(
+      'direct',
+      {
+        kind: 'sql',
+        config: clientConfig(core.platform.primary.endpoint, created.credentials.database, 'tenant-console-bench'),
+        sql: "SELECT can_create, current, \"limit\", message FROM platform.check_limit('companies')",
+        params: [],
+      },
+      options.clients,
+    );
+    // HTTP keep-alive, one socket per client: no handshake per call.
+    await load.open(
+      'api',
+      {
+        kind: 'http',
+        url: `${server.url}/api/tenants/${created.tenant.tenantCode}/check-limit`,
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ resource_type: 'company' }),
+      },
+      options.clients,
+    );
     options.log(`  warm-up: ${options.warmup} calls each`);
-    await drive(options.clients, options.warmup, viaSql);
-    await drive(options.clients, options.warmup, viaApi);
+    await load.run('direct', options.warmup);
+    await load.run('api', options.warmup);
     // Alternate the two, twice each, so a burst of other work on the machine hits both.
     const sqlRuns: number[] = [];
     const apiRuns: number[] = [];
@@ -97,8 +86,8 @@ export async function benchApiCheckLimit(core: ConsoleCore, options: ApiCheckLim
     let apiWall = 0;
     for (let round = 0; round < 2; round += 1) {
       options.log(`  round ${round + 1}: ${options.requests / 2} calls each, ${options.clients} clients`);
-      const a = await drive(options.clients, options.requests / 2, viaSql);
-      const b = await drive(options.clients, options.requests / 2, viaApi);
+      const a = await load.run('direct', options.requests / 2);
+      const b = await load.run('api', options.requests / 2);
       sqlRuns.push(...a.samples);
       apiRuns.push(...b.samples);
       sqlWall += a.wallMs;
@@ -110,7 +99,7 @@ export async function benchApiCheckLimit(core: ConsoleCore, options: ApiCheckLim
       api: figures({ samples: apiRuns, wallMs: apiWall }),
     };
   } finally {
-    await Promise.all(direct.map((client) => client.end().catch(() => undefined)));
+    await load.close();
     await server.close();
   }
 }
