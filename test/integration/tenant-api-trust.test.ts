@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyVerifier } from '../../src-main/api-keys/api-key-store';
 import { TENANT_API_TRUST_MS } from '../../src-main/base/tenant-api-trust';
