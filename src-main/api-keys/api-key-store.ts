@@ -85,35 +85,78 @@ export type ApiKeyVerdict =
 /** Stamp last use at most this often per key: a request storm is not a write storm. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
+/** How many accepted keys a verifier remembers at most (the oldest is forgotten first). */
+const REMEMBERED_KEYS_MAX = 1_000;
+
+export interface ApiKeyVerifierOptions {
+  /** Milliseconds since some origin (Date.now by default): the last-use stamp and the cache's clock. */
+  readonly now?: () => number;
+  /**
+   * How long an accepted key is taken on trust without asking PostgreSQL again (default 0:
+   * every request asks). The tenant API uses API_KEY_TRUST_MS: a key revoked in any console
+   * is refused within that bound; an expiry is exact (an accepted key is never trusted past
+   * its expires_at). Refusals are never remembered.
+   */
+  readonly trustMs?: number;
+}
+
+interface Trusted {
+  readonly verdict: Extract<ApiKeyVerdict, { ok: true }>;
+  /** Ask again from this time on (this.#now's clock). */
+  readonly until: number;
+}
+
 /**
  * Checks presented keys on the console's own connection (no operator role reads the hashes).
  * The lookup is by the key's SHA-256: the caller controls the key, not its hash, so the index
  * probe leaks nothing useful about stored keys. Last use is written at most once a minute per
  * key (remembered here, and re-checked in SQL for other processes serving the same platform).
+ * With `trustMs`, an accepted key is remembered (by its hash, never the secret) for that long.
  */
 export class ApiKeyVerifier {
   readonly #pool: pg.Pool;
   readonly #stamped = new Map<string, number>();
+  readonly #trusted = new Map<string, Trusted>();
   readonly #now: () => number;
+  readonly #trustMs: number;
 
-  constructor(ownerPool: pg.Pool, now: () => number = Date.now) {
+  constructor(ownerPool: pg.Pool, options: ApiKeyVerifierOptions = {}) {
     this.#pool = ownerPool;
-    this.#now = now;
+    this.#now = options.now ?? Date.now;
+    this.#trustMs = options.trustMs ?? 0;
   }
 
   async verify(presented: string): Promise<ApiKeyVerdict> {
     if (!looksLikeApiKey(presented)) return { ok: false, reason: 'unknown' };
-    const { rows } = await this.#pool.query<{ name: string; scopes: ApiScope[]; expired: boolean; revoked: boolean }>(
-      `SELECT name, scopes, expires_at IS NOT NULL AND expires_at <= now() AS expired, revoked_at IS NOT NULL AS revoked
+    const hash = hashApiKey(presented);
+    const key = hash.toString('base64');
+    const started = this.#now();
+    const trusted = this.#trusted.get(key);
+    if (trusted && started < trusted.until) {
+      this.#stampLastUse(trusted.verdict.name);
+      return trusted.verdict;
+    }
+    this.#trusted.delete(key);
+    // The expiry as a duration on the server's clock: the console's clock may differ from PostgreSQL's.
+    const { rows } = await this.#pool.query<{ name: string; scopes: ApiScope[]; expired: boolean; revoked: boolean; expires_in_ms: number | null }>(
+      `SELECT name, scopes, expires_at IS NOT NULL AND expires_at <= now() AS expired, revoked_at IS NOT NULL AS revoked,
+              (extract(epoch FROM expires_at - now()) * 1000)::float8 AS expires_in_ms
          FROM api_keys WHERE key_sha256 = $1`,
-      [hashApiKey(presented)],
+      [hash],
     );
     const row = rows[0];
     if (!row) return { ok: false, reason: 'unknown' };
     if (row.revoked) return { ok: false, reason: 'revoked' };
     if (row.expired) return { ok: false, reason: 'expired' };
+    const verdict = { ok: true, name: row.name, scopes: row.scopes } as const;
+    if (this.#trustMs > 0) this.#trust(key, verdict, started + Math.min(this.#trustMs, row.expires_in_ms ?? Infinity));
     this.#stampLastUse(row.name);
-    return { ok: true, name: row.name, scopes: row.scopes };
+    return verdict;
+  }
+
+  #trust(key: string, verdict: Trusted['verdict'], until: number): void {
+    if (this.#trusted.size >= REMEMBERED_KEYS_MAX) this.#trusted.delete(this.#trusted.keys().next().value as string);
+    this.#trusted.set(key, { verdict, until });
   }
 
   #stampLastUse(name: string): void {

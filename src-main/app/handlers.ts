@@ -1,3 +1,4 @@
+import { TENANT_API_TRUST_MS } from '../base/tenant-api-trust';
 import type { AppInfo } from '../../src-shared/contract/models';
 import { subdomainProblem } from '../../src-shared/domain/subdomain';
 import type { PlatformContext } from '../platform/platform-context';
@@ -97,7 +98,8 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, services: Co
     'tenants:cancel': async (input) => changeStatusWithBackup(backups, 'cancel', input),
     'tenants:reconcile': async () => reconcile(ctx, RECONCILERS),
     'servers:connections': async () => serverConnections(ctx),
-    'tenants:checkLimit': async (input) => checkTenantLimit(ctx, input),
+    // The tenant API reuses where the database is for a moment (base/tenant-api-trust.ts).
+    'tenants:checkLimit': async (input, context) => checkTenantLimit(ctx, input, context.origin === 'api' ? TENANT_API_TRUST_MS : 0),
     'tenants:latestUsage': async ({ codes }) => latestUsageOf(ctx.pool, codes),
     'tenants:rotateCredentials': async ({ ref }) => rotateTenantCredentials(ctx, ref),
     ...createApiKeyHandlers(ctx),

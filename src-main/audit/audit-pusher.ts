@@ -21,6 +21,14 @@ export interface AuditPusherOptions {
 }
 
 /**
+ * How often at most the pushed-through cursor is written to the local file: each write is a
+ * commit (an fsync that blocks the process), and under a steady stream of events (the tenant
+ * API's reads) one per push cost as much as the events' own commits. The cursor only feeds the
+ * outbox figure of the status: the platform's max(seq) decides what is sent (pushBatch).
+ */
+const CURSOR_SAVE_MS = 1_000;
+
+/**
  * Drains the local outbox (events after the platform's last seq for this console) to the
  * platform database in the background: kicked after each new event, batch after batch
  * until nothing is left; on failure (server down) it waits with exponential backoff and
@@ -34,6 +42,10 @@ export class AuditPusher {
   #failures = 0;
   #stopped = false;
   #state: PushState = { lastPushAt: null, lastError: null, nextAttemptAt: null };
+  /** How far the platform has this console's events, as last pushed (ahead of the saved cursor by at most CURSOR_SAVE_MS). */
+  #pushedThrough: number | null = null;
+  #cursorSavedAt = 0;
+  #cursorTimer: NodeJS.Timeout | null = null;
 
   constructor(options: AuditPusherOptions) {
     this.#options = { batchSize: 500, minBackoffMs: 500, maxBackoffMs: 60_000, ...options };
@@ -41,6 +53,34 @@ export class AuditPusher {
 
   get state(): PushState {
     return this.#state;
+  }
+
+  /** The platform's seq for this console after this process's last push (null: none yet). */
+  get pushedThroughSeq(): number | null {
+    return this.#pushedThrough;
+  }
+
+  /** Writes the cursor now, or once CURSOR_SAVE_MS has passed since the last write. */
+  #saveCursor(now: boolean): void {
+    if (this.#pushedThrough === null) return;
+    const due = this.#cursorSavedAt + CURSOR_SAVE_MS - Date.now();
+    if (!now && due > 0) {
+      this.#cursorTimer ??= setTimeout(() => {
+        this.#cursorTimer = null;
+        this.#saveCursor(true);
+      }, due);
+      this.#cursorTimer.unref();
+      return;
+    }
+    if (this.#cursorTimer) clearTimeout(this.#cursorTimer);
+    this.#cursorTimer = null;
+    this.#cursorSavedAt = Date.now();
+    try {
+      this.#options.local.setMeta(META_PUSHED_THROUGH, String(this.#pushedThrough));
+    } catch (error) {
+      // Only the status figure lags: the platform's max(seq) decides what is pushed next.
+      this.#options.logger.warn({ err: error }, 'saving the audit push cursor failed');
+    }
   }
 
   /** New events are waiting: push soon, unless backing off after a failure. */
@@ -90,7 +130,8 @@ export class AuditPusher {
     let total = 0;
     for (;;) {
       const { pushed, throughSeq } = await pushBatch(pool, local, consoleId, batchSize);
-      local.setMeta(META_PUSHED_THROUGH, String(throughSeq));
+      this.#pushedThrough = throughSeq;
+      this.#saveCursor(false);
       this.#state = { lastPushAt: pushed > 0 ? new Date().toISOString() : this.#state.lastPushAt, lastError: null, nextAttemptAt: null };
       total += pushed;
       if (pushed < batchSize) return total;
@@ -111,5 +152,6 @@ export class AuditPusher {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     await this.#running;
+    this.#saveCursor(true);
   }
 }

@@ -60,7 +60,8 @@ export function createAuditService(options: AuditServiceOptions): AuditService {
     },
     status() {
       const lastSeq = local?.lastSeq() ?? 0;
-      const pushedThroughSeq = Math.min(lastSeq, Number(local?.meta(META_PUSHED_THROUGH) ?? 0));
+      // This process's pusher knows better than the saved cursor (written at most once a second).
+      const pushedThroughSeq = Math.min(lastSeq, Math.max(Number(local?.meta(META_PUSHED_THROUGH) ?? 0), pusher?.pushedThroughSeq ?? 0));
       const state = pusher?.state ?? { lastPushAt: null, lastError: pool ? null : 'No platform database connection.', nextAttemptAt: null };
       return { consoleId: cache?.consoleId ?? null, outboxDepth: lastSeq - pushedThroughSeq, lastSeq, pushedThroughSeq, ...state, cache: cacheStatus };
     },

@@ -2,6 +2,7 @@ import type { ChannelOutput, ChannelParsedInput } from '../../src-shared/contrac
 import type { TenantDetail, TenantOperation, TenantSortField } from '../../src-shared/contract/models';
 import type { SnapshotLimits, SnapshotMark, SnapshotReview, UsageSnapshotRow } from '../../src-shared/contract/offline-models';
 import { TENANT_CODE_PATTERN } from '../../src-shared/domain/tenant-fields';
+import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from '../cache/open-cache';
 import { AppError } from '../base/app-error';
 import { parseSnapshotFile, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, snapshotFileName, type SnapshotFile } from './snapshot-file';
@@ -79,8 +80,12 @@ export class SnapshotStore {
     this.#identity = identity;
   }
 
+  // Prepared once: review() asks before every channel call (offline-review.ts's gate).
+  #setStatement: Database.Statement<unknown[], SetRow> | null = null;
+
   #set(name: SnapshotSetName): SetRow | null {
-    return (this.#db.prepare<unknown[], SetRow>('SELECT * FROM snapshot_sets WHERE name = ?').get(name) as SetRow | undefined) ?? null;
+    this.#setStatement ??= this.#db.prepare<unknown[], SetRow>('SELECT * FROM snapshot_sets WHERE name = ?');
+    return (this.#setStatement.get(name) as SetRow | undefined) ?? null;
   }
 
   #ensureLive(): void {

@@ -2,7 +2,10 @@ import type { ChannelName } from '../../src-shared/contract/channels';
 import { CHANNEL_PERMISSIONS, permissionDeniedMessage } from '../../src-shared/contract/operator-roles';
 import type { CallContext, CallDecision } from '../base/handler-types';
 import { isConnectionFailure } from '../postgres/errors';
+import { TENANT_API_TRUST_MS } from '../base/tenant-api-trust';
+import { channels } from '../../src-shared/contract/channels';
 import type { OperatorSession } from './operator-session';
+import { isPrivilegedChannel } from './privileged-channels';
 
 export const SIGN_IN_FIRST = 'Sign in first: use the sign-in screen, `tenantctl login`, or TENANT_CONSOLE_OPERATOR and TENANT_CONSOLE_PASSWORD.';
 
@@ -41,7 +44,9 @@ export async function decideCall(
   if (options.offline) return { refusal: null, operator: session.operator };
   try {
     session.lastUsedAt = Date.now();
-    const { allowed, role } = await session.check(needed);
+    // The tenant API's reads reuse an answer at most TENANT_API_TRUST_MS old (base/tenant-api-trust.ts).
+    const reusable = context.origin === 'api' && !channels[channel].mutates && !isPrivilegedChannel(channel);
+    const { allowed, role } = await (reusable ? session.checkRecent(needed, TENANT_API_TRUST_MS) : session.check(needed));
     const who = { operator: session.operator, ...(role ? { role } : {}) };
     if (allowed) return { refusal: null, ...who };
     const message = role ? permissionDeniedMessage(role, channel) : `permission denied: ${session.operator} holds no console role and may not ${CHANNEL_PERMISSIONS[channel].action}`;

@@ -77,6 +77,26 @@ export class OperatorSession {
     return { allowed: row.allowed === true, role: names.find((role) => row[role] === true) ?? null };
   }
 
+  /**
+   * check(), or an answer to the same question asked at most `maxAgeMs` ago (one in flight
+   * is shared). For the tenant API's reads only (TENANT_API_TRUST_MS): a failed check is
+   * never reused.
+   */
+  checkRecent(needed: OperatorRole, maxAgeMs: number): Promise<{ allowed: boolean; role: OperatorRole | null }> {
+    const now = performance.now();
+    const recent = this.#recentChecks.get(needed);
+    if (recent && now - recent.askedAt < maxAgeMs) return recent.answer;
+    const answer = this.check(needed);
+    const entry = { askedAt: now, answer };
+    this.#recentChecks.set(needed, entry);
+    answer.catch(() => {
+      if (this.#recentChecks.get(needed) === entry) this.#recentChecks.delete(needed);
+    });
+    return answer;
+  }
+
+  readonly #recentChecks = new Map<OperatorRole, { askedAt: number; answer: Promise<{ allowed: boolean; role: OperatorRole | null }> }>();
+
   /** The highest console role PostgreSQL says this operator holds (null: none — a role removed out of band). */
   async role(): Promise<OperatorRole | null> {
     const names = [...OPERATOR_ROLES].reverse();

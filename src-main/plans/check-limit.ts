@@ -55,25 +55,68 @@ export async function closeCheckLimitPools(): Promise<void> {
   await Promise.all(all.map((pool) => pool.end().catch(() => undefined)));
 }
 
+/** Where a tenant's database is, as read on one caller's connection, and until when it is reused. */
+interface Located {
+  readonly tenantCode: string;
+  readonly serverId: string;
+  readonly databaseName: string;
+  readonly until: number;
+}
+
+/** At most this many tenants remembered per caller (the oldest forgotten first). */
+const LOCATED_MAX = 10_000;
+
+/** Per caller's pool (an operator's grants decide what it may read): ref (lower case) → location. */
+const located = new WeakMap<pg.Pool, Map<string, Located>>();
+
+async function locate(ctx: PlatformContext, ref: string, trustMs: number): Promise<Located> {
+  const known = trustMs > 0 ? located.get(ctx.pool) : undefined;
+  const key = ref.toLowerCase();
+  const now = performance.now();
+  const hit = known?.get(key);
+  if (hit && now < hit.until) return hit;
+  const row = await getTenantRow(ctx.pool, ref);
+  const found = { tenantCode: row.tenant_code, serverId: row.server_id, databaseName: row.database_name, until: now + trustMs };
+  if (trustMs > 0) {
+    let map = located.get(ctx.pool);
+    if (!map) located.set(ctx.pool, (map = new Map()));
+    map.delete(key);
+    if (map.size >= LOCATED_MAX) map.delete(map.keys().next().value as string);
+    map.set(key, found);
+  }
+  return found;
+}
+
+function forget(ctx: PlatformContext, ref: string): void {
+  located.get(ctx.pool)?.delete(ref.toLowerCase());
+}
+
 /**
  * "May this tenant create one more?", answered by the tenant database itself
  * (`platform.check_limit`, the function the ERP calls): the same counters and effective
  * limit the triggers enforce, so the answer and the enforcement never disagree. The tenant
  * is looked up on the caller's connection (its grants apply); the tenant database is read
  * with the console's server role on the pooled connections above, under the tenant-session timeouts.
+ * With `trustMs` (the tenant API: base/tenant-api-trust.ts) where the database is, is reused
+ * for that long; any failure forgets it, so a moved or restored database is looked up again.
  */
-export async function checkTenantLimit(ctx: PlatformContext, input: { ref: string; resource: string; companyId?: number | undefined }): Promise<CheckLimitResult> {
-  const row = await getTenantRow(ctx.pool, input.ref);
+export async function checkTenantLimit(
+  ctx: PlatformContext,
+  input: { ref: string; resource: string; companyId?: number | undefined },
+  trustMs = 0,
+): Promise<CheckLimitResult> {
+  const row = await locate(ctx, input.ref, trustMs);
   try {
-    const { rows } = await poolFor(ctx.serverById(row.server_id).endpoint, row.database_name).query<{ can_create: boolean; current: number; limit: number | null; message: string | null }>(
+    const { rows } = await poolFor(ctx.serverById(row.serverId).endpoint, row.databaseName).query<{ can_create: boolean; current: number; limit: number | null; message: string | null }>(
       'SELECT can_create, current, "limit", message FROM platform.check_limit($1, $2)',
       [input.resource, input.companyId ?? null],
     );
     const answer = rows[0]!;
     return { canCreate: answer.can_create, current: Number(answer.current), limit: answer.limit === null ? null : Number(answer.limit), message: answer.message };
   } catch (error) {
+    forget(ctx, input.ref);
     // The function's own refusals (a user check without a company): the caller's input.
-    if (pgErrorCode(error) === INVALID_PARAMETER) throw new AppError('VALIDATION', `${row.tenant_code}: ${(error as Error).message}`);
+    if (pgErrorCode(error) === INVALID_PARAMETER) throw new AppError('VALIDATION', `${row.tenantCode}: ${(error as Error).message}`);
     throw error;
   }
 }

@@ -13,6 +13,7 @@ import type { PlatformContext } from '../platform/platform-context';
 import { AppError } from '../base/app-error';
 import { describeValidationError } from '../base/validation-message';
 import { ApiKeyVerifier } from '../api-keys/api-key-store';
+import { TENANT_API_TRUST_MS } from '../base/tenant-api-trust';
 import { ApiError, apiErrorOf, errorBody } from './api-errors';
 import type { ApiCaller, ApiRoute, RouteCall } from './api-route';
 import { IdempotencyStore } from './idempotency';
@@ -119,7 +120,8 @@ export async function startTenantApi(core: TenantApiCore, options: TenantApiOpti
   const session = await core.sessions.resolve(browserToken);
   if (!session) throw new AppError('UNAUTHENTICATED', 'The tenant API acts as a signed-in operator: sign in first (tenantctl login, or TENANT_CONSOLE_OPERATOR and TENANT_CONSOLE_PASSWORD).');
   const operator = session.operator;
-  const verifier = new ApiKeyVerifier(core.platform.ownerPool);
+  // An accepted key is trusted for TENANT_API_TRUST_MS: a revocation is seen within that bound.
+  const verifier = new ApiKeyVerifier(core.platform.ownerPool, { trustMs: TENANT_API_TRUST_MS });
   const idempotency = new IdempotencyStore(core.platform.ownerPool);
   const limit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
   const requestTimeout = options.requestTimeoutMs ?? 15_000;
