@@ -33,6 +33,7 @@ import { operatorChannels } from './operator-channels';
 import { apiKeyChannels } from './api-key-channels';
 import { tenantAccessChannels } from './tenant-access-channels';
 import { onboardingChannels } from './onboarding-channels';
+import { searchChannels } from './search-channels';
 import { onboardingStageSchema } from './onboarding-models';
 import { snapshotMarkSchema } from './offline-models';
 
@@ -160,6 +161,7 @@ export const channels = {
   ...tenantAccessChannels,
   ...apiKeyChannels,
   ...onboardingChannels,
+  ...searchChannels,
 } as const satisfies Record<string, ChannelDefinition>;
 
 type Channels = typeof channels;
