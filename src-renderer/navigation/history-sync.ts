@@ -44,7 +44,8 @@ export function startHistorySync(win: Window = window): () => void {
 
   const write = (mode: 'push' | 'replace') => {
     const next = formatAddress(currentAddress());
-    if (next === formatAddress(shown())) return;
+    // Compared with the fragment as it is: a link's unknown page or bad code is rewritten too.
+    if (next === win.location.hash) return;
     const url = `${win.location.pathname}${win.location.search}${next}`;
     if (mode === 'push') win.history.pushState(null, '', url);
     else win.history.replaceState(win.history.state, '', url);
