@@ -1,7 +1,7 @@
 import { useNavigationStore } from '../store/navigation-store';
 import { useTenantDetailStore } from '../store/tenant-detail-store';
 import { useTenantsStore } from '../store/tenants-store';
-import { formatAddress, parseAddress, samePlace, type Address } from './address';
+import { formatAddress, HOME_ADDRESS, parseAddress, samePlace, type Address } from './address';
 import { tenantQueryFromParams, tenantQueryToParams } from './tenant-query-params';
 
 /** Where the stores say the console is. */
@@ -46,6 +46,8 @@ export function startHistorySync(win: Window = window): () => void {
     const next = formatAddress(currentAddress());
     // Compared with the fragment as it is: a link's unknown page or bad code is rewritten too.
     if (next === win.location.hash) return;
+    // The console opened without an address (the printed URL): it stays as clean as it opened.
+    if (win.location.hash === '' && next === formatAddress(HOME_ADDRESS)) return;
     const url = `${win.location.pathname}${win.location.search}${next}`;
     if (mode === 'push') win.history.pushState(null, '', url);
     else win.history.replaceState(win.history.state, '', url);

@@ -61,10 +61,17 @@ export function shortcutList(context: Pick<ShortcutContext, 'mac' | 'desktop'>):
   ];
 }
 
+/** What isTypingTarget reads of an element (typed here, so the unit tests need no DOM). */
+interface ElementLike {
+  readonly tagName: string;
+  readonly isContentEditable?: boolean;
+  getAttribute(name: string): string | null;
+}
+
 /** The element a key went to takes text: the shortcut keys are its own there. */
-export function isTypingTarget(target: EventTarget | null): boolean {
-  if (!target || typeof (target as Element).tagName !== 'string') return false;
-  const element = target as HTMLElement;
+export function isTypingTarget(target: unknown): boolean {
+  if (!target || typeof (target as ElementLike).tagName !== 'string') return false;
+  const element = target as ElementLike;
   const tag = element.tagName.toLowerCase();
   if (tag === 'textarea' || tag === 'select') return true;
   if (tag === 'input') {

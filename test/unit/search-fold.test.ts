@@ -70,7 +70,7 @@ describe('keyboard shortcuts', () => {
   });
 
   it('knows a text field from a button', () => {
-    const element = (tagName: string, type?: string, isContentEditable = false) => ({ tagName, isContentEditable, getAttribute: () => type ?? null }) as unknown as EventTarget;
+    const element = (tagName: string, type?: string, isContentEditable = false) => ({ tagName, isContentEditable, getAttribute: () => type ?? null });
     expect(isTypingTarget(element('INPUT'))).toBe(true);
     expect(isTypingTarget(element('INPUT', 'search'))).toBe(true);
     expect(isTypingTarget(element('INPUT', 'checkbox'))).toBe(false);
