@@ -44,7 +44,8 @@ test('addresses, Back and Forward, Ctrl-K with accents, / and ?, the window titl
     await expect(page.getByTestId('tenant-billing')).toBeVisible();
     await expect(page).toHaveTitle(`Müller Bäckerei GmbH (${mullerCode}) · Billing — Tenants — Tenant Console`);
     await page.reload();
-    await expect(page.getByTestId('detail-tab-billing')).toHaveAttribute('aria-selected', 'true');
+    // A reload signs the tab in again and loads the tenant: give a busy machine time for both.
+    await expect(page.getByTestId('detail-tab-billing')).toHaveAttribute('aria-selected', 'true', { timeout: 30_000 });
     await expect(page.getByTestId('detail-company')).toHaveText('Müller Bäckerei GmbH');
     expect(new URL(page.url()).hash).toBe(`#/tenants/${mullerCode}/billing`);
   });
@@ -85,7 +86,7 @@ test('addresses, Back and Forward, Ctrl-K with accents, / and ?, the window titl
     await expect(page).toHaveURL(/#\/tenants\?q=mueller&status=active$/);
     await expect(page.getByTestId('tenant-row')).toHaveCount(1);
     await page.reload();
-    await expect(page.getByTestId('tenant-search')).toHaveValue('mueller');
+    await expect(page.getByTestId('tenant-search')).toHaveValue('mueller', { timeout: 30_000 });
     await expect(page.getByTestId('tenant-row')).toContainText('Müller Bäckerei GmbH');
     // Back leaves the filtered list for the page before it, not for each keystroke's search.
     await page.goBack();
