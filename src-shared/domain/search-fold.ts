@@ -30,47 +30,34 @@ const SPECIAL_PATTERN = new RegExp(`[${Object.keys(SPECIAL_FOLDS).join('')}]`, '
 /** Lower case, accents and other combining marks removed, ß → ss, ø → o, … */
 export function foldForSearch(text: string): string {
   return text
-    .replace(SPECIAL_PATTERN, (char) => SPECIAL_FOLDS[char] ?? char)
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
+    .replace(SPECIAL_PATTERN, (char) => SPECIAL_FOLDS[char] ?? char)
     .toLowerCase();
 }
 
-/** The combining marks NFKD leaves behind (U+0300–U+036F): SQL deletes them (decomposed input). */
-const COMBINING_MARKS = Array.from({ length: 0x70 }, (_, index) => String.fromCodePoint(0x300 + index)).join('');
+/** The combining marks SQL strips after NFKD (U+0300–U+036F: the accents of Latin letters). */
+export const SQL_COMBINING_MARKS = /[\u0300-\u036f]+/g;
 
-export interface SqlFoldTables {
-  /** Characters folding to one other character: `translate(x, from, to)`; the marks at the end of `from` are deleted. */
-  readonly translateFrom: string;
-  readonly translateTo: string;
-  /** Characters folding to several (ß → ss): `replace(x, char, text)` each, before the translate. */
-  readonly replacements: ReadonlyArray<readonly [string, string]>;
-}
+const lowerAscii = (text: string) => text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 
-let tables: SqlFoldTables | null = null;
+let replacements: ReadonlyArray<readonly [string, string]> | null = null;
 
 /**
- * The same fold as SQL can do it without an extension (PostgreSQL's unaccent is contrib and
- * may be missing): A–Z and every character from U+00A0 to U+024F (ª, µ, é, ß, ő, …), derived from
- * foldForSearch itself so the two can never disagree on those.
+ * What SQL must replace by hand after NFKD and stripping the marks so that it folds exactly as
+ * foldForSearch for A–Z and every character from U+00A0 to U+017F (Latin-1 and Latin
+ * Extended-A: ß → ss, Ø → o, Ħ → ħ, …). SQL lower() is only trusted with A–Z (a database
+ * with the C locale lowers nothing else). Derived from foldForSearch, so the two cannot drift.
  */
-export function sqlFoldTables(): SqlFoldTables {
-  if (tables) return tables;
-  let from = '';
-  let to = '';
-  const replacements: Array<[string, string]> = [];
-  const codePoints = [...Array.from({ length: 26 }, (_, index) => 0x41 + index), ...Array.from({ length: 0x250 - 0xa0 }, (_, index) => 0xa0 + index)];
-  for (const codePoint of codePoints) {
-    const char = String.fromCodePoint(codePoint);
-    const folded = foldForSearch(char);
-    if (folded === char) continue;
-    if ([...folded].length === 1) {
-      from += char;
-      to += folded;
-    } else {
-      replacements.push([char, folded]);
+export function sqlFoldReplacements(): ReadonlyArray<readonly [string, string]> {
+  if (replacements) return replacements;
+  const found = new Map<string, string>();
+  for (let codePoint = 0xa0; codePoint < 0x180; codePoint += 1) {
+    for (const char of String.fromCodePoint(codePoint).normalize('NFKD').replace(SQL_COMBINING_MARKS, '')) {
+      const folded = foldForSearch(char);
+      if (folded !== lowerAscii(char)) found.set(char, folded);
     }
   }
-  tables = { translateFrom: from + COMBINING_MARKS, translateTo: to, replacements };
-  return tables;
+  replacements = [...found];
+  return replacements;
 }
