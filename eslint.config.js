@@ -29,7 +29,7 @@ const SRC_MAIN_LAYERS = [
   ['tenant-schema', 'limits'],
   ['platform'],
   ['operations', 'audit', 'operators', 'api-keys'],
-  ['tenants', 'jobs'],
+  ['tenants', 'jobs', 'search'],
   ['plans', 'usage', 'backup'],
   ['offline', 'billing'],
   ['signups', 'tenant-api'],

@@ -13,6 +13,7 @@
  *   npm run bench -- --only=invoicing  only manual invoicing of per-user tenants (TENANT_CONSOLE_BENCH_INVOICE_TENANTS, default 10,000)
  *   npm run bench -- --only=cli     only tenantctl's start-up (list --json, serve ready) against the old tsx path
  *   npm run bench -- --only=api     only check-limit through the tenant API against platform.check_limit called directly
+ *   npm run bench -- --only=search  only Ctrl-K's search:everything over 10,000 tenants (host mode, in-process, offline snapshot)
  *
  * Prints a Markdown report and writes it to bench/results/latest.md. Targets are reported
  * as PASS/MISS; a miss never fails the process (performance is measured, not asserted) —
@@ -36,6 +37,7 @@ import { benchBillingLifecycle, billingSection, billingSummaryRows, type Billing
 import { benchBillingInvoicing, invoicingSection, invoicingSummaryRows, type InvoicingBenchResult } from './billing-invoicing';
 import { benchCliStartup, cliSection, cliSummaryRows, type CliBenchOptions } from './cli-startup';
 import { apiCheckLimitSection, apiCheckLimitSummaryRows, benchApiCheckLimit, type ApiCheckLimitOptions } from './api-check-limit';
+import { benchSearch, searchSection, searchSummaryRows, type SearchBenchOptions } from './search';
 
 const RESULTS_FILE = fileURLToPath(new URL('./results/latest.md', import.meta.url));
 const USAGE_RESULTS_FILE = fileURLToPath(new URL('./results/latest-usage.md', import.meta.url));
@@ -43,7 +45,7 @@ const BILLING_RESULTS_FILE = fileURLToPath(new URL('./results/latest-billing.md'
 const INVOICING_RESULTS_FILE = fileURLToPath(new URL('./results/latest-invoicing.md', import.meta.url));
 
 const args = new Set(process.argv.slice(2));
-const ONLY = ['api', 'audit', 'backup', 'billing', 'cli', 'invoicing', 'limits', 'provisioning', 'usage'] as const;
+const ONLY = ['api', 'audit', 'backup', 'billing', 'cli', 'invoicing', 'limits', 'provisioning', 'search', 'usage'] as const;
 const onlyArg = [...args].find((arg) => arg.startsWith('--only='));
 const only = onlyArg ? onlyArg.slice('--only='.length) : null;
 if (only !== null && !(ONLY as readonly string[]).includes(only)) {
@@ -74,6 +76,7 @@ const billingOptions: BillingBenchOptions = quick
   : { tenants: 10_000, usageDays: 30, idleRuns: 7, workSteps: [0, 100, 200, 400, 800], warmupWork: 100, log };
 const apiOptions: ApiCheckLimitOptions = quick ? { clients: 50, requests: 2_000, warmup: 200, log } : { clients: 50, requests: 20_000, warmup: 1_000, log };
 const cliOptions: CliBenchOptions = quick ? { iterations: 3, warmup: 1, log } : { iterations: 9, warmup: 1, log };
+const searchOptions: SearchBenchOptions = quick ? { tenants: 10_000, iterations: 10, warmup: 3, log } : { tenants: 10_000, iterations: 50, warmup: 5, log };
 const registryOptions: RegistryOptions = quick
   ? { tenants: 10_000, iterations: 20, warmup: 5, log }
   : { tenants: 10_000, iterations: 100, warmup: 10, log };
@@ -270,8 +273,24 @@ async function mainApiOnly(): Promise<void> {
   process.stdout.write(`\n# Tenant Console — benchmarks (--only=api)\n\nRun ${new Date().toISOString()} on ${machine()}, load ${load()}${quick ? ', quick mode' : ''}.\n\n${markdown}\n`);
 }
 
+/** `--only=search`: Ctrl-K's search over 10,000 tenants alone; printed, not written. */
+async function mainSearchOnly(): Promise<void> {
+  log('Starting an embedded PostgreSQL in a fresh data folder…');
+  const markdown = await withTarget(openEmbeddedTarget, async (target) => {
+    log(`Search: search:everything over ${searchOptions.tenants} tenants on ${target.label}`);
+    const result = await benchSearch(target.core, searchOptions);
+    return [
+      table(['Benchmark', 'figure', 'target', 'verdict'], searchSummaryRows(result), ['left', 'right', 'right', 'left']),
+      '',
+      searchSection(`Ctrl-K search — ${target.label}`, result),
+    ].join('\n');
+  });
+  process.stdout.write(`\n# Tenant Console — benchmarks (--only=search)\n\nRun ${new Date().toISOString()} on ${machine()}, load ${load()}${quick ? ', quick mode' : ''}.\n\n${markdown}\n`);
+}
+
 async function main(): Promise<void> {
   if (only === 'backup') return mainBackupOnly();
+  if (only === 'search') return mainSearchOnly();
   if (only === 'api') return mainApiOnly();
   if (only === 'cli') return mainCliOnly();
   const started = performance.now();

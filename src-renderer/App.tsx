@@ -7,6 +7,11 @@ import { SessionGate } from './features/session/SessionGate';
 import { useConnectivityStore } from './store/connectivity-store';
 import { applyInvalidation, connectivityTrigger, invalidate, onInvalidate } from './store/invalidation';
 import { useNavigationStore } from './store/navigation-store';
+import { startHistorySync } from './navigation/history-sync';
+import { useDocumentTitle } from './navigation/use-document-title';
+import { CommandPalette } from './features/search/CommandPalette';
+import { ShortcutsModal } from './features/search/ShortcutsModal';
+import { useShortcuts } from './features/search/use-shortcuts';
 import { useReferenceStore } from './store/reference-store';
 import { RELOADERS } from './store/reloaders';
 
@@ -17,10 +22,14 @@ export function App() {
 /** The console for one signed-in operator (or, offline since the start, for nobody: the cache). */
 function ConsoleApp() {
   const page = useNavigationStore((state) => state.page);
+  useDocumentTitle();
+  useShortcuts();
 
   useEffect(() => {
-    // Every operator starts on the Tenants page, with plans and settings as main gives them to this operator.
-    useNavigationStore.getState().go('tenants');
+    // The console opens where the address says (Tenants if it says nothing), with plans and
+    // settings as main gives them to this operator; from here on the address follows the
+    // page, tenant and tab, and Back/Forward move them (navigation/history-sync.ts).
+    const stopHistorySync = startHistorySync();
     void useReferenceStore.getState().load();
     void useConnectivityStore.getState().load();
     // Contract events and this window's own changes go through one table (store/invalidation.ts).
@@ -40,6 +49,7 @@ function ConsoleApp() {
       api().onReconnect(() => invalidate({ event: 'stream:reconnected' })),
     ];
     return () => {
+      stopHistorySync();
       for (const off of offs) off();
     };
   }, []);
@@ -48,6 +58,8 @@ function ConsoleApp() {
   return (
     <AppLayout>
       <Page />
+      <CommandPalette />
+      <ShortcutsModal />
     </AppLayout>
   );
 }

@@ -8,9 +8,12 @@ import { PlansPage } from './features/plans/PlansPage';
 import { AuditPage } from './features/audit/AuditPage';
 import { BillingPage } from './features/billing/BillingPage';
 import { OperatorsPage } from './features/operators/OperatorsPage';
+import type { PageName } from './navigation/page-names';
+
+export type { PageName };
 
 export interface PageDefinition {
-  readonly name: string;
+  readonly name: PageName;
   readonly label: string;
   /** Shown under the label for console pages (and kept as the page's one-line summary). */
   readonly description: string;
@@ -35,4 +38,6 @@ export const PAGES = [
   { name: 'settings', label: 'Settings', description: 'Domain, limits, backups, sign-in', icon: IconSettings, section: 'console', component: SettingsPage },
 ] as const satisfies readonly PageDefinition[];
 
-export type PageName = (typeof PAGES)[number]['name'];
+/** Every name in navigation/page-names.ts has its page here (this fails to compile otherwise). */
+type PageWithoutEntry = Exclude<PageName, (typeof PAGES)[number]['name']>;
+export const EVERY_PAGE_HAS_AN_ENTRY: PageWithoutEntry extends never ? true : PageWithoutEntry = true;

@@ -37,6 +37,7 @@ import { checkTenantLimit } from '../plans/check-limit';
 import { latestUsageOf } from '../usage/latest-usage';
 import { rotateTenantCredentials } from '../tenants/rotate-credentials';
 import type { TenantApiControl } from '../tenant-api/tenant-api-control';
+import { searchConsole } from '../search/console-search';
 
 /** Services that live as long as the console (created in console-core). */
 export interface CoreServices {
@@ -73,6 +74,7 @@ export function createHandlers(ctx: PlatformContext, info: AppInfo, services: Co
     'settings:serverCheck': async () => runServerCheck(ctx),
     'tenants:list': async (query) => listTenants(ctx.pool, query),
     'tenants:get': async ({ ref }) => getTenant(ctx.pool, ref),
+    'search:everything': async (input) => searchConsole(ctx.pool, input),
     'tenants:operations': async ({ ref, limit }) => listTenantOperations(ctx.pool, ref, limit),
     'tenants:checkSubdomain': async ({ subdomain }) => {
       const problem = subdomainProblem(subdomain);

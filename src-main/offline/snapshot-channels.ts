@@ -1,6 +1,7 @@
 import { channels, type ChannelName, type ChannelOutput, type ChannelParsedInput } from '../../src-shared/contract/channels';
 import { AppError } from '../base/app-error';
 import type { SnapshotSetName, SnapshotStore } from './snapshot-store';
+import { tenantHit } from '../search/console-search';
 import { tenantUsageFromSnapshot, usageCsvFromSnapshot } from './usage-from-snapshot';
 
 type SnapshotReaders = {
@@ -55,6 +56,11 @@ export const SNAPSHOT_READERS: SnapshotReaders = {
   'tenants:limits': (store, set, { ref }) => {
     const { output, asOf } = kept(store, set, 'tenants:limits', store.tenantCodeOf(set, ref), `the limits of ${ref} (read from its database)`);
     return { ...output, snapshot: asOf };
+  },
+  // Snapshots keep tenants, not invoices: the answer says invoices were not searched.
+  'search:everything': (store, set, { text, limit }) => {
+    const { rows, snapshot } = store.searchTenants(set, text, limit);
+    return { hits: rows.map(tenantHit), invoicesSearched: false, snapshot };
   },
   'tenants:planHistory': (store, set, { ref }) => kept(store, set, 'tenants:planHistory', store.tenantCodeOf(set, ref), `the plan history of ${ref}`).output,
 };

@@ -5,6 +5,8 @@ import { TENANT_CODE_PATTERN } from '../../src-shared/domain/tenant-fields';
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from '../cache/open-cache';
 import { AppError } from '../base/app-error';
+import { foldForSearch } from '../../src-shared/domain/search-fold';
+import { tenantSearchParams, tenantSearchSql, type TenantSearchRow } from '../search/tenant-search-sql';
 import { parseSnapshotFile, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, snapshotFileName, type SnapshotFile } from './snapshot-file';
 
 /** 'live': this console's own snapshot; 'imported': another machine's file under review. */
@@ -78,6 +80,8 @@ export class SnapshotStore {
   constructor(db: SqliteDatabase, identity: SnapshotIdentity) {
     this.#db = db;
     this.#identity = identity;
+    // The console search's fold (SQLite has no translate()): the same function the renderer uses.
+    db.function('search_fold', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? foldForSearch(value) : value));
   }
 
   // Prepared once: review() asks before every channel call (offline-review.ts's gate).
@@ -291,6 +295,14 @@ export class SnapshotStore {
       return { id, tenantCode, companyName, subdomain, plan, status, createdAt, version };
     });
     return { rows, total, snapshot };
+  }
+
+  /** Ctrl/⌘-K offline or under review: the snapshot's tenants, ranked as online (search/tenant-search-sql.ts). */
+  searchTenants(set: SnapshotSetName, text: string, limit: number): { rows: TenantSearchRow[]; snapshot: SnapshotMark } {
+    const snapshot = this.mark(set);
+    const sql = tenantSearchSql('sqlite', 'snapshot_tenants', "set_name = @set AND status <> 'deleted'", (name) => `@${name}`);
+    const rows = this.#db.prepare<unknown[], TenantSearchRow>(sql).all({ ...tenantSearchParams(text), limit, set });
+    return { rows, snapshot };
   }
 
   #findTenant(set: SnapshotSetName, ref: string): { detail: string; saved_at: string } | null {

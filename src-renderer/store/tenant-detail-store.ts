@@ -6,6 +6,7 @@ import { errorMessage, isApiError } from '../api/api-error';
 import { createLoader, type LoadStatus } from '../lib/latest-request';
 import { notifyError, notifySuccess } from '../lib/notify';
 import { invalidate } from './invalidation';
+import type { TenantTabName } from '../navigation/page-names';
 
 /** How a status action ended: the modal closes on 'done' and 'conflict', stays open on 'failed'. */
 export type ActionOutcome = 'done' | 'conflict' | 'failed';
@@ -28,13 +29,17 @@ export interface ActionFailure {
 
 interface TenantDetailState {
   readonly selectedCode: string | null;
+  /** The drawer's tab: part of the address (navigation/address.ts), so kept here, not in the drawer. */
+  readonly tab: TenantTabName;
   readonly detail: TenantDetail | null;
   readonly status: LoadStatus;
   readonly error: string | null;
   readonly busyAction: StatusAction | null;
   readonly lastFailure: ActionFailure | null;
 
-  open(tenantCode: string): void;
+  /** Opens the drawer on a tenant, on its first tab unless told which. */
+  open(tenantCode: string, tab?: TenantTabName): void;
+  setTab(tab: TenantTabName): void;
   close(): void;
   reload(): Promise<void>;
   /** Main's answer to a change made here (a plan change): shown without another round trip. */
@@ -89,20 +94,22 @@ export const useTenantDetailStore = create<TenantDetailState>()((set, get) => {
 
   return {
     selectedCode: null,
+    tab: 'overview',
     detail: null,
     status: 'idle',
     error: null,
     busyAction: null,
     lastFailure: null,
 
-    open(tenantCode) {
+    open(tenantCode, tab = 'overview') {
       const current = get().detail;
-      set({ selectedCode: tenantCode, detail: current?.tenantCode === tenantCode ? current : null });
+      set({ selectedCode: tenantCode, tab, detail: current?.tenantCode === tenantCode ? current : null });
       void tenant.load();
     },
+    setTab: (tab) => set({ tab }),
     close() {
       tenant.cancel();
-      set({ selectedCode: null, status: 'idle', error: null });
+      set({ selectedCode: null, tab: 'overview', status: 'idle', error: null });
     },
     async reload() {
       if (get().selectedCode) await tenant.load();

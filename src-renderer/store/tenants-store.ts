@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { TenantSortField, TenantSummary } from '../../src-shared/contract/models';
+import { DEFAULT_TENANT_QUERY, sameTenantQuery, type OnboardingFilter, type TenantQuery } from './tenant-query';
 import type { SnapshotMark } from '../../src-shared/contract/offline-models';
 import type { TenantStatus } from '../../src-shared/domain/status';
 import type { OnboardingStage } from '../../src-shared/contract/onboarding-models';
@@ -8,29 +9,7 @@ import { createLoader, type LoadStatus } from '../lib/latest-request';
 
 export const PAGE_SIZE = 50;
 
-export interface TenantQuery {
-  readonly search: string;
-  readonly status: readonly TenantStatus[];
-  readonly plan: readonly string[];
-  /** Onboarding stages, and 'stalled' for trials nobody has signed in to. */
-  readonly onboarding: readonly OnboardingFilter[];
-  readonly sort: TenantSortField;
-  readonly direction: 'asc' | 'desc';
-  /** 1-based, as Pagination shows it. */
-  readonly page: number;
-}
-
-export type OnboardingFilter = OnboardingStage | 'stalled';
-
-const DEFAULT_QUERY: TenantQuery = {
-  search: '',
-  status: [],
-  plan: [],
-  onboarding: [],
-  sort: 'createdAt',
-  direction: 'desc',
-  page: 1,
-};
+export type { OnboardingFilter, TenantQuery } from './tenant-query';
 
 export function isFiltered(query: TenantQuery): boolean {
   return query.search.trim() !== '' || query.status.length > 0 || query.plan.length > 0 || query.onboarding.length > 0;
@@ -59,6 +38,8 @@ interface TenantsState {
   /** Clicking a header: a new column sorts ascending (dates newest first); the same column flips. */
   sortBy(field: TenantSortField): void;
   setPage(page: number): void;
+  /** The whole query at once (an address opened, Back or Forward): loads if it differs. */
+  applyQuery(query: TenantQuery): void;
   load(): Promise<void>;
   /** Reload in the background, coalescing bursts (e.g. many tenant:changed events). */
   refreshSoon(): void;
@@ -103,7 +84,7 @@ export const useTenantsStore = create<TenantsState>()((set, get) => {
   };
 
   return {
-    query: DEFAULT_QUERY,
+    query: DEFAULT_TENANT_QUERY,
     rows: [],
     total: 0,
     snapshot: null,
@@ -126,6 +107,11 @@ export const useTenantsStore = create<TenantsState>()((set, get) => {
     },
     setPage: (page) => {
       set((state) => ({ query: { ...state.query, page } }));
+      void list.load();
+    },
+    applyQuery: (query) => {
+      if (sameTenantQuery(query, get().query)) return;
+      set({ query });
       void list.load();
     },
     load: () => list.load(),

@@ -34,6 +34,7 @@ import { apiKeyChannels } from './api-key-channels';
 import { tenantAccessChannels } from './tenant-access-channels';
 import { onboardingChannels } from './onboarding-channels';
 import { priceChangeChannels } from './price-change-channels';
+import { searchChannels } from './search-channels';
 import { onboardingStageSchema } from './onboarding-models';
 import { snapshotMarkSchema } from './offline-models';
 
@@ -162,6 +163,7 @@ export const channels = {
   ...apiKeyChannels,
   ...onboardingChannels,
   ...priceChangeChannels,
+  ...searchChannels,
 } as const satisfies Record<string, ChannelDefinition>;
 
 type Channels = typeof channels;

@@ -82,6 +82,7 @@ export const CHANNEL_PERMISSIONS: { readonly [C in ChannelName]: ChannelPermissi
 
   'tenants:list': view('list tenants'),
   'tenants:get': view('read tenants'),
+  'search:everything': view('search tenants and invoices'),
   'tenants:operations': view('read tenant operations'),
   'tenants:checkSubdomain': view('check subdomains'),
   'tenants:create': admin('create tenants'),

@@ -46,6 +46,7 @@ export function AuditFilters() {
         maxLength={200}
         style={{ flex: '1 1 220px', maxWidth: 320 }}
         data-testid="audit-search"
+        data-page-search
       />
       <TextInput label="Tenant" placeholder="ACME001" value={tenant} onChange={(event) => setTenant(event.currentTarget.value)} maxLength={64} w={130} data-testid="audit-tenant" />
       <TextInput label="Operator" placeholder="alice" value={operator} onChange={(event) => setOperator(event.currentTarget.value)} maxLength={200} w={130} data-testid="audit-operator" />

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ActionIcon, Button, CloseButton, Group, Loader, TextInput, Tooltip } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconRefresh, IconSearch } from '@tabler/icons-react';
@@ -23,10 +23,19 @@ export function TenantsToolbar() {
 
   const [text, setText] = useState(query.search);
   const [debounced] = useDebouncedValue(text, 300);
-  useEffect(() => setSearch(debounced), [debounced, setSearch]);
-  // "Clear filters" elsewhere empties the store's search: mirror it in the box.
+  // What this box last sent: any other change of the store's search came from elsewhere.
+  const sent = useRef(query.search);
+  const send = (search: string) => {
+    sent.current = search;
+    setSearch(search);
+  };
+  useEffect(() => send(debounced), [debounced]);
+  // "Clear filters", an opened address, Back or Forward changed the search: mirror it in the box.
   useEffect(() => {
-    if (query.search === '') setText('');
+    if (query.search.trim() !== sent.current.trim()) {
+      sent.current = query.search;
+      setText(query.search);
+    }
   }, [query.search]);
 
   const planOptions: FilterOption<string>[] = plans.map((plan) => ({
@@ -41,11 +50,12 @@ export function TenantsToolbar() {
         value={text}
         onChange={(event) => setText(event.currentTarget.value)}
         onKeyDown={(event) => {
-          if (event.key === 'Enter') setSearch(text);
+          if (event.key === 'Enter') send(text);
         }}
         placeholder="Search company, subdomain or code"
         aria-label="Search tenants"
         data-testid="tenant-search"
+        data-page-search
         leftSection={<IconSearch size={16} stroke={1.6} />}
         rightSection={
           text ? <CloseButton size="sm" aria-label="Clear search" onClick={() => setText('')} /> : null

@@ -25,6 +25,7 @@ import { DeletedTombstone } from '../../backups/DeletedTombstone';
 import { DeleteTenantModal } from '../../backups/DeleteTenantModal';
 import { StatusActionModal } from './StatusActionModals';
 import { useOpenDialogsStore } from '../../../store/open-dialogs-store';
+import { isTenantTabName } from '../../../navigation/page-names';
 
 export function TenantDrawer() {
   const selectedCode = useTenantDetailStore((state) => state.selectedCode);
@@ -133,7 +134,8 @@ function TenantDetailView({
   blockOf: (channel: ChannelName) => string | null;
   snapshot: SnapshotMark | undefined;
 }) {
-  const [tab, setTab] = useState<string>('overview');
+  const tab = useTenantDetailStore((state) => state.tab);
+  const { setTab } = useTenantDetailStore.getState();
   const available = ACTIONS.filter((entry) => statusActionProblem(entry.kind, tenant.status) === null);
   // Cancelled tenants are deleted once retention ends; any other is forced by typing the code.
   const deletable = tenant.status !== 'deleted' && tenant.status !== 'provisioning';
@@ -214,7 +216,7 @@ function TenantDetailView({
         </Alert>
       )}
 
-      <Tabs value={tab} onChange={(value) => setTab(value ?? 'overview')} keepMounted={false} data-testid="detail-tabs">
+      <Tabs value={tab} onChange={(value) => setTab(value && isTenantTabName(value) ? value : 'overview')} keepMounted={false} data-testid="detail-tabs">
         <Tabs.List>
           {TENANT_DETAIL_TABS.map((entry) => (
             <Tabs.Tab key={entry.value} value={entry.value} leftSection={<entry.icon size={15} stroke={1.7} />} data-testid={`detail-tab-${entry.value}`}>

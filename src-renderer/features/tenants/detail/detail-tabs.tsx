@@ -6,9 +6,10 @@ import { TenantBillingTab } from '../../billing/TenantBillingTab';
 import { TenantActivity } from './TenantActivity';
 import { TenantOverview } from './TenantOverview';
 import { TenantUsagePlan } from '../usage-plan/TenantUsagePlan';
+import type { TenantTabName } from '../../../navigation/page-names';
 
 interface TenantDetailTab {
-  readonly value: string;
+  readonly value: TenantTabName;
   readonly label: string;
   readonly icon: Icon;
   /** Mounted only while its tab is shown, so a tab loads its own data when opened. */
@@ -19,7 +20,7 @@ function ActivityPanel({ tenant }: { tenant: TenantDetail }) {
   return <TenantActivity tenantCode={tenant.tenantCode} />;
 }
 
-/** The tenant drawer's tabs, in order. A capability adds its tab here (one entry). */
+/** The tenant drawer's tabs, in order. A capability adds its tab here (one entry), and its name in navigation/page-names.ts (the address). */
 export const TENANT_DETAIL_TABS: readonly TenantDetailTab[] = [
   { value: 'overview', label: 'Overview', icon: IconInfoCircle, Panel: TenantOverview },
   { value: 'usage', label: 'Usage & plan', icon: IconChartBar, Panel: TenantUsagePlan },
